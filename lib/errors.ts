@@ -1,0 +1,126 @@
+/**
+ * Every error this project raises derives from {@link ProvisionerError}. The subclasses are
+ * sorted by what the caller must do about them, so a catch block narrows on the class and
+ * never on message text.
+ */
+export class ProvisionerError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ProvisionerError';
+  }
+}
+
+/** The deployment is misconfigured: fix the named setting and redeploy. Never retried. */
+export class ConfigurationError extends ProvisionerError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * The message can never be handled as it is (not JSON, wrong shape, an id that is not an id).
+ * It goes to the dead-letter queue at once with this reason and is never sent to Huawei.
+ */
+export class InvalidInputError extends ProvisionerError {
+  /** Where in the message the problem is, for example `detail.vpn_connection_id`. */
+  public readonly path: string | undefined;
+
+  public constructor(message: string, options?: ErrorOptions & { path?: string | undefined }) {
+    super(message, options);
+    this.name = 'InvalidInputError';
+    this.path = options?.path;
+  }
+}
+
+/** What the Huawei API answered when it did not answer with success. */
+export interface HuaweiErrorDetails {
+  /** HTTP status of the answer. */
+  status: number;
+  /** Huawei error code, `VPN.0381` or `APIGW.0308`; `undefined` when the body had none. */
+  code: string | undefined;
+  /** Huawei's error message, as sent. */
+  huaweiMessage: string | undefined;
+  /** Request id from the body or the `X-Request-Id` header, for Huawei support. */
+  requestId: string | undefined;
+  /** Delay the server asked for (`Retry-After`), in milliseconds. */
+  retryAfterMs?: number | undefined;
+}
+
+/**
+ * The Huawei VPN API answered with an error. Whether to retry, wait or give up is decided by
+ * the retry policy (`lib/retry/policy.ts`) from `status` and `code`, in one place.
+ */
+export class HuaweiApiError extends ProvisionerError {
+  public readonly status: number;
+  public readonly code: string | undefined;
+  public readonly huaweiMessage: string | undefined;
+  public readonly requestId: string | undefined;
+  public readonly retryAfterMs: number | undefined;
+
+  public constructor(operation: string, details: HuaweiErrorDetails, options?: ErrorOptions) {
+    super(
+      `Huawei VPN API ${operation} failed with HTTP ${details.status}` +
+        `${details.code ? ` ${details.code}` : ''}` +
+        `${details.huaweiMessage ? `: ${details.huaweiMessage}` : ''}` +
+        `${details.requestId ? ` (request id ${details.requestId})` : ''}`,
+      options,
+    );
+    this.name = 'HuaweiApiError';
+    this.status = details.status;
+    this.code = details.code;
+    this.huaweiMessage = details.huaweiMessage;
+    this.requestId = details.requestId;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/**
+ * The call to Huawei failed below HTTP: refused, reset, timed out. `ambiguous` is true when
+ * the request may have reached Huawei, so a create may have happened; the caller must then
+ * look before it assumes nothing was created.
+ */
+export class HuaweiNetworkError extends ProvisionerError {
+  public readonly ambiguous: boolean;
+  public readonly code: string | undefined;
+
+  public constructor(
+    message: string,
+    options: ErrorOptions & { ambiguous: boolean; code?: string | undefined },
+  ) {
+    super(message, options);
+    this.name = 'HuaweiNetworkError';
+    this.ambiguous = options.ambiguous;
+    this.code = options.code;
+  }
+}
+
+/**
+ * Huawei rejected the credentials earlier in this invocation, so no further call is made
+ * (five failures lock the key for five minutes). Leave the record for redelivery.
+ */
+export class HuaweiCallsStoppedError extends ProvisionerError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HuaweiCallsStoppedError';
+  }
+}
+
+/** There is not enough of the invocation left to make another attempt: leave it for redelivery. */
+export class DeadlineExceededError extends ProvisionerError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** EventBridge did not accept the "monitor created" event; the record must be retried. */
+export class PublishError extends ProvisionerError {
+  public readonly errorCode: string | undefined;
+
+  public constructor(message: string, options?: ErrorOptions & { errorCode?: string | undefined }) {
+    super(message, options);
+    this.name = 'PublishError';
+    this.errorCode = options?.errorCode;
+  }
+}
