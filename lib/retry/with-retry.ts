@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { type Decision, decide } from './policy.ts';
+
+/** What a retried call knows about its budget. */
+export interface RetryOptions {
+  maxAttempts: number;
+  /** Epoch milliseconds after which no attempt may start nor any wait end. */
+  deadline: number;
+  /** The longest one attempt can take; an attempt is only started if it fits before `deadline`. */
+  attemptTimeoutMs: number;
+  backoff?: BackoffOptions;
+  signal?: AbortSignal | undefined;
+  /** Told about each retry, for logs and metrics. */
+  onRetry?: (retry: {
+    attempt: number;
+    delayMs: number;
+    decision: Decision;
+    error: unknown;
+  }) => void;
+  now?: () => number;
+  random?: () => number;
+  /** Waits between attempts; tests pass a virtual clock. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+
+/** The last failure of a retried call, with how many attempts were made and why it stopped. */
+export class RetryExhaustedError extends Error {
+  public readonly attempts: number;
+  public readonly decision: Decision;
+
+  public constructor(error: unknown, attempts: number, decision: Decision) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+    this.name = 'RetryExhaustedError';
+    this.attempts = attempts;
+    this.decision = decision;
+  }
+}
+
+/**
+ * Calls `fn` until it succeeds or the policy says stop. `retry-now` failures are retried with
+ * capped exponential backoff and full jitter while attempts remain and the next attempt still
+ * fits before the deadline; then the failure is returned as `retry-later`, so SQS redelivers
+ * the record instead of the Lambda timing out mid-call.
+ */
+export const withRetry = async <T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> => {
+  const now = options.now ?? Date.now;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      const decision = decide(error);
+      if (decision.disposition !== 'retry-now')
+        throw new RetryExhaustedError(error, attempt, decision);
+      const retryAfterMs = (error as { retryAfterMs?: number | undefined }).retryAfterMs;
+      const delayMs = backoffDelay(
+        attempt - 1,
+        options.backoff ?? DEFAULT_BACKOFF,
+        retryAfterMs,
+        options.random,
+      );
+      const fits = now() + delayMs + options.attemptTimeoutMs <= options.deadline;
+      if (attempt >= options.maxAttempts || !fits || options.signal?.aborted) {
+        const why =
+          attempt >= options.maxAttempts
+            ? `${attempt} attempts`
+            : 'no time left for another attempt';
+        throw new RetryExhaustedError(error, attempt, {
+          disposition: 'retry-later',
+          reason: `${decision.reason}; gave up after ${why}`,
+        });
+      }
+      options.onRetry?.({ attempt, delayMs, decision, error });
+      await (options.sleep ?? realSleep)(delayMs, options.signal);
+    }
+  }
+};

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { HuaweiApiError, HuaweiCallsStoppedError } from '../../../lib/errors.ts';
+import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
+
+const refused = () =>
+  new HuaweiApiError('create', {
+    status: 401,
+    code: 'APIGW.0301',
+    huaweiMessage: 'bad signature',
+    requestId: 'r',
+  });
+
+describe('CredentialGate', () => {
+  it('lets only one call reach Huawei until the credentials are proven, then fans out', async () => {
+    // Prepare
+    const gate = new CredentialGate(() => undefined);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const inFlightAtStart: number[] = [];
+    const call = async () => {
+      inFlight++;
+      inFlightAtStart.push(inFlight);
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return 'ok';
+    };
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, () => gate.run(call)));
+    // Assess: the first call ran alone, the other nine together afterwards
+    expect(results).toEqual(Array(10).fill('ok'));
+    expect(inFlightAtStart[0]).toBe(1);
+    expect(maxInFlight).toBe(9);
+  });
+
+  it('makes exactly one call with refused credentials, then stops every other call', async () => {
+    // Prepare
+    let refreshes = 0;
+    const gate = new CredentialGate(() => refreshes++);
+    let calls = 0;
+    const call = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw refused();
+    };
+    // Act
+    const errors = await Promise.all(
+      Array.from({ length: 10 }, () => gate.run(call).catch((e: unknown) => e)),
+    );
+    // Assess
+    expect(calls).toBe(1);
+    expect(refreshes).toBe(1);
+    expect(errors.filter((e) => e instanceof HuaweiApiError)).toHaveLength(1);
+    expect(errors.filter((e) => e instanceof HuaweiCallsStoppedError)).toHaveLength(9);
+    expect(gate.stopped).toBe(true);
+  });
+
+  it('passes the probe on when a call fails for another reason than credentials', async () => {
+    // Prepare
+    const gate = new CredentialGate(() => undefined);
+    let calls = 0;
+    const call = async () => {
+      calls++;
+      if (calls === 1)
+        throw new HuaweiApiError('create', {
+          status: 503,
+          code: undefined,
+          huaweiMessage: undefined,
+          requestId: undefined,
+        });
+      return 'ok';
+    };
+    // Act
+    const results = await Promise.all([
+      gate.run(call).catch(() => 'failed'),
+      gate.run(call),
+      gate.run(call),
+    ]);
+    // Assess
+    expect(results).toEqual(['failed', 'ok', 'ok']);
+    expect(calls).toBe(3);
+  });
+});
