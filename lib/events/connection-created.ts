@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { InvalidInputError } from '../errors.ts';
+import {
+  correlationValueSchema,
+  projectIdSchema,
+  regionSchema,
+  vpnConnectionIdSchema,
+} from './ids.ts';
+
+/** The message shapes a "VPN connection created" event can arrive in (SNS is `viaSns`). */
+export const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace']);
+/** The shape a message had, inside SNS or not. */
+export type MessageShape = z.infer<typeof messageShapeSchema>;
+
+/**
+ * Where the event came from, for consumers and logs. Every field is optional: each shape
+ * carries a different subset (`traceId` only in a Cloud Trace trace, `snsMessageId` only via SNS).
+ */
+export const correlationSchema = z.object({
+  /** The EventBridge or CloudEvents event id. */
+  eventId: correlationValueSchema.exactOptional(),
+  /** The EventBridge or CloudEvents source, `HC.VPN` for Huawei EventGrid. */
+  source: correlationValueSchema.exactOptional(),
+  /** When the producer says the event happened, as the envelope wrote it. */
+  time: correlationValueSchema.exactOptional(),
+  /** The SNS `MessageId`, when the message came through SNS. */
+  snsMessageId: correlationValueSchema.exactOptional(),
+  /** The Cloud Trace Service `trace_id` of the `createVpnConnection` call. */
+  traceId: correlationValueSchema.exactOptional(),
+});
+/** Where the event came from. */
+export type Correlation = z.infer<typeof correlationSchema>;
+
+/**
+ * A validated "VPN connection created" event: the ids are safe to put in a URL, and the project
+ * and region are resolved (from the message, else from the deployment's defaults).
+ */
+export const connectionCreatedSchema = z.object({
+  vpnConnectionId: vpnConnectionIdSchema,
+  projectId: projectIdSchema,
+  region: regionSchema,
+  shape: messageShapeSchema,
+  /** True when the message arrived wrapped in an SNS notification. */
+  viaSns: z.boolean(),
+  correlation: correlationSchema,
+});
+/** A validated "VPN connection created" event. */
+export type ConnectionCreated = z.infer<typeof connectionCreatedSchema>;
+
+/** Project and region used when a message does not name them (validated like message values). */
+export interface ConnectionDefaults {
+  projectId?: string | undefined;
+  region?: string | undefined;
+}
+
+/** What `parseConnectionCreated` (`parse.ts`) returns: never an exception. */
+export type ParseResult =
+  | { ok: true; event: ConnectionCreated }
+  | { ok: false; error: InvalidInputError };

@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+
+/** What is wrong with a message and where, before it is labelled with the shape it had. */
+export interface Problem {
+  /** Dotted path inside the message body, `detail.vpn_connection_id`; empty for the whole body. */
+  path: string;
+  /** What is wrong, for an operator reading the dead-letter queue. */
+  message: string;
+  /** The underlying error, when there is one (a JSON syntax error). */
+  cause?: unknown;
+}
+
+/** The result of one parsing step: its value, or the problem that stopped it. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+/** Values echoed in a message are cut to this many characters, so reasons stay small. */
+export const ECHO_LIMIT = 64;
+
+/**
+ * Describes a value for an error message: strings quoted and escaped (control characters and
+ * lone surrogates cannot break a log line or a message attribute) and cut to {@link ECHO_LIMIT}.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function quote(text: string): string {
+  const kept = cut(text, ECHO_LIMIT);
+  return kept === text
+    ? JSON.stringify(text)
+    : `${JSON.stringify(kept)}… (${text.length} characters)`;
+}
+
+/**
+ * Makes foreign text (a JSON syntax error that quotes the body) safe to embed in a reason:
+ * control characters escaped, at most `limit` characters kept.
+ */
+export function printable(text: string, limit: number): string {
+  const kept = cut(text, limit);
+  const escaped = JSON.stringify(kept).slice(1, -1);
+  return kept === text ? escaped : `${escaped}…`;
+}
+
+/** The first `limit` code points of `text`, never splitting a surrogate pair. */
+function cut(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let kept = '';
+  let count = 0;
+  for (const character of text) {
+    if (count === limit) break;
+    kept += character;
+    count += 1;
+  }
+  return kept;
+}
+
+/** Joins a path prefix and the segments below it: `Message` + `detail.region`. */
+export function joinPath(prefix: string, segments: readonly PropertyKey[]): string {
+  return [prefix, ...segments.map(String)].filter((part) => part !== '').join('.');
+}
+
+/**
+ * Turns the first issue of a failed zod parse into a {@link Problem}, echoing the offending
+ * value from `input` and counting the other issues, so the reason names one clear fault.
+ */
+export function problemFromZod(error: z.ZodError, input: unknown, prefix: string): Problem {
+  const [first, ...others] = error.issues;
+  if (first === undefined) return { path: prefix, message: 'is not valid' };
+  const value = valueAt(input, first.path);
+  const more = others.length > 0 ? ` (and ${others.length} more problem${plural(others)})` : '';
+  return { path: joinPath(prefix, first.path), message: `${explain(first, value)}${more}` };
+}
+
+function plural(items: readonly unknown[]): string {
+  return items.length === 1 ? '' : 's';
+}
+
+function explain(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_type') {
+    return value === undefined
+      ? 'is missing'
+      : `must be ${withArticle(issue.expected)}, got ${describeValue(value)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const allowed = issue.values.map((allowedValue) => JSON.stringify(allowedValue)).join(' or ');
+    return `must be ${allowed}, got ${describeValue(value)}`;
+  }
+  return `${issue.message}, got ${describeValue(value)}`;
+}
+
+/** `an object`, `a string`, `an EventBridge envelope`. */
+export function withArticle(noun: string): string {
+  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null || typeof segment === 'symbol') {
+      return undefined;
+    }
+    if (!Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
