@@ -1,0 +1,65 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadConfig } from '../lib/config.ts';
+import { createDependencies } from '../lib/dependencies.ts';
+import { createLogger } from '../lib/log.ts';
+import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
+
+/** Stop starting work this long before the Lambda timeout, so the partial response gets out. */
+const STOP_BEFORE_TIMEOUT_MS = 1_500;
+
+const config = loadConfig();
+const logger = createLogger();
+const dependencies = createDependencies(config, logger);
+const provision = createProvisioner(dependencies);
+
+/** Lambda's SQS record, as the provisioner reads it. */
+export const toQueueMessage = (record: SQSRecord): QueueMessage => ({
+  messageId: record.messageId,
+  body: record.body,
+  receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+  messageAttributes: Object.fromEntries(
+    Object.entries(record.messageAttributes).map(([name, value]) => [
+      name,
+      {
+        DataType: value.dataType,
+        ...(value.stringValue !== undefined ? { StringValue: value.stringValue } : {}),
+        ...(value.binaryValue !== undefined
+          ? { BinaryValue: Buffer.from(value.binaryValue, 'base64') }
+          : {}),
+      },
+    ]),
+  ),
+  messageGroupId: record.attributes.MessageGroupId,
+  traceHeader: record.attributes.AWSTraceHeader,
+});
+
+/** The unwrapped handler: one SQS batch in, the failed message ids out. */
+export const createMonitor = async (
+  event: SQSEvent,
+  context: Context,
+  options: { signal?: AbortSignal } = {},
+): Promise<SQSBatchResponse> => {
+  const budget = Math.max(0, context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(budget);
+  const outcomes = await provision(event.Records.map(toQueueMessage), {
+    requestId: context.awsRequestId,
+    deadline: Date.now() + budget,
+    signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+  });
+  return {
+    batchItemFailures: outcomes
+      .filter((outcome) => outcome.status === 'retry-later')
+      .map((outcome) => ({ itemIdentifier: outcome.messageId })),
+  };
+};
+
+/** The Lambda entry point of `createMonitor` in serverless.yml. */
+export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 250 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use({
+    name: 'idempotency-lambda-context',
+    before: (request) => dependencies.idempotency.config.registerLambdaContext(request.context),
+  })
+  .handler(createMonitor);

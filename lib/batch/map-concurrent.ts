@@ -1,0 +1,20 @@
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight, keeping the input order in
+ * the result. `fn` must not throw: each item's failure is part of its result.
+ */
+export const mapConcurrent = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+};

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { CredentialSource } from '../config.ts';
+import { ConfigurationError } from '../errors.ts';
+import type { HuaweiCredentials } from './signer.ts';
+
+/** Hands out the current Huawei credentials; `refresh()` drops a cached copy that Huawei refused. */
+export interface CredentialsProvider {
+  get(): Promise<HuaweiCredentials>;
+  refresh(): void;
+}
+
+/** The JSON a Secrets Manager secret holds: `{"ak","sk","security_token"?}`. */
+export const secretValueSchema = z.object({
+  ak: z.string().min(1),
+  sk: z.string().min(1),
+  security_token: z.string().min(1).optional(),
+});
+
+/** Reads a secret's string value; in AWS this is Secrets Manager's GetSecretValue. */
+export type SecretReader = (secretId: string) => Promise<string | undefined>;
+
+/**
+ * Credentials from the configured source. A secret is fetched once per container and cached
+ * until `refresh()`, which the caller invokes after Huawei rejects the credentials, so a
+ * rotated key is picked up without a redeploy.
+ */
+export const createCredentialsProvider = (
+  source: CredentialSource,
+  readSecret: SecretReader,
+): CredentialsProvider => {
+  if (source.kind === 'environment') {
+    const credentials = { ak: source.ak, sk: source.sk, securityToken: source.securityToken };
+    return { get: () => Promise.resolve(credentials), refresh: () => undefined };
+  }
+  let cached: Promise<HuaweiCredentials> | undefined;
+  const load = async (): Promise<HuaweiCredentials> => {
+    const text = await readSecret(source.secretId);
+    let json: unknown;
+    try {
+      json = JSON.parse(text ?? '');
+    } catch {
+      json = undefined;
+    }
+    const parsed = secretValueSchema.safeParse(json);
+    if (!parsed.success) {
+      // The secret's content is never echoed: it holds the key.
+      throw new ConfigurationError(
+        `Secret ${source.secretId} must hold JSON {"ak":"...","sk":"...","security_token"?:"..."}; put the Huawei access key there`,
+      );
+    }
+    return { ak: parsed.data.ak, sk: parsed.data.sk, securityToken: parsed.data.security_token };
+  };
+  return {
+    get: () => {
+      cached ??= load().catch((error: unknown) => {
+        cached = undefined;
+        throw error;
+      });
+      return cached;
+    },
+    refresh: () => {
+      cached = undefined;
+    },
+  };
+};
