@@ -1,0 +1,137 @@
+import { type ApiError, apiError, defaultFaultError, ERROR_CODES } from './errors.ts';
+import {
+  type FaultRule,
+  faultRuleSchema,
+  type Operation,
+  type RandomFaults,
+  randomFaultsSchema,
+} from './schemas.ts';
+
+/** What to do to one request instead of (or before) handling it normally. */
+export type FaultAction =
+  | { kind: 'status'; error: ApiError }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'drop-before' }
+  | { kind: 'drop-after' };
+
+/** A queued rule and how many more requests it applies to. */
+export interface PendingFault {
+  rule: FaultRule;
+  remaining: number;
+}
+
+/** The fault queue and the random mode. */
+export interface FaultInjector {
+  /** Appends a rule to the queue; queued rules apply in order, before random faults. */
+  inject(rule: FaultRule): void;
+  pending(): PendingFault[];
+  /** Empties the queue and turns random mode off. */
+  clear(): void;
+  /** Turns random mode on with these settings, or off with `undefined`. */
+  setRandom(settings: RandomFaults | undefined): void;
+  /** Consumes and returns the fault for this request, if any. */
+  next(operation: Operation, connectionId: string | undefined): FaultAction | undefined;
+}
+
+/** Mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
+export const seededRandom = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+const toAction = (rule: FaultRule): FaultAction => {
+  if (rule.kind === 'delay') return { kind: 'delay', ms: rule.ms };
+  if (rule.kind !== 'status') return { kind: rule.kind };
+  const fallback = defaultFaultError(rule.status);
+  const error = apiError(rule.status, rule.code ?? fallback.code, rule.message ?? fallback.message);
+  if (rule.retryAfter !== undefined) error.retryAfter = String(rule.retryAfter);
+  return { kind: 'status', error };
+};
+
+const matches = (
+  rule: FaultRule,
+  operation: Operation,
+  connectionId: string | undefined,
+): boolean =>
+  (rule.operation === undefined || rule.operation === 'any' || rule.operation === operation) &&
+  (rule.connectionId === undefined || rule.connectionId === connectionId);
+
+const SERVER_ERRORS = [
+  apiError(500, ERROR_CODES.serverError, 'Internal server error'),
+  apiError(503, ERROR_CODES.backendUnavailable, 'Backend unavailable'),
+  apiError(504, ERROR_CODES.systemBusy, 'System busy'),
+] as const;
+
+const randomAction = (settings: RandomFaults, random: () => number): FaultAction => {
+  const kind = settings.kinds[Math.floor(random() * settings.kinds.length)] ?? 'throttle';
+  switch (kind) {
+    case 'throttle': {
+      const error =
+        random() < 0.5
+          ? apiError(429, ERROR_CODES.tooManyRequests, 'Too many requests')
+          : apiError(
+              429,
+              ERROR_CODES.gatewayThrottled,
+              'The throttling threshold has been reached',
+            );
+      if (settings.retryAfter !== undefined) error.retryAfter = String(settings.retryAfter);
+      return { kind: 'status', error };
+    }
+    case 'server-error': {
+      const error = SERVER_ERRORS[Math.floor(random() * SERVER_ERRORS.length)] ?? SERVER_ERRORS[0];
+      return { kind: 'status', error: { ...error } };
+    }
+    case 'slow':
+      return { kind: 'delay', ms: 1 + Math.floor(random() * (settings.slowMs ?? 200)) };
+    default:
+      return { kind };
+  }
+};
+
+/** Creates an empty {@link FaultInjector}. Rules and settings are validated when added. */
+export const createFaultInjector = (): FaultInjector => {
+  let queue: PendingFault[] = [];
+  let random: { settings: RandomFaults; draw: () => number } | undefined;
+  return {
+    inject(rule) {
+      const parsed = faultRuleSchema.parse(rule);
+      queue.push({ rule: parsed, remaining: parsed.times ?? 1 });
+    },
+    pending: () => queue.map((entry) => ({ rule: { ...entry.rule }, remaining: entry.remaining })),
+    clear() {
+      queue = [];
+      random = undefined;
+    },
+    setRandom(settings) {
+      if (settings === undefined) {
+        random = undefined;
+        return;
+      }
+      const parsed = randomFaultsSchema.parse(settings);
+      random = { settings: parsed, draw: seededRandom(parsed.seed) };
+    },
+    next(operation, connectionId) {
+      if (queue.length > 0) {
+        const index = queue.findIndex((entry) => matches(entry.rule, operation, connectionId));
+        const entry = queue[index];
+        if (entry !== undefined) {
+          entry.remaining -= 1;
+          if (entry.remaining === 0) queue.splice(index, 1);
+          return toAction(entry.rule);
+        }
+      }
+      if (random === undefined) return undefined;
+      const { settings, draw } = random;
+      if (settings.operations !== undefined && !settings.operations.includes(operation)) {
+        return undefined;
+      }
+      return draw() < settings.rate ? randomAction(settings, draw) : undefined;
+    },
+  };
+};

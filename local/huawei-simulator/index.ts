@@ -1,0 +1,31 @@
+/** The Huawei VPN API simulator: dev-only, never bundled into the Lambda. */
+export type { ReceivedRequest } from './auth.ts';
+export { MAX_CLOCK_SKEW_MS, parseSdkDate } from './auth.ts';
+export { CONTROL_PREFIX } from './control.ts';
+export type { RemoteSimulatorControl } from './control-client.ts';
+export { connectToSimulator, SimulatorControlError } from './control-client.ts';
+export type { ApiError, ErrorFormat } from './errors.ts';
+export { ERROR_CODES, SimulatorUsageError } from './errors.ts';
+export type { PendingFault } from './faults.ts';
+export { generatedConnectionId } from './ids.ts';
+export type { LockoutPolicy } from './lockout.ts';
+export { DEFAULT_LOCKOUT } from './lockout.ts';
+export type {
+  ConnectionSeed,
+  FaultKind,
+  FaultRule,
+  Operation,
+  RandomFaults,
+  VpnConnectionStatus,
+} from './schemas.ts';
+export { RANDOM_FAULT_KINDS } from './schemas.ts';
+export { SIMULATOR_HOST, startHuaweiSimulator } from './server.ts';
+export type { SimulatorStats } from './stats.ts';
+export type { ConnectionMonitor, VpnConnection } from './store.ts';
+export type {
+  HuaweiSimulator,
+  HuaweiSimulatorControl,
+  HuaweiSimulatorOptions,
+  MonitorSnapshot,
+} from './types.ts';
+export { MAX_CONNECTION_PAGE } from './vpn-api.ts';

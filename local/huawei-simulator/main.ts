@@ -1,0 +1,116 @@
+/**
+ * Starts the Huawei VPN API simulator in its own process and prints one JSON line on stdout:
+ * `{"endpoint","port","pid","projects":{"<project id>":<connections>}}`. Stops cleanly on
+ * SIGTERM/SIGINT.
+ *
+ *   node local/huawei-simulator/main.ts --connections 1000
+ *
+ * Flags (environment fallback): --port (HUAWEI_SIMULATOR_PORT, default 0 = any free port),
+ * --ak/--sk/--security-token (HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN, required), --project,
+ * repeatable (HUAWEICLOUD_SDK_PROJECT_ID or HUAWEICLOUD_PROJECT_ID; default a random id),
+ * --connections per project (HUAWEI_SIMULATOR_CONNECTIONS, default 0; ids from
+ * `generatedConnectionId`), --latency-ms added to every request (HUAWEI_SIMULATOR_LATENCY_MS,
+ * default 0), --error-format error-code|code-message, --random-faults '<json>'.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { randomFaultsSchema } from './schemas.ts';
+import { startHuaweiSimulator } from './server.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    ak: { type: 'string' },
+    sk: { type: 'string' },
+    'security-token': { type: 'string' },
+    project: { type: 'string', multiple: true },
+    connections: { type: 'string' },
+    'error-format': { type: 'string' },
+    'random-faults': { type: 'string' },
+    'latency-ms': { type: 'string' },
+  },
+  strict: true,
+});
+
+const env = process.env;
+const settingsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535),
+  ak: z.string().min(1, 'an access key is required: --ak or HUAWEICLOUD_SDK_AK'),
+  sk: z.string().min(1, 'a secret key is required: --sk or HUAWEICLOUD_SDK_SK'),
+  securityToken: z.string().min(1).optional(),
+  projects: z.array(z.string().regex(/^[0-9a-f]{32}$/, 'a project id is 32 lowercase hex')),
+  connections: z.coerce.number().int().min(0).max(1_000_000),
+  errorFormat: z.enum(['error-code', 'code-message']),
+  randomFaults: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: '--random-faults is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(randomFaultsSchema)
+    .optional(),
+  latencyMs: z.coerce.number().int().min(0),
+});
+
+const parsed = settingsSchema.safeParse({
+  port: values.port ?? env.HUAWEI_SIMULATOR_PORT ?? 0,
+  ak: values.ak ?? env.HUAWEICLOUD_SDK_AK ?? '',
+  sk: values.sk ?? env.HUAWEICLOUD_SDK_SK ?? '',
+  securityToken: values['security-token'] ?? env.HUAWEICLOUD_SDK_SECURITY_TOKEN,
+  projects: values.project ?? [
+    env.HUAWEICLOUD_SDK_PROJECT_ID ?? env.HUAWEICLOUD_PROJECT_ID ?? randomBytes(16).toString('hex'),
+  ],
+  connections: values.connections ?? env.HUAWEI_SIMULATOR_CONNECTIONS ?? 0,
+  errorFormat: values['error-format'] ?? 'error-code',
+  randomFaults: values['random-faults'],
+  latencyMs: values['latency-ms'] ?? env.HUAWEI_SIMULATOR_LATENCY_MS ?? 0,
+});
+if (!parsed.success) {
+  const issue = parsed.error.issues[0];
+  process.stderr.write(`huawei-simulator: ${issue?.path.join('.')}: ${issue?.message}\n`);
+  process.exit(2);
+}
+const settings = parsed.data;
+
+const simulator = await startHuaweiSimulator({
+  port: settings.port,
+  credentials: [
+    {
+      ak: settings.ak,
+      sk: settings.sk,
+      ...(settings.securityToken === undefined ? {} : { securityToken: settings.securityToken }),
+    },
+  ],
+  projects: Object.fromEntries(settings.projects.map((id) => [id, settings.connections])),
+  errorFormat: settings.errorFormat,
+  latencyMs: settings.latencyMs,
+});
+if (settings.randomFaults !== undefined) {
+  simulator.setRandomFaults(settings.randomFaults);
+}
+
+process.stdout.write(
+  `${JSON.stringify({
+    endpoint: simulator.endpoint,
+    port: simulator.port,
+    pid: process.pid,
+    projects: Object.fromEntries(settings.projects.map((id) => [id, settings.connections])),
+  })}\n`,
+);
+
+const shutdown = (): void => {
+  simulator.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`huawei-simulator: stop failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

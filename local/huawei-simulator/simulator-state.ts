@@ -1,0 +1,120 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { type AuthVerifier, createAuthVerifier } from './auth.ts';
+import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
+import { createFaultInjector, type FaultInjector } from './faults.ts';
+import { generatedConnectionId } from './ids.ts';
+import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
+import { simulatorCredentialsSchema } from './schemas.ts';
+import { createStatsRecorder, type StatsRecorder } from './stats.ts';
+import { createStore, type SimulatorStore } from './store.ts';
+import type { HuaweiSimulatorControl, HuaweiSimulatorOptions } from './types.ts';
+
+/** Everything a request handler needs, shared by the API and the control surface. */
+export interface SimulatorContext {
+  store: SimulatorStore;
+  verifier: AuthVerifier;
+  faults: FaultInjector;
+  stats: StatsRecorder;
+  errorFormat: ErrorFormat;
+  sleep: (ms: number) => Promise<void>;
+  /** Milliseconds every API request waits before it is handled. */
+  latency: { ms: number };
+}
+
+const checkedLatency = (ms: number): number => {
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new SimulatorUsageError(`Latency must be a whole number of milliseconds, not ${ms}`);
+  }
+  return ms;
+};
+
+/**
+ * Builds the simulator's state and its control API from the options; `signal` aborts pending
+ * `delay` faults when the server stops.
+ */
+export const createSimulatorState = (
+  options: HuaweiSimulatorOptions,
+  signal: AbortSignal,
+): { context: SimulatorContext; control: HuaweiSimulatorControl } => {
+  const now = options.now ?? Date.now;
+  const policy = { ...DEFAULT_LOCKOUT, ...options.lockout };
+  const initialCredentials = simulatorCredentialsSchema.parse(options.credentials);
+  const lockout = createLockoutTracker(policy, now);
+  const verifier = createAuthVerifier({
+    credentials: initialCredentials,
+    now,
+    lockout,
+    maxFailures: policy.maxFailures,
+  });
+  const store = createStore(now);
+  const faults = createFaultInjector();
+  const stats = createStatsRecorder();
+  const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
+
+  const seed = (): void => {
+    for (const [projectId, connections] of Object.entries(options.projects ?? {})) {
+      store.addProject(projectId);
+      if (typeof connections === 'number') {
+        for (let index = 0; index < connections; index += 1) {
+          store.addConnection(projectId, { id: generatedConnectionId(projectId, index) });
+        }
+      } else {
+        for (const connection of connections) {
+          store.addConnection(
+            projectId,
+            typeof connection === 'string' ? { id: connection } : connection,
+          );
+        }
+      }
+    }
+  };
+  seed();
+
+  const control: HuaweiSimulatorControl = {
+    addProject: (projectId) => store.addProject(projectId),
+    addConnection: (projectId, connection, status) =>
+      store.addConnection(projectId, {
+        ...(typeof connection === 'string' ? { id: connection } : connection),
+        ...(status === undefined ? {} : { status }),
+      }),
+    setConnectionStatus: (projectId, id, status) =>
+      store.setConnectionStatus(projectId, id, status),
+    removeConnection: (projectId, id) => store.removeConnection(projectId, id),
+    connections: (projectId) => store.connections(projectId),
+    monitors: (projectId) => store.allMonitors(projectId),
+    injectFault: (rule) => faults.inject(rule),
+    pendingFaults: () => faults.pending(),
+    clearFaults: () => faults.clear(),
+    setRandomFaults: (settings) => faults.setRandom(settings),
+    setLatency: (ms) => {
+      latency.ms = checkedLatency(ms);
+    },
+    setCredentials: (credentials) =>
+      verifier.setCredentials(simulatorCredentialsSchema.parse(credentials)),
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    reset() {
+      store.clear();
+      seed();
+      faults.clear();
+      lockout.reset();
+      verifier.setCredentials(initialCredentials);
+      stats.reset();
+      latency.ms = checkedLatency(options.latencyMs ?? 0);
+    },
+  };
+
+  const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }));
+  return {
+    context: {
+      store,
+      verifier,
+      faults,
+      stats,
+      errorFormat: options.errorFormat ?? 'error-code',
+      sleep,
+      latency,
+    },
+    control,
+  };
+};

@@ -1,0 +1,83 @@
+import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
+import type { ErrorFormat } from './errors.ts';
+import type { PendingFault } from './faults.ts';
+import type { LockoutPolicy } from './lockout.ts';
+import type { ConnectionSeed, FaultRule, RandomFaults, VpnConnectionStatus } from './schemas.ts';
+import type { SimulatorStats } from './stats.ts';
+import type { ConnectionMonitor, VpnConnection } from './store.ts';
+
+/** How to start a simulator. Only `credentials` is required. */
+export interface HuaweiSimulatorOptions {
+  /** The AK/SK pairs the gateway accepts; a `securityToken` makes one temporary. */
+  credentials: readonly HuaweiCredentials[];
+  /**
+   * Project id (32 lowercase hex) → its VPN connections: ids, seeds, or a count of connections
+   * to generate (ids from `generatedConnectionId(projectId, index)`). Status defaults to ACTIVE.
+   */
+  projects?: Readonly<Record<string, readonly (string | ConnectionSeed)[] | number>>;
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** The simulator's clock in epoch milliseconds (skew checks, lockout); default `Date.now`. */
+  now?: () => number;
+  /** How `delay` faults wait; tests pass a controllable one. Default: a real timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Shape of VPN service errors; gateway (`APIGW.*`) errors keep Huawei's gateway format. */
+  errorFormat?: ErrorFormat;
+  /**
+   * Latency added to every API request before it is handled, in milliseconds (default 0).
+   * With instant answers requests barely overlap; a latency makes the client's concurrency
+   * visible in `maxConcurrentRequests`.
+   */
+  latencyMs?: number;
+  /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
+  lockout?: Partial<LockoutPolicy>;
+}
+
+/** A monitor with the project it belongs to, as tests and the control surface see it. */
+export type MonitorSnapshot = ConnectionMonitor & { project_id: string };
+
+/** What tests, benchmarks and the control surface can do to a running simulator. */
+export interface HuaweiSimulatorControl {
+  /** Registers an empty project (API calls to unknown projects are refused). */
+  addProject(projectId: string): void;
+  /** Adds a VPN connection (and its project if new); status defaults to ACTIVE. */
+  addConnection(
+    projectId: string,
+    connection: string | ConnectionSeed,
+    status?: VpnConnectionStatus,
+  ): VpnConnection;
+  setConnectionStatus(projectId: string, id: string, status: VpnConnectionStatus): VpnConnection;
+  /** Removes a connection and its monitor; `false` when it did not exist. */
+  removeConnection(projectId: string, id: string): boolean;
+  /** The connections of a project, in insertion order. */
+  connections(projectId: string): VpnConnection[];
+  /** The monitors that exist now, of one project or all. */
+  monitors(projectId?: string): MonitorSnapshot[];
+  /** Queues a fault rule (validated; throws on a bad rule). */
+  injectFault(rule: FaultRule): void;
+  pendingFaults(): PendingFault[];
+  /** Empties the fault queue and turns random faults off. */
+  clearFaults(): void;
+  /** Random faults for soaks; `undefined` turns them off. */
+  setRandomFaults(settings: RandomFaults | undefined): void;
+  /** Changes the latency added to every API request (see `latencyMs`). */
+  setLatency(ms: number): void;
+  /** Replaces the accepted credentials, e.g. to simulate rotated or expired keys. */
+  setCredentials(credentials: readonly HuaweiCredentials[]): void;
+  stats(): SimulatorStats;
+  resetStats(): void;
+  /**
+   * Back to the state at start: seeded projects only, no monitors, no faults, no lockouts, the
+   * original credentials, zeroed statistics.
+   */
+  reset(): void;
+}
+
+/** A running simulator. */
+export interface HuaweiSimulator extends HuaweiSimulatorControl {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  endpoint: string;
+  port: number;
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>;
+}
