@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
+import { startLocalAwsStack } from './aws/stack.ts';
+import { seededRandom } from './huawei-simulator/faults.ts';
+import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
+import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
+
+/** What to feed through the local pipeline. */
+export interface PipelineOptions {
+  /** Messages to send in all. */
+  events: number;
+  /** Share of messages that repeat an earlier connection. */
+  duplicateRate: number;
+  /** Share of Huawei requests that get a random transient fault. */
+  faultRate: number;
+  /** Share of messages with an invalid body (at least one when > 0). */
+  invalidRate: number;
+  seed: number;
+  /** Records per batch and batches in flight, like the event source mapping. */
+  batchSize: number;
+  concurrency: number;
+  /** The source queue's redrive setting. */
+  maxReceiveCount: number;
+  onProgress?: (progress: { handled: number; total: number; report: BatchReport }) => void;
+  /** Leave the stack running after the summary; the caller stops it. */
+  keep?: boolean;
+}
+
+/** The figures a run ends with; every one is counted from the stand-ins' own state. */
+export interface PipelineSummary {
+  eventsIn: number;
+  byShape: Record<string, number>;
+  uniqueConnections: number;
+  duplicatesSent: number;
+  invalidSent: number;
+  unknownConnectionsSent: number;
+  notReadyAtFirst: number;
+  monitors: number;
+  duplicateMonitors: number;
+  eventsPublished: number;
+  eventsByOutcome: Record<string, number>;
+  connectionsWithoutEvent: number;
+  /** Connections with neither an event nor a DLQ message: must be 0. */
+  lostConnections: number;
+  duplicateEvents: number;
+  dlq: Record<string, number>;
+  dlqTotal: number;
+  huaweiRequests: number;
+  faultsInjected: number;
+  redeliveries: number;
+  invocations: number;
+  durationMs: number;
+}
+
+const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
+const REGION = 'cn-north-4';
+const CREDENTIALS = {
+  ak: 'LOCALSTACKEXAMPLEAK01',
+  sk: 'local-stack-example-secret-key-do-not-use',
+};
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+const sendAll = async (sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> => {
+  for (let i = 0; i < bodies.length; i += 10) {
+    const entries = bodies
+      .slice(i, i + 10)
+      .map((body, j) => ({ Id: String(j), MessageBody: body }));
+    const out = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+    );
+    if (out.Failed?.length) throw new Error(`SQS refused ${out.Failed.length} seed messages`);
+  }
+};
+
+const drainQueue = async (sqs: SQSClient, queueUrl: string) => {
+  const reasons: Record<string, number> = {};
+  const connections = new Set<string>();
+  let total = 0;
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        VisibilityTimeout: 300,
+      }),
+    );
+    if (!out.Messages?.length) return { reasons, total, connections };
+    for (const message of out.Messages) {
+      const raw = message.MessageAttributes?.vpn_monitor_failure?.StringValue;
+      const reason = raw
+        ? (JSON.parse(raw) as {
+            kind: string;
+            code?: string;
+            message: string;
+            vpn_connection_id?: string;
+          })
+        : undefined;
+      if (reason?.vpn_connection_id) connections.add(reason.vpn_connection_id);
+      const label = reason
+        ? `${reason.kind}${reason.code ? ` ${reason.code}` : ''}: ${reason.message.split(':')[0]}`
+        : 'moved by SQS redrive (no reason)';
+      reasons[label] = (reasons[label] ?? 0) + 1;
+      total++;
+    }
+  }
+};
+
+/**
+ * Starts the whole local stack in this process, feeds it a realistic stream of "VPN connection
+ * created" messages, runs the real `createMonitor` handler the way Lambda's SQS event source
+ * mapping does until the queue is empty, and counts what happened.
+ */
+export const runLocalPipeline = async (options: PipelineOptions) => {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+  const invalid =
+    options.invalidRate > 0 ? Math.max(1, Math.round(options.events * options.invalidRate)) : 0;
+  const duplicates = Math.round(options.events * options.duplicateRate);
+  const unknown = options.events >= 50 ? Math.max(1, Math.round(options.events * 0.01)) : 0;
+  const unique = Math.max(1, options.events - invalid - duplicates - unknown);
+  const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
+
+  const aws = await startLocalAwsStack({
+    sqs: { visibilityTimeoutSeconds: 2, maxReceiveCount: options.maxReceiveCount },
+  });
+  const huawei = await startHuaweiSimulator({
+    credentials: [CREDENTIALS],
+    projects: { [PROJECT_ID]: 0 },
+  });
+  const connections = Array.from(
+    { length: unique },
+    () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
+  );
+  const pending = connections.slice(0, notReady);
+  for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
+  // Connections finish creating a moment later, as on Huawei Cloud.
+  const becomeActive = setTimeout(() => {
+    for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'ACTIVE');
+  }, 1_500);
+
+  const byShape: Record<string, number> = {};
+  const announce = (vpnConnectionId: string): string => {
+    const shape = pick(BODY_SHAPES);
+    byShape[shape] = (byShape[shape] ?? 0) + 1;
+    return connectionCreatedBody(shape, { vpnConnectionId, projectId: PROJECT_ID, region: REGION });
+  };
+  const bodies = [
+    ...connections.map(announce),
+    ...Array.from({ length: duplicates }, () => announce(pick(connections))),
+    ...Array.from({ length: unknown }, () => announce(randomUUID())),
+    ...Array.from(
+      { length: invalid },
+      (_, i) => INVALID_BODIES[i % INVALID_BODIES.length] as string,
+    ),
+  ];
+  for (let i = bodies.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [bodies[i], bodies[j]] = [bodies[j] as string, bodies[i] as string];
+  }
+
+  Object.assign(process.env, aws.environment, {
+    AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    HUAWEICLOUD_REGION: REGION,
+    HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
+    HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
+    HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
+    HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+    IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
+    EVENT_BUS_NAME: 'vpn-monitor-provisioner-local',
+    DLQ_URL: aws.sqs.dlqUrl,
+    MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
+    HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+    HUAWEI_RETRY_BASE_MS: '50',
+    HUAWEI_RETRY_CAP_MS: '500',
+  });
+  const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
+
+  if (options.faultRate > 0) {
+    huawei.setRandomFaults({
+      rate: options.faultRate,
+      kinds: [...RANDOM_FAULT_KINDS],
+      seed: options.seed,
+      slowMs: 300,
+    });
+  }
+  await sendAll(aws.clients.sqs, aws.sqs.queueUrl, bodies);
+
+  let handled = 0;
+  const mapping = runEventSourceMapping({
+    sqs: aws.clients.sqs,
+    queueUrl: aws.sqs.queueUrl,
+    queueArn: aws.sqs.queueArn,
+    handler,
+    functionName: 'createMonitor',
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    functionTimeoutMs: 6_000,
+    untilEmpty: true,
+    onBatch: (report) => {
+      handled += report.deleted;
+      options.onProgress?.({ handled, total: bodies.length, report });
+    },
+  });
+  const mappingStats = await mapping.finished;
+  clearTimeout(becomeActive);
+  huawei.setRandomFaults(undefined);
+
+  const monitors = huawei.monitors(PROJECT_ID);
+  const monitorCount = new Map<string, number>();
+  for (const m of monitors)
+    monitorCount.set(m.vpn_connection_id, (monitorCount.get(m.vpn_connection_id) ?? 0) + 1);
+  const events = aws.eventBridge.events();
+  const eventsByConnection = new Map<string, number>();
+  const eventsByOutcome: Record<string, number> = {};
+  for (const e of events) {
+    const id = String(e.detail.vpn_connection_id);
+    eventsByConnection.set(id, (eventsByConnection.get(id) ?? 0) + 1);
+    const outcome = String(e.detail.outcome);
+    eventsByOutcome[outcome] = (eventsByOutcome[outcome] ?? 0) + 1;
+  }
+  const dlq = await drainQueue(aws.clients.sqs, aws.sqs.dlqUrl);
+  const simulatorStats = huawei.stats();
+
+  const summary: PipelineSummary = {
+    eventsIn: bodies.length,
+    byShape,
+    uniqueConnections: connections.length,
+    duplicatesSent: duplicates,
+    invalidSent: invalid,
+    unknownConnectionsSent: unknown,
+    notReadyAtFirst: notReady,
+    monitors: monitors.length,
+    duplicateMonitors: [...monitorCount.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
+    eventsPublished: events.length,
+    eventsByOutcome,
+    connectionsWithoutEvent: connections.filter((id) => !eventsByConnection.has(id)).length,
+    lostConnections: connections.filter(
+      (id) => !eventsByConnection.has(id) && !dlq.connections.has(id),
+    ).length,
+    duplicateEvents: [...eventsByConnection.values()].reduce(
+      (sum, n) => sum + Math.max(0, n - 1),
+      0,
+    ),
+    dlq: dlq.reasons,
+    dlqTotal: dlq.total,
+    huaweiRequests: simulatorStats.requests,
+    faultsInjected: simulatorStats.faultsInjected,
+    redeliveries: mappingStats.failed,
+    invocations: mappingStats.invocations,
+    durationMs: Date.now() - started,
+  };
+  const stop = async () => {
+    await huawei.stop();
+    await aws.stop();
+  };
+  if (!options.keep) await stop();
+  return {
+    summary,
+    stop,
+    endpoints: { sqs: aws.sqs, huawei: huawei.endpoint, eventBridge: aws.eventBridge.endpoint },
+  };
+};

@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
+
+const USAGE = `Usage: npm start -- [options]
+
+Runs vpn-monitor-provisioner end to end on an embedded local stack (SQS and DynamoDB emulators,
+a Huawei VPN API simulator, a local EventBridge), no cloud account needed.
+
+Options:
+  --events N          messages to send (default 300)
+  --duplicates R      share of messages repeating a connection, 0-1 (default 0.1)
+  --faults R          share of Huawei requests given a transient fault, 0-1 (default 0.1)
+  --invalid R         share of invalid message bodies, 0-1 (default 0.02)
+  --seed N            random seed, for a repeatable run (default: time based)
+  --batch-size N      records per invocation, 1-10 (default 10)
+  --concurrency N     invocations at once (default 2)
+  --max-receive N     deliveries before SQS dead-letters a message (default 3)
+  --json              print the summary as JSON
+  --help              this text`;
+
+const number = (
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  max = Number.POSITIVE_INFINITY,
+): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max) {
+    console.error(`--${name} must be a number between 0 and ${max}, got "${value}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string' },
+    duplicates: { type: 'string' },
+    faults: { type: 'string' },
+    invalid: { type: 'string' },
+    seed: { type: 'string' },
+    'batch-size': { type: 'string' },
+    concurrency: { type: 'string' },
+    'max-receive': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const tty = process.stderr.isTTY;
+let lastLine = 0;
+const progress = (handled: number, total: number, redelivered: number): void => {
+  const width = 30;
+  const done = Math.min(width, Math.round((handled / total) * width));
+  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${handled}/${total} handled, ${redelivered} left for redelivery`;
+  if (tty) process.stderr.write(`\r${text}`);
+  else if (Date.now() - lastLine > 1_000 || handled === total) {
+    lastLine = Date.now();
+    process.stderr.write(`${text}\n`);
+  }
+};
+
+const print = (s: PipelineSummary): void => {
+  const rows: [string, string | number][] = [
+    [
+      'events in',
+      `${s.eventsIn} (${s.uniqueConnections} connections, ${s.duplicatesSent} duplicates, ${s.invalidSent} invalid, ${s.unknownConnectionsSent} unknown connection)`,
+    ],
+    [
+      'body shapes',
+      Object.entries(s.byShape)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
+    ['monitors created', `${s.monitors} (duplicate monitors: ${s.duplicateMonitors})`],
+    [
+      'events published',
+      `${s.eventsPublished} (${Object.entries(s.eventsByOutcome)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; repeats: ${s.duplicateEvents})`,
+    ],
+    [
+      'connections without event',
+      `${s.connectionsWithoutEvent} (lost, neither event nor DLQ: ${s.lostConnections})`,
+    ],
+    ['connections not ready at first', s.notReadyAtFirst],
+    [
+      'Huawei requests',
+      `${s.huaweiRequests} (${s.faultsInjected} answered with an injected fault, then retried)`,
+    ],
+    [
+      'redeliveries',
+      `${s.redeliveries} records left for SQS to redeliver, ${s.invocations} invocations`,
+    ],
+    ['in the DLQ', s.dlqTotal],
+    ['time taken', `${(s.durationMs / 1000).toFixed(1)} s`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log('\nSummary');
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  if (s.dlqTotal > 0) console.log('\nDead-letter queue, by reason');
+  for (const [reason, n] of Object.entries(s.dlq))
+    console.log(`  ${String(n).padStart(5)}  ${reason}`);
+};
+
+const { summary } = await runLocalPipeline({
+  events: number(values.events, 300, 'events', 100_000),
+  duplicateRate: number(values.duplicates, 0.1, 'duplicates', 0.9),
+  faultRate: number(values.faults, 0.1, 'faults', 0.9),
+  invalidRate: number(values.invalid, 0.02, 'invalid', 0.5),
+  seed: number(values.seed, Date.now() % 1_000_000, 'seed'),
+  batchSize: number(values['batch-size'], 10, 'batch-size', 10) || 10,
+  concurrency: number(values.concurrency, 2, 'concurrency', 20) || 1,
+  maxReceiveCount: number(values['max-receive'], 3, 'max-receive', 1000) || 1,
+  onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
+});
+if (tty) process.stderr.write('\n');
+if (values.json) console.log(JSON.stringify(summary, null, 2));
+else print(summary);
+// The guarantees users rely on; anything else in the summary is expected behaviour.
+const broken = summary.duplicateMonitors > 0 || summary.lostConnections > 0;
+if (broken)
+  console.error('\nA guarantee was broken: duplicate monitors or lost connections (see above).');
+process.exit(broken ? 1 : 0);

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
+import { type LocalAwsStack, startLocalAwsStack } from '../../local/aws/stack.ts';
+import { type HuaweiSimulator, startHuaweiSimulator } from '../../local/huawei-simulator/index.ts';
+
+/** The project every integration test works in. */
+export const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
+export const REGION = 'cn-north-4';
+export const CREDENTIALS = { ak: 'INTEGRATIONTESTAK0001', sk: 'integration-test-secret-key-0001' };
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** A running local world: AWS stand-ins, the Huawei simulator, and the real handler module. */
+export interface World {
+  aws: LocalAwsStack;
+  huawei: HuaweiSimulator;
+  handler: Handler;
+  /** Calls the handler as Lambda would, with a context that has `timeoutMs` left. */
+  invoke(records: SQSRecord[], timeoutMs?: number): Promise<SQSBatchResponse>;
+  /** A new ACTIVE VPN connection in the simulator. */
+  newConnection(): string;
+  /** Everything in the DLQ, with the parsed failure reason. */
+  drainDlq(): Promise<{ body: string; reason: Record<string, unknown> | undefined }[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stand-ins, points the environment at them, then imports the real handler module
+ * (it reads its configuration at import, like a cold start). `env` adds or overrides variables.
+ */
+export const startWorld = async (env: Record<string, string> = {}): Promise<World> => {
+  const aws = await startLocalAwsStack({
+    sqs: { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 },
+  });
+  const huawei = await startHuaweiSimulator({
+    credentials: [CREDENTIALS],
+    projects: { [PROJECT_ID]: 0 },
+  });
+  Object.assign(process.env, aws.environment, {
+    AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    HUAWEICLOUD_REGION: REGION,
+    HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
+    HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
+    HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
+    HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+    IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
+    EVENT_BUS_NAME: 'vpn-monitor-provisioner-test',
+    DLQ_URL: aws.sqs.dlqUrl,
+    MAX_RECEIVE_COUNT: '3',
+    HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+    HUAWEI_RETRY_BASE_MS: '20',
+    HUAWEI_RETRY_CAP_MS: '200',
+    ...env,
+  });
+  const { handler } = (await import('../../handlers/create-monitor.ts')) as { handler: Handler };
+  const logStream = newLogStreamName();
+  return {
+    aws,
+    huawei,
+    handler,
+    invoke: (records, timeoutMs = 30_000) =>
+      handler(
+        { Records: records },
+        createLambdaContext(
+          {
+            functionName: 'createMonitor',
+            region: aws.region,
+            accountId: '000000000000',
+            timeoutMs,
+            memoryLimitInMB: 256,
+          },
+          logStream,
+        ),
+      ),
+    newConnection: () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
+    drainDlq: async () => {
+      const found: { body: string; reason: Record<string, unknown> | undefined }[] = [];
+      for (;;) {
+        const out = await aws.clients.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: aws.sqs.dlqUrl,
+            MaxNumberOfMessages: 10,
+            MessageAttributeNames: ['All'],
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: 60,
+          }),
+        );
+        if (!out.Messages?.length) return found;
+        for (const m of out.Messages) {
+          const raw = m.MessageAttributes?.vpn_monitor_failure?.StringValue;
+          found.push({
+            body: m.Body ?? '',
+            reason: raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined,
+          });
+        }
+      }
+    },
+    stop: async () => {
+      await huawei.stop();
+      await aws.stop();
+    },
+  };
+};
+
+/** An SQS record as Lambda delivers it, with the given body. */
+export const sqsRecord = (
+  body: string,
+  options: { receiveCount?: number; messageId?: string } = {},
+): SQSRecord => ({
+  messageId: options.messageId ?? randomUUID(),
+  receiptHandle: randomUUID(),
+  body,
+  attributes: {
+    ApproximateReceiveCount: String(options.receiveCount ?? 1),
+    SentTimestamp: String(Date.now()),
+    SenderId: 'AIDAEXAMPLE',
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:vpn-connection-created',
+  awsRegion: 'eu-west-1',
+});
+
+/** The plain body for a connection. */
+export const plainBody = (vpnConnectionId: string): string =>
+  JSON.stringify({ vpn_connection_id: vpnConnectionId, project_id: PROJECT_ID, region: REGION });
+
+/** The ids of the failed records of a batch response. */
+export const failedIds = (response: SQSBatchResponse): string[] =>
+  response.batchItemFailures.map((failure) => failure.itemIdentifier);
