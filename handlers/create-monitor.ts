@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { loadConfig } from '../lib/config.ts';
 import { createDependencies } from '../lib/dependencies.ts';
 import { createLogger } from '../lib/log.ts';
+import { queueUrlFromArn } from '../lib/provision/postpone.ts';
 import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
 
 /** Stop starting work this long before the Lambda timeout, so the partial response gets out. */
@@ -32,6 +33,8 @@ export const toQueueMessage = (record: SQSRecord): QueueMessage => ({
     ]),
   ),
   messageGroupId: record.attributes.MessageGroupId,
+  receiptHandle: record.receiptHandle,
+  queueUrl: config.sourceQueueUrl ?? queueUrlFromArn(record.eventSourceARN),
   traceHeader: record.attributes.AWSTraceHeader,
 });
 

@@ -46,6 +46,8 @@ export const environmentSchema = z
     HUAWEI_MAX_ATTEMPTS: positiveInt(5),
     HUAWEI_RETRY_BASE_MS: positiveInt(200),
     HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
+    NOT_READY_DELAY_SECONDS: positiveInt(30),
+    SOURCE_QUEUE_URL: optionalText.pipe(z.string().url().optional()),
   })
   .superRefine((env, ctx) => {
     const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
@@ -89,6 +91,10 @@ export interface Config {
   huaweiMaxAttempts: number;
   /** Full-jitter backoff between attempts: base, doubling, capped. */
   huaweiBackoff: { baseMs: number; capMs: number };
+  /** First delay before a not-ready connection is asked about again; doubles per delivery. */
+  notReadyDelaySeconds: number;
+  /** The source queue; when unset, derived from each record's queue ARN. */
+  sourceQueueUrl: string | undefined;
 }
 
 /**
@@ -128,5 +134,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
     huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
+    notReadyDelaySeconds: e.NOT_READY_DELAY_SECONDS,
+    sourceQueueUrl: e.SOURCE_QUEUE_URL,
   };
 };

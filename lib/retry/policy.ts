@@ -21,6 +21,8 @@ export type Disposition = 'retry-now' | 'retry-later' | 'give-up' | 'stop-calls'
 export interface Decision {
   disposition: Disposition;
   reason: string;
+  /** Set when waiting helps (the connection is not ready): redeliver later and later. */
+  postpone?: true;
 }
 
 const THROTTLING_CODES = new Set(['VPN.0429', 'APIGW.0308']);
@@ -49,7 +51,11 @@ const decideHuawei = (error: HuaweiApiError): Decision => {
     status === 425 ||
     NOT_READY_TEXT.test(error.huaweiMessage ?? '')
   ) {
-    return { disposition: 'retry-later', reason: `connection not ready (${label})` };
+    return {
+      disposition: 'retry-later',
+      reason: `connection not ready (${label})`,
+      postpone: true,
+    };
   }
   if (status === 401 || status === 403 || AUTH_CODES.has(code)) {
     return { disposition: 'stop-calls', reason: `credentials refused (${label})` };

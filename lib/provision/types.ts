@@ -1,0 +1,68 @@
+import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
+import type { Config } from '../config.ts';
+import type { FailureReason } from '../dlq/dead-letter.ts';
+import type { CredentialGate } from '../huawei/credential-gate.ts';
+import type { CredentialsProvider } from '../huawei/credentials.ts';
+import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
+import type { Idempotency } from '../idempotency/idempotent.ts';
+import type { Log } from '../log.ts';
+import type { PublisherOptions } from '../publish/monitor-created.ts';
+import type { RetryOptions } from '../retry/with-retry.ts';
+
+/** A queue message as this project needs it; the handler maps Lambda's record to it. */
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  /** How many times SQS has delivered it, this time included. */
+  receiveCount: number;
+  messageAttributes: Record<string, MessageAttributeValue>;
+  messageGroupId?: string | undefined;
+  traceHeader?: string | undefined;
+  /** Where the message came from and how to address it there, to postpone it. */
+  queueUrl?: string | undefined;
+  receiptHandle?: string | undefined;
+}
+
+/** The invocation's budget: when it must be done, and a signal that fires just before. */
+export interface Invocation {
+  requestId: string;
+  deadline: number;
+  signal: AbortSignal;
+}
+
+/**
+ * What became of one message: `created` / `already_existed` (its event was published now),
+ * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason), or
+ * `retry-later` (a batch item failure: SQS redelivers it).
+ */
+export interface MessageOutcome {
+  messageId: string;
+  status: 'created' | 'already_existed' | 'duplicate' | 'dead-lettered' | 'retry-later';
+  vpnConnectionId?: string | undefined;
+  /** Why it was left for redelivery. */
+  reason?: string | undefined;
+  /** Why it was dead-lettered. */
+  failure?: FailureReason | undefined;
+  /** Retries made in this invocation. */
+  retries: number;
+}
+
+/** Everything the provisioner uses, built once per container. */
+export interface ProvisionerDeps {
+  config: Config;
+  client: HuaweiVpnClient;
+  credentials: CredentialsProvider;
+  sqs: SQSClient;
+  publisher: PublisherOptions;
+  idempotency: Idempotency;
+  log: Log;
+  /** Time kept back from the deadline for the DLQ send and the response. */
+  safetyMarginMs?: number;
+}
+
+/** What one message's steps share within an invocation. */
+export interface StepContext {
+  invocationId: string;
+  retry: RetryOptions;
+  gate: CredentialGate;
+}
