@@ -1,5 +1,5 @@
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
-import { HuaweiApiError } from '../errors.ts';
+import { HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
@@ -90,7 +90,9 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
           };
     }
     if (decision.disposition === 'give-up' || lastReceive) {
-      const api = cause instanceof HuaweiApiError ? cause : undefined;
+      // Records stopped after another record's refusal carry that refusal's code too.
+      const refusal = cause instanceof HuaweiCallsStoppedError ? cause.cause : cause;
+      const api = refusal instanceof HuaweiApiError ? refusal : undefined;
       return deadLetter(
         message,
         {

@@ -53,6 +53,8 @@ export interface EventBridgeSink {
    * `InternalException` for 5xx and `ThrottlingException` otherwise. The AWS SDK retries both.
    */
   failRequests(count: number, status: number, errorType?: string): void;
+  /** Drops every pending `failNext` and `failRequests` fault. */
+  clearFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,10 @@ export const startEventBridgeSink = async (
     },
     failRequests: (count, status, errorType = defaultErrorType(status)) => {
       for (let i = 0; i < count; i += 1) requestFaults.push({ status, errorType });
+    },
+    clearFaults: () => {
+      entryFaults.length = 0;
+      requestFaults.length = 0;
     },
     stop: () => closeServer(server),
   };

@@ -40,7 +40,7 @@ export const startWorld = async (env: Record<string, string> = {}): Promise<Worl
   });
   Object.assign(process.env, aws.environment, {
     AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
     HUAWEICLOUD_REGION: REGION,
     HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
     HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
@@ -49,6 +49,7 @@ export const startWorld = async (env: Record<string, string> = {}): Promise<Worl
     IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
     EVENT_BUS_NAME: 'vpn-monitor-provisioner-test',
     DLQ_URL: aws.sqs.dlqUrl,
+    SOURCE_QUEUE_URL: aws.sqs.queueUrl,
     MAX_RECEIVE_COUNT: '3',
     HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
     HUAWEI_RETRY_BASE_MS: '20',

@@ -1,0 +1,391 @@
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toSqsRecord } from '../../local/aws/sqs-record.ts';
+import {
+  CREDENTIALS,
+  failedIds,
+  PROJECT_ID,
+  plainBody,
+  sqsRecord,
+  startWorld,
+  type World,
+} from './harness.ts';
+
+// Every case asserts the end state a user would check: monitors in Huawei, events on the bus,
+// messages in the DLQ. Each case works on connections of its own.
+
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld({ NOT_READY_DELAY_SECONDS: '7' });
+});
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+beforeEach(async () => {
+  // A delayed request of the previous case may still be inside the simulator: let it finish.
+  for (let i = 0; i < 100 && world.huawei.stats().inFlight > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  world.huawei.setCredentials([CREDENTIALS]);
+  world.huawei.clearFaults();
+  world.huawei.resetStats();
+  world.aws.eventBridge.clearFaults();
+  await world.drainDlq();
+});
+
+const monitorsFor = (id: string) =>
+  world.huawei.monitors(PROJECT_ID).filter((m) => m.vpn_connection_id === id);
+const eventsFor = (id: string) =>
+  world.aws.eventBridge.events().filter((e) => e.detail.vpn_connection_id === id);
+
+/** One monitor, one event about it, with the given outcome. */
+const expectProvisionedOnce = (id: string, outcome: 'created' | 'already_existed') => {
+  const monitors = monitorsFor(id);
+  const events = eventsFor(id);
+  expect(monitors).toHaveLength(1);
+  expect(events).toHaveLength(1);
+  expect(events[0]?.detail).toMatchObject({ outcome, connection_monitor: { id: monitors[0]?.id } });
+};
+
+describe('fault matrix', () => {
+  it('rides out a storm of 429s without Retry-After', async () => {
+    // Prepare
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'status',
+      status: 429,
+      code: 'VPN.0429',
+      operation: 'create',
+      connectionId: id,
+      times: 3,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+    expect(world.huawei.stats().byOperationAndStatus.create).toEqual({ '429': 3, '201': 1 });
+  });
+
+  it('honours Retry-After: when the wait does not fit the invocation, the record is left for later', async () => {
+    // Prepare: Huawei asks for 60 s; the invocation has 5 s
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'status',
+      status: 429,
+      code: 'APIGW.0308',
+      retryAfter: 60,
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    const record = sqsRecord(plainBody(id));
+    // Act
+    const response = await world.invoke([record], 5_000);
+    // Assess: one call only, nothing created yet, nothing lost
+    expect(failedIds(response)).toEqual([record.messageId]);
+    expect(world.huawei.stats().byOperation.create).toBe(1);
+    expect(monitorsFor(id)).toHaveLength(0);
+    // Act again: the redelivery succeeds
+    const again = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
+    expect(failedIds(again)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+  });
+
+  it('retries 5xx answers', async () => {
+    // Prepare
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'status',
+      status: 503,
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    world.huawei.injectFault({
+      kind: 'status',
+      status: 500,
+      code: 'VPN.0002',
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+  });
+
+  it('retries a connection dropped before Huawei handled the create', async () => {
+    // Prepare
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'drop-before',
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: the retry created it (an ambiguous reset is checked by listing after VPN.0381)
+    expect(failedIds(response)).toEqual([]);
+    expect(monitorsFor(id)).toHaveLength(1);
+    expect(eventsFor(id)).toHaveLength(1);
+  });
+
+  it('finds the monitor when the connection dropped after Huawei created it', async () => {
+    // Prepare
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'drop-after',
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: still one monitor, and the event carries it
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+    expect(world.huawei.stats().created).toBe(1);
+  });
+
+  it('finds the monitor when the answer is slower than the per-attempt timeout', async () => {
+    // Prepare: 1.5 s answer, 1 s attempt timeout; Huawei creates the monitor anyway
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'delay',
+      ms: 1_500,
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: the retry may win the race with the slow first attempt; either way, one monitor
+    expect(failedIds(response)).toEqual([]);
+    const [monitor] = monitorsFor(id);
+    expect(monitorsFor(id)).toHaveLength(1);
+    expect(eventsFor(id).map((e) => e.detail.connection_monitor)).toEqual([
+      expect.objectContaining({ id: monitor?.id }),
+    ]);
+  });
+
+  it('leaves unfinished records for redelivery when the Lambda deadline comes mid-batch', async () => {
+    // Prepare: 3 s of invocation, 1.5 s kept back; one connection answers after 2.5 s
+    const slow = world.newConnection();
+    const fast = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'delay',
+      ms: 2_500,
+      operation: 'create',
+      connectionId: slow,
+      times: 1,
+    });
+    const slowRecord = sqsRecord(plainBody(slow));
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(fast)), slowRecord], 3_000);
+    // Assess: the fast one is done, the slow one is left, not lost
+    expect(failedIds(response)).toEqual([slowRecord.messageId]);
+    expectProvisionedOnce(fast, 'created');
+    expect(eventsFor(slow)).toHaveLength(0);
+    // Act: redelivery
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const again = await world.invoke([sqsRecord(plainBody(slow), { receiveCount: 2 })]);
+    // Assess
+    expect(failedIds(again)).toEqual([]);
+    expect(monitorsFor(slow)).toHaveLength(1);
+    expect(eventsFor(slow)).toHaveLength(1);
+  });
+
+  it('publishes on the next delivery when publishing failed after the create, with the same monitor', async () => {
+    // Prepare: EventBridge fails every request of the first invocation
+    const id = world.newConnection();
+    world.aws.eventBridge.failRequests(1_000, 500);
+    const record = sqsRecord(plainBody(id));
+    // Act
+    const first = await world.invoke([record], 4_000);
+    world.aws.eventBridge.clearFaults();
+    const second = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
+    // Assess: one create only; the event says "created" and carries that monitor
+    expect(failedIds(first)).toEqual([record.messageId]);
+    expect(failedIds(second)).toEqual([]);
+    expect(world.huawei.stats().byOperation.create).toBe(1);
+    expectProvisionedOnce(id, 'created');
+  });
+
+  it('counts a PutEvents partial failure as a failure, and retries it', async () => {
+    // Prepare: the first entry is refused inside a 200 answer
+    const id = world.newConnection();
+    world.aws.eventBridge.failNext(1);
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+    expect(world.aws.eventBridge.stats().failedEntries).toBeGreaterThanOrEqual(1);
+  });
+
+  it('handles the same connection twice in one batch once', async () => {
+    // Prepare
+    const id = world.newConnection();
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id)), sqsRecord(plainBody(id))]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+  });
+
+  it('gives one monitor and one event to two concurrent invocations for one connection', async () => {
+    // Prepare: slow enough that both invocations overlap
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'delay',
+      ms: 300,
+      operation: 'create',
+      connectionId: id,
+      times: 1,
+    });
+    // Act
+    const responses = await Promise.all([
+      world.invoke([sqsRecord(plainBody(id))]),
+      world.invoke([sqsRecord(plainBody(id))]),
+    ]);
+    const retried = responses.flatMap(failedIds);
+    // the one that found the other in progress is redelivered later
+    const redelivered = await Promise.all(
+      retried.map(() => world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })])),
+    );
+    // Assess
+    expect(redelivered.flatMap(failedIds)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+  });
+
+  it('replays a handled connection after its idempotency record expired: no second monitor, same event id', async () => {
+    // Prepare
+    const id = world.newConnection();
+    await world.invoke([sqsRecord(plainBody(id))]);
+    const firstEvent = eventsFor(id)[0];
+    const items = await world.aws.clients.dynamodb.send(
+      new ScanCommand({ TableName: world.aws.dynamoDb.tableName }),
+    );
+    for (const item of items.Items ?? []) {
+      await world.aws.clients.dynamodb.send(
+        new DeleteItemCommand({
+          TableName: world.aws.dynamoDb.tableName,
+          Key: { id: item.id as { S: string } },
+        }),
+      );
+    }
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: Huawei's one-monitor rule holds; the repeat event has the same identity
+    expect(failedIds(response)).toEqual([]);
+    expect(monitorsFor(id)).toHaveLength(1);
+    const events = eventsFor(id);
+    expect(events).toHaveLength(2);
+    expect(events[1]?.detail).toMatchObject({
+      outcome: 'already_existed',
+      event_id: firstEvent?.detail.event_id,
+    });
+  });
+
+  it('stops calling Huawei after the credentials are refused, then recovers once they are fixed', async () => {
+    // Prepare: the key was rotated on the Huawei side
+    const ids = [
+      world.newConnection(),
+      world.newConnection(),
+      world.newConnection(),
+      world.newConnection(),
+    ];
+    world.huawei.setCredentials([
+      { ak: CREDENTIALS.ak, sk: 'rotated-secret-key-the-function-lacks' },
+    ]);
+    const records = ids.map((id) => sqsRecord(plainBody(id)));
+    // Act
+    const refused = await world.invoke(records);
+    // Assess: one refused call, not four; every record left for redelivery
+    expect(world.huawei.stats().authFailures).toBe(1);
+    expect(failedIds(refused).sort()).toEqual(records.map((r) => r.messageId).sort());
+    // Act: on the last delivery the records go to the DLQ with the reason
+    const last = await world.invoke(ids.map((id) => sqsRecord(plainBody(id), { receiveCount: 3 })));
+    const dlq = await world.drainDlq();
+    expect(failedIds(last)).toEqual([]);
+    expect(dlq).toHaveLength(4);
+    for (const m of dlq)
+      expect(m.reason).toMatchObject({
+        kind: 'retries-exhausted',
+        code: 'APIGW.0301',
+        status: 401,
+      });
+    expect(world.huawei.stats().authFailures).toBe(2);
+    // Act: credentials fixed, the messages replayed
+    world.huawei.setCredentials([CREDENTIALS]);
+    const fixed = await world.invoke(dlq.map((m) => sqsRecord(m.body)));
+    // Assess
+    expect(failedIds(fixed)).toEqual([]);
+    for (const id of ids) expectProvisionedOnce(id, 'created');
+  });
+
+  it('dead-letters a connection Huawei does not know, with its request id', async () => {
+    // Prepare: a well-formed id the simulator has never heard of
+    const record = sqsRecord(plainBody('0000aaaa-bbbb-cccc-dddd-eeeeffff0000'));
+    // Act
+    const response = await world.invoke([record]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    const [message] = await world.drainDlq();
+    expect(message?.reason).toMatchObject({
+      kind: 'rejected',
+      code: 'VPN.0004',
+      status: 404,
+      attempts: 1,
+    });
+    expect(message?.reason?.request_id).toEqual(expect.any(String));
+  });
+
+  it('postpones a connection that is not ready yet, with a growing visibility timeout', async () => {
+    // Prepare: a real message on the source queue, about a connection still being created
+    const id = world.newConnection();
+    world.huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
+    const { sqs } = world.aws.clients;
+    const queueUrl = world.aws.sqs.queueUrl;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: plainBody(id) }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const message = received.Messages?.[0];
+    expect(message).toBeDefined();
+    const record = toSqsRecord(message as NonNullable<typeof message>, {
+      queueArn: world.aws.sqs.queueArn,
+      region: world.aws.region,
+    });
+    // Act
+    const response = await world.invoke([{ ...record, eventSourceARN: world.aws.sqs.queueArn }]);
+    // Assess: left for later, and still invisible after the queue's own 1 s visibility timeout
+    expect(failedIds(response)).toEqual([record.messageId]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
+    expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(monitorsFor(id)).toHaveLength(0);
+  });
+});
