@@ -1,9 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadConfig } from '../lib/config.ts';
 import { createDependencies } from '../lib/dependencies.ts';
 import { createLogger } from '../lib/log.ts';
+import { createMetrics } from '../lib/metrics.ts';
 import { queueUrlFromArn } from '../lib/provision/postpone.ts';
 import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
 
@@ -12,7 +14,8 @@ const STOP_BEFORE_TIMEOUT_MS = 1_500;
 
 const config = loadConfig();
 const logger = createLogger();
-const dependencies = createDependencies(config, logger);
+const metrics = createMetrics();
+const dependencies = { ...createDependencies(config, logger), metrics };
 const provision = createProvisioner(dependencies);
 
 /** Lambda's SQS record, as the provisioner reads it. */
@@ -61,6 +64,7 @@ export const createMonitor = async (
 /** The Lambda entry point of `createMonitor` in serverless.yml. */
 export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 250 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use({
     name: 'idempotency-lambda-context',
     before: (request) => dependencies.idempotency.config.registerLambdaContext(request.context),

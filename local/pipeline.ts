@@ -170,6 +170,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
 
   Object.assign(process.env, aws.environment, {
     AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
     HUAWEICLOUD_REGION: REGION,
     HUAWEICLOUD_PROJECT_ID: PROJECT_ID,

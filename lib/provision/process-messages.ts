@@ -1,6 +1,8 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
+import { recordOutcomes } from '../metrics.ts';
 import { connectionKey, createConnectionSteps } from './provision-connection.ts';
 import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
 import type {
@@ -33,7 +35,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     invocation: Invocation,
     gate: CredentialGate,
   ): Promise<MessageOutcome> => {
-    let retries = 0;
+    const retries: string[] = [];
     const ctx: StepContext = {
       invocationId: invocation.requestId,
       gate,
@@ -44,7 +46,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         backoff: config.huaweiBackoff,
         signal: invocation.signal,
         onRetry: ({ attempt, delayMs, decision }) => {
-          retries++;
+          retries.push(decision.category);
           log.info('Retrying', {
             messageId: message.messageId,
             vpnConnectionId: event.vpnConnectionId,
@@ -72,39 +74,53 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
-    const gate = new CredentialGate(() => deps.credentials.refresh());
+    const gate = new CredentialGate(() => {
+      deps.credentials.refresh();
+      deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
+    });
     const firsts = new Map<string, Promise<MessageOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
-    return mapConcurrent(messages, config.recordConcurrency, async (message) => {
-      const parsed = parseConnectionCreated(message.body, defaults);
-      if (!parsed.ok) {
-        return deadLetter(
-          message,
-          { kind: 'invalid-input', message: parsed.error.message, attempts: 0 },
-          0,
-        );
-      }
-      const key = connectionKey(parsed.event);
-      const first = firsts.get(key);
-      if (!first) {
-        const outcome = processOne(message, parsed.event, invocation, gate);
-        firsts.set(key, outcome);
-        return outcome;
-      }
-      const twin = await first;
-      const base = {
-        messageId: message.messageId,
-        vpnConnectionId: parsed.event.vpnConnectionId,
-        retries: 0,
-      };
-      if (HANDLED.has(twin.status)) return { ...base, status: 'duplicate' };
-      if (twin.failure) {
-        const { source_message_id: _, receive_count: __, failed_at: ___, ...draft } = twin.failure;
-        return deadLetter(message, draft satisfies ReasonDraft, 0);
-      }
-      return { ...base, status: 'retry-later', reason: twin.reason };
-    });
+    const outcomes = await mapConcurrent(
+      messages,
+      config.recordConcurrency,
+      async (message): Promise<MessageOutcome> => {
+        const parsed = parseConnectionCreated(message.body, defaults);
+        if (!parsed.ok) {
+          return deadLetter(
+            message,
+            { kind: 'invalid-input', message: parsed.error.message, attempts: 0 },
+            [],
+          );
+        }
+        const key = connectionKey(parsed.event);
+        const first = firsts.get(key);
+        if (!first) {
+          const outcome = processOne(message, parsed.event, invocation, gate);
+          firsts.set(key, outcome);
+          return outcome;
+        }
+        const twin = await first;
+        const base = {
+          messageId: message.messageId,
+          vpnConnectionId: parsed.event.vpnConnectionId,
+          retries: [],
+        };
+        if (HANDLED.has(twin.status)) return { ...base, status: 'duplicate' };
+        if (twin.failure) {
+          const {
+            source_message_id: _,
+            receive_count: __,
+            failed_at: ___,
+            ...draft
+          } = twin.failure;
+          return deadLetter(message, draft satisfies ReasonDraft, []);
+        }
+        return { ...base, status: 'retry-later', reason: twin.reason };
+      },
+    );
+    if (deps.metrics) recordOutcomes(deps.metrics, outcomes);
+    return outcomes;
   };
 };
 

@@ -20,7 +20,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
   const deadLetter = async (
     message: QueueMessage,
     draft: ReasonDraft,
-    retries: number,
+    retries: readonly string[],
   ): Promise<MessageOutcome> => {
     const failure: FailureReason = {
       ...draft,
@@ -71,7 +71,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     message: QueueMessage,
     event: ConnectionCreated,
     error: unknown,
-    retries: number,
+    retries: readonly string[],
   ): Promise<MessageOutcome> => {
     const cause = error instanceof RetryExhaustedError ? error.cause : error;
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);

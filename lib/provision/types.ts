@@ -6,6 +6,7 @@ import type { CredentialsProvider } from '../huawei/credentials.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
+import type { MetricsSink } from '../metrics.ts';
 import type { PublisherOptions } from '../publish/monitor-created.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
 
@@ -43,8 +44,8 @@ export interface MessageOutcome {
   reason?: string | undefined;
   /** Why it was dead-lettered. */
   failure?: FailureReason | undefined;
-  /** Retries made in this invocation. */
-  retries: number;
+  /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
+  retries: readonly string[];
 }
 
 /** Everything the provisioner uses, built once per container. */
@@ -56,6 +57,8 @@ export interface ProvisionerDeps {
   publisher: PublisherOptions;
   idempotency: Idempotency;
   log: Log;
+  /** Where counts go (Powertools Metrics in Lambda); none in tests that do not look. */
+  metrics?: MetricsSink | undefined;
   /** Time kept back from the deadline for the DLQ send and the response. */
   safetyMarginMs?: number;
 }

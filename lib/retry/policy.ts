@@ -21,6 +21,8 @@ export type Disposition = 'retry-now' | 'retry-later' | 'give-up' | 'stop-calls'
 export interface Decision {
   disposition: Disposition;
   reason: string;
+  /** A short class of the reason, for metrics: `throttled`, `server-error`, `network`... */
+  category: string;
   /** Set when waiting helps (the connection is not ready): redeliver later and later. */
   postpone?: true;
 }
@@ -42,8 +44,9 @@ const decideHuawei = (error: HuaweiApiError): Decision => {
   const { status, code = '' } = error;
   const label = `HTTP ${status}${code ? ` ${code}` : ''}`;
   if (status === 429 || THROTTLING_CODES.has(code))
-    return { disposition: 'retry-now', reason: `throttled (${label})` };
-  if (BUSY_CODES.has(code)) return { disposition: 'retry-now', reason: `Huawei busy (${label})` };
+    return { disposition: 'retry-now', reason: `throttled (${label})`, category: 'throttled' };
+  if (BUSY_CODES.has(code))
+    return { disposition: 'retry-now', reason: `Huawei busy (${label})`, category: 'busy' };
   // VPN.0003 doubles as "resource is not ready, currently CREATING": that is not an auth failure.
   if (
     NOT_READY_CODES.has(code) ||
@@ -54,16 +57,30 @@ const decideHuawei = (error: HuaweiApiError): Decision => {
     return {
       disposition: 'retry-later',
       reason: `connection not ready (${label})`,
+      category: 'not-ready',
       postpone: true,
     };
   }
   if (status === 401 || status === 403 || AUTH_CODES.has(code)) {
-    return { disposition: 'stop-calls', reason: `credentials refused (${label})` };
+    return {
+      disposition: 'stop-calls',
+      reason: `credentials refused (${label})`,
+      category: 'credentials',
+    };
   }
-  if (status >= 500) return { disposition: 'retry-now', reason: `Huawei server error (${label})` };
+  if (status >= 500)
+    return {
+      disposition: 'retry-now',
+      reason: `Huawei server error (${label})`,
+      category: 'server-error',
+    };
   if (status === 404)
-    return { disposition: 'give-up', reason: `VPN connection not found (${label})` };
-  return { disposition: 'give-up', reason: `request rejected (${label})` };
+    return {
+      disposition: 'give-up',
+      reason: `VPN connection not found (${label})`,
+      category: 'not-found',
+    };
+  return { disposition: 'give-up', reason: `request rejected (${label})`, category: 'rejected' };
 };
 
 /**
@@ -73,21 +90,35 @@ const decideHuawei = (error: HuaweiApiError): Decision => {
 export const decide = (error: unknown): Decision => {
   if (error instanceof HuaweiApiError) return decideHuawei(error);
   if (error instanceof HuaweiNetworkError) {
-    return { disposition: 'retry-now', reason: `network failure (${error.code ?? 'unknown'})` };
+    return {
+      disposition: 'retry-now',
+      reason: `network failure (${error.code ?? 'unknown'})`,
+      category: 'network',
+    };
   }
   if (error instanceof PublishError)
-    return { disposition: 'retry-now', reason: 'EventBridge did not accept the event' };
+    return {
+      disposition: 'retry-now',
+      reason: 'EventBridge did not accept the event',
+      category: 'publish',
+    };
   if (error instanceof InvalidInputError)
-    return { disposition: 'give-up', reason: 'invalid input' };
+    return { disposition: 'give-up', reason: 'invalid input', category: 'invalid-input' };
   if (error instanceof HuaweiCallsStoppedError)
     return {
       disposition: 'retry-later',
       reason: 'Huawei calls stopped after a credentials failure',
+      category: 'credentials',
     };
   if (error instanceof DeadlineExceededError)
-    return { disposition: 'retry-later', reason: 'invocation deadline reached' };
+    return {
+      disposition: 'retry-later',
+      reason: 'invocation deadline reached',
+      category: 'deadline',
+    };
   return {
     disposition: 'retry-later',
     reason: error instanceof Error ? error.name : 'unknown failure',
+    category: 'other',
   };
 };

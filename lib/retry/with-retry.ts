@@ -72,6 +72,7 @@ export const withRetry = async <T>(
             ? `${attempt} attempts`
             : 'no time left for another attempt';
         throw new RetryExhaustedError(error, attempt, {
+          ...decision,
           disposition: 'retry-later',
           reason: `${decision.reason}; gave up after ${why}`,
         });

@@ -40,6 +40,7 @@ export const startWorld = async (env: Record<string, string> = {}): Promise<Worl
   });
   Object.assign(process.env, aws.environment, {
     AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
     HUAWEICLOUD_REGION: REGION,
     HUAWEICLOUD_PROJECT_ID: PROJECT_ID,

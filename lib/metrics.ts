@@ -1,0 +1,35 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MessageOutcome } from './provision/types.ts';
+
+/** The metric calls `lib/` makes; Powertools' Metrics (embedded metric format) provides them. */
+export type MetricsSink = Pick<Metrics, 'addMetric'>;
+
+/** The CloudWatch namespace of every metric, and the alarms' too (serverless.yml). */
+export const METRICS_NAMESPACE = 'VpnMonitorProvisioner';
+
+/** The container's metrics, flushed after each invocation by the handler's `logMetrics`. */
+export const createMetrics = (): Metrics =>
+  new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'vpn-monitor-provisioner' });
+
+const STATUS_METRIC: Record<MessageOutcome['status'], string> = {
+  created: 'MonitorsCreated',
+  already_existed: 'MonitorsAlreadyExisted',
+  duplicate: 'DuplicatesAbsorbed',
+  'dead-lettered': 'DeadLettered',
+  'retry-later': 'LeftForRedelivery',
+};
+
+/**
+ * Counts a batch's outcomes: monitors created and found, duplicates absorbed, dead-lettered
+ * (and of those, invalid events), left for redelivery, and retries by reason class.
+ */
+export const recordOutcomes = (metrics: MetricsSink, outcomes: readonly MessageOutcome[]): void => {
+  const counts = new Map<string, number>();
+  const bump = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
+  for (const outcome of outcomes) {
+    bump(STATUS_METRIC[outcome.status]);
+    if (outcome.failure?.kind === 'invalid-input') bump('InvalidEvents');
+    for (const reason of outcome.retries) bump(`Retries.${reason}`);
+  }
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
+};
