@@ -3,7 +3,7 @@ import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { recordOutcomes } from '../metrics.ts';
-import { connectionKey, createConnectionSteps } from './provision-connection.ts';
+import { connectionKey, createConnectionStep } from './provision-connection.ts';
 import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
 import type {
   Invocation,
@@ -26,7 +26,7 @@ const HANDLED = new Set<MessageOutcome['status']>(['created', 'already_existed',
 export const createProvisioner = (deps: ProvisionerDeps) => {
   const { config, log } = deps;
   const margin = deps.safetyMarginMs ?? 1_000;
-  const provisionConnection = createConnectionSteps(deps);
+  const provisionConnection = createConnectionStep(deps);
   const { settle, deadLetter } = createFailureSettlement(deps);
 
   const processOne = async (

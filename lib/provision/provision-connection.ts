@@ -12,63 +12,68 @@ import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 export const connectionKey = (event: ConnectionCreated): string =>
   `${event.projectId}:${event.vpnConnectionId}`;
 
-/**
- * The two idempotent steps of a connection. `ensure` creates (or finds) the monitor and is
- * remembered per connection; `publish` sends the "monitor created" event and is remembered
- * separately, so a failed publish is retried with the monitor already stored, and a
- * redelivery after both succeeded publishes nothing.
- */
-export const createConnectionSteps = (deps: ProvisionerDeps) => {
-  const ensure = deps.idempotency.once(
-    'monitor',
-    (
-      request: { key: string; event: ConnectionCreated },
-      ctx: StepContext,
-    ): Promise<EnsuredMonitor> =>
-      ensureMonitor(
-        { client: deps.client, gate: ctx.gate, retry: ctx.retry },
-        { projectId: request.event.projectId, region: request.event.region },
-        request.event.vpnConnectionId,
-      ),
-  );
+/** What is remembered of a handled connection. */
+interface Provisioned {
+  outcome: EnsuredMonitor['outcome'];
+  monitorId: string;
+  invocationId: string;
+}
 
-  const publish = deps.idempotency.once(
-    'event',
+/**
+ * One idempotent step per connection: make sure the monitor exists, then publish the
+ * "monitor created" event. The idempotency record is completed only once both succeeded, so
+ * a redelivery after that publishes nothing. When publishing fails the record is dropped and
+ * the next delivery runs again: Huawei answers `VPN.0381`, the monitor is found by listing,
+ * and the event is published with it (`already_existed`). One record per connection keeps a
+ * record's DynamoDB cost at two calls.
+ */
+export const createConnectionStep = (deps: ProvisionerDeps) => {
+  const provision = deps.idempotency.once(
+    'connection',
     async (
-      request: { key: string; detail: MonitorCreatedDetail; invocationId: string },
+      request: { key: string; event: ConnectionCreated; correlation: Record<string, string> },
       ctx: StepContext,
-    ) => {
-      const eventId = await withRetry(
-        () => publishMonitorCreated(deps.publisher, request.detail, ctx.retry.signal),
+    ): Promise<Provisioned> => {
+      const { event } = request;
+      const ensured = await ensureMonitor(
+        { client: deps.client, gate: ctx.gate, retry: ctx.retry },
+        { projectId: event.projectId, region: event.region },
+        event.vpnConnectionId,
+      );
+      const detail: MonitorCreatedDetail = {
+        event_id: stableEventId(event.projectId, event.vpnConnectionId, ensured.monitor.id),
+        connection_monitor: ensured.monitor,
+        request_id: ensured.requestId,
+        project_id: event.projectId,
+        region: event.region,
+        vpn_connection_id: event.vpnConnectionId,
+        outcome: ensured.outcome,
+        correlation: request.correlation,
+      };
+      await withRetry(
+        () => publishMonitorCreated(deps.publisher, detail, ctx.retry.signal),
         ctx.retry,
       );
-      return { eventId, invocationId: request.invocationId };
+      return {
+        outcome: ensured.outcome,
+        monitorId: ensured.monitor.id,
+        invocationId: ctx.invocationId,
+      };
     },
   );
 
-  /** Runs both steps; answers `duplicate` when the event had been published before. */
+  /** Provisions the connection; answers `duplicate` when it had been handled before. */
   return async (
     message: QueueMessage,
     event: ConnectionCreated,
     ctx: StepContext,
   ): Promise<EnsuredMonitor['outcome'] | 'duplicate'> => {
-    const key = connectionKey(event);
-    const ensured = await ensure({ key, event }, ctx);
-    const detail: MonitorCreatedDetail = {
-      event_id: stableEventId(event.projectId, event.vpnConnectionId, ensured.monitor.id),
-      connection_monitor: ensured.monitor,
-      request_id: ensured.requestId,
-      project_id: event.projectId,
-      region: event.region,
-      vpn_connection_id: event.vpnConnectionId,
-      outcome: ensured.outcome,
-      correlation: {
-        ...event.correlation,
-        source_message_id: message.messageId,
-        ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
-      },
+    const correlation = {
+      ...event.correlation,
+      source_message_id: message.messageId,
+      ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
     };
-    const published = await publish({ key, detail, invocationId: ctx.invocationId }, ctx);
-    return published.invocationId === ctx.invocationId ? ensured.outcome : 'duplicate';
+    const done = await provision({ key: connectionKey(event), event, correlation }, ctx);
+    return done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
   };
 };

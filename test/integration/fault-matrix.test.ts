@@ -214,13 +214,17 @@ describe('fault matrix', () => {
     const record = sqsRecord(plainBody(id));
     // Act
     const first = await world.invoke([record], 4_000);
+    const created = monitorsFor(id);
     world.aws.eventBridge.clearFaults();
     const second = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
-    // Assess: one create only; the event says "created" and carries that monitor
+    // Assess: the first delivery created the monitor and is left for redelivery; the second
+    // finds that monitor (Huawei answers VPN.0381) and publishes it
     expect(failedIds(first)).toEqual([record.messageId]);
+    expect(created).toHaveLength(1);
     expect(failedIds(second)).toEqual([]);
-    expect(world.huawei.stats().byOperation.create).toBe(1);
-    expectProvisionedOnce(id, 'created');
+    expect(world.huawei.stats().byOperationAndStatus.create).toEqual({ '201': 1, '400': 1 });
+    expectProvisionedOnce(id, 'already_existed');
+    expect(eventsFor(id)[0]?.detail).toMatchObject({ connection_monitor: { id: created[0]?.id } });
   });
 
   it('counts a PutEvents partial failure as a failure, and retries it', async () => {
