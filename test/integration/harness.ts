@@ -30,12 +30,17 @@ export interface World {
  * Starts the stand-ins, points the environment at them, then imports the real handler module
  * (it reads its configuration at import, like a cold start). `env` adds or overrides variables.
  */
-export const startWorld = async (env: Record<string, string> = {}): Promise<World> => {
+export const startWorld = async (
+  env: Record<string, string> = {},
+  options: { credentials?: { ak: string; sk: string; securityToken?: string } } = {},
+): Promise<World> => {
   const aws = await startLocalAwsStack({
     sqs: { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 },
   });
+  const credentials: { ak: string; sk: string; securityToken?: string } =
+    options.credentials ?? CREDENTIALS;
   const huawei = await startHuaweiSimulator({
-    credentials: [CREDENTIALS],
+    credentials: [credentials],
     projects: { [PROJECT_ID]: 0 },
   });
   Object.assign(process.env, aws.environment, {
@@ -45,8 +50,11 @@ export const startWorld = async (env: Record<string, string> = {}): Promise<Worl
     HUAWEICLOUD_REGION: REGION,
     HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
     HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
-    HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
-    HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+    HUAWEICLOUD_SDK_AK: credentials.ak,
+    HUAWEICLOUD_SDK_SK: credentials.sk,
+    ...(credentials.securityToken
+      ? { HUAWEICLOUD_SDK_SECURITY_TOKEN: credentials.securityToken }
+      : {}),
     IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
     EVENT_BUS_NAME: 'vpn-monitor-provisioner-test',
     DLQ_URL: aws.sqs.dlqUrl,
