@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import {
   correlationValueSchema,
   projectIdSchema,
@@ -20,11 +20,11 @@ export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
  */
 export const createVpnConnectionTraceSchema = z.object({
   trace_name: z.literal(CREATE_VPN_CONNECTION_TRACE),
-  trace_id: correlationValueSchema.optional(),
-  resource_id: z.string().optional(),
-  project_id: projectIdSchema.nullish(),
-  region: regionSchema.nullish(),
-  response: z.string().optional(),
+  trace_id: z.optional(correlationValueSchema),
+  resource_id: z.optional(z.string()),
+  project_id: z.nullish(projectIdSchema),
+  region: z.nullish(regionSchema),
+  response: z.optional(z.string()),
 });
 /** A `createVpnConnection` trace, as read. */
 export type CreateVpnConnectionTrace = z.infer<typeof createVpnConnectionTraceSchema>;

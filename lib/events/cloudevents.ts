@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { isCloudTrace, readCreateVpnConnectionTrace } from './cloud-trace.ts';
 import type { Correlation } from './connection-created.ts';
 import { correlationValueSchema } from './ids.ts';
@@ -16,7 +16,7 @@ export const cloudEventSchema = z.object({
   id: correlationValueSchema,
   source: correlationValueSchema,
   type: correlationValueSchema,
-  time: correlationValueSchema.optional(),
+  time: z.optional(correlationValueSchema),
   data: z.looseObject({}),
 });
 /** A CloudEvents 1.0 event, as read. */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { InvalidInputError } from '../errors.ts';
+import * as z from '../zod.ts';
 import {
   correlationValueSchema,
   projectIdSchema,
@@ -18,15 +18,15 @@ export type MessageShape = z.infer<typeof messageShapeSchema>;
  */
 export const correlationSchema = z.object({
   /** The EventBridge or CloudEvents event id. */
-  eventId: correlationValueSchema.exactOptional(),
+  eventId: z.exactOptional(correlationValueSchema),
   /** The EventBridge or CloudEvents source, `HC.VPN` for Huawei EventGrid. */
-  source: correlationValueSchema.exactOptional(),
+  source: z.exactOptional(correlationValueSchema),
   /** When the producer says the event happened, as the envelope wrote it. */
-  time: correlationValueSchema.exactOptional(),
+  time: z.exactOptional(correlationValueSchema),
   /** The SNS `MessageId`, when the message came through SNS. */
-  snsMessageId: correlationValueSchema.exactOptional(),
+  snsMessageId: z.exactOptional(correlationValueSchema),
   /** The Cloud Trace Service `trace_id` of the `createVpnConnection` call. */
-  traceId: correlationValueSchema.exactOptional(),
+  traceId: z.exactOptional(correlationValueSchema),
 });
 /** Where the event came from. */
 export type Correlation = z.infer<typeof correlationSchema>;

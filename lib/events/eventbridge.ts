@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { correlationValueSchema } from './ids.ts';
 import { type Candidate, plainFieldsSchema, toPlainCandidate } from './plain.ts';
 import { joinPath, type Outcome, problemFromZod } from './problems.ts';
@@ -17,7 +17,7 @@ export const eventBridgeEnvelopeSchema = z.object({
   version: z.string(),
   id: correlationValueSchema,
   source: correlationValueSchema,
-  time: correlationValueSchema.optional(),
+  time: z.optional(correlationValueSchema),
   detail: plainFieldsSchema,
 });
 /** An EventBridge envelope, as read. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 /*
  * These three values end up in the Huawei API's URL path and query, so each is checked against
@@ -12,11 +12,11 @@ import { z } from 'zod';
  * but its documentation's examples use placeholders such as `cae286f2-demo-a8df-va86-e22416ca1220`,
  * so any letter is accepted. The id is kept exactly as given.
  */
-export const vpnConnectionIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/, {
+export const vpnConnectionIdSchema = z.string().check(
+  z.regex(/^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/, {
     error: 'must be 36 letters and digits in 8-4-4-4-12 groups',
-  });
+  }),
+);
 /** A validated VPN connection id. */
 export type VpnConnectionId = z.infer<typeof vpnConnectionIdSchema>;
 
@@ -28,22 +28,25 @@ export type VpnConnectionId = z.infer<typeof vpnConnectionIdSchema>;
  * could name another project or fail signing in a way that is harder to diagnose than a clear
  * rejection here. The producer should send the id as Huawei issued it.
  */
-export const projectIdSchema = z
-  .string()
-  .regex(/^[0-9A-Fa-f]{32}$/, { error: 'must be 32 hex characters', abort: true })
-  .regex(/^[0-9a-f]+$/, {
+export const projectIdSchema = z.string().check(
+  z.regex(/^[0-9A-Fa-f]{32}$/, { error: 'must be 32 hex characters', abort: true }),
+  z.regex(/^[0-9a-f]+$/, {
     error: 'must be lowercase hex, as Huawei issues it (uppercase is rejected, not lowercased)',
-  });
+  }),
+);
 /** A validated Huawei project id. */
 export type ProjectId = z.infer<typeof projectIdSchema>;
 
 /** A Huawei region: lowercase letter groups joined by `-`, ending in a number (`cn-north-4`). */
-export const regionSchema = z
-  .string()
-  .max(32, { error: 'must be a region like cn-north-4 (at most 32 characters)', abort: true })
-  .regex(/^[a-z]{2,}(?:-[a-z]+)+-\d{1,3}$/, {
+export const regionSchema = z.string().check(
+  z.maxLength(32, {
+    error: 'must be a region like cn-north-4 (at most 32 characters)',
+    abort: true,
+  }),
+  z.regex(/^[a-z]{2,}(?:-[a-z]+)+-\d{1,3}$/, {
     error: 'must be a region like cn-north-4 or ap-southeast-1',
-  });
+  }),
+);
 /** A validated Huawei region. */
 export type Region = z.infer<typeof regionSchema>;
 
@@ -54,5 +57,7 @@ export type Region = z.infer<typeof regionSchema>;
  */
 export const correlationValueSchema = z
   .string()
-  .min(1, { error: 'must not be empty' })
-  .max(512, { error: 'must be at most 512 characters' });
+  .check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.maxLength(512, { error: 'must be at most 512 characters' }),
+  );

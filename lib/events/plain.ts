@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import type { ConnectionCreated } from './connection-created.ts';
 import { projectIdSchema, regionSchema, vpnConnectionIdSchema } from './ids.ts';
 import { type Outcome, problemFromZod } from './problems.ts';
@@ -10,8 +10,8 @@ import { type Outcome, problemFromZod } from './problems.ts';
  */
 export const plainFieldsSchema = z.object({
   vpn_connection_id: vpnConnectionIdSchema,
-  project_id: projectIdSchema.nullish(),
-  region: regionSchema.nullish(),
+  project_id: z.nullish(projectIdSchema),
+  region: z.nullish(regionSchema),
 });
 /** The plain fields, as read. */
 export type PlainFields = z.infer<typeof plainFieldsSchema>;

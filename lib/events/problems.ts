@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 
 /** What is wrong with a message and where, before it is labelled with the shape it had. */
 export interface Problem {
@@ -68,7 +68,7 @@ export function joinPath(prefix: string, segments: readonly PropertyKey[]): stri
  * Turns the first issue of a failed zod parse into a {@link Problem}, echoing the offending
  * value from `input` and counting the other issues, so the reason names one clear fault.
  */
-export function problemFromZod(error: z.ZodError, input: unknown, prefix: string): Problem {
+export function problemFromZod(error: z.core.$ZodError, input: unknown, prefix: string): Problem {
   const [first, ...others] = error.issues;
   if (first === undefined) return { path: prefix, message: 'is not valid' };
   const value = valueAt(input, first.path);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import type { ConnectionDefaults } from './connection-created.ts';
 import { type ProjectId, projectIdSchema, type Region, regionSchema } from './ids.ts';
 import type { Candidate } from './plain.ts';
@@ -37,7 +37,7 @@ function pick(
   field: 'project_id' | 'region',
   fromMessage: string | undefined,
   fromDefaults: string | undefined,
-  schema: z.ZodType<string>,
+  schema: z.ZodMiniType<string>,
 ): Outcome<string> {
   if (fromMessage !== undefined) return { ok: true, value: fromMessage };
   const path = joinPath(candidate.fieldsAt, [field]);

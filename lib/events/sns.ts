@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { correlationValueSchema } from './ids.ts';
 import { type JsonObject, parseJsonObject } from './json.ts';
 import { joinPath, type Outcome, problemFromZod } from './problems.ts';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { CredentialSource } from '../config.ts';
 import { ConfigurationError } from '../errors.ts';
+import * as z from '../zod.ts';
 import type { HuaweiCredentials } from './signer.ts';
 
 /** Hands out the current Huawei credentials; `refresh()` drops a cached copy that Huawei refused. */
@@ -11,9 +11,9 @@ export interface CredentialsProvider {
 
 /** The JSON a Secrets Manager secret holds: `{"ak","sk","security_token"?}`. */
 export const secretValueSchema = z.object({
-  ak: z.string().min(1),
-  sk: z.string().min(1),
-  security_token: z.string().min(1).optional(),
+  ak: z.string().check(z.minLength(1)),
+  sk: z.string().check(z.minLength(1)),
+  security_token: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Reads a secret's string value; in AWS this is Secrets Manager's GetSecretValue. */

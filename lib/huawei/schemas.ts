@@ -1,30 +1,30 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * A connection monitor as the API returns it. Loose: fields Huawei adds later are kept, so
  * the "monitor created" event carries the API's object verbatim.
  */
 export const connectionMonitorSchema = z.looseObject({
-  id: z.string().min(1),
-  vpn_connection_id: z.string().min(1),
-  type: z.string().optional(),
-  source_ip: z.string().optional(),
-  destination_ip: z.string().optional(),
-  proto_type: z.string().optional(),
-  status: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  vpn_connection_id: z.string().check(z.minLength(1)),
+  type: z.optional(z.string()),
+  source_ip: z.optional(z.string()),
+  destination_ip: z.optional(z.string()),
+  proto_type: z.optional(z.string()),
+  status: z.optional(z.string()),
 });
 export type ConnectionMonitor = z.infer<typeof connectionMonitorSchema>;
 
 /** `201` answer of `POST /v5/{project_id}/connection-monitors`. */
 export const createMonitorResponseSchema = z.looseObject({
   connection_monitor: connectionMonitorSchema,
-  request_id: z.string().optional(),
+  request_id: z.optional(z.string()),
 });
 
 /** `200` answer of `GET /v5/{project_id}/connection-monitors`. */
 export const listMonitorsResponseSchema = z.looseObject({
   connection_monitors: z.array(connectionMonitorSchema),
-  request_id: z.string().optional(),
+  request_id: z.optional(z.string()),
 });
 
 /** `200` answer of `GET /v5/{project_id}/connection-monitors/{id}`. */
@@ -32,9 +32,34 @@ export const showMonitorResponseSchema = createMonitorResponseSchema;
 
 /** Huawei's error body; the API documents both field pairs, so both are read. */
 export const errorBodySchema = z.looseObject({
-  error_code: z.string().optional(),
-  error_msg: z.string().optional(),
-  code: z.string().optional(),
-  message: z.string().optional(),
-  request_id: z.string().optional(),
+  error_code: z.optional(z.string()),
+  error_msg: z.optional(z.string()),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
+  request_id: z.optional(z.string()),
+});
+
+/**
+ * A VPN connection as `GET /v5/{project_id}/vpn-connection` lists it. Loose: only `id` and
+ * `status` are read; the rest (`name`, `vgw_id`, subnets...) is kept as Huawei sends it.
+ */
+export const vpnConnectionSchema = z.looseObject({
+  id: z.string().check(z.minLength(1)),
+  status: z.string(),
+  name: z.optional(z.string()),
+  vgw_id: z.optional(z.string()),
+});
+export type VpnConnection = z.infer<typeof vpnConnectionSchema>;
+
+/** `200` answer of `GET /v5/{project_id}/vpn-connection`: one page, and where the next starts. */
+export const listVpnConnectionsResponseSchema = z.looseObject({
+  vpn_connections: z.array(vpnConnectionSchema),
+  page_info: z.optional(
+    z.looseObject({
+      next_marker: z.optional(z.nullable(z.string())),
+      current_count: z.optional(z.number()),
+    }),
+  ),
+  total_count: z.optional(z.number()),
+  request_id: z.optional(z.string()),
 });

@@ -1,0 +1,118 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** Keep-alive connection pools, one per scheme; each keeps its own pool per host and port. */
+export interface KeepAlivePools {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+
+/** Idle keep-alive connections are closed after this long. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+/** Pools that keep at most `connectionsPerOrigin` connections open to each host. */
+export const createKeepAlivePools = (connectionsPerOrigin: number): KeepAlivePools => {
+  const options = { keepAlive: true, maxSockets: connectionsPerOrigin, timeout: IDLE_TIMEOUT_MS };
+  return { http: new HttpAgent(options), https: new HttpsAgent(options) };
+};
+
+/** One HTTP exchange: where to, what to send, and how long it may take in all. */
+export interface HttpExchange {
+  protocol: string;
+  hostname: string;
+  port: string;
+  /** Path and query, already encoded. */
+  path: string;
+  method: string;
+  /** Sent exactly as given (names in lowercase). */
+  headers: Record<string, string>;
+  /** The exact bytes to send; `undefined` sends no body. */
+  body: string | undefined;
+  /** The whole exchange (connect, send, headers, body) is cut off after this long. */
+  timeoutMs: number;
+  /** Cuts the exchange off early; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The answer: status, headers (lowercase names), and the body decoded as UTF-8. */
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * The exchange took longer than its `timeoutMs`. `code` says whether the request can have left:
+ * `CONNECT_TIMEOUT` (no connection yet, nothing sent) or `ATTEMPT_TIMEOUT` (it may have).
+ */
+export class HttpTimeoutError extends Error {
+  public readonly code: 'CONNECT_TIMEOUT' | 'ATTEMPT_TIMEOUT';
+
+  public constructor(timeoutMs: number, connected: boolean) {
+    super(
+      connected
+        ? `no complete answer within ${timeoutMs} ms`
+        : `not connected within ${timeoutMs} ms`,
+    );
+    this.name = 'HttpTimeoutError';
+    this.code = connected ? 'ATTEMPT_TIMEOUT' : 'CONNECT_TIMEOUT';
+  }
+}
+
+/**
+ * Sends one request on a keep-alive pool and reads the whole answer. Rejects with the socket's
+ * error (`ECONNRESET`, `ECONNREFUSED`...), an {@link HttpTimeoutError}, or the signal's reason.
+ * A failed exchange destroys its connection, so the pool never reuses a broken one.
+ */
+export const exchange = (pools: KeepAlivePools, call: HttpExchange): Promise<HttpAnswer> =>
+  new Promise((resolve, reject) => {
+    const secure = call.protocol === 'https:';
+    const request = (secure ? httpsRequest : httpRequest)({
+      protocol: call.protocol,
+      hostname: call.hostname,
+      port: call.port,
+      path: call.path,
+      method: call.method,
+      headers: call.headers,
+      agent: secure ? pools.https : pools.http,
+    });
+    let settled = false;
+    let connected = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const fail = (error: unknown): void => {
+      if (!finish()) return;
+      request.destroy();
+      reject(error);
+    };
+    const onAbort = (): void => fail(call.signal?.reason);
+    const timer = setTimeout(
+      () => fail(new HttpTimeoutError(call.timeoutMs, connected)),
+      call.timeoutMs,
+    );
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+
+    request.once('socket', (socket) => {
+      if (!socket.connecting) connected = true;
+      else socket.once('connect', () => (connected = true));
+    });
+    request.on('error', fail);
+    request.once('response', (response) => {
+      response.setEncoding('utf8');
+      let body = '';
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('error', fail);
+      response.once('end', () => {
+        if (finish())
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+      });
+    });
+    request.end(call.body);
+  });

@@ -1,0 +1,12 @@
+import { config } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+/*
+ * The one schema library import of `lib/` (`import * as z from '../zod.ts'`): zod's "mini" API,
+ * whose functions a bundler drops when they are not used (the classic API puts every method on
+ * every schema, so a bundle carries all of zod). Mini ships without messages; zod's English
+ * ones are installed here, once, because configuration errors and dead-letter reasons quote them.
+ */
+config(en());
+
+export * from 'zod/mini';
