@@ -1,7 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { FAILURE_ATTRIBUTE } from '../dlq/dead-letter.ts';
 import { parseConnectionCreated } from '../events/parse.ts';
+import * as z from '../zod.ts';
 import { readReplayMetadata } from './replay-metadata.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */
@@ -13,14 +13,14 @@ export const UNREADABLE_KIND = 'unreadable-reason';
 
 /** The failure attribute as `lib/dlq/dead-letter.ts` writes it, read leniently. */
 const failureAttributeSchema = z.object({
-  kind: z.string().min(1),
-  message: z.string().nullish(),
-  code: z.string().nullish(),
-  status: z.number().nullish(),
-  attempts: z.number().nullish(),
-  source_message_id: z.string().nullish(),
-  vpn_connection_id: z.string().nullish(),
-  failed_at: z.string().nullish(),
+  kind: z.string().check(z.minLength(1)),
+  message: z.nullish(z.string()),
+  code: z.nullish(z.string()),
+  status: z.nullish(z.number()),
+  attempts: z.nullish(z.number()),
+  source_message_id: z.nullish(z.string()),
+  vpn_connection_id: z.nullish(z.string()),
+  failed_at: z.nullish(z.string()),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { ReplayOptionsError } from './errors.ts';
 
 /** `StartMessageMoveTask` takes 1 to 500 messages per second. */
@@ -9,20 +9,24 @@ export const replayModeSchema = z.enum(['auto', 'move-task', 'copy']);
 /** How messages are moved. */
 export type ReplayMode = z.infer<typeof replayModeSchema>;
 
-const text = z.string().trim().min(1, 'must not be empty');
+const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
 
 /** One value or several (`--reason A --reason B`, or `"reason": ["A", "B"]`): any may match. */
-const oneOrMore = z
-  .union([text, z.array(text)])
-  .transform((value) => (Array.isArray(value) ? value : [value]))
-  .default([]);
+const oneOrMore = z._default(
+  z.pipe(
+    z.union([text, z.array(text)]),
+    z.transform((value: string | string[]) => (Array.isArray(value) ? value : [value])),
+  ),
+  [],
+);
 
 /** An ISO 8601 date (midnight UTC) or date-time with `Z` or an offset. */
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+const instant = z.pipe(
+  z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
     error: 'must be an ISO 8601 date or date-time with a zone, like 2025-11-25T08:00:00Z',
-  })
-  .transform((value) => new Date(value));
+  }),
+  z.transform((value: string) => new Date(value)),
+);
 
 const queueUrl = z.url({ error: 'must be a queue URL' });
 
@@ -34,49 +38,51 @@ const queueUrl = z.url({ error: 'must be a queue URL' });
 export const replayOptionsSchema = z
   .strictObject({
     /** The dead-letter queue; default `DLQ_URL`. */
-    dlq: queueUrl.optional(),
+    dlq: z.optional(queueUrl),
     /** Where messages go; default `SOURCE_QUEUE_URL`, else the DLQ's own source queue. */
-    to: queueUrl.optional(),
+    to: z.optional(queueUrl),
     /** List what would move, with reasons and connection ids; move nothing. */
-    dryRun: z.boolean().default(false),
+    dryRun: z._default(z.boolean(), false),
     /** Move at most this many messages. */
-    max: z.coerce.number().int().positive().optional(),
+    max: z.optional(z.coerce.number().check(z.int(), z.positive())),
     /** Messages per second sent to the target. */
-    rate: z.coerce.number().positive().max(10_000).optional(),
+    rate: z.optional(z.coerce.number().check(z.positive(), z.lte(10_000))),
     /** Failure code (`APIGW.0301`) or kind (`retries-exhausted`, `sqs-redrive`), any case. */
     reason: oneOrMore,
     /** VPN connection id. */
     connection: oneOrMore,
     /** Failed at or after (the failure's `failed_at`, else the DLQ message's `SentTimestamp`). */
-    since: instant.optional(),
+    since: z.optional(instant),
     /** Failed before. */
-    until: instant.optional(),
-    mode: replayModeSchema.default('auto'),
+    until: z.optional(instant),
+    mode: z._default(replayModeSchema, 'auto'),
   })
-  .superRefine((options, ctx) => {
-    if (options.since && options.until && options.since >= options.until) {
-      ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
-    }
-    if (options.mode === 'move-task' && hasFilter(options)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['mode'],
-        message:
-          'move-task moves every message of the queue: drop the filters and max, or use copy',
-      });
-    }
-    if (
-      options.mode === 'move-task' &&
-      options.rate !== undefined &&
-      !isMoveTaskRate(options.rate)
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rate'],
-        message: `must be a whole number from 1 to ${MOVE_TASK_MAX_RATE} with move-task`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((options, ctx) => {
+      if (options.since && options.until && options.since >= options.until) {
+        ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
+      }
+      if (options.mode === 'move-task' && hasFilter(options)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mode'],
+          message:
+            'move-task moves every message of the queue: drop the filters and max, or use copy',
+        });
+      }
+      if (
+        options.mode === 'move-task' &&
+        options.rate !== undefined &&
+        !isMoveTaskRate(options.rate)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rate'],
+          message: `must be a whole number from 1 to ${MOVE_TASK_MAX_RATE} with move-task`,
+        });
+      }
+    }),
+  );
 
 /** Validated replay options. */
 export type ReplayOptions = z.output<typeof replayOptionsSchema>;

@@ -110,3 +110,24 @@ export function buildReplayEntry(
     metadataDropped: !metadataFits,
   };
 }
+
+/**
+ * Groups entries into `SendMessageBatch` calls within SQS's limits: at most `size` entries and
+ * 256 KB in all per call, in order.
+ */
+export function toBatches<T extends { bytes: number }>(entries: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    if (current.length >= size || (current.length > 0 && bytes + entry.bytes > MAX_MESSAGE_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += entry.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -4,7 +4,7 @@ import {
   ListQueuesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { ReplayTargetError } from './errors.ts';
 
 /** Error names of an SQS endpoint that does not implement an action (emulators). */

@@ -1,5 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * The one message attribute a replayed message gains, as compact JSON: where it came from and
@@ -10,14 +10,14 @@ export const REPLAY_ATTRIBUTE = 'vpn_monitor_replay';
 /** The JSON of {@link REPLAY_ATTRIBUTE}. */
 export const replayMetadataSchema = z.object({
   /** The message id the event had when it first reached the source queue, as far as known. */
-  original_message_id: z.string().min(1),
+  original_message_id: z.string().check(z.minLength(1)),
   /** The id of the dead-letter message this copy was made from. */
-  dlq_message_id: z.string().min(1),
-  replayed_at: z.string().min(1),
+  dlq_message_id: z.string().check(z.minLength(1)),
+  replayed_at: z.string().check(z.minLength(1)),
   /** 1 for the first replay; one more each time the same event is replayed again. */
-  replay_count: z.number().int().positive(),
+  replay_count: z.number().check(z.int(), z.positive()),
   /** Why it was in the dead-letter queue: the failure code, else its kind. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 /** Replay metadata, as carried in {@link REPLAY_ATTRIBUTE}. */
 export type ReplayMetadata = z.infer<typeof replayMetadataSchema>;

@@ -1,0 +1,155 @@
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { DeadLetterInfo } from './dead-letter-info.ts';
+import { ReplayTargetError } from './errors.ts';
+import type { HeldMessages } from './held-messages.ts';
+import { buildReplayEntry, toBatches } from './outgoing-message.ts';
+import { isFifoQueue } from './queues.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { MessageOutcome, StopReason } from './report.ts';
+import { describeError, type ReplayRuntime, stopRequested } from './runtime.ts';
+import {
+  type BatchResult,
+  chunk,
+  deleteBatch,
+  MAX_BATCH_ENTRIES,
+  sendBatch,
+} from './sqs-batches.ts';
+import type { ReplayTally } from './tally.ts';
+
+/** A received message that matched and is to be copied. */
+export interface Pending {
+  message: Message;
+  info: DeadLetterInfo;
+  receiptHandle: string;
+}
+
+/** What the copy loop shares with its sending half. */
+export interface SendContext {
+  sqs: SQSClient;
+  plan: { dlqUrl: string; targetUrl: string | undefined };
+  runtime: ReplayRuntime;
+  tally: ReplayTally;
+  held: HeldMessages;
+  limiter: RateLimiter;
+  batchSize: number;
+  /** Sent and confirmed, but not yet deleted from the DLQ: tried again when the replay ends. */
+  unconfirmedDeletes: Pending[];
+}
+
+const record = (
+  context: SendContext,
+  pending: Pending,
+  outcome: MessageOutcome,
+  error?: string,
+): void => {
+  const line = context.tally.record(pending.info, outcome, error);
+  context.runtime.onMessage?.(line);
+};
+
+/**
+ * Sends the pending messages to the target in rate-limited batches and deletes from the DLQ
+ * each one whose copy SQS confirmed. Returns why the replay must stop (deadline, signal) or
+ * `undefined` to go on; throws, after recording every pending message's outcome, when SQS
+ * refuses a whole `SendMessageBatch`.
+ */
+export async function sendPending(
+  context: SendContext,
+  pending: Pending[],
+): Promise<StopReason | undefined> {
+  if (pending.length === 0) return undefined;
+  const target = context.plan.targetUrl;
+  if (target === undefined) throw new ReplayTargetError('No target queue to replay to: use --to');
+  const clock = context.runtime.clock;
+  const now = new Date(clock?.now() ?? Date.now());
+  const fifo = isFifoQueue(target);
+  const entries = pending.map((item, index) => ({
+    pending: item,
+    ...buildReplayEntry(item.message, item.info, { id: `m${index}`, fifo, now }),
+  }));
+  const batches = toBatches(entries, context.batchSize);
+  for (const [index, batch] of batches.entries()) {
+    const later = batches.slice(index + 1).flat();
+    const stop = { deadline: context.runtime.deadline, signal: context.runtime.signal };
+    if (!(await context.limiter.acquire(batch.length, stop))) {
+      for (const entry of [...batch, ...later]) record(context, entry.pending, 'left');
+      return stopRequested(context.runtime, Number.POSITIVE_INFINITY) ?? 'deadline';
+    }
+    let results: BatchResult;
+    try {
+      results = await sendBatch(
+        context.sqs,
+        target,
+        batch.map((entry) => entry.entry),
+      );
+    } catch (error: unknown) {
+      const reason = `send not confirmed, ${describeError(error)}`;
+      for (const entry of batch) record(context, entry.pending, 'failed', reason);
+      for (const entry of later) record(context, entry.pending, 'left');
+      throw error;
+    }
+    const sent: Pending[] = [];
+    for (const entry of batch) {
+      const refused = results.get(entry.entry.Id ?? '');
+      if (refused !== undefined) {
+        record(context, entry.pending, 'failed', refused);
+        continue;
+      }
+      if (entry.metadataDropped) context.tally.metadataDropped();
+      sent.push(entry.pending);
+    }
+    await deleteSent(context, sent);
+  }
+  return undefined;
+}
+
+/** Deletes the DLQ copies of sent messages; any it cannot confirm wait for {@link finishDeletes}. */
+const deleteSent = async (context: SendContext, sent: Pending[]): Promise<void> => {
+  for (const item of sent) context.held.forget(item.info.messageId);
+  if (sent.length === 0) return;
+  const failed = await deleteAll(context, sent);
+  for (const item of sent) {
+    if (failed.has(item)) context.unconfirmedDeletes.push(item);
+    else record(context, item, 'moved');
+  }
+};
+
+const deleteAll = async (context: SendContext, items: Pending[]): Promise<Map<Pending, string>> => {
+  const failed = new Map<Pending, string>();
+  for (const part of chunk(items, MAX_BATCH_ENTRIES)) {
+    const handles = part.map((item, index) => ({
+      id: `d${index}`,
+      receiptHandle: item.receiptHandle,
+    }));
+    try {
+      const results = await deleteBatch(context.sqs, context.plan.dlqUrl, handles);
+      part.forEach((item, index) => {
+        const refused = results.get(`d${index}`);
+        if (refused !== undefined) failed.set(item, refused);
+      });
+    } catch (error: unknown) {
+      for (const item of part) failed.set(item, describeError(error));
+    }
+  }
+  return failed;
+};
+
+/**
+ * Tries once more to delete what was sent but not deleted. What still fails stays in the DLQ
+ * as well as in the target: reported as `sent-not-deleted`; replaying it again is harmless,
+ * because `createMonitor` is idempotent per connection.
+ */
+export async function finishDeletes(context: SendContext): Promise<void> {
+  const items = context.unconfirmedDeletes.splice(0);
+  if (items.length === 0) return;
+  const failed = await deleteAll(context, items);
+  for (const item of items) {
+    const reason = failed.get(item);
+    if (reason === undefined) record(context, item, 'moved');
+    else record(context, item, 'sent-not-deleted', `delete from the DLQ failed: ${reason}`);
+  }
+  if (failed.size > 0) {
+    context.tally.warn(
+      `${failed.size} messages were sent but are still in the DLQ; a later replay sends them again, which createMonitor absorbs`,
+    );
+  }
+}
