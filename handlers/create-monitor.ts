@@ -8,6 +8,7 @@ import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import { queueUrlFromArn } from '../lib/provision/postpone.ts';
 import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
+import { readOrigin } from '../lib/reconcile/origin.ts';
 
 /** Stop starting work this long before the Lambda timeout, so the partial response gets out. */
 const STOP_BEFORE_TIMEOUT_MS = 1_500;
@@ -19,11 +20,8 @@ const dependencies = { ...createDependencies(config, logger), metrics };
 const provision = createProvisioner(dependencies);
 
 /** Lambda's SQS record, as the provisioner reads it. */
-export const toQueueMessage = (record: SQSRecord): QueueMessage => ({
-  messageId: record.messageId,
-  body: record.body,
-  receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-  messageAttributes: Object.fromEntries(
+export const toQueueMessage = (record: SQSRecord): QueueMessage => {
+  const messageAttributes = Object.fromEntries(
     Object.entries(record.messageAttributes).map(([name, value]) => [
       name,
       {
@@ -34,12 +32,19 @@ export const toQueueMessage = (record: SQSRecord): QueueMessage => ({
           : {}),
       },
     ]),
-  ),
-  messageGroupId: record.attributes.MessageGroupId,
-  receiptHandle: record.receiptHandle,
-  queueUrl: config.sourceQueueUrl ?? queueUrlFromArn(record.eventSourceARN),
-  traceHeader: record.attributes.AWSTraceHeader,
-});
+  );
+  return {
+    messageId: record.messageId,
+    body: record.body,
+    receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+    messageAttributes,
+    messageGroupId: record.attributes.MessageGroupId,
+    receiptHandle: record.receiptHandle,
+    queueUrl: config.sourceQueueUrl ?? queueUrlFromArn(record.eventSourceARN),
+    traceHeader: record.attributes.AWSTraceHeader,
+    origin: readOrigin(messageAttributes),
+  };
+};
 
 /** The unwrapped handler: one SQS batch in, the failed message ids out. */
 export const createMonitor = async (

@@ -1,55 +1,69 @@
-import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
+import type { VpnTarget } from './huawei/vpn-client.ts';
+import { reconcileTargetTextSchema, uniqueTargets } from './reconcile/targets.ts';
+import * as z from './zod.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+const trimmed = () => z.string().check(z.trim());
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z.optional(
+  z.pipe(
+    trimmed(),
+    z.transform((value: string) => (value === '' ? undefined : value)),
+  ),
+);
+
+/** An optional variable that, when set, must be a URL. */
+const optionalUrl = (error?: string) =>
+  z.pipe(optionalText, z.optional(z.string().check(z.url(error))));
+
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+
+const textWithDefault = (fallback: string) => z._default(trimmed().check(z.minLength(1)), fallback);
 
 /** Where the VPN API lives: `https://` anywhere, plain `http://` only on this machine. */
-const endpointSchema = z
-  .string()
-  .trim()
-  .url()
-  .refine((value) => {
-    const url = new URL(value);
-    return (
-      url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
-    );
-  }, 'must be https://, or http:// on a loopback host (localhost, 127.0.0.1, [::1])')
-  .transform((value) => value.replace(/\/+$/, ''));
+const endpointSchema = z.pipe(
+  trimmed().check(
+    // abort: the refinement below parses the URL, so it must not run on one that is not a URL.
+    z.url({ abort: true }),
+    z.refine((value: string) => {
+      const url = new URL(value);
+      return (
+        url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+      );
+    }, 'must be https://, or http:// on a loopback host (localhost, 127.0.0.1, [::1])'),
+  ),
+  z.transform((value: string) => value.replace(/\/+$/, '')),
+);
 
-/** The environment as this project reads it; see the configuration table in the README. */
-export const environmentSchema = z
-  .object({
-    HUAWEICLOUD_REGION: optionalText.pipe(regionSchema.optional()),
-    HUAWEICLOUD_PROJECT_ID: optionalText.pipe(projectIdSchema.optional()),
-    HUAWEICLOUD_VPN_ENDPOINT: optionalText.pipe(endpointSchema.optional()),
-    HUAWEICLOUD_SDK_AK: optionalText,
-    HUAWEICLOUD_SDK_SK: optionalText,
-    HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
-    HUAWEICLOUD_CREDENTIALS_SECRET_ID: optionalText,
-    IDEMPOTENCY_TABLE_NAME: z.string().trim().min(1, 'is required'),
-    IDEMPOTENCY_EXPIRY_SECONDS: positiveInt(15 * 24 * 3600),
-    EVENT_BUS_NAME: z.string().trim().min(1).default('default'),
-    EVENT_SOURCE: z.string().trim().min(1).default('vpn-monitor-provisioner'),
-    DLQ_URL: z.string().trim().url('must be the URL of the dead-letter queue'),
-    MAX_RECEIVE_COUNT: positiveInt(5),
-    RECORD_CONCURRENCY: positiveInt(8),
-    HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
-    HUAWEI_MAX_ATTEMPTS: positiveInt(5),
-    HUAWEI_RETRY_BASE_MS: positiveInt(200),
-    HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
-    NOT_READY_DELAY_SECONDS: positiveInt(30),
-    SOURCE_QUEUE_URL: optionalText.pipe(z.string().url().optional()),
-  })
-  .superRefine((env, ctx) => {
+/** The variables of every function that calls Huawei: where, as whom, how patiently. */
+const huaweiVariables = {
+  HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
+  HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
+  HUAWEICLOUD_VPN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_SDK_AK: optionalText,
+  HUAWEICLOUD_SDK_SK: optionalText,
+  HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
+  HUAWEICLOUD_CREDENTIALS_SECRET_ID: optionalText,
+  HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
+  HUAWEI_MAX_ATTEMPTS: positiveInt(5),
+  HUAWEI_RETRY_BASE_MS: positiveInt(200),
+  HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
+};
+
+/** Credentials must come from somewhere: both keys, or a secret. */
+const requireCredentials = z.superRefine(
+  (
+    env: {
+      HUAWEICLOUD_SDK_AK?: string | undefined;
+      HUAWEICLOUD_SDK_SK?: string | undefined;
+      HUAWEICLOUD_CREDENTIALS_SECRET_ID?: string | undefined;
+    },
+    ctx,
+  ) => {
     const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
     if (hasKeys && (env.HUAWEICLOUD_SDK_AK === undefined || env.HUAWEICLOUD_SDK_SK === undefined)) {
       ctx.addIssue({
@@ -66,7 +80,24 @@ export const environmentSchema = z
           'set HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
       });
     }
-  });
+  },
+);
+
+/** The environment as this project reads it; see the configuration table in the README. */
+export const environmentSchema = z
+  .object({
+    ...huaweiVariables,
+    IDEMPOTENCY_TABLE_NAME: trimmed().check(z.minLength(1, 'is required')),
+    IDEMPOTENCY_EXPIRY_SECONDS: positiveInt(15 * 24 * 3600),
+    EVENT_BUS_NAME: textWithDefault('default'),
+    EVENT_SOURCE: textWithDefault('vpn-monitor-provisioner'),
+    DLQ_URL: trimmed().check(z.url('must be the URL of the dead-letter queue')),
+    MAX_RECEIVE_COUNT: positiveInt(5),
+    RECORD_CONCURRENCY: positiveInt(10),
+    NOT_READY_DELAY_SECONDS: positiveInt(30),
+    SOURCE_QUEUE_URL: optionalUrl(),
+  })
+  .check(requireCredentials);
 
 /** Where the Huawei credentials come from: the environment (local runs) or Secrets Manager. */
 export type CredentialSource =
@@ -97,19 +128,19 @@ export interface Config {
   sourceQueueUrl: string | undefined;
 }
 
-/**
- * Parses the environment once, at cold start. Throws a {@link ConfigurationError} that names
- * every offending variable, so a broken deployment says what to fix in its first log line.
- */
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
-  }
-  const e = parsed.data;
+/** The Huawei part of a configuration: endpoint, credentials, retry settings. */
+export type HuaweiSettings = Pick<
+  Config,
+  | 'defaultRegion'
+  | 'defaultProjectId'
+  | 'vpnEndpoint'
+  | 'credentials'
+  | 'huaweiAttemptTimeoutMs'
+  | 'huaweiMaxAttempts'
+  | 'huaweiBackoff'
+>;
+
+const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): HuaweiSettings => {
   const endpoint = e.HUAWEICLOUD_VPN_ENDPOINT;
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
@@ -124,6 +155,30 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
             securityToken: e.HUAWEICLOUD_SDK_SECURITY_TOKEN,
           }
         : { kind: 'secrets-manager', secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID ?? '' },
+    huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
+    huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
+    huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
+  };
+};
+
+const describeIssues = (issues: readonly { path: PropertyKey[]; message: string }[]): string =>
+  issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`).join('; ');
+
+/**
+ * Parses the environment once, at cold start. Throws a {@link ConfigurationError} that names
+ * every offending variable, so a broken deployment says what to fix in its first log line.
+ */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
+      .join('; ');
+    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    ...huaweiSettings(e),
     idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
     idempotencyExpirySeconds: e.IDEMPOTENCY_EXPIRY_SECONDS,
     eventBusName: e.EVENT_BUS_NAME,
@@ -131,10 +186,95 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     deadLetterQueueUrl: e.DLQ_URL,
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
     recordConcurrency: e.RECORD_CONCURRENCY,
-    huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
-    huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
-    huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
     notReadyDelaySeconds: e.NOT_READY_DELAY_SECONDS,
+    sourceQueueUrl: e.SOURCE_QUEUE_URL,
+  };
+};
+
+/** The environment of a replay: the `replayDlq` Lambda, and the `replay` command's defaults. */
+export const replayEnvironmentSchema = z.object({
+  DLQ_URL: optionalUrl('must be the URL of the dead-letter queue'),
+  SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue that replayed messages go to'),
+});
+
+/** Where a replay takes from and sends to, when its options do not say. */
+export interface ReplayConfig {
+  deadLetterQueueUrl: string | undefined;
+  sourceQueueUrl: string | undefined;
+}
+
+/**
+ * Parses the replay's environment: both queues are optional here (the command takes `--dlq` and
+ * `--to`, and can find the source queue itself). Throws a {@link ConfigurationError} naming a
+ * variable that is set but not a URL.
+ */
+export const loadReplayConfig = (
+  env: Record<string, string | undefined> = process.env,
+): ReplayConfig => {
+  const parsed = replayEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')} ${issue.message}`)
+      .join('; ');
+    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+  }
+  return {
+    deadLetterQueueUrl: parsed.data.DLQ_URL,
+    sourceQueueUrl: parsed.data.SOURCE_QUEUE_URL,
+  };
+};
+
+/** The environment of a reconcile run: the `reconcile` Lambda, and the command's defaults. */
+export const reconcileEnvironmentSchema = z
+  .object({
+    ...huaweiVariables,
+    SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue reconciled connections go to'),
+    RECONCILE_TARGETS: z.pipe(optionalText, z.optional(reconcileTargetTextSchema)),
+    RECONCILE_DELETE_ORPHANS: z._default(
+      z.pipe(
+        trimmed().check(z.regex(/^(true|false)$/, 'must be true or false')),
+        z.transform((value: string) => value === 'true'),
+      ),
+      false,
+    ),
+  })
+  .check(requireCredentials);
+
+/** What a reconcile run reads from its environment. */
+export interface ReconcileConfig extends HuaweiSettings {
+  /**
+   * Projects and regions to reconcile: `RECONCILE_TARGETS`, else the default project in the
+   * default region, else none (a run must then name its targets).
+   */
+  targets: VpnTarget[];
+  /** Delete monitors whose connection is gone; off unless `RECONCILE_DELETE_ORPHANS=true`. */
+  deleteOrphans: boolean;
+  /** Where connections without a monitor are queued (`SOURCE_QUEUE_URL`). */
+  sourceQueueUrl: string | undefined;
+}
+
+/**
+ * Parses a reconcile run's environment, with `overrides` (the command's flags) on top. Throws
+ * a {@link ConfigurationError} naming every offending variable; having no target is not an
+ * error here (the command takes `--target`).
+ */
+export const loadReconcileConfig = (
+  env: Record<string, string | undefined> = process.env,
+  overrides: Record<string, string> = {},
+): ReconcileConfig => {
+  const parsed = reconcileEnvironmentSchema.safeParse({ ...env, ...overrides });
+  if (!parsed.success) {
+    throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues)}`);
+  }
+  const e = parsed.data;
+  const fallback =
+    e.HUAWEICLOUD_PROJECT_ID !== undefined && e.HUAWEICLOUD_REGION !== undefined
+      ? [{ projectId: e.HUAWEICLOUD_PROJECT_ID, region: e.HUAWEICLOUD_REGION }]
+      : [];
+  return {
+    ...huaweiSettings(e),
+    targets: uniqueTargets(e.RECONCILE_TARGETS ?? fallback),
+    deleteOrphans: e.RECONCILE_DELETE_ORPHANS,
     sourceQueueUrl: e.SOURCE_QUEUE_URL,
   };
 };

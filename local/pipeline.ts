@@ -5,10 +5,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { startLocalAwsStack } from './aws/stack.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
 import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
+import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
 import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
 
 /** What to feed through the local pipeline. */
@@ -27,6 +29,13 @@ export interface PipelineOptions {
   concurrency: number;
   /** The source queue's redrive setting. */
   maxReceiveCount: number;
+  /**
+   * VPN connections that exist before the event stream starts, with no event at all (a
+   * project's connections from before this service was deployed). Default 0.
+   */
+  existingConnections?: number;
+  /** Run the `reconcile` Lambda once before the event stream, so the existing ones are queued. */
+  reconcile?: boolean;
   onProgress?: (progress: { handled: number; total: number; report: BatchReport }) => void;
   /** Leave the stack running after the summary; the caller stops it. */
   keep?: boolean;
@@ -56,6 +65,11 @@ export interface PipelineSummary {
   redeliveries: number;
   invocations: number;
   durationMs: number;
+  /** Connections that existed with no event, and how many of them have a monitor at the end. */
+  existingConnections: number;
+  existingMonitored: number;
+  /** The reconcile run's totals, when one ran. */
+  reconcile?: ReconcileSummary['total'] & { runId: string; durationMs: number };
 }
 
 const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
@@ -137,6 +151,36 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     credentials: [CREDENTIALS],
     projects: { [PROJECT_ID]: 0 },
   });
+  Object.assign(process.env, aws.environment, {
+    AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    HUAWEICLOUD_REGION: REGION,
+    HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
+    HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
+    HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
+    HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+    IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
+    EVENT_BUS_NAME: 'vpn-monitor-provisioner-local',
+    DLQ_URL: aws.sqs.dlqUrl,
+    SOURCE_QUEUE_URL: aws.sqs.queueUrl,
+    MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
+    HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+    HUAWEI_RETRY_BASE_MS: '50',
+    HUAWEI_RETRY_CAP_MS: '500',
+    NOT_READY_DELAY_SECONDS: '1',
+  });
+  const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
+
+  // Connections from before the deployment: no event will ever name them. A reconcile run
+  // (the real Lambda handler) finds them and queues them before the event stream starts.
+  const existing = addExistingConnections(huawei, PROJECT_ID, options.existingConnections ?? 0);
+  let reconciled: PipelineSummary['reconcile'];
+  if (options.reconcile) {
+    const run = await invokeReconcileLambda({ queue: aws.sqs.queueUrl }, aws.region);
+    reconciled = { ...run.total, runId: run.runId, durationMs: run.durationMs };
+  }
+
   const connections = Array.from(
     { length: unique },
     () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
@@ -168,26 +212,6 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     [bodies[i], bodies[j]] = [bodies[j] as string, bodies[i] as string];
   }
 
-  Object.assign(process.env, aws.environment, {
-    AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-    HUAWEICLOUD_REGION: REGION,
-    HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
-    HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
-    HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
-    HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
-    IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
-    EVENT_BUS_NAME: 'vpn-monitor-provisioner-local',
-    DLQ_URL: aws.sqs.dlqUrl,
-    MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
-    HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-    HUAWEI_RETRY_BASE_MS: '50',
-    HUAWEI_RETRY_CAP_MS: '500',
-    NOT_READY_DELAY_SECONDS: '1',
-  });
-  const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
-
   if (options.faultRate > 0) {
     huawei.setRandomFaults({
       rate: options.faultRate,
@@ -211,7 +235,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     untilEmpty: true,
     onBatch: (report) => {
       handled += report.deleted;
-      options.onProgress?.({ handled, total: bodies.length, report });
+      options.onProgress?.({ handled, total: bodies.length + (reconciled?.enqueued ?? 0), report });
     },
   });
   const mappingStats = await mapping.finished;
@@ -261,6 +285,9 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     redeliveries: mappingStats.failed,
     invocations: mappingStats.invocations,
     durationMs: Date.now() - started,
+    existingConnections: existing.length,
+    existingMonitored: existing.filter((id) => monitorCount.has(id)).length,
+    ...(reconciled ? { reconcile: reconciled } : {}),
   };
   const stop = async () => {
     await huawei.stop();

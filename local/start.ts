@@ -15,6 +15,10 @@ Options:
   --batch-size N      records per invocation, 1-10 (default 10)
   --concurrency N     invocations at once (default 2)
   --max-receive N     deliveries before SQS dead-letters a message (default 3)
+  --existing N        VPN connections that exist with no event at all, as before a first
+                      deployment (default 450 with --reconcile, else 0)
+  --reconcile         run the reconcile Lambda once before the event stream: it lists every
+                      connection (pages of 200) and queues those without a monitor
   --json              print the summary as JSON
   --help              this text`;
 
@@ -43,6 +47,8 @@ const { values } = parseArgs({
     'batch-size': { type: 'string' },
     concurrency: { type: 'string' },
     'max-receive': { type: 'string' },
+    existing: { type: 'string' },
+    reconcile: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -99,6 +105,22 @@ const print = (s: PipelineSummary): void => {
       `${s.redeliveries} records left for SQS to redeliver, ${s.invocations} invocations`,
     ],
     ['in the DLQ', s.dlqTotal],
+    ...(s.reconcile
+      ? ([
+          [
+            'reconcile run',
+            `${s.reconcile.connectionsSeen} connections in ${s.reconcile.pages} pages, ${s.reconcile.alreadyMonitored} monitored, ${s.reconcile.enqueued} queued, ${s.reconcile.pending} pending, ${s.reconcile.orphansFound} orphans (${(s.reconcile.durationMs / 1000).toFixed(1)} s)`,
+          ],
+        ] satisfies [string, string][])
+      : []),
+    ...(s.existingConnections > 0
+      ? ([
+          [
+            'existing connections',
+            `${s.existingConnections} with no event, ${s.existingMonitored} monitored at the end`,
+          ],
+        ] satisfies [string, string][])
+      : []),
     ['time taken', `${(s.durationMs / 1000).toFixed(1)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -118,13 +140,20 @@ const { summary } = await runLocalPipeline({
   batchSize: number(values['batch-size'], 10, 'batch-size', 10) || 10,
   concurrency: number(values.concurrency, 2, 'concurrency', 20) || 1,
   maxReceiveCount: number(values['max-receive'], 3, 'max-receive', 1000) || 1,
+  existingConnections: number(values.existing, values.reconcile ? 450 : 0, 'existing', 100_000),
+  reconcile: values.reconcile ?? false,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });
 if (tty) process.stderr.write('\n');
 if (values.json) console.log(JSON.stringify(summary, null, 2));
 else print(summary);
 // The guarantees users rely on; anything else in the summary is expected behaviour.
-const broken = summary.duplicateMonitors > 0 || summary.lostConnections > 0;
+// With a reconcile run, every connection that existed without an event must be monitored too.
+const unreconciled =
+  summary.reconcile !== undefined && summary.existingMonitored < summary.existingConnections;
+const broken = summary.duplicateMonitors > 0 || summary.lostConnections > 0 || unreconciled;
 if (broken)
-  console.error('\nA guarantee was broken: duplicate monitors or lost connections (see above).');
+  console.error(
+    '\nA guarantee was broken: duplicate monitors, lost connections, or existing connections left without a monitor (see above).',
+  );
 process.exit(broken ? 1 : 0);

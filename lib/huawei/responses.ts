@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { HuaweiApiError, HuaweiNetworkError, ProvisionerError } from '../errors.ts';
+import type * as z from '../zod.ts';
 import { errorBodySchema } from './schemas.ts';
 
 /** An HTTP answer as the client read it: status, the headers it needs, the raw body. */
@@ -29,6 +29,21 @@ export const parseRetryAfter = (
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 };
 
+/**
+ * Replaces every occurrence of the access key, secret key and security token in `text`, so an
+ * error body that echoes the request can be logged and dead-lettered safely.
+ */
+export const redactSecrets = (
+  text: string,
+  credentials: { ak: string; sk: string; securityToken?: string | undefined },
+): string => {
+  let redacted = text;
+  for (const secret of [credentials.securityToken, credentials.sk, credentials.ak]) {
+    if (secret) redacted = redacted.split(secret).join('[redacted]');
+  }
+  return redacted;
+};
+
 /** Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format. */
 export const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
   const parsed = errorBodySchema.safeParse(parseJson(response.body));
@@ -43,7 +58,7 @@ export const toHuaweiApiError = (operation: string, response: RawResponse): Huaw
 };
 
 /** Parses a success body with its schema; a body that does not match is a server fault. */
-export const parseSuccess = <S extends z.ZodType>(
+export const parseSuccess = <S extends z.ZodMiniType>(
   operation: string,
   schema: S,
   response: RawResponse,
@@ -67,7 +82,7 @@ const NOT_SENT_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
+  'CONNECT_TIMEOUT',
 ]);
 
 const errorCode = (error: unknown): string | undefined => {
@@ -77,14 +92,13 @@ const errorCode = (error: unknown): string | undefined => {
   return errorCode((error as { cause?: unknown }).cause);
 };
 
-/** Classifies a failure below HTTP; `timedOut` says the per-attempt timeout fired. */
-export const toNetworkError = (
-  operation: string,
-  error: unknown,
-  timedOut: boolean,
-): ProvisionerError => {
+/**
+ * Classifies a failure below HTTP by its code: the socket's (`ECONNRESET`...) or the per-attempt
+ * timeout's (`CONNECT_TIMEOUT` when nothing was sent, `ATTEMPT_TIMEOUT` when it may have been).
+ */
+export const toNetworkError = (operation: string, error: unknown): ProvisionerError => {
   if (error instanceof ProvisionerError) return error;
-  const code = timedOut ? 'ATTEMPT_TIMEOUT' : errorCode(error);
+  const code = errorCode(error);
   const ambiguous = code === undefined || !NOT_SENT_CODES.has(code);
   const reason = error instanceof Error ? error.message : String(error);
   return new HuaweiNetworkError(

@@ -1,12 +1,20 @@
-import { Agent, type Dispatcher, request } from 'undici';
-import { DeadlineExceededError, HuaweiApiError } from '../errors.ts';
+import { DeadlineExceededError } from '../errors.ts';
 import type { CredentialsProvider } from './credentials.ts';
-import { parseSuccess, type RawResponse, toHuaweiApiError, toNetworkError } from './responses.ts';
+import { createKeepAlivePools, exchange, type KeepAlivePools } from './http-request.ts';
+import {
+  parseSuccess,
+  type RawResponse,
+  redactSecrets,
+  toHuaweiApiError,
+  toNetworkError,
+} from './responses.ts';
 import {
   type ConnectionMonitor,
   createMonitorResponseSchema,
   listMonitorsResponseSchema,
+  listVpnConnectionsResponseSchema,
   showMonitorResponseSchema,
+  type VpnConnection,
 } from './schemas.ts';
 import { authorization, encodeRfc3986, formatSdkDate } from './signer.ts';
 
@@ -22,6 +30,17 @@ export interface MonitorAnswer {
   requestId: string | undefined;
 }
 
+/** One page of a project's VPN connections; `nextMarker` is set when another page follows. */
+export interface VpnConnectionPage {
+  connections: VpnConnection[];
+  nextMarker: string | undefined;
+  requestId: string | undefined;
+}
+
+/** The resources this client calls: `/v5/{project_id}/{resource}[/{id}]`. */
+const MONITORS = 'connection-monitors';
+const CONNECTIONS = 'vpn-connection';
+
 /** Per-call options: the caller's abort signal (the Lambda is about to time out). */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
@@ -35,30 +54,27 @@ export interface VpnClientOptions {
   attemptTimeoutMs: number;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin?: number;
-  dispatcher?: Dispatcher;
   now?: () => Date;
 }
 
 /**
- * The Huawei Cloud VPN API, connection-monitor calls only, signed with AK/SK. One undici
- * agent keeps a keep-alive pool per regional endpoint. Every failure becomes a typed error
- * (`HuaweiApiError`, `HuaweiNetworkError`, `DeadlineExceededError`); retrying is the caller's.
+ * The Huawei Cloud VPN API: connection monitors, and the list of VPN connections, signed with
+ * AK/SK. Node's HTTP agents keep a keep-alive pool per regional endpoint. Every failure becomes
+ * a typed error (`HuaweiApiError`, `HuaweiNetworkError`, `DeadlineExceededError`); retrying is
+ * the caller's.
  */
 export class HuaweiVpnClient {
+  /** Keep-alive connections per regional endpoint unless `connectionsPerOrigin` says otherwise. */
+  public static readonly DEFAULT_CONNECTIONS_PER_ORIGIN = 16;
+
   readonly #options: VpnClientOptions;
-  readonly #dispatcher: Dispatcher;
+  readonly #pools: KeepAlivePools;
 
   public constructor(options: VpnClientOptions) {
     this.#options = options;
-    this.#dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connections: options.connectionsPerOrigin ?? 16,
-        keepAliveTimeout: 30_000,
-        connect: { timeout: options.attemptTimeoutMs },
-        headersTimeout: options.attemptTimeoutMs,
-        bodyTimeout: options.attemptTimeoutMs,
-      });
+    this.#pools = createKeepAlivePools(
+      options.connectionsPerOrigin ?? HuaweiVpnClient.DEFAULT_CONNECTIONS_PER_ORIGIN,
+    );
   }
 
   /** `POST /v5/{project_id}/connection-monitors`: creates the monitor (201). */
@@ -68,7 +84,15 @@ export class HuaweiVpnClient {
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
     const body = JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } });
-    const response = await this.#send('create', 'POST', target, [], undefined, body, options);
+    const response = await this.#send(
+      'create',
+      'POST',
+      target,
+      [MONITORS],
+      undefined,
+      body,
+      options,
+    );
     if (response.status !== 201 && response.status !== 200)
       throw toHuaweiApiError('create', response);
     const parsed = parseSuccess('create', createMonitorResponseSchema, response);
@@ -86,7 +110,7 @@ export class HuaweiVpnClient {
   ): Promise<{ monitors: ConnectionMonitor[]; requestId: string | undefined }> {
     const query =
       vpnConnectionId === undefined ? undefined : { vpn_connection_id: vpnConnectionId };
-    const response = await this.#send('list', 'GET', target, [], query, '', options);
+    const response = await this.#send('list', 'GET', target, [MONITORS], query, '', options);
     if (response.status !== 200) throw toHuaweiApiError('list', response);
     const parsed = parseSuccess('list', listMonitorsResponseSchema, response);
     return {
@@ -101,7 +125,15 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const response = await this.#send('show', 'GET', target, [monitorId], undefined, '', options);
+    const response = await this.#send(
+      'show',
+      'GET',
+      target,
+      [MONITORS, monitorId],
+      undefined,
+      '',
+      options,
+    );
     if (response.status !== 200) throw toHuaweiApiError('show', response);
     const parsed = parseSuccess('show', showMonitorResponseSchema, response);
     return {
@@ -120,7 +152,7 @@ export class HuaweiVpnClient {
       'delete',
       'DELETE',
       target,
-      [monitorId],
+      [MONITORS, monitorId],
       undefined,
       '',
       options,
@@ -130,16 +162,47 @@ export class HuaweiVpnClient {
     return { requestId: response.requestIdHeader };
   }
 
+  /**
+   * `GET /v5/{project_id}/vpn-connection?limit=&marker=`: one page of the project's VPN
+   * connections. Pass the previous page's `nextMarker` as `marker` for the next one.
+   */
+  public async listVpnConnections(
+    target: VpnTarget,
+    page: { limit?: number | undefined; marker?: string | undefined } = {},
+    options: CallOptions = {},
+  ): Promise<VpnConnectionPage> {
+    const query: Record<string, string> = {};
+    if (page.limit !== undefined) query.limit = String(page.limit);
+    if (page.marker !== undefined) query.marker = page.marker;
+    const response = await this.#send(
+      'listConnections',
+      'GET',
+      target,
+      [CONNECTIONS],
+      query,
+      '',
+      options,
+    );
+    if (response.status !== 200) throw toHuaweiApiError('listConnections', response);
+    const parsed = parseSuccess('listConnections', listVpnConnectionsResponseSchema, response);
+    return {
+      connections: parsed.vpn_connections,
+      nextMarker: parsed.page_info?.next_marker ?? undefined,
+      requestId: parsed.request_id ?? response.requestIdHeader,
+    };
+  }
+
   /** Closes the keep-alive connections (tests and local runs; Lambda just freezes). */
   public async close(): Promise<void> {
-    await this.#dispatcher.close();
+    this.#pools.http.destroy();
+    this.#pools.https.destroy();
   }
 
   async #send(
     operation: string,
     method: 'GET' | 'POST' | 'DELETE',
     target: VpnTarget,
-    extraSegments: string[],
+    resourcePath: string[],
     query: Record<string, string> | undefined,
     body: string,
     options: CallOptions,
@@ -149,7 +212,7 @@ export class HuaweiVpnClient {
         `Huawei VPN API ${operation} not attempted: the invocation is ending`,
       );
     }
-    const segments = ['v5', target.projectId, 'connection-monitors', ...extraSegments];
+    const segments = ['v5', target.projectId, ...resourcePath];
     const url = new URL(
       `${this.#options.endpoint(target.region)}/${segments.map(encodeRfc3986).join('/')}`,
     );
@@ -164,24 +227,29 @@ export class HuaweiVpnClient {
     };
     if (credentials.securityToken !== undefined)
       headers['x-security-token'] = credentials.securityToken;
+    const sent = method === 'POST' ? body : undefined;
     headers.authorization = authorization({ method, url, headers, body }, credentials);
+    if (sent !== undefined) headers['content-length'] = String(Buffer.byteLength(sent));
 
-    const timeout = AbortSignal.timeout(this.#options.attemptTimeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     try {
-      const response = await request(url, {
+      const response = await exchange(this.#pools, {
+        protocol: url.protocol,
+        // `[::1]` in a URL is `::1` to a socket.
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
         method,
         headers,
-        body: method === 'GET' || method === 'DELETE' ? null : body,
-        dispatcher: this.#dispatcher,
-        signal,
+        body: sent,
+        timeoutMs: this.#options.attemptTimeoutMs,
+        signal: options.signal,
       });
-      const text = await response.body.text();
       return {
-        status: response.statusCode,
+        status: response.status,
         requestIdHeader: headerValue(response.headers['x-request-id']),
         retryAfterHeader: headerValue(response.headers['retry-after']),
-        body: text,
+        // Huawei's APIGW.0301 echoes the canonical request, security token included.
+        body: response.status >= 400 ? redactSecrets(response.body, credentials) : response.body,
       };
     } catch (error) {
       if (options.signal?.aborted) {
@@ -190,8 +258,7 @@ export class HuaweiVpnClient {
           { cause: error },
         );
       }
-      if (error instanceof HuaweiApiError) throw error;
-      throw toNetworkError(operation, error, timeout.aborted);
+      throw toNetworkError(operation, error);
     }
   }
 }

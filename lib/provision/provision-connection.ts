@@ -4,13 +4,20 @@ import {
   publishMonitorCreated,
   stableEventId,
 } from '../publish/monitor-created.ts';
+import type { MessageOrigin } from '../reconcile/origin.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import { type EnsuredMonitor, ensureMonitor } from './ensure-monitor.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 
-/** The idempotency key of a connection: project and connection, never the message id. */
-export const connectionKey = (event: ConnectionCreated): string =>
-  `${event.projectId}:${event.vpnConnectionId}`;
+/**
+ * The idempotency key of a connection: project and connection, never the message id. A message
+ * from a reconcile run adds the run's id: the run found the connection without a monitor, so a
+ * record from an earlier event (kept 15 days) must not absorb it. A redelivery of the same
+ * run's message finds the run's record; Huawei's one-monitor rule (`VPN.0381`) keeps a run
+ * racing with the event path to one monitor.
+ */
+export const connectionKey = (event: ConnectionCreated, origin?: MessageOrigin): string =>
+  `${event.projectId}:${event.vpnConnectionId}${origin ? `#reconcile:${origin.runId}` : ''}`;
 
 /** What is remembered of a handled connection. */
 interface Provisioned {
@@ -73,7 +80,8 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
       source_message_id: message.messageId,
       ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
     };
-    const done = await provision({ key: connectionKey(event), event, correlation }, ctx);
+    const key = connectionKey(event, message.origin);
+    const done = await provision({ key, event, correlation }, ctx);
     return done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
   };
 };

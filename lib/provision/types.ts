@@ -8,6 +8,7 @@ import type { Idempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
 import type { PublisherOptions } from '../publish/monitor-created.ts';
+import type { MessageOrigin } from '../reconcile/origin.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
 
 /** A queue message as this project needs it; the handler maps Lambda's record to it. */
@@ -22,6 +23,8 @@ export interface QueueMessage {
   /** Where the message came from and how to address it there, to postpone it. */
   queueUrl?: string | undefined;
   receiptHandle?: string | undefined;
+  /** Set when a reconcile run queued the message: it then gets its own idempotency record. */
+  origin?: MessageOrigin | undefined;
 }
 
 /** The invocation's budget: when it must be done, and a signal that fires just before. */

@@ -77,9 +77,16 @@ export const connectToSimulator = (endpoint: string): RemoteSimulatorControl => 
           connection: VpnConnection;
         }
       ).connection,
-    removeConnection: async (projectId: string, id: string) => {
+    removeConnection: async (
+      projectId: string,
+      id: string,
+      options: { keepMonitor?: boolean } = {},
+    ) => {
       try {
-        await call('DELETE', connection(projectId, id));
+        await call(
+          'DELETE',
+          `${connection(projectId, id)}${options.keepMonitor ? '?keep_monitor=true' : ''}`,
+        );
         return true;
       } catch (error) {
         if (error instanceof SimulatorControlError && error.status === 404) return false;

@@ -72,6 +72,7 @@ const projectRoutes = (
   method: string,
   parts: readonly string[],
   json: () => unknown,
+  url: URL,
 ): ControlAnswer => {
   const projectId = projectIdSchema.parse(parts[1]);
   if (parts.length === 2 && method === 'POST') {
@@ -96,7 +97,8 @@ const projectRoutes = (
     };
   }
   if (parts.length === 4 && method === 'DELETE') {
-    return control.removeConnection(projectId, id)
+    const keepMonitor = url.searchParams.get('keep_monitor') === 'true';
+    return control.removeConnection(projectId, id, { keepMonitor })
       ? OK_EMPTY
       : { status: 404, body: { error: `Unknown VPN connection ${id}` } };
   }
@@ -155,7 +157,7 @@ const route = (
       return OK_EMPTY;
     default:
       if (parts[0] === 'projects' && parts.length >= 2)
-        return projectRoutes(control, method, parts, json);
+        return projectRoutes(control, method, parts, json, url);
       throw new NotFound();
   }
 };

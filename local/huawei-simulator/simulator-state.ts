@@ -79,7 +79,7 @@ export const createSimulatorState = (
       }),
     setConnectionStatus: (projectId, id, status) =>
       store.setConnectionStatus(projectId, id, status),
-    removeConnection: (projectId, id) => store.removeConnection(projectId, id),
+    removeConnection: (projectId, id, options) => store.removeConnection(projectId, id, options),
     connections: (projectId) => store.connections(projectId),
     monitors: (projectId) => store.allMonitors(projectId),
     injectFault: (rule) => faults.inject(rule),

@@ -60,8 +60,11 @@ export interface SimulatorStore {
   hasProject(projectId: string): boolean;
   addConnection(projectId: string, seed: ConnectionSeed): VpnConnection;
   setConnectionStatus(projectId: string, id: string, status: VpnConnectionStatus): VpnConnection;
-  /** Removes a connection and its monitor; `false` when there was no such connection. */
-  removeConnection(projectId: string, id: string): boolean;
+  /**
+   * Removes a connection and its monitor (with `keepMonitor`, the monitor stays: an orphan);
+   * `false` when there was no such connection.
+   */
+  removeConnection(projectId: string, id: string, options?: { keepMonitor?: boolean }): boolean;
   connection(projectId: string, id: string): VpnConnection | undefined;
   connections(projectId: string): VpnConnection[];
   pageOfConnections(
@@ -160,12 +163,12 @@ export const createStore = (now: () => number): SimulatorStore => {
       connection.updated_at = new Date(now()).toISOString();
       return connection;
     },
-    removeConnection(projectId, id) {
+    removeConnection(projectId, id, options = {}) {
       const state = projects.get(projectId);
       if (state === undefined || !state.connections.delete(id)) return false;
       state.sortedIds = undefined;
       const monitor = state.monitorByConnection.get(id);
-      if (monitor !== undefined) dropMonitor(state, monitor);
+      if (monitor !== undefined && !options.keepMonitor) dropMonitor(state, monitor);
       return true;
     },
     connection: (projectId, id) => projects.get(projectId)?.connections.get(id),

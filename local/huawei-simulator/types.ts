@@ -47,8 +47,11 @@ export interface HuaweiSimulatorControl {
     status?: VpnConnectionStatus,
   ): VpnConnection;
   setConnectionStatus(projectId: string, id: string, status: VpnConnectionStatus): VpnConnection;
-  /** Removes a connection and its monitor; `false` when it did not exist. */
-  removeConnection(projectId: string, id: string): boolean;
+  /**
+   * Removes a connection and its monitor; `false` when it did not exist. `keepMonitor` leaves
+   * the monitor behind, an orphan for reconciliation to find.
+   */
+  removeConnection(projectId: string, id: string, options?: { keepMonitor?: boolean }): boolean;
   /** The connections of a project, in insertion order. */
   connections(projectId: string): VpnConnection[];
   /** The monitors that exist now, of one project or all. */

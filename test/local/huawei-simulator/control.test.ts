@@ -219,6 +219,25 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     expect(stats.created).toBe(1);
     expect(removedUnknown).toBe(false);
   });
+
+  it('removes a connection and leaves its monitor behind when asked, an orphan', async () => {
+    // Prepare
+    const remote = connectToSimulator(t.sim.endpoint);
+    await remote.addConnection(OTHER_PROJECT_ID, UNKNOWN_CONNECTION_ID);
+    expect((await t.createMonitor(UNKNOWN_CONNECTION_ID, OTHER_PROJECT_ID)).status).toBe(201);
+
+    // Act
+    const removed = await remote.removeConnection(OTHER_PROJECT_ID, UNKNOWN_CONNECTION_ID, {
+      keepMonitor: true,
+    });
+
+    // Assess
+    expect(removed).toBe(true);
+    expect(await remote.connections(OTHER_PROJECT_ID)).toEqual([]);
+    expect((await remote.monitors(OTHER_PROJECT_ID)).map((m) => m.vpn_connection_id)).toEqual([
+      UNKNOWN_CONNECTION_ID,
+    ]);
+  });
 });
 
 describe('Huawei VPN API simulator: CLI in a child process', () => {

@@ -1,0 +1,57 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { loadReconcileConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+import { createMetrics } from '../lib/metrics.ts';
+import { createReconcileDependencies } from '../lib/reconcile/dependencies.ts';
+import { recordReconcileMetrics } from '../lib/reconcile/metrics.ts';
+import { type ReconcileRequest, resolveReconcileRun } from '../lib/reconcile/options.ts';
+import { runReconcile } from '../lib/reconcile/reconcile.ts';
+import { countsOnly, type ReconcileSummary } from '../lib/reconcile/summary.ts';
+
+/** No Huawei attempt starts this close to the timeout, so the summary still gets out. */
+const STOP_BEFORE_TIMEOUT_MS = 10_000;
+
+const config = loadReconcileConfig();
+const logger = createLogger();
+const metrics = createMetrics();
+const deps = createReconcileDependencies(config, new SQSClient({ cacheMiddleware: true }), {
+  cacheMiddleware: true,
+});
+
+/**
+ * The unwrapped handler: the payload holds the run's options (`{"dryRun": true}`, `{"targets":
+ * ["<project_id>:cn-north-4"]}`; a scheduled event runs with the configured ones), and the
+ * answer is the run's summary.
+ */
+export const reconcile = async (
+  event: ReconcileRequest | null | undefined,
+  context: Context,
+): Promise<ReconcileSummary> => {
+  const run = resolveReconcileRun(event, config);
+  const summary = await runReconcile(deps, run, {
+    deadline: Date.now() + context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS,
+    onPage: ({ target, page, connections }) =>
+      logger.debug('Listed a page of VPN connections', { ...target, page, connections }),
+    onRetry: ({ attempt, delayMs, decision }) =>
+      logger.info('Retrying', { attempt, delayMs, reason: decision.reason }),
+    onTarget: ({ plan: _plan, ...counts }) => {
+      if (counts.error) logger.warn('Target not reconciled completely', { ...counts });
+      else logger.info('Target reconciled', { ...counts });
+    },
+  });
+  recordReconcileMetrics(metrics, summary);
+  logger.info('Reconcile finished', { ...countsOnly(summary) });
+  return summary;
+};
+
+/** The Lambda entry point of `reconcile` in serverless.yml: scheduled, or invoked by an operator. */
+export const handler = middy<ReconcileRequest | null | undefined, ReconcileSummary>({
+  timeoutEarlyInMillis: 250,
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(reconcile);

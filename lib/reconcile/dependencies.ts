@@ -1,0 +1,28 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ReconcileConfig } from '../config.ts';
+import { createHuaweiAccess } from '../huawei/access.ts';
+import type { ReconcileDeps } from './reconcile.ts';
+
+/**
+ * Builds what a run needs from its configuration, once per container (the Lambda) or per
+ * command: the Huawei client and credentials, the SQS client given, and the retry settings.
+ * `close()` releases the client's keep-alive connections, so a command can exit.
+ */
+export const createReconcileDependencies = (
+  config: ReconcileConfig,
+  sqs: SQSClient,
+  clientConfig: { cacheMiddleware?: boolean } = {},
+): ReconcileDeps & { close(): Promise<void> } => {
+  const { client, credentials } = createHuaweiAccess(config, clientConfig);
+  return {
+    client,
+    sqs,
+    credentials,
+    huawei: {
+      maxAttempts: config.huaweiMaxAttempts,
+      attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+      backoff: config.huaweiBackoff,
+    },
+    close: () => client.close(),
+  };
+};

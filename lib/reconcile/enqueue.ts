@@ -1,0 +1,76 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { mapConcurrent } from '../batch/map-concurrent.ts';
+import type { VpnTarget } from '../huawei/vpn-client.ts';
+import { reconcileAttributes } from './origin.ts';
+
+/** SQS takes at most 10 messages per `SendMessageBatch`. */
+const BATCH = 10;
+/** Batches in flight at once. */
+const CONCURRENCY = 4;
+/** Passes over the entries SQS refused (its own throttling, a transient fault). */
+const PASSES = 3;
+
+/** What a send of one target's messages achieved. */
+export interface EnqueueResult {
+  sent: number;
+  /** Connections whose message SQS refused every time, with its last reason. */
+  failed: { id: string; reason: string }[];
+}
+
+/** The plain "VPN connection created" body createMonitor reads. */
+export const connectionCreatedBody = (target: VpnTarget, vpnConnectionId: string): string =>
+  JSON.stringify({
+    vpn_connection_id: vpnConnectionId,
+    project_id: target.projectId,
+    region: target.region,
+  });
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * Queues one "VPN connection created" message per connection on the source queue, marked with
+ * the reconcile origin and run id, ten to a batch. Entries SQS refuses are sent again, up to
+ * three passes in all; what is still refused is returned, never thrown, so the rest goes on.
+ */
+export const enqueueConnections = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  target: VpnTarget,
+  connectionIds: readonly string[],
+  runId: string,
+): Promise<EnqueueResult> => {
+  const fifo = queueUrl.endsWith('.fifo');
+  const attributes = reconcileAttributes(runId);
+  const sendBatch = async (ids: readonly string[]) => {
+    try {
+      const out = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: ids.map((id, index) => ({
+            Id: String(index),
+            MessageBody: connectionCreatedBody(target, id),
+            MessageAttributes: attributes,
+            ...(fifo ? { MessageGroupId: id, MessageDeduplicationId: `${runId}.${id}` } : {}),
+          })),
+        }),
+      );
+      return (out.Failed ?? []).map((entry) => ({
+        id: ids[Number(entry.Id)] ?? '',
+        reason: `${entry.Code ?? 'refused'}: ${entry.Message ?? ''}`.trim(),
+      }));
+    } catch (error) {
+      return ids.map((id) => ({ id, reason: describe(error) }));
+    }
+  };
+  let remaining = [...connectionIds];
+  let failed: EnqueueResult['failed'] = [];
+  for (let pass = 0; pass < PASSES && remaining.length > 0; pass += 1) {
+    const batches = Array.from({ length: Math.ceil(remaining.length / BATCH) }, (_, i) =>
+      remaining.slice(i * BATCH, (i + 1) * BATCH),
+    );
+    failed = (await mapConcurrent(batches, CONCURRENCY, sendBatch)).flat();
+    remaining = failed.map((entry) => entry.id);
+  }
+  return { sent: connectionIds.length - failed.length, failed };
+};

@@ -1,0 +1,63 @@
+import { vpnConnectionIdSchema } from '../events/ids.ts';
+import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
+
+/** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */
+export const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
+
+/** A connection the plan names, with the status it was listed in. */
+export interface PlannedConnection {
+  id: string;
+  status: string;
+}
+
+/** A monitor whose VPN connection is no longer listed. */
+export interface OrphanMonitor {
+  monitorId: string;
+  vpnConnectionId: string;
+}
+
+/** What one target needs, decided from its connections and monitors. */
+export interface TargetPlan {
+  /** Connections with a monitor, whatever their status. */
+  alreadyMonitored: number;
+  /** `ACTIVE` or `DOWN` without a monitor: queued for createMonitor. */
+  enqueue: PlannedConnection[];
+  /** `PENDING_*` without a monitor: left for the next run. */
+  pending: PlannedConnection[];
+  /** Without a monitor and neither of the above (`ERROR`, an unknown status, an odd id). */
+  skipped: PlannedConnection[];
+  orphans: OrphanMonitor[];
+}
+
+/**
+ * Sorts a target's connections and monitors into the plan. Pure: the same lists always give
+ * the same plan. An id that createMonitor would refuse as invalid input is skipped here rather
+ * than queued to end in the dead-letter queue.
+ */
+export const planTarget = (
+  connections: readonly VpnConnection[],
+  monitors: readonly ConnectionMonitor[],
+): TargetPlan => {
+  const monitored = new Set(monitors.map((monitor) => monitor.vpn_connection_id));
+  const listed = new Set(connections.map((connection) => connection.id));
+  const plan: TargetPlan = {
+    alreadyMonitored: 0,
+    enqueue: [],
+    pending: [],
+    skipped: [],
+    orphans: [],
+  };
+  for (const { id, status } of connections) {
+    if (monitored.has(id)) plan.alreadyMonitored += 1;
+    else if (!vpnConnectionIdSchema.safeParse(id).success) plan.skipped.push({ id, status });
+    else if (MONITORED_STATUSES.has(status)) plan.enqueue.push({ id, status });
+    else if (status.startsWith('PENDING_')) plan.pending.push({ id, status });
+    else plan.skipped.push({ id, status });
+  }
+  for (const monitor of monitors) {
+    if (!listed.has(monitor.vpn_connection_id)) {
+      plan.orphans.push({ monitorId: monitor.id, vpnConnectionId: monitor.vpn_connection_id });
+    }
+  }
+  return plan;
+};

@@ -1,0 +1,152 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { CredentialGate } from '../huawei/credential-gate.ts';
+import type { CredentialsProvider } from '../huawei/credentials.ts';
+import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { BackoffOptions } from '../retry/backoff.ts';
+import type { RetryOptions } from '../retry/with-retry.ts';
+import { enqueueConnections } from './enqueue.ts';
+import { ReconcileOptionsError } from './errors.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  type HuaweiCalls,
+  listAllConnections,
+  listAllMonitors,
+  type ReconcileClient,
+} from './listing.ts';
+import { newRunId } from './origin.ts';
+import { deleteOrphans } from './orphans.ts';
+import { planTarget } from './plan.ts';
+import {
+  describeFailure,
+  type ReconcileSummary,
+  type TargetSummary,
+  totalOf,
+  zeroCounts,
+} from './summary.ts';
+
+/** What a run uses; the handler and the command build it once. */
+export interface ReconcileDeps {
+  client: ReconcileClient;
+  sqs: SQSClient;
+  /** Dropped when Huawei refuses the credentials, so the next call reads them again. */
+  credentials: Pick<CredentialsProvider, 'refresh'>;
+  huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
+}
+
+/** What to reconcile and how. */
+export interface ReconcileRun {
+  targets: readonly VpnTarget[];
+  /** The source queue; required unless `dryRun`. */
+  queueUrl: string | undefined;
+  /** List and plan only: nothing is queued or deleted. */
+  dryRun: boolean;
+  /** Delete monitors whose connection is gone (never in a dry run). */
+  deleteOrphans: boolean;
+  pageSize?: number | undefined;
+  runId?: string | undefined;
+}
+
+/** How a run runs: its time limit, a stop signal, and hooks for progress and logs. */
+export interface ReconcileRuntime {
+  /** Epoch milliseconds: no Huawei attempt starts after it (the Lambda's timeout, less a margin). */
+  deadline?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onPage?: ((page: { target: VpnTarget; page: number; connections: number }) => void) | undefined;
+  onTarget?: ((target: TargetSummary) => void) | undefined;
+  onRetry?: RetryOptions['onRetry'] | undefined;
+  /** Waits between attempts; tests pass a fast one. */
+  sleep?: RetryOptions['sleep'] | undefined;
+}
+
+/**
+ * Reconciles every target: lists its monitors, then all its VPN connections (monitors first,
+ * so a monitor created meanwhile is never taken for an orphan), plans, queues a "VPN connection
+ * created" message for each `ACTIVE` or `DOWN` connection without a monitor, and deletes
+ * orphaned monitors only when asked. Each Huawei call goes through the run's credential gate
+ * and the retry policy. A target that fails is reported with its reason and the run goes on.
+ */
+export const runReconcile = async (
+  deps: ReconcileDeps,
+  run: ReconcileRun,
+  runtime: ReconcileRuntime = {},
+): Promise<ReconcileSummary> => {
+  const queueUrl = run.queueUrl;
+  if (!run.dryRun && queueUrl === undefined) {
+    throw new ReconcileOptionsError('A run that queues messages needs the source queue URL');
+  }
+  const started = Date.now();
+  const runId = run.runId ?? newRunId(new Date(started));
+  const calls: HuaweiCalls = {
+    client: deps.client,
+    gate: new CredentialGate(() => deps.credentials.refresh()),
+    retry: {
+      ...deps.huawei,
+      deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
+      signal: runtime.signal,
+      ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
+      ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
+    },
+  };
+
+  const reconcileTarget = async (target: VpnTarget): Promise<TargetSummary> => {
+    const summary: TargetSummary = {
+      ...target,
+      ...zeroCounts(),
+      plan: { enqueue: [], pending: [], skipped: [], orphans: [] },
+    };
+    const problems: string[] = [];
+    try {
+      const monitors = await listAllMonitors(calls, target);
+      const listing = await listAllConnections(
+        calls,
+        target,
+        run.pageSize ?? DEFAULT_PAGE_SIZE,
+        (p) => runtime.onPage?.({ target, ...p }),
+      );
+      const plan = planTarget(listing.connections, monitors);
+      Object.assign(summary, {
+        connectionsSeen: listing.connections.length,
+        pages: listing.pages,
+        alreadyMonitored: plan.alreadyMonitored,
+        withoutMonitor: plan.enqueue.length,
+        pending: plan.pending.length,
+        skipped: plan.skipped.length,
+        orphansFound: plan.orphans.length,
+        plan,
+      });
+      if (!run.dryRun && queueUrl !== undefined && plan.enqueue.length > 0) {
+        const ids = plan.enqueue.map((connection) => connection.id);
+        const sent = await enqueueConnections(deps.sqs, queueUrl, target, ids, runId);
+        summary.enqueued = sent.sent;
+        summary.enqueueFailed = sent.failed.length;
+        if (sent.failed.length > 0) {
+          problems.push(
+            `SQS refused ${sent.failed.length} messages (first: ${sent.failed[0]?.reason})`,
+          );
+        }
+      }
+      if (!run.dryRun && run.deleteOrphans) {
+        const deleted = await deleteOrphans(calls, target, plan.orphans);
+        summary.orphansDeleted = deleted.deleted;
+        problems.push(...deleted.problems);
+      }
+    } catch (error) {
+      problems.push(describeFailure(error));
+    }
+    if (problems.length > 0) summary.error = problems.join('; ');
+    runtime.onTarget?.(summary);
+    return summary;
+  };
+
+  const targets: TargetSummary[] = [];
+  for (const target of run.targets) targets.push(await reconcileTarget(target));
+  return {
+    runId,
+    dryRun: run.dryRun,
+    deleteOrphans: run.deleteOrphans,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    targets,
+    total: totalOf(targets),
+  };
+};
