@@ -61,6 +61,14 @@ const decideHuawei = (error: HuaweiApiError): Decision => {
       postpone: true,
     };
   }
+  // The gateway's "project unavailable" is a 403 about the project, not the key.
+  if (code === 'APIGW.0310') {
+    return {
+      disposition: 'give-up',
+      reason: `project unavailable (${label})`,
+      category: 'rejected',
+    };
+  }
   if (status === 401 || status === 403 || AUTH_CODES.has(code)) {
     return {
       disposition: 'stop-calls',

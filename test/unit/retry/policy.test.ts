@@ -34,6 +34,7 @@ describe('retry policy', () => {
     [api(401, 'VPN.0010'), 'stop-calls'],
     [api(403, 'VPN.0003', 'authentication failed'), 'stop-calls'],
     [api(404, 'VPN.0004'), 'give-up'],
+    [api(403, 'APIGW.0310', 'The project is unavailable'), 'give-up'],
     [api(400, 'VPN.0001'), 'give-up'],
     [api(400, 'VPN.0381'), 'give-up'],
     [new HuaweiNetworkError('reset', { ambiguous: true, code: 'ECONNRESET' }), 'retry-now'],
