@@ -1,0 +1,709 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig, loadReconcileConfig, loadReplayConfig } from '../../lib/config.ts';
+import { createMetrics, METRICS_NAMESPACE } from '../../lib/metrics.ts';
+import {
+  type Evaluator,
+  evaluate,
+  LOOK_ALIKE,
+  lambdaFunctions,
+  packageService,
+  readTemplate,
+  type Template,
+} from './template.ts';
+
+/*
+ * A reviewer's checklist for serverless.yml, as code: packages the service offline, as CI does,
+ * and asserts on the CloudFormation template it generates. References resolve to look-alike
+ * ARNs (see template.ts), so permissions are compared as "action on ARN".
+ */
+
+/** What each stage's parameters promise (serverless.yml, `params`). */
+const STAGES = {
+  dev: {
+    batchSize: 5,
+    window: 1,
+    concurrency: 2,
+    maxReceiveCount: 3,
+    logRetentionInDays: 7,
+    tracing: false,
+    archive: false,
+    alarmTopic: 'none',
+  },
+  prod: {
+    batchSize: 10,
+    window: 5,
+    concurrency: 5,
+    maxReceiveCount: 5,
+    logRetentionInDays: 90,
+    tracing: true,
+    archive: true,
+    alarmTopic: 'created',
+  },
+} as const;
+
+const EXISTING_SECRET_NAME = 'platform/huawei-vpn-key';
+const EXISTING_SECRET_ARN = `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:platform/huawei-vpn-key-Xy12Ab`;
+const EXISTING_TOPIC_ARN = `arn:aws:sns:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:platform-alarms`;
+
+interface Packaged {
+  dir: string;
+  template: Template;
+  e: Evaluator;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'vpn-monitor-provisioner-cfn-'));
+const packaged = new Map<string, Packaged>();
+
+const pack = (name: string, stage: string, params: string[] = []): void => {
+  const dir = join(workDir, name);
+  packageService(stage, dir, params);
+  const template = readTemplate(dir);
+  packaged.set(name, { dir, template, e: evaluate(template) });
+};
+
+const get = (name: string): Packaged => {
+  const found = packaged.get(name);
+  if (found === undefined) throw new Error(`${name} was not packaged`);
+  return found;
+};
+
+// One after the other: serverless-esbuild builds in the service's own .esbuild folder. Each run
+// also empties the service's .serverless folder (osls does so before packaging, even with
+// --package), so a package made before `npm test` must be made again after it.
+beforeAll(() => {
+  pack('dev', 'dev');
+  pack('prod', 'prod');
+  pack('prod-existing-secret-name', 'prod', [
+    `huaweiCredentialsSecret=${EXISTING_SECRET_NAME}`,
+    `alarmTopic=${EXISTING_TOPIC_ARN}`,
+    'tracing=false',
+  ]);
+  pack('dev-existing-secret-arn', 'dev', [`huaweiCredentialsSecret=${EXISTING_SECRET_ARN}`]);
+}, 90_000);
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+type Props = Record<string, unknown>;
+
+const props = ({ template }: Packaged, logicalId: string): Props => {
+  const properties = template.Resources[logicalId]?.Properties;
+  if (properties === undefined) throw new Error(`no resource ${logicalId}`);
+  return properties;
+};
+
+/** A resource's properties with every intrinsic function resolved. */
+const resolved = (p: Packaged, logicalId: string): Props =>
+  p.e.resolve(props(p, logicalId)) as Props;
+
+const arnOf = (p: Packaged, logicalId: string): string =>
+  p.e.resolveText({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+const environmentOf = (p: Packaged, functionId: string): Record<string, string> =>
+  p.e.resolve(
+    (props(p, functionId).Environment as { Variables: unknown } | undefined)?.Variables ?? {},
+  ) as Record<string, string>;
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const statementsOf = (p: Packaged, roleId: string): Statement[] => {
+  const policies = resolved(p, roleId).Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+};
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** Every permission a role grants, as "action on resource", sorted. */
+const grantsOf = (p: Packaged, roleId: string): string[] =>
+  statementsOf(p, roleId)
+    .flatMap((statement) =>
+      list(statement.Action).flatMap((action) =>
+        list(statement.Resource).map((resource) => `${action} on ${resource}`),
+      ),
+    )
+    .sort();
+
+const grants = (actions: string[], resource: string): string[] =>
+  actions.map((action) => `${action} on ${resource}`);
+
+const X_RAY = grants(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*');
+
+/** IAM's matching: `*` any run of characters, `?` any one character. */
+const matches = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
+
+/** Whether any Allow statement of the role covers `action` on `resource`. */
+const allows = (p: Packaged, roleId: string, action: string, resource: string): boolean =>
+  statementsOf(p, roleId).some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      list(statement.Action).some((a) => matches(String(a), action)) &&
+      list(statement.Resource).some((r) => matches(String(r), resource)),
+  );
+
+describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage) => {
+  const expected = STAGES[stage];
+
+  it('redrives the source queue to the DLQ after MAX_RECEIVE_COUNT deliveries', () => {
+    const p = get(stage);
+    const { RedrivePolicy } = resolved(p, 'SourceQueue') as {
+      RedrivePolicy: { deadLetterTargetArn: string; maxReceiveCount: number };
+    };
+    expect(RedrivePolicy.deadLetterTargetArn).toBe(arnOf(p, 'DeadLetterQueue'));
+    expect(RedrivePolicy.maxReceiveCount).toBe(expected.maxReceiveCount);
+    // The function gives up (DLQ with a reason) on the same delivery on which SQS would.
+    const env = environmentOf(p, 'CreateMonitorLambdaFunction');
+    expect(Number(env.MAX_RECEIVE_COUNT)).toBe(RedrivePolicy.maxReceiveCount);
+  });
+
+  it('keeps a message invisible for at least 6 x the function timeout plus the batching window', () => {
+    const p = get(stage);
+    const timeout = Number(props(p, 'CreateMonitorLambdaFunction').Timeout);
+    const mapping = props(p, 'CreateMonitorEventSourceMappingSQSSourceQueue');
+    const window = Number(mapping.MaximumBatchingWindowInSeconds);
+    expect(timeout).toBeGreaterThan(0);
+    expect(Number(props(p, 'SourceQueue').VisibilityTimeout)).toBeGreaterThanOrEqual(
+      6 * timeout + window,
+    );
+  });
+
+  it("maps the source queue to createMonitor with the stage's batching and partial batch responses", () => {
+    const p = get(stage);
+    const mappings = Object.keys(p.template.Resources).filter(
+      (id) => p.template.Resources[id]?.Type === 'AWS::Lambda::EventSourceMapping',
+    );
+    expect(mappings).toEqual(['CreateMonitorEventSourceMappingSQSSourceQueue']);
+    expect(resolved(p, 'CreateMonitorEventSourceMappingSQSSourceQueue')).toMatchObject({
+      EventSourceArn: arnOf(p, 'SourceQueue'),
+      FunctionName: arnOf(p, 'CreateMonitorLambdaFunction'),
+      Enabled: true,
+      BatchSize: expected.batchSize,
+      MaximumBatchingWindowInSeconds: expected.window,
+      ScalingConfig: { MaximumConcurrency: expected.concurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('encrypts both queues and keeps dead letters 14 days, redriven only from the source queue', () => {
+    const p = get(stage);
+    expect(props(p, 'SourceQueue').SqsManagedSseEnabled).toBe(true);
+    const dlq = resolved(p, 'DeadLetterQueue');
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(dlq.RedriveAllowPolicy).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [arnOf(p, 'SourceQueue')],
+    });
+  });
+
+  it('keeps idempotency records on demand, with TTL on `expiration` and point-in-time recovery', () => {
+    const p = get(stage);
+    expect(resolved(p, 'IdempotencyTable')).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('creates the Huawei credentials secret without a value, and passes only its id', () => {
+    const p = get(stage);
+    const secret = props(p, 'HuaweiCredentialsSecret');
+    expect(secret).not.toHaveProperty('SecretString');
+    expect(secret).not.toHaveProperty('GenerateSecretString');
+    for (const [functionId] of lambdaFunctions(p.template)) {
+      const env = environmentOf(p, functionId);
+      for (const name of Object.keys(env)) {
+        expect(name).not.toMatch(/_AK$|_SK$|SECURITY_TOKEN|PASSWORD/);
+      }
+    }
+    expect(environmentOf(p, 'CreateMonitorLambdaFunction').HUAWEICLOUD_CREDENTIALS_SECRET_ID).toBe(
+      p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
+    );
+  });
+
+  it('gives each function an environment its config module accepts at cold start', () => {
+    const p = get(stage);
+    const env = environmentOf(p, 'CreateMonitorLambdaFunction');
+    const config = loadConfig(env);
+    expect(config.credentials).toEqual({
+      kind: 'secrets-manager',
+      secretId: p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
+    });
+    expect(config.sourceQueueUrl).toBe(p.e.resolveText({ Ref: 'SourceQueue' }));
+    expect(config.deadLetterQueueUrl).toBe(p.e.resolveText({ Ref: 'DeadLetterQueue' }));
+    expect(config.eventBusName).toBe(p.e.resolveText({ Ref: 'EventBus' }));
+    expect(config.idempotencyTableName).toBe(p.e.resolveText({ Ref: 'IdempotencyTable' }));
+    expect(env).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'vpn-monitor-provisioner',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: stage === 'dev' ? 'DEBUG' : 'INFO',
+    });
+    expect(env.NOT_READY_DELAY_SECONDS).toMatch(/^[1-9]\d*$/);
+    expect(loadReplayConfig(environmentOf(p, 'ReplayDlqLambdaFunction'))).toEqual({
+      deadLetterQueueUrl: p.e.resolveText({ Ref: 'DeadLetterQueue' }),
+      sourceQueueUrl: p.e.resolveText({ Ref: 'SourceQueue' }),
+    });
+    const reconcileEnv = environmentOf(p, 'ReconcileLambdaFunction');
+    expect(loadReconcileConfig(reconcileEnv)).toMatchObject({
+      credentials: config.credentials,
+      sourceQueueUrl: p.e.resolveText({ Ref: 'SourceQueue' }),
+      deleteOrphans: false,
+      // No huaweiProjectId and no reconcileTargets: a run must be given its targets.
+      targets: [],
+    });
+    expect(reconcileEnv).toMatchObject({
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      HUAWEICLOUD_REGION: env.HUAWEICLOUD_REGION,
+    });
+  });
+
+  it('runs reconcile on its schedule, daily by default, with the configured options', () => {
+    const p = get(stage);
+    const rules = Object.entries(p.template.Resources).filter(
+      ([, { Type }]) => Type === 'AWS::Events::Rule',
+    );
+    expect(rules.map(([id]) => id)).toEqual(['ReconcileEventsRuleSchedule1']);
+    const rule = resolved(p, 'ReconcileEventsRuleSchedule1') as {
+      ScheduleExpression: string;
+      State: string;
+      Targets: { Arn: string; Input?: string }[];
+    };
+    expect(rule.ScheduleExpression).toBe('rate(1 day)');
+    expect(rule.State).toBe('ENABLED');
+    // No Input: the function receives EventBridge's scheduled event and runs with its defaults.
+    expect(rule.Targets).toEqual([
+      { Arn: arnOf(p, 'ReconcileLambdaFunction'), Id: expect.any(String) },
+    ]);
+    expect(props(p, 'ReconcileLambdaFunction').Timeout).toBe(300);
+  });
+
+  it("keeps each function's logs for the stage's retention, and traces as the stage says", () => {
+    const p = get(stage);
+    for (const id of ['CreateMonitor', 'ReplayDlq', 'Reconcile']) {
+      expect(props(p, `${id}LogGroup`).RetentionInDays).toBe(expected.logRetentionInDays);
+      expect(p.template.Resources[`${id}LambdaFunction`]?.DependsOn).toContain(`${id}LogGroup`);
+      const tracing = props(p, `${id}LambdaFunction`).TracingConfig;
+      expect(tracing).toEqual(expected.tracing ? { Mode: 'Active' } : undefined);
+    }
+  });
+
+  it('packages each function on its own: a minified ESM bundle and its source map', () => {
+    const p = get(stage);
+    for (const [functionId, resource] of lambdaFunctions(p.template)) {
+      const properties = resource.Properties ?? {};
+      const key = (properties.Code as { S3Key: string }).S3Key;
+      const handlerFile = String(properties.Handler).replace(/\.[^.]+$/, '');
+      const entries = execFileSync('unzip', ['-Z1', join(p.dir, basename(key))], {
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter((entry) => entry !== '' && !entry.endsWith('/'));
+      expect(entries, functionId).toContain(`${handlerFile}.mjs`);
+      expect(entries, functionId).toContain(`${handlerFile}.mjs.map`);
+      expect(
+        entries.filter((entry) => entry.startsWith('node_modules/')),
+        functionId,
+      ).toEqual([]);
+    }
+    const keys = lambdaFunctions(p.template).map(([functionId]) =>
+      basename((props(p, functionId).Code as { S3Key: string }).S3Key),
+    );
+    expect(keys.sort()).toEqual(['createMonitor.zip', 'reconcile.zip', 'replayDlq.zip']);
+  });
+
+  it('publishes to a custom bus, archived for replay when the stage asks', () => {
+    const p = get(stage);
+    expect(props(p, 'EventBus').Name).toBe(`vpn-monitor-provisioner-${stage}`);
+    expect(p.e.exists('MonitorCreatedEventArchive')).toBe(expected.archive);
+    if (expected.archive) {
+      expect(resolved(p, 'MonitorCreatedEventArchive')).toMatchObject({
+        SourceArn: arnOf(p, 'EventBus'),
+        RetentionDays: 30,
+        EventPattern: { source: ['vpn-monitor-provisioner'] },
+      });
+    }
+  });
+
+  describe('IAM', () => {
+    it('gives each function its own role, and creates no shared one', () => {
+      const p = get(stage);
+      const roles = Object.entries(p.template.Resources)
+        .filter(([, { Type }]) => Type.startsWith('AWS::IAM::'))
+        .map(([id]) => id)
+        .sort();
+      expect(roles).toEqual(['CreateMonitorRole', 'ReconcileRole', 'ReplayDlqRole']);
+      expect(props(p, 'CreateMonitorLambdaFunction').Role).toEqual({
+        'Fn::GetAtt': ['CreateMonitorRole', 'Arn'],
+      });
+      expect(props(p, 'ReplayDlqLambdaFunction').Role).toEqual({
+        'Fn::GetAtt': ['ReplayDlqRole', 'Arn'],
+      });
+      expect(props(p, 'ReconcileLambdaFunction').Role).toEqual({
+        'Fn::GetAtt': ['ReconcileRole', 'Arn'],
+      });
+      for (const role of roles) {
+        expect(resolved(p, role).AssumeRolePolicyDocument).toEqual({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        });
+      }
+    });
+
+    it('scopes every statement: no "*" action, resources by reference, "*" only for X-Ray', () => {
+      const p = get(stage);
+      for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole']) {
+        const raw = (
+          props(p, role).Policies as { PolicyDocument: { Statement: unknown[] } }[]
+        ).flatMap((policy) => policy.PolicyDocument.Statement);
+        for (const statement of raw) {
+          // X-Ray's "*" is the one resource typed out, in a statement that exists only when
+          // tracing is on; every other resource is a reference (Ref, Fn::GetAtt, Fn::Sub, or an
+          // Fn::If choosing between them), so it names this stack's resource or a parameter's.
+          if (JSON.stringify(statement).includes('"Resource":"*"')) {
+            expect(statement, role).toMatchObject({ 'Fn::If': ['TracingEnabled', {}, {}] });
+            continue;
+          }
+          const { Resource } = statement as Statement;
+          for (const resource of list(Resource)) {
+            expect(Object.keys(resource as object), role).toEqual([
+              expect.stringMatching(/^(Ref|Fn::GetAtt|Fn::Sub|Fn::If)$/),
+            ]);
+          }
+        }
+        for (const statement of statementsOf(p, role)) {
+          expect(statement.Effect, role).toBe('Allow');
+          for (const loophole of ['NotAction', 'NotResource', 'NotPrincipal']) {
+            expect(statement, role).not.toHaveProperty(loophole);
+          }
+          const actions = list(statement.Action).map(String);
+          for (const action of actions) expect(action, role).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+          for (const resource of list(statement.Resource).map(String)) {
+            if (resource === '*') {
+              expect(expected.tracing, `${role}: "*" without tracing`).toBe(true);
+              expect(
+                actions.every((action) => action.startsWith('xray:')),
+                role,
+              ).toBe(true);
+            } else {
+              expect(resource, role).toMatch(
+                new RegExp(`^arn:aws:[a-z0-9-]+:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:`),
+              );
+            }
+          }
+        }
+      }
+    });
+
+    it('lets createMonitor do exactly what it needs', () => {
+      const p = get(stage);
+      const sourceQueue = arnOf(p, 'SourceQueue');
+      const dlq = arnOf(p, 'DeadLetterQueue');
+      expect(grantsOf(p, 'CreateMonitorRole')).toEqual(
+        [
+          ...grants(
+            ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            arnOf(p, 'CreateMonitorLogGroup'),
+          ),
+          ...grants(
+            [
+              'sqs:ReceiveMessage',
+              'sqs:DeleteMessage',
+              'sqs:GetQueueAttributes',
+              'sqs:ChangeMessageVisibility',
+            ],
+            sourceQueue,
+          ),
+          ...grants(['sqs:SendMessage'], dlq),
+          ...grants(
+            ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            arnOf(p, 'IdempotencyTable'),
+          ),
+          ...grants(['events:PutEvents'], arnOf(p, 'EventBus')),
+          ...grants(
+            ['secretsmanager:GetSecretValue'],
+            p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
+          ),
+          ...(expected.tracing ? X_RAY : []),
+        ].sort(),
+      );
+      expect(allows(p, 'CreateMonitorRole', 'sqs:ReceiveMessage', dlq)).toBe(false);
+      expect(allows(p, 'CreateMonitorRole', 'sqs:DeleteMessage', dlq)).toBe(false);
+      expect(allows(p, 'CreateMonitorRole', 'sqs:SendMessage', sourceQueue)).toBe(false);
+      expect(allows(p, 'CreateMonitorRole', 'sqs:StartMessageMoveTask', dlq)).toBe(false);
+      expect(
+        allows(p, 'CreateMonitorRole', 'logs:PutLogEvents', arnOf(p, 'ReplayDlqLogGroup')),
+      ).toBe(false);
+    });
+
+    it('lets replayDlq do only what a replay needs', () => {
+      const p = get(stage);
+      const sourceQueue = arnOf(p, 'SourceQueue');
+      const dlq = arnOf(p, 'DeadLetterQueue');
+      expect(grantsOf(p, 'ReplayDlqRole')).toEqual(
+        [
+          ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(p, 'ReplayDlqLogGroup')),
+          ...grants(
+            [
+              'sqs:ReceiveMessage',
+              'sqs:DeleteMessage',
+              'sqs:ChangeMessageVisibility',
+              'sqs:GetQueueAttributes',
+              'sqs:StartMessageMoveTask',
+              'sqs:ListMessageMoveTasks',
+              'sqs:ListDeadLetterSourceQueues',
+            ],
+            dlq,
+          ),
+          ...grants(['sqs:SendMessage', 'sqs:GetQueueAttributes'], sourceQueue),
+          ...(expected.tracing ? X_RAY : []),
+        ].sort(),
+      );
+      const services = new Set(
+        grantsOf(p, 'ReplayDlqRole').map((grant) => grant.slice(0, grant.indexOf(':'))),
+      );
+      expect([...services].sort()).toEqual(
+        expected.tracing ? ['logs', 'sqs', 'xray'] : ['logs', 'sqs'],
+      );
+      expect(allows(p, 'ReplayDlqRole', 'sqs:ReceiveMessage', sourceQueue)).toBe(false);
+      expect(allows(p, 'ReplayDlqRole', 'sqs:DeleteMessage', sourceQueue)).toBe(false);
+    });
+
+    it('lets reconcile queue connections and read the Huawei key, nothing more', () => {
+      const p = get(stage);
+      const sourceQueue = arnOf(p, 'SourceQueue');
+      const dlq = arnOf(p, 'DeadLetterQueue');
+      expect(grantsOf(p, 'ReconcileRole')).toEqual(
+        [
+          ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(p, 'ReconcileLogGroup')),
+          ...grants(['sqs:SendMessage'], sourceQueue),
+          ...grants(
+            ['secretsmanager:GetSecretValue'],
+            p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
+          ),
+          ...(expected.tracing ? X_RAY : []),
+        ].sort(),
+      );
+      expect(allows(p, 'ReconcileRole', 'sqs:ReceiveMessage', sourceQueue)).toBe(false);
+      expect(allows(p, 'ReconcileRole', 'sqs:SendMessage', dlq)).toBe(false);
+      expect(allows(p, 'ReconcileRole', 'dynamodb:PutItem', arnOf(p, 'IdempotencyTable'))).toBe(
+        false,
+      );
+      expect(allows(p, 'ReconcileRole', 'events:PutEvents', arnOf(p, 'EventBus'))).toBe(false);
+    });
+  });
+
+  describe('alarms', () => {
+    const alarmsOf = (p: Packaged) =>
+      Object.entries(p.template.Resources)
+        .filter(([, { Type }]) => Type === 'AWS::CloudWatch::Alarm')
+        .map(([id]): Props & { id: string } => ({ ...resolved(p, id), id }));
+
+    it('watches the DLQ, the backlog, every function, reconciliation and Huawei authentication', () => {
+      const p = get(stage);
+      const queueName = (id: string) => p.e.resolveText({ 'Fn::GetAtt': [id, 'QueueName'] });
+      const functionName = (id: string) => p.e.resolveText({ Ref: id });
+      const alarm = (
+        id: string,
+        Namespace: string,
+        MetricName: string,
+        Dimensions: Record<string, string>,
+        Statistic: string,
+        Threshold: number,
+      ) => ({
+        id,
+        Namespace,
+        MetricName,
+        Dimensions: Object.entries(Dimensions).map(([Name, Value]) => ({ Name, Value })),
+        Statistic,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold,
+      });
+      const alarms = alarmsOf(p);
+      expect(alarms).toMatchObject([
+        alarm(
+          'DeadLetterQueueNotEmptyAlarm',
+          'AWS/SQS',
+          'ApproximateNumberOfMessagesVisible',
+          { QueueName: queueName('DeadLetterQueue') },
+          'Maximum',
+          0,
+        ),
+        alarm(
+          'SourceQueueOldestMessageAlarm',
+          'AWS/SQS',
+          'ApproximateAgeOfOldestMessage',
+          { QueueName: queueName('SourceQueue') },
+          'Maximum',
+          stage === 'dev' ? 3600 : 1800,
+        ),
+        alarm(
+          'CreateMonitorErrorsAlarm',
+          'AWS/Lambda',
+          'Errors',
+          { FunctionName: functionName('CreateMonitorLambdaFunction') },
+          'Sum',
+          0,
+        ),
+        alarm(
+          'CreateMonitorThrottlesAlarm',
+          'AWS/Lambda',
+          'Throttles',
+          { FunctionName: functionName('CreateMonitorLambdaFunction') },
+          'Sum',
+          0,
+        ),
+        alarm(
+          'ReplayDlqErrorsAlarm',
+          'AWS/Lambda',
+          'Errors',
+          { FunctionName: functionName('ReplayDlqLambdaFunction') },
+          'Sum',
+          0,
+        ),
+        alarm(
+          'ReconcileErrorsAlarm',
+          'AWS/Lambda',
+          'Errors',
+          { FunctionName: functionName('ReconcileLambdaFunction') },
+          'Sum',
+          0,
+        ),
+        alarm(
+          'ReconcileIncompleteAlarm',
+          METRICS_NAMESPACE,
+          'ReconcileTargetsFailed',
+          { service: 'vpn-monitor-provisioner' },
+          'Sum',
+          0,
+        ),
+        alarm(
+          'HuaweiAuthFailuresAlarm',
+          METRICS_NAMESPACE,
+          'HuaweiAuthFailures',
+          { service: 'vpn-monitor-provisioner' },
+          'Sum',
+          0,
+        ),
+      ]);
+      for (const { id, TreatMissingData, AlarmDescription } of alarms) {
+        expect(TreatMissingData, id).toBe('notBreaching');
+        expect(String(AlarmDescription).length, id).toBeGreaterThan(40);
+      }
+    });
+
+    it.each([
+      ['HuaweiAuthFailures', 'HuaweiAuthFailuresAlarm', 'CreateMonitorLambdaFunction'],
+      ['ReconcileTargetsFailed', 'ReconcileIncompleteAlarm', 'ReconcileLambdaFunction'],
+    ])('watches %s with exactly the dimensions Powertools Metrics emits', (metric, alarmId, fn) => {
+      // Prepare: the Metrics of the emitting function, configured by its deployed environment.
+      const p = get(stage);
+      for (const [name, value] of Object.entries(environmentOf(p, fn))) {
+        vi.stubEnv(name, value);
+      }
+      try {
+        const metrics = createMetrics();
+        // Act
+        metrics.addMetric(metric, MetricUnit.Count, 1);
+        const emf = metrics.serializeMetrics();
+        // Assess
+        const [directive] = emf._aws.CloudWatchMetrics;
+        const emitted = (directive?.Dimensions ?? []).map((set) =>
+          set.map((Name) => ({ Name, Value: emf[Name] })),
+        );
+        const watched = resolved(p, alarmId);
+        expect(watched.MetricName).toBe(metric);
+        expect(watched.Namespace).toBe(directive?.Namespace);
+        expect(emitted).toEqual([watched.Dimensions]);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    });
+
+    it("notifies the stage's SNS topic", () => {
+      const p = get(stage);
+      expect(p.e.exists('AlarmTopic')).toBe(expected.alarmTopic === 'created');
+      const actions =
+        expected.alarmTopic === 'created' ? [p.e.resolveText({ Ref: 'AlarmTopic' })] : undefined;
+      for (const { id, AlarmActions, OKActions } of alarmsOf(p)) {
+        expect(AlarmActions, id).toEqual(actions);
+        expect(OKActions, id).toEqual(actions);
+      }
+    });
+  });
+});
+
+describe('serverless package with existing resources passed as parameters', () => {
+  it('reads an existing secret named by name, scoped to its ARN, and notifies an existing topic', () => {
+    const p = get('prod-existing-secret-name');
+    expect(p.e.exists('HuaweiCredentialsSecret')).toBe(false);
+    expect(p.e.exists('AlarmTopic')).toBe(false);
+    expect(environmentOf(p, 'CreateMonitorLambdaFunction').HUAWEICLOUD_CREDENTIALS_SECRET_ID).toBe(
+      EXISTING_SECRET_NAME,
+    );
+    // Secrets Manager appends "-" and six characters to a secret's name in its ARN.
+    const secretArn = `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:${EXISTING_SECRET_NAME}-??????`;
+    expect(grantsOf(p, 'CreateMonitorRole')).toContain(
+      `secretsmanager:GetSecretValue on ${secretArn}`,
+    );
+    expect(
+      allows(p, 'CreateMonitorRole', 'secretsmanager:GetSecretValue', EXISTING_SECRET_ARN),
+    ).toBe(true);
+    expect(
+      allows(
+        p,
+        'CreateMonitorRole',
+        'secretsmanager:GetSecretValue',
+        `${EXISTING_SECRET_ARN.replace('huawei-vpn-key', 'huawei-vpn-key-other')}`,
+      ),
+    ).toBe(false);
+    for (const id of ['DeadLetterQueueNotEmptyAlarm', 'HuaweiAuthFailuresAlarm']) {
+      expect(resolved(p, id).AlarmActions).toEqual([EXISTING_TOPIC_ARN]);
+    }
+    // tracing=false: no X-Ray, so no "*" resource at all.
+    expect(props(p, 'CreateMonitorLambdaFunction').TracingConfig).toBeUndefined();
+    for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole']) {
+      expect(grantsOf(p, role).filter((grant) => grant.endsWith(' on *'))).toEqual([]);
+    }
+    expect(
+      grantsOf(p, 'ReconcileRole').filter((grant) => grant.startsWith('secretsmanager:')),
+    ).toEqual([`secretsmanager:GetSecretValue on ${secretArn}`]);
+    expect(environmentOf(p, 'ReconcileLambdaFunction').HUAWEICLOUD_CREDENTIALS_SECRET_ID).toBe(
+      EXISTING_SECRET_NAME,
+    );
+  });
+
+  it('reads an existing secret given by ARN, by exactly that ARN', () => {
+    const p = get('dev-existing-secret-arn');
+    expect(p.e.exists('HuaweiCredentialsSecret')).toBe(false);
+    expect(environmentOf(p, 'CreateMonitorLambdaFunction').HUAWEICLOUD_CREDENTIALS_SECRET_ID).toBe(
+      EXISTING_SECRET_ARN,
+    );
+    expect(
+      grantsOf(p, 'CreateMonitorRole').filter((grant) => grant.startsWith('secretsmanager:')),
+    ).toEqual([`secretsmanager:GetSecretValue on ${EXISTING_SECRET_ARN}`]);
+  });
+});
