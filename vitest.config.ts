@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The JSON copy lets CI print one plain "N passed, N failed" line (.ci/run).
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },
 });
