@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { startLocalAwsStack } from './aws/stack.ts';
+import { createMonitorEnvironment } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
 import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
 import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
@@ -151,25 +152,27 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     credentials: [CREDENTIALS],
     projects: { [PROJECT_ID]: 0 },
   });
-  Object.assign(process.env, aws.environment, {
-    AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-    HUAWEICLOUD_REGION: REGION,
-    HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
-    HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
-    HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
-    HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
-    IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
-    EVENT_BUS_NAME: 'vpn-monitor-provisioner-local',
-    DLQ_URL: aws.sqs.dlqUrl,
-    SOURCE_QUEUE_URL: aws.sqs.queueUrl,
-    MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
-    HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-    HUAWEI_RETRY_BASE_MS: '50',
-    HUAWEI_RETRY_CAP_MS: '500',
-    NOT_READY_DELAY_SECONDS: '1',
-  });
+  Object.assign(
+    process.env,
+    createMonitorEnvironment(
+      {
+        aws,
+        huaweiEndpoint: huawei.endpoint,
+        credentials: CREDENTIALS,
+        projectId: PROJECT_ID,
+        region: REGION,
+        eventBusName: 'vpn-monitor-provisioner-local',
+        maxReceiveCount: options.maxReceiveCount,
+      },
+      {
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+        HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+        HUAWEI_RETRY_BASE_MS: '50',
+        HUAWEI_RETRY_CAP_MS: '500',
+        NOT_READY_DELAY_SECONDS: '1',
+      },
+    ),
+  );
   const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
 
   // Connections from before the deployment: no event will ever name them. A reconcile run

@@ -3,6 +3,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
 import { type LocalAwsStack, startLocalAwsStack } from '../../local/aws/stack.ts';
+import { createMonitorEnvironment } from '../../local/function-environment.ts';
 import { type HuaweiSimulator, startHuaweiSimulator } from '../../local/huawei-simulator/index.ts';
 
 /** The project every integration test works in. */
@@ -43,28 +44,27 @@ export const startWorld = async (
     credentials: [credentials],
     projects: { [PROJECT_ID]: 0 },
   });
-  Object.assign(process.env, aws.environment, {
-    AWS_LAMBDA_FUNCTION_NAME: 'createMonitor',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    HUAWEICLOUD_REGION: REGION,
-    HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
-    HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
-    HUAWEICLOUD_SDK_AK: credentials.ak,
-    HUAWEICLOUD_SDK_SK: credentials.sk,
-    ...(credentials.securityToken
-      ? { HUAWEICLOUD_SDK_SECURITY_TOKEN: credentials.securityToken }
-      : {}),
-    IDEMPOTENCY_TABLE_NAME: aws.dynamoDb.tableName,
-    EVENT_BUS_NAME: 'vpn-monitor-provisioner-test',
-    DLQ_URL: aws.sqs.dlqUrl,
-    SOURCE_QUEUE_URL: aws.sqs.queueUrl,
-    MAX_RECEIVE_COUNT: '3',
-    HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-    HUAWEI_RETRY_BASE_MS: '20',
-    HUAWEI_RETRY_CAP_MS: '200',
-    ...env,
-  });
+  Object.assign(
+    process.env,
+    createMonitorEnvironment(
+      {
+        aws,
+        huaweiEndpoint: huawei.endpoint,
+        credentials,
+        projectId: PROJECT_ID,
+        region: REGION,
+        eventBusName: 'vpn-monitor-provisioner-test',
+        maxReceiveCount: 3,
+      },
+      {
+        POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+        HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+        HUAWEI_RETRY_BASE_MS: '20',
+        HUAWEI_RETRY_CAP_MS: '200',
+        ...env,
+      },
+    ),
+  );
   const { handler } = (await import('../../handlers/create-monitor.ts')) as { handler: Handler };
   const logStream = newLogStreamName();
   return {
