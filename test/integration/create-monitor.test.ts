@@ -20,16 +20,6 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const eventsFor = (vpnConnectionId: string) =>
-  world.aws.eventBridge
-    .events()
-    .filter((event) => event.detail.vpn_connection_id === vpnConnectionId);
-
-const monitorsFor = (vpnConnectionId: string) =>
-  world.huawei
-    .monitors(PROJECT_ID)
-    .filter((monitor) => monitor.vpn_connection_id === vpnConnectionId);
-
 describe('createMonitor handler on the local stack', () => {
   it('creates one monitor and publishes one event carrying the API response', async () => {
     // Prepare
@@ -38,9 +28,9 @@ describe('createMonitor handler on the local stack', () => {
     const response = await world.invoke([sqsRecord(plainBody(connection))]);
     // Assess
     expect(failedIds(response)).toEqual([]);
-    const [monitor] = monitorsFor(connection);
-    expect(monitorsFor(connection)).toHaveLength(1);
-    const events = eventsFor(connection);
+    const [monitor] = world.monitorsFor(connection);
+    expect(world.monitorsFor(connection)).toHaveLength(1);
+    const events = world.eventsFor(connection);
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event?.source).toBe('vpn-monitor-provisioner');
@@ -76,7 +66,7 @@ describe('createMonitor handler on the local stack', () => {
       /"resource_id\\?"\s*:\s*\\?"([A-Za-z0-9-]{36})/.exec(body)?.[1];
     expect(connection).toBeDefined();
     if (
-      !monitorsFor(connection as string).length &&
+      !world.monitorsFor(connection as string).length &&
       !world.huawei.connections(PROJECT_ID).some((c) => c.id === connection)
     ) {
       world.huawei.addConnection(PROJECT_ID, connection as string);
@@ -85,8 +75,8 @@ describe('createMonitor handler on the local stack', () => {
     const response = await world.invoke([sqsRecord(body)]);
     // Assess
     expect(failedIds(response)).toEqual([]);
-    expect(monitorsFor(connection as string)).toHaveLength(1);
-    expect(eventsFor(connection as string)).toHaveLength(1);
+    expect(world.monitorsFor(connection as string)).toHaveLength(1);
+    expect(world.eventsFor(connection as string)).toHaveLength(1);
   });
 
   it('absorbs duplicates: in one batch, and redelivered later', async () => {
@@ -100,8 +90,8 @@ describe('createMonitor handler on the local stack', () => {
     // Assess
     expect(failedIds(first)).toEqual([]);
     expect(failedIds(again)).toEqual([]);
-    expect(monitorsFor(connection)).toHaveLength(1);
-    expect(eventsFor(connection)).toHaveLength(1);
+    expect(world.monitorsFor(connection)).toHaveLength(1);
+    expect(world.eventsFor(connection)).toHaveLength(1);
     // one create reached Huawei: the batch twins waited for the first, the redelivery was remembered
     expect(world.huawei.stats().byOperation.create).toBe(1);
   });
@@ -122,8 +112,8 @@ describe('createMonitor handler on the local stack', () => {
     // Assess
     expect(failedIds(response)).toEqual([]);
     expect(world.huawei.pendingFaults()).toHaveLength(0);
-    expect(monitorsFor(connection)).toHaveLength(1);
-    expect(eventsFor(connection)).toHaveLength(1);
+    expect(world.monitorsFor(connection)).toHaveLength(1);
+    expect(world.eventsFor(connection)).toHaveLength(1);
   });
 
   it('dead-letters an invalid record alone, with the reason, and handles the rest', async () => {
@@ -141,7 +131,7 @@ describe('createMonitor handler on the local stack', () => {
     ]);
     // Assess
     expect(failedIds(response)).toEqual([]);
-    expect(monitorsFor(good)).toHaveLength(1);
+    expect(world.monitorsFor(good)).toHaveLength(1);
     const dlq = await world.drainDlq();
     expect(dlq.map((m) => m.body).sort()).toEqual([bad.body, 'not json at all'].sort());
     for (const message of dlq) {

@@ -41,15 +41,10 @@ beforeEach(async () => {
   await world.drainDlq();
 });
 
-const monitorsFor = (id: string) =>
-  world.huawei.monitors(PROJECT_ID).filter((m) => m.vpn_connection_id === id);
-const eventsFor = (id: string) =>
-  world.aws.eventBridge.events().filter((e) => e.detail.vpn_connection_id === id);
-
 /** One monitor, one event about it, with the given outcome. */
 const expectProvisionedOnce = (id: string, outcome: 'created' | 'already_existed') => {
-  const monitors = monitorsFor(id);
-  const events = eventsFor(id);
+  const monitors = world.monitorsFor(id);
+  const events = world.eventsFor(id);
   expect(monitors).toHaveLength(1);
   expect(events).toHaveLength(1);
   expect(events[0]?.detail).toMatchObject({ outcome, connection_monitor: { id: monitors[0]?.id } });
@@ -93,7 +88,7 @@ describe('fault matrix', () => {
     // Assess: one call only, nothing created yet, nothing lost
     expect(failedIds(response)).toEqual([record.messageId]);
     expect(world.huawei.stats().byOperation.create).toBe(1);
-    expect(monitorsFor(id)).toHaveLength(0);
+    expect(world.monitorsFor(id)).toHaveLength(0);
     // Act again: the redelivery succeeds
     const again = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
     expect(failedIds(again)).toEqual([]);
@@ -138,8 +133,8 @@ describe('fault matrix', () => {
     const response = await world.invoke([sqsRecord(plainBody(id))]);
     // Assess: the retry created it (an ambiguous reset is checked by listing after VPN.0381)
     expect(failedIds(response)).toEqual([]);
-    expect(monitorsFor(id)).toHaveLength(1);
-    expect(eventsFor(id)).toHaveLength(1);
+    expect(world.monitorsFor(id)).toHaveLength(1);
+    expect(world.eventsFor(id)).toHaveLength(1);
   });
 
   it('finds the monitor when the connection dropped after Huawei created it', async () => {
@@ -173,9 +168,9 @@ describe('fault matrix', () => {
     const response = await world.invoke([sqsRecord(plainBody(id))]);
     // Assess: the retry may win the race with the slow first attempt; either way, one monitor
     expect(failedIds(response)).toEqual([]);
-    const [monitor] = monitorsFor(id);
-    expect(monitorsFor(id)).toHaveLength(1);
-    expect(eventsFor(id).map((e) => e.detail.connection_monitor)).toEqual([
+    const [monitor] = world.monitorsFor(id);
+    expect(world.monitorsFor(id)).toHaveLength(1);
+    expect(world.eventsFor(id).map((e) => e.detail.connection_monitor)).toEqual([
       expect.objectContaining({ id: monitor?.id }),
     ]);
   });
@@ -197,14 +192,14 @@ describe('fault matrix', () => {
     // Assess: the fast one is done, the slow one is left, not lost
     expect(failedIds(response)).toEqual([slowRecord.messageId]);
     expectProvisionedOnce(fast, 'created');
-    expect(eventsFor(slow)).toHaveLength(0);
+    expect(world.eventsFor(slow)).toHaveLength(0);
     // Act: redelivery
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const again = await world.invoke([sqsRecord(plainBody(slow), { receiveCount: 2 })]);
     // Assess
     expect(failedIds(again)).toEqual([]);
-    expect(monitorsFor(slow)).toHaveLength(1);
-    expect(eventsFor(slow)).toHaveLength(1);
+    expect(world.monitorsFor(slow)).toHaveLength(1);
+    expect(world.eventsFor(slow)).toHaveLength(1);
   });
 
   it('publishes on the next delivery when publishing failed after the create, with the same monitor', async () => {
@@ -214,7 +209,7 @@ describe('fault matrix', () => {
     const record = sqsRecord(plainBody(id));
     // Act
     const first = await world.invoke([record], 4_000);
-    const created = monitorsFor(id);
+    const created = world.monitorsFor(id);
     world.aws.eventBridge.clearFaults();
     const second = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
     // Assess: the first delivery created the monitor and is left for redelivery; the second
@@ -224,7 +219,9 @@ describe('fault matrix', () => {
     expect(failedIds(second)).toEqual([]);
     expect(world.huawei.stats().byOperationAndStatus.create).toEqual({ '201': 1, '400': 1 });
     expectProvisionedOnce(id, 'already_existed');
-    expect(eventsFor(id)[0]?.detail).toMatchObject({ connection_monitor: { id: created[0]?.id } });
+    expect(world.eventsFor(id)[0]?.detail).toMatchObject({
+      connection_monitor: { id: created[0]?.id },
+    });
   });
 
   it('counts a PutEvents partial failure as a failure, and retries it', async () => {
@@ -278,7 +275,7 @@ describe('fault matrix', () => {
     // Prepare
     const id = world.newConnection();
     await world.invoke([sqsRecord(plainBody(id))]);
-    const firstEvent = eventsFor(id)[0];
+    const firstEvent = world.eventsFor(id)[0];
     const items = await world.aws.clients.dynamodb.send(
       new ScanCommand({ TableName: world.aws.dynamoDb.tableName }),
     );
@@ -294,8 +291,8 @@ describe('fault matrix', () => {
     const response = await world.invoke([sqsRecord(plainBody(id))]);
     // Assess: Huawei's one-monitor rule holds; the repeat event has the same identity
     expect(failedIds(response)).toEqual([]);
-    expect(monitorsFor(id)).toHaveLength(1);
-    const events = eventsFor(id);
+    expect(world.monitorsFor(id)).toHaveLength(1);
+    const events = world.eventsFor(id);
     expect(events).toHaveLength(2);
     expect(events[1]?.detail).toMatchObject({
       outcome: 'already_existed',
@@ -390,6 +387,6 @@ describe('fault matrix', () => {
     );
     expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
     expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
-    expect(monitorsFor(id)).toHaveLength(0);
+    expect(world.monitorsFor(id)).toHaveLength(0);
   });
 });

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SinkEvent } from '../../local/aws/eventbridge-sink.ts';
 import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
 import { type LocalAwsStack, startLocalAwsStack } from '../../local/aws/stack.ts';
 import { createMonitorEnvironment } from '../../local/function-environment.ts';
-import { type HuaweiSimulator, startHuaweiSimulator } from '../../local/huawei-simulator/index.ts';
+import {
+  type HuaweiSimulator,
+  type MonitorSnapshot,
+  startHuaweiSimulator,
+} from '../../local/huawei-simulator/index.ts';
 
 /** The project every integration test works in. */
 export const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
@@ -22,6 +27,10 @@ export interface World {
   invoke(records: SQSRecord[], timeoutMs?: number): Promise<SQSBatchResponse>;
   /** A new ACTIVE VPN connection in the simulator. */
   newConnection(): string;
+  /** The connection's monitors in the simulator. */
+  monitorsFor(vpnConnectionId: string): MonitorSnapshot[];
+  /** The "monitor created" events on the bus about the connection. */
+  eventsFor(vpnConnectionId: string): SinkEvent[];
   /** Everything in the DLQ, with the parsed failure reason. */
   drainDlq(): Promise<{ body: string; reason: Record<string, unknown> | undefined }[]>;
   stop(): Promise<void>;
@@ -86,6 +95,8 @@ export const startWorld = async (
         ),
       ),
     newConnection: () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
+    monitorsFor: (id) => huawei.monitors(PROJECT_ID).filter((m) => m.vpn_connection_id === id),
+    eventsFor: (id) => aws.eventBridge.events().filter((e) => e.detail.vpn_connection_id === id),
     drainDlq: async () => {
       const found: { body: string; reason: Record<string, unknown> | undefined }[] = [];
       for (;;) {

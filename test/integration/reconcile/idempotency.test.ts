@@ -31,10 +31,6 @@ afterAll(async () => {
 });
 
 const target = { projectId: PROJECT_ID, region: REGION };
-const monitorsFor = (id: string) =>
-  world.huawei.monitors(PROJECT_ID).filter((monitor) => monitor.vpn_connection_id === id);
-const eventsFor = (id: string) =>
-  world.aws.eventBridge.events().filter((event) => event.detail.vpn_connection_id === id);
 const redelivery = (record: SQSRecord): SQSRecord => ({
   ...record,
   attributes: { ...record.attributes, ApproximateReceiveCount: '2' },
@@ -45,11 +41,11 @@ describe('createMonitor idempotency for reconcile messages', () => {
     // Prepare: handled through the event path, then its monitor deleted by someone
     const connection = world.newConnection();
     expect(failedIds(await world.invoke([sqsRecord(plainBody(connection))]))).toEqual([]);
-    const [monitor] = monitorsFor(connection);
+    const [monitor] = world.monitorsFor(connection);
     await client.deleteMonitor(target, monitor?.id ?? '');
     // The connection's own event, delivered again, is absorbed: its record says "handled".
     await world.invoke([sqsRecord(plainBody(connection))]);
-    expect(monitorsFor(connection)).toHaveLength(0);
+    expect(world.monitorsFor(connection)).toHaveLength(0);
 
     // Act: a reconcile run finds it without a monitor; createMonitor takes its message
     await takeRecords(world);
@@ -64,8 +60,8 @@ describe('createMonitor idempotency for reconcile messages', () => {
     // Assess
     expect(summary.targets[0]?.plan.enqueue).toContainEqual({ id: connection, status: 'ACTIVE' });
     expect(failedIds(response)).toEqual([]);
-    expect(monitorsFor(connection)).toHaveLength(1);
-    expect(eventsFor(connection).map((event) => event.detail.outcome)).toEqual([
+    expect(world.monitorsFor(connection)).toHaveLength(1);
+    expect(world.eventsFor(connection).map((event) => event.detail.outcome)).toEqual([
       'created',
       'created',
     ]);
@@ -89,15 +85,15 @@ describe('createMonitor idempotency for reconcile messages', () => {
     // Assess: no Huawei call, no second event
     expect(failedIds(response)).toEqual([]);
     expect(world.huawei.stats().requests).toBe(0);
-    expect(monitorsFor(connection)).toHaveLength(1);
-    expect(eventsFor(connection)).toHaveLength(1);
+    expect(world.monitorsFor(connection)).toHaveLength(1);
+    expect(world.eventsFor(connection)).toHaveLength(1);
   });
 
   it('treats a message whose origin has no valid run id like any event', async () => {
     // Prepare: handled through the event path; its monitor deleted since
     const connection = world.newConnection();
     await world.invoke([sqsRecord(plainBody(connection))]);
-    await client.deleteMonitor(target, monitorsFor(connection)[0]?.id ?? '');
+    await client.deleteMonitor(target, world.monitorsFor(connection)[0]?.id ?? '');
     const forged = sqsRecord(plainBody(connection));
     const text = (stringValue: string) => ({
       dataType: 'String' as const,
@@ -115,6 +111,6 @@ describe('createMonitor idempotency for reconcile messages', () => {
 
     // Assess: the connection's record absorbed it, as it would any repeat of its event
     expect(failedIds(response)).toEqual([]);
-    expect(monitorsFor(connection)).toHaveLength(0);
+    expect(world.monitorsFor(connection)).toHaveLength(0);
   });
 });

@@ -31,9 +31,6 @@ beforeEach(async () => {
 const eventBody = (projectId: string, region: string, vpnConnectionId: string) =>
   JSON.stringify({ vpn_connection_id: vpnConnectionId, project_id: projectId, region });
 
-const eventsFor = (id: string) =>
-  world.aws.eventBridge.events().filter((event) => event.detail.vpn_connection_id === id);
-
 describe('reconcile racing with the event path', () => {
   it('yields one monitor when createMonitor takes the reconcile message and the event at once', async () => {
     // Prepare: reconcile has queued the connection; its event arrives meanwhile
@@ -57,7 +54,7 @@ describe('reconcile racing with the event path', () => {
     expect(failedIds(fromEvent)).toEqual([]);
     expect(monitorsByConnection(world, target).get(connection)).toBe(1);
     expect(world.huawei.stats().byOperation.create).toBe(2);
-    const events = eventsFor(connection);
+    const events = world.eventsFor(connection);
     expect(events.map((e) => e.detail.outcome).sort()).toEqual(['already_existed', 'created']);
     // Consumers drop the repeat by its stable identity.
     expect(new Set(events.map((e) => e.detail.event_id)).size).toBe(1);
