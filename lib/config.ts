@@ -52,6 +52,7 @@ const huaweiVariables = {
   HUAWEI_MAX_ATTEMPTS: positiveInt(5),
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
   HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
+  HUAWEI_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
 };
 
 /** Credentials must come from somewhere: both keys, or a secret. */
@@ -122,6 +123,11 @@ export interface Config {
   huaweiMaxAttempts: number;
   /** Full-jitter backoff between attempts: base, doubling, capped. */
   huaweiBackoff: { baseMs: number; capMs: number };
+  /**
+   * The fleet's credential breaker: environment credentials Huawei refused are probed again
+   * after this long, five times longer after a second refusal, never after a third.
+   */
+  breakerCooldownMs: number;
   /** First delay before a not-ready connection is asked about again; doubles per delivery. */
   notReadyDelaySeconds: number;
   /** The source queue; when unset, derived from each record's queue ARN. */
@@ -138,6 +144,7 @@ export type HuaweiSettings = Pick<
   | 'huaweiAttemptTimeoutMs'
   | 'huaweiMaxAttempts'
   | 'huaweiBackoff'
+  | 'breakerCooldownMs'
 >;
 
 const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): HuaweiSettings => {
@@ -158,6 +165,7 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
     huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
+    breakerCooldownMs: e.HUAWEI_BREAKER_COOLDOWN_SECONDS * 1000,
   };
 };
 

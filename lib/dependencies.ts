@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from './config.ts';
 import { createHuaweiAccess } from './huawei/access.ts';
+import { createFleetBreaker } from './huawei/fleet-breaker.ts';
 import { createIdempotency } from './idempotency/idempotent.ts';
 import type { Log } from './log.ts';
 import type { ProvisionerDeps } from './provision/process-messages.ts';
@@ -21,6 +22,7 @@ const CLIENT_CONFIG = { cacheMiddleware: true };
 export const createDependencies = (config: Config, log: Log): ProvisionerDeps => {
   const sqs = new SQSClient(CLIENT_CONFIG);
   const { credentials, client } = createHuaweiAccess(config, CLIENT_CONFIG);
+  const dynamoDb = new DynamoDBClient(CLIENT_CONFIG);
   return {
     config,
     log,
@@ -35,7 +37,16 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
     idempotency: createIdempotency({
       tableName: config.idempotencyTableName,
       expiresAfterSeconds: config.idempotencyExpirySeconds,
-      client: new DynamoDBClient(CLIENT_CONFIG),
+      client: dynamoDb,
+    }),
+    breaker: createFleetBreaker({
+      config,
+      credentials,
+      client: dynamoDb,
+      tableName: config.idempotencyTableName,
+      ttlSeconds: config.idempotencyExpirySeconds,
+      onStoreError: (error) =>
+        log.warn('Could not record the Huawei answer in the credential breaker', { error }),
     }),
   };
 };

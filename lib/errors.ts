@@ -124,3 +124,27 @@ export class PublishError extends ProvisionerError {
     this.errorCode = options?.errorCode;
   }
 }
+
+/**
+ * No call was made: the fleet's credential breaker is open, because Huawei refused these
+ * credentials (the `cause`, when known). The record waits: until `retryAt` (epoch ms) for
+ * credentials that cannot change, or until the secret holds a working key (`retryAt` unset).
+ */
+export class CredentialsBreakerOpenError extends HuaweiCallsStoppedError {
+  public readonly retryAt: number | undefined;
+
+  public constructor(retryAt: number | undefined, cause: HuaweiApiError | undefined) {
+    super(
+      `Huawei calls with these credentials are stopped across the fleet: Huawei refused them${
+        cause ? ` (HTTP ${cause.status}${cause.code ? ` ${cause.code}` : ''})` : ''
+      }. ${
+        retryAt === undefined
+          ? 'Put a working key in the credentials secret (it is used at once) or clear the breaker (see the README); the record waits'
+          : `One container probes again at ${new Date(retryAt).toISOString()}; the record waits`
+      }`,
+      cause ? { cause } : undefined,
+    );
+    this.name = 'CredentialsBreakerOpenError';
+    this.retryAt = retryAt;
+  }
+}

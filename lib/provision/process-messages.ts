@@ -74,10 +74,13 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
-    const gate = new CredentialGate(() => {
-      deps.credentials.refresh();
-      deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
-    });
+    const gate = new CredentialGate(
+      () => {
+        deps.credentials.refresh();
+        deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
+      },
+      deps.breaker?.session({ deadline: invocation.deadline - margin, signal: invocation.signal }),
+    );
     const firsts = new Map<string, Promise<MessageOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 

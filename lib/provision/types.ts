@@ -1,6 +1,7 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
+import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
 import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { CredentialsProvider } from '../huawei/credentials.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
@@ -59,6 +60,8 @@ export interface ProvisionerDeps {
   sqs: SQSClient;
   publisher: PublisherOptions;
   idempotency: Idempotency;
+  /** The fleet's credential breaker; without one, each invocation only guards itself. */
+  breaker?: CredentialBreaker | undefined;
   log: Log;
   /** Where counts go (Powertools Metrics in Lambda); none in tests that do not look. */
   metrics?: MetricsSink | undefined;

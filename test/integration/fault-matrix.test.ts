@@ -22,7 +22,7 @@ import {
 let world: World;
 
 beforeAll(async () => {
-  world = await startWorld({ NOT_READY_DELAY_SECONDS: '7' });
+  world = await startWorld({ NOT_READY_DELAY_SECONDS: '7', HUAWEI_BREAKER_COOLDOWN_SECONDS: '1' });
 });
 
 afterAll(async () => {
@@ -38,6 +38,7 @@ beforeEach(async () => {
   world.huawei.clearFaults();
   world.huawei.resetStats();
   world.aws.eventBridge.clearFaults();
+  await world.clearBreakers();
   await world.drainDlq();
 });
 
@@ -328,9 +329,11 @@ describe('fault matrix', () => {
         code: 'APIGW.0301',
         status: 401,
       });
-    expect(world.huawei.stats().authFailures).toBe(2);
-    // Act: credentials fixed, the messages replayed
+    // the fleet's breaker is open: the last delivery made no call with the refused key
+    expect(world.huawei.stats().authFailures).toBe(1);
+    // Act: credentials fixed, the messages replayed once the breaker's cool-down (1 s) is over
     world.huawei.setCredentials([CREDENTIALS]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const fixed = await world.invoke(dlq.map((m) => sqsRecord(m.body)));
     // Assess
     expect(failedIds(fixed)).toEqual([]);
@@ -388,5 +391,59 @@ describe('fault matrix', () => {
     expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
     expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
     expect(world.monitorsFor(id)).toHaveLength(0);
+  });
+});
+
+describe('fault matrix: the fleet', () => {
+  const REVOKED = { ak: CREDENTIALS.ak, sk: 'rotated-secret-key-the-function-lacks' };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** Fixes the key on Huawei's side and clears the breaker, then checks the key still works. */
+  const expectKeyNotLocked = async (ids: string[]) => {
+    world.huawei.setCredentials([CREDENTIALS]);
+    await world.clearBreakers();
+    const response = await world.newContainer()(ids.map((id) => sqsRecord(plainBody(id))));
+    expect(failedIds(response)).toEqual([]);
+    for (const id of ids) expectProvisionedOnce(id, 'created');
+    expect(world.huawei.stats().lockedRefusals).toBe(0);
+  };
+
+  it('ten containers at once with a revoked key send one refused call, and lose nothing', async () => {
+    // Prepare: the key worked a moment ago (another container proved it), then was revoked
+    await world.newContainer()([sqsRecord(plainBody(world.newConnection()))]);
+    world.huawei.setCredentials([REVOKED]);
+    world.huawei.resetStats();
+    const ids = Array.from({ length: 20 }, () => world.newConnection());
+    const containers = Array.from({ length: 10 }, () => world.newContainer());
+    // Act: ten cold containers, two records each, all at once
+    const responses = await Promise.all(
+      containers.map((invoke, i) =>
+        invoke(ids.slice(2 * i, 2 * i + 2).map((id) => sqsRecord(plainBody(id)))),
+      ),
+    );
+    // Assess: one probe was refused; every record is left for redelivery, none dead-lettered
+    expect(world.huawei.stats().authFailures).toBe(1);
+    expect(responses.flatMap(failedIds)).toHaveLength(20);
+    expect(await world.drainDlq()).toEqual([]);
+    await expectKeyNotLocked(ids);
+  });
+
+  it('fifty invocations in a row with a revoked key send at most three refused calls', async () => {
+    // Prepare: a key Huawei never accepted
+    world.huawei.setCredentials([REVOKED]);
+    const ids = Array.from({ length: 5 }, () => world.newConnection());
+    const containers = [world.newContainer(), world.newContainer(), world.newContainer()];
+    // Act: 50 sequential invocations over 2.5 s, spread over three containers; the cool-down
+    // (1 s here, growing fivefold) lets one probe through after the first refusal
+    for (let i = 0; i < 50; i++) {
+      const invoke = containers[i % containers.length] as (typeof containers)[number];
+      await invoke(ids.map((id) => sqsRecord(plainBody(id))));
+      await sleep(50);
+    }
+    // Assess
+    const { authFailures } = world.huawei.stats();
+    expect(authFailures).toBeGreaterThanOrEqual(2);
+    expect(authFailures).toBeLessThanOrEqual(3);
+    await expectKeyNotLocked(ids);
   });
 });

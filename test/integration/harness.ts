@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadConfig } from '../../lib/config.ts';
+import { createDependencies } from '../../lib/dependencies.ts';
+import { createLogger } from '../../lib/log.ts';
+import { createProvisioner } from '../../lib/provision/process-messages.ts';
+import type { QueueMessage } from '../../lib/provision/types.ts';
 import type { SinkEvent } from '../../local/aws/eventbridge-sink.ts';
 import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
 import { type LocalAwsStack, startLocalAwsStack } from '../../local/aws/stack.ts';
@@ -25,6 +31,13 @@ export interface World {
   handler: Handler;
   /** Calls the handler as Lambda would, with a context that has `timeoutMs` left. */
   invoke(records: SQSRecord[], timeoutMs?: number): Promise<SQSBatchResponse>;
+  /**
+   * Another Lambda container: its own clients, cached credentials and breaker, the same
+   * environment and the same DynamoDB table. Returns its invoke.
+   */
+  newContainer(): (records: SQSRecord[], timeoutMs?: number) => Promise<SQSBatchResponse>;
+  /** Deletes every credential breaker item (what the README's runbook tells operators). */
+  clearBreakers(): Promise<void>;
   /** A new ACTIVE VPN connection in the simulator. */
   newConnection(): string;
   /** The connection's monitors in the simulator. */
@@ -74,7 +87,10 @@ export const startWorld = async (
       },
     ),
   );
-  const { handler } = (await import('../../handlers/create-monitor.ts')) as { handler: Handler };
+  const { handler, toQueueMessage } = (await import('../../handlers/create-monitor.ts')) as {
+    handler: Handler;
+    toQueueMessage: (record: SQSRecord) => QueueMessage;
+  };
   const logStream = newLogStreamName();
   return {
     aws,
@@ -94,6 +110,45 @@ export const startWorld = async (
           logStream,
         ),
       ),
+    newContainer: () => {
+      const deps = createDependencies(loadConfig(), createLogger());
+      const provision = createProvisioner(deps);
+      return async (records, timeoutMs = 30_000) => {
+        const budget = timeoutMs - 1_500;
+        deps.idempotency.config.registerLambdaContext(
+          createLambdaContext(
+            {
+              functionName: 'createMonitor',
+              region: aws.region,
+              accountId: '000000000000',
+              timeoutMs,
+              memoryLimitInMB: 256,
+            },
+            logStream,
+          ),
+        );
+        const outcomes = await provision(records.map(toQueueMessage), {
+          requestId: randomUUID(),
+          deadline: Date.now() + budget,
+          signal: AbortSignal.timeout(budget),
+        });
+        return {
+          batchItemFailures: outcomes
+            .filter((outcome) => outcome.status === 'retry-later')
+            .map((outcome) => ({ itemIdentifier: outcome.messageId })),
+        };
+      };
+    },
+    clearBreakers: async () => {
+      const { dynamodb } = aws.clients;
+      const items = await dynamodb.send(new ScanCommand({ TableName: aws.dynamoDb.tableName }));
+      for (const item of items.Items ?? []) {
+        if (!item.id?.S?.includes('.breaker#')) continue;
+        await dynamodb.send(
+          new DeleteItemCommand({ TableName: aws.dynamoDb.tableName, Key: { id: item.id } }),
+        );
+      }
+    },
     newConnection: () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
     monitorsFor: (id) => huawei.monitors(PROJECT_ID).filter((m) => m.vpn_connection_id === id),
     eventsFor: (id) => aws.eventBridge.events().filter((e) => e.detail.vpn_connection_id === id),

@@ -1,0 +1,209 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialsBreakerOpenError, HuaweiApiError } from '../../../lib/errors.ts';
+import { type BreakerState, createDynamoBreakerStore } from '../../../lib/huawei/breaker-store.ts';
+import {
+  breakerVerdict,
+  CredentialBreaker,
+  credentialsIdentity,
+} from '../../../lib/huawei/credential-breaker.ts';
+import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
+import type { CredentialsProvider } from '../../../lib/huawei/credentials.ts';
+import { type LocalDynamoDb, startDynamoDb } from '../../../local/aws/dynamodb.ts';
+
+const SETTINGS = { cooldownMs: 1_000, maxRefusalsInARow: 3, leaseMs: 500, pollMs: 20 };
+const NOW = 1_000_000;
+const CONTEXT = { now: NOW, owner: 'me', provenHere: false, freshSince: NOW, canChange: false };
+const state = (overrides: Partial<BreakerState> = {}): BreakerState => ({
+  refusals: 0,
+  lastRefusalAt: undefined,
+  lastStatus: undefined,
+  lastCode: undefined,
+  lastRequestId: undefined,
+  provenAt: undefined,
+  leaseOwner: undefined,
+  leaseUntil: undefined,
+  ...overrides,
+});
+
+const refused = () =>
+  new HuaweiApiError('create', {
+    status: 401,
+    code: 'APIGW.0301',
+    huaweiMessage: 'bad signature',
+    requestId: 'req-1',
+  });
+
+describe('credentialsIdentity', () => {
+  it('differs when any part of the credentials changes, and never contains them', () => {
+    // Prepare
+    const base = { ak: 'AKEXAMPLE0001', sk: 'secret-key-value-0001', securityToken: undefined };
+    // Act
+    const ids = [
+      credentialsIdentity(base),
+      credentialsIdentity({ ...base, sk: 'secret-key-value-0002' }),
+      credentialsIdentity({ ...base, securityToken: 'token-0001' }),
+      credentialsIdentity({ ...base, ak: 'AKEXAMPLE0002' }),
+    ];
+    // Assess
+    expect(new Set(ids).size).toBe(4);
+    expect(credentialsIdentity(base)).toBe(ids[0]);
+    for (const id of ids) expect(id).not.toMatch(/AKEXAMPLE|secret-key|token-0001/);
+  });
+});
+
+describe('breakerVerdict', () => {
+  it('sends a container that proved nothing to probe, and trusts a fresh proof', () => {
+    expect(breakerVerdict(undefined, CONTEXT, SETTINGS)).toEqual({ kind: 'probe' });
+    expect(breakerVerdict(state({ provenAt: NOW - 10 }), CONTEXT, SETTINGS)).toEqual({
+      kind: 'probe',
+    });
+    expect(breakerVerdict(state({ provenAt: NOW + 1 }), CONTEXT, SETTINGS)).toEqual({
+      kind: 'trusted',
+    });
+    expect(
+      breakerVerdict(state({ provenAt: 1 }), { ...CONTEXT, provenHere: true }, SETTINGS),
+    ).toEqual({ kind: 'trusted' });
+  });
+
+  it("waits while another container's lease lives, and takes over an expired one", () => {
+    const leased = state({ leaseOwner: 'other', leaseUntil: NOW + 100 });
+    expect(breakerVerdict(leased, CONTEXT, SETTINGS)).toEqual({
+      kind: 'wait',
+      untilMs: NOW + 100,
+    });
+    expect(breakerVerdict({ ...leased, leaseUntil: NOW - 1 }, CONTEXT, SETTINGS)).toEqual({
+      kind: 'probe',
+    });
+  });
+
+  it('cools down fixed credentials longer after each refusal and holds after the third', () => {
+    const after = (refusals: number, ago: number) =>
+      breakerVerdict(state({ refusals, lastRefusalAt: NOW - ago }), CONTEXT, SETTINGS);
+    expect(after(1, 500)).toEqual({ kind: 'open', retryAt: NOW + 500 });
+    expect(after(1, 1_000)).toEqual({ kind: 'probe' });
+    expect(after(2, 1_000)).toEqual({ kind: 'open', retryAt: NOW + 4_000 });
+    expect(after(2, 5_000)).toEqual({ kind: 'probe' });
+    expect(after(3, 10_000_000)).toEqual({ kind: 'open', retryAt: undefined });
+  });
+
+  it("never probes a secret's refused credentials again: only a new value is tried", () => {
+    const verdict = breakerVerdict(
+      state({ refusals: 1, lastRefusalAt: NOW - 10_000_000 }),
+      { ...CONTEXT, canChange: true },
+      SETTINGS,
+    );
+    expect(verdict).toEqual({ kind: 'open', retryAt: undefined });
+  });
+});
+
+describe('CredentialBreaker on DynamoDB', () => {
+  let dynamo: LocalDynamoDb;
+  let client: DynamoDBClient;
+  let table = 0;
+
+  beforeAll(async () => {
+    dynamo = await startDynamoDb({ tableName: 'breakers' });
+    client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.stop();
+  });
+
+  /** `count` containers sharing one store, with credentials `current()` hands out. */
+  const fleet = (count: number, current: () => { ak: string; sk: string }, canChange = false) => {
+    table++;
+    const store = createDynamoBreakerStore({ client, tableName: 'breakers', ttlSeconds: 3600 });
+    const credentials: CredentialsProvider = {
+      get: () => Promise.resolve({ ...current(), ak: `${current().ak}-${table}` }),
+      refresh: () => undefined,
+    };
+    return Array.from(
+      { length: count },
+      () => new CredentialBreaker({ store, settings: SETTINGS, credentials, canChange }),
+    );
+  };
+
+  it('lets one of many cold containers probe; a refusal stops all the others without a call', async () => {
+    // Prepare
+    const containers = fleet(8, () => ({ ak: 'AK', sk: 'SK' }));
+    let calls = 0;
+    const call = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      throw refused();
+    };
+    // Act
+    const errors = await Promise.all(
+      containers.map((breaker) => {
+        const gate = new CredentialGate(
+          () => undefined,
+          breaker.session({ deadline: Date.now() + 5_000 }),
+        );
+        return gate.run(call).catch((error: unknown) => error);
+      }),
+    );
+    // Assess: one call, seven containers told the breaker is open, with Huawei's answer
+    expect(calls).toBe(1);
+    const open = errors.filter((e) => e instanceof CredentialsBreakerOpenError);
+    expect(open).toHaveLength(7);
+    expect(open[0]).toMatchObject({ retryAt: expect.any(Number), cause: { code: 'APIGW.0301' } });
+  });
+
+  it('lets the waiting containers call at once when the probe succeeds', async () => {
+    // Prepare
+    const containers = fleet(5, () => ({ ak: 'AK', sk: 'SK' }));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const call = async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight--;
+      return 'ok';
+    };
+    // Act
+    const results = await Promise.all(
+      containers.map((breaker) =>
+        new CredentialGate(() => undefined, breaker.session({ deadline: Date.now() + 5_000 })).run(
+          call,
+        ),
+      ),
+    );
+    // Assess: all succeeded; the first ran alone, the other four together after it
+    expect(results).toEqual(Array(5).fill('ok'));
+    expect(maxInFlight).toBe(4);
+  });
+
+  it('tries a new secret value at once, while the refused one stays stopped', async () => {
+    // Prepare: the breaker of the first secret value is open
+    let sk = 'old';
+    const [first, second] = fleet(2, () => ({ ak: 'AK', sk }), true);
+    const gate = new CredentialGate(
+      () => undefined,
+      first?.session({ deadline: Date.now() + 5_000 }),
+    );
+    await gate.run(() => Promise.reject(refused())).catch(() => undefined);
+    const stillOld = new CredentialGate(
+      () => undefined,
+      second?.session({ deadline: Date.now() + 5_000 }),
+    );
+    await expect(stillOld.run(() => Promise.resolve('called'))).rejects.toBeInstanceOf(
+      CredentialsBreakerOpenError,
+    );
+    // Act: the secret is rotated
+    sk = 'new';
+    const rotated = new CredentialGate(
+      () => undefined,
+      second?.session({ deadline: Date.now() + 5_000 }),
+    );
+    // Assess
+    await expect(rotated.run(() => Promise.resolve('called'))).resolves.toBe('called');
+  });
+});
