@@ -10,6 +10,19 @@ const MAX_POSTPONE_SECONDS = 900;
 export const postponeSeconds = (receiveCount: number, baseSeconds: number): number =>
   Math.min(MAX_POSTPONE_SECONDS, baseSeconds * 2 ** Math.max(0, Math.min(receiveCount - 1, 20)));
 
+/** How long a record waits while the credential breaker is held open: Huawei's lockout time. */
+const HELD_BREAKER_WAIT_SECONDS = 300;
+
+/**
+ * How long a record stopped by the fleet's credential breaker stays invisible: until the next
+ * probe is allowed (`retryAt`, epoch ms) plus a few seconds, so the prober goes first; five
+ * minutes while the breaker waits for new credentials. Between 1 s and 15 minutes.
+ */
+export const breakerWaitSeconds = (retryAt: number | undefined, now = Date.now()): number =>
+  retryAt === undefined
+    ? HELD_BREAKER_WAIT_SECONDS
+    : Math.min(MAX_POSTPONE_SECONDS, Math.max(1, Math.ceil((retryAt - now) / 1000) + 2));
+
 /** The queue URL of a queue ARN, `arn:aws:sqs:{region}:{account}:{name}`; `undefined` if not one. */
 export const queueUrlFromArn = (arn: string): string | undefined => {
   const match = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d{12}):([\w.-]+)$/.exec(arn);

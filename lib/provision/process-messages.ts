@@ -3,6 +3,7 @@ import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { recordOutcomes } from '../metrics.ts';
+import { runWaitingForOthers } from './last-delivery.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
 import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
 import type {
@@ -58,7 +59,11 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       },
     };
     try {
-      const status = await provisionConnection(message, event, ctx);
+      const step = () => provisionConnection(message, event, ctx);
+      const status =
+        message.receiveCount >= config.maxReceiveCount
+          ? await runWaitingForOthers(step, ctx.retry)
+          : await step();
       return {
         messageId: message.messageId,
         status,

@@ -1,9 +1,14 @@
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
-import { HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
+import {
+  CredentialsBreakerOpenError,
+  HuaweiApiError,
+  HuaweiCallsStoppedError,
+} from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
-import { postpone, postponeSeconds } from './postpone.ts';
+import { isInProgressElsewhere } from './last-delivery.ts';
+import { breakerWaitSeconds, postpone, postponeSeconds } from './postpone.ts';
 import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
 /** A failure reason before the message's own facts are added. */
@@ -52,9 +57,11 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     }
   };
 
-  const postponeIfPossible = async (message: QueueMessage): Promise<number | undefined> => {
+  const postponeIfPossible = async (
+    message: QueueMessage,
+    seconds = postponeSeconds(message.receiveCount, config.notReadyDelaySeconds),
+  ): Promise<number | undefined> => {
     if (!message.queueUrl || !message.receiptHandle) return undefined;
-    const seconds = postponeSeconds(message.receiveCount, config.notReadyDelaySeconds);
     try {
       await postpone(sqs, message.queueUrl, message.receiptHandle, seconds);
       return seconds;
@@ -77,17 +84,31 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
     const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId, retries };
-    if (cause instanceof Error && cause.name === 'IdempotencyAlreadyInProgressError') {
-      // Another invocation holds this connection now, and its own message stays queued until it
-      // succeeds; on our last delivery we leave the connection to it rather than dead-letter.
+    if (isInProgressElsewhere(cause)) {
+      // Another invocation holds this connection now. On our last delivery we waited for it
+      // (runWaitingForOthers) until the budget ran out: if it dies now nobody would publish,
+      // so the message goes to the DLQ with the reason; a replay after the other finished is
+      // absorbed as a duplicate.
       log.info('Connection in progress in another invocation', { ...base, lastReceive });
-      return lastReceive
-        ? { ...base, status: 'duplicate' }
-        : {
-            ...base,
-            status: 'retry-later',
-            reason: 'connection in progress in another invocation',
-          };
+      if (!lastReceive) {
+        return {
+          ...base,
+          status: 'retry-later',
+          reason: 'connection in progress in another invocation',
+        };
+      }
+      return deadLetter(
+        message,
+        {
+          kind: 'retries-exhausted',
+          message:
+            'another invocation still held this connection at the last delivery: replay this message (it is absorbed as a duplicate if that invocation published the event)',
+          attempts: 0,
+          vpn_connection_id: event.vpnConnectionId,
+          project_id: event.projectId,
+        },
+        retries,
+      );
     }
     if (decision.disposition === 'give-up' || lastReceive) {
       // Records stopped after another record's refusal carry that refusal's code too.
@@ -108,7 +129,11 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
         retries,
       );
     }
-    const delaySeconds = decision.postpone ? await postponeIfPossible(message) : undefined;
+    const delaySeconds = decision.postpone
+      ? await postponeIfPossible(message)
+      : cause instanceof CredentialsBreakerOpenError
+        ? await postponeIfPossible(message, breakerWaitSeconds(cause.retryAt))
+        : undefined;
     log.warn('Message left for redelivery', {
       ...base,
       reason: decision.reason,

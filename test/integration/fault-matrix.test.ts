@@ -1,4 +1,5 @@
-import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -11,6 +12,7 @@ import {
   failedIds,
   PROJECT_ID,
   plainBody,
+  REGION,
   sqsRecord,
   startWorld,
   type World,
@@ -395,6 +397,58 @@ describe('fault matrix', () => {
 });
 
 describe('fault matrix: the fleet', () => {
+  /**
+   * Writes the in-progress idempotency record an invocation leaves when it dies mid-step
+   * (Powertools' item: key prefix and md5 of the key, INPROGRESS, expiring with its Lambda).
+   */
+  const leaveInProgressRecord = async (vpnConnectionId: string, expiresInMs: number) => {
+    const key = JSON.stringify(`${PROJECT_ID}:${vpnConnectionId}`);
+    const hash = createHash('md5').update(key).digest('base64');
+    await world.aws.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: world.aws.dynamoDb.tableName,
+        Item: {
+          id: { S: `vpn-monitor-provisioner.connection#${hash}` },
+          status: { S: 'INPROGRESS' },
+          expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+          in_progress_expiration: { N: String(Date.now() + expiresInMs) },
+        },
+      }),
+    );
+  };
+
+  it('publishes on the last delivery when the invocation holding the connection died', async () => {
+    // Prepare: another invocation took the connection and died; its record lasts 1.5 s more
+    const id = world.newConnection();
+    await leaveInProgressRecord(id, 1_500);
+    // Act: the message's last delivery
+    const response = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 3 })]);
+    // Assess: it waited for the record to expire, then did the work itself
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'created');
+    expect(await world.drainDlq()).toEqual([]);
+  });
+
+  it('dead-letters the last delivery with its reason when the other invocation outlasts it', async () => {
+    // Prepare: the other invocation's record outlives this invocation's 4 s
+    const id = world.newConnection();
+    await leaveInProgressRecord(id, 60_000);
+    const record = sqsRecord(plainBody(id), { receiveCount: 3 });
+    // Act
+    const response = await world.invoke([record], 4_000);
+    // Assess: never neither: no event yet, so the message is in the DLQ and says why
+    expect(failedIds(response)).toEqual([]);
+    expect(world.eventsFor(id)).toHaveLength(0);
+    const dlq = await world.drainDlq();
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]?.reason).toMatchObject({
+      kind: 'retries-exhausted',
+      vpn_connection_id: id,
+      message: expect.stringContaining('another invocation'),
+    });
+    expect(JSON.parse(dlq[0]?.body ?? '{}')).toMatchObject({ region: REGION });
+  });
+
   const REVOKED = { ak: CREDENTIALS.ak, sk: 'rotated-secret-key-the-function-lacks' };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
