@@ -15,9 +15,28 @@ const optionalText = z.optional(
   ),
 );
 
-/** An optional variable that, when set, must be a URL. */
+const NO_USERINFO =
+  'must not carry a user name or password (user:pw@): credentials never go in a URL';
+
+/** Whether a URL string has no `user:pw@` part; only called on strings that parsed as URLs. */
+const withoutUserinfo = (value: string): boolean => {
+  const url = new URL(value);
+  return url.username === '' && url.password === '';
+};
+
+/** An optional variable that, when set, must be a URL without credentials in it. */
 const optionalUrl = (error?: string) =>
-  z.pipe(optionalText, z.optional(z.string().check(z.url(error))));
+  z.pipe(
+    optionalText,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.url({ abort: true, ...(error ? { error } : {}) }),
+          z.refine(withoutUserinfo, NO_USERINFO),
+        ),
+    ),
+  );
 
 const positiveInt = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
@@ -35,6 +54,7 @@ const endpointSchema = z.pipe(
         url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
       );
     }, 'must be https://, or http:// on a loopback host (localhost, 127.0.0.1, [::1])'),
+    z.refine(withoutUserinfo, NO_USERINFO),
   ),
   z.transform((value: string) => value.replace(/\/+$/, '')),
 );
@@ -53,7 +73,32 @@ const huaweiVariables = {
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
   HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
   HUAWEI_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
+  /** The function's own timeout (serverless.yml sets it): Lambda tells no variable of it. */
+  FUNCTION_TIMEOUT_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
 };
+
+/** What an invocation keeps back from its timeout: the partial response, DLQ sends. */
+const RESERVED_MS = 3_000;
+
+/** One Huawei attempt must fit in the function's timeout, with time left to report. */
+const attemptFitsTimeout = z.superRefine(
+  (
+    env: { HUAWEI_ATTEMPT_TIMEOUT_MS: number; FUNCTION_TIMEOUT_SECONDS?: number | undefined },
+    ctx,
+  ) => {
+    const timeout = env.FUNCTION_TIMEOUT_SECONDS;
+    if (timeout !== undefined && env.HUAWEI_ATTEMPT_TIMEOUT_MS > timeout * 1000 - RESERVED_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HUAWEI_ATTEMPT_TIMEOUT_MS'],
+        message: `must be at most ${timeout * 1000 - RESERVED_MS} (FUNCTION_TIMEOUT_SECONDS=${timeout} less ${RESERVED_MS} ms kept back to answer), or no attempt could ever finish`,
+      });
+    }
+  },
+);
+
+/** At most this many records of a batch in flight at once. */
+const MAX_RECORD_CONCURRENCY = 50;
 
 /** Credentials must come from somewhere: both keys, or a secret. */
 const requireCredentials = z.superRefine(
@@ -92,13 +137,36 @@ export const environmentSchema = z
     IDEMPOTENCY_EXPIRY_SECONDS: positiveInt(15 * 24 * 3600),
     EVENT_BUS_NAME: textWithDefault('default'),
     EVENT_SOURCE: textWithDefault('vpn-monitor-provisioner'),
-    DLQ_URL: trimmed().check(z.url('must be the URL of the dead-letter queue')),
+    DLQ_URL: trimmed().check(
+      z.url({ abort: true, error: 'must be the URL of the dead-letter queue' }),
+      z.refine(withoutUserinfo, NO_USERINFO),
+    ),
     MAX_RECEIVE_COUNT: positiveInt(5),
-    RECORD_CONCURRENCY: positiveInt(10),
+    RECORD_CONCURRENCY: z._default(
+      z.coerce
+        .number()
+        .check(
+          z.int(),
+          z.positive(),
+          z.maximum(MAX_RECORD_CONCURRENCY, `must be at most ${MAX_RECORD_CONCURRENCY}`),
+        ),
+      10,
+    ),
     NOT_READY_DELAY_SECONDS: positiveInt(30),
     SOURCE_QUEUE_URL: optionalUrl(),
   })
-  .check(requireCredentials);
+  .check(
+    requireCredentials,
+    attemptFitsTimeout,
+    z.refine(
+      (env: { DLQ_URL: string; SOURCE_QUEUE_URL?: string | undefined }) =>
+        env.SOURCE_QUEUE_URL !== env.DLQ_URL,
+      {
+        path: ['SOURCE_QUEUE_URL'],
+        message: 'must not be DLQ_URL: postponed messages would loop through the dead-letter queue',
+      },
+    ),
+  );
 
 /** Where the Huawei credentials come from: the environment (local runs) or Secrets Manager. */
 export type CredentialSource =
@@ -237,6 +305,8 @@ export const reconcileEnvironmentSchema = z
   .object({
     ...huaweiVariables,
     SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue reconciled connections go to'),
+    /** The idempotency table, where the fleet's credential breakers live; unset: none. */
+    IDEMPOTENCY_TABLE_NAME: optionalText,
     RECONCILE_TARGETS: z.pipe(optionalText, z.optional(reconcileTargetTextSchema)),
     RECONCILE_DELETE_ORPHANS: z._default(
       z.pipe(
@@ -246,7 +316,7 @@ export const reconcileEnvironmentSchema = z
       false,
     ),
   })
-  .check(requireCredentials);
+  .check(requireCredentials, attemptFitsTimeout);
 
 /** What a reconcile run reads from its environment. */
 export interface ReconcileConfig extends HuaweiSettings {
@@ -259,6 +329,12 @@ export interface ReconcileConfig extends HuaweiSettings {
   deleteOrphans: boolean;
   /** Where connections without a monitor are queued (`SOURCE_QUEUE_URL`). */
   sourceQueueUrl: string | undefined;
+  /**
+   * The table of the fleet's credential breakers (`IDEMPOTENCY_TABLE_NAME`, createMonitor's):
+   * a run then obeys and feeds the same breaker; unset (a command without AWS), it guards
+   * only itself.
+   */
+  breakerTableName: string | undefined;
 }
 
 /**
@@ -284,5 +360,6 @@ export const loadReconcileConfig = (
     targets: uniqueTargets(e.RECONCILE_TARGETS ?? fallback),
     deleteOrphans: e.RECONCILE_DELETE_ORPHANS,
     sourceQueueUrl: e.SOURCE_QUEUE_URL,
+    breakerTableName: e.IDEMPOTENCY_TABLE_NAME,
   };
 };

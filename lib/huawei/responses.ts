@@ -29,17 +29,46 @@ export const parseRetryAfter = (
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 };
 
+/** A run of a secret this long is taken for the secret, wherever it starts or ends. */
+export const SECRET_RUN_LENGTH = 16;
+
+/** Marks every position of `text` inside a run of at least 16 characters of `secret`. */
+const markRuns = (text: string, secret: string, marked: Uint8Array): void => {
+  if (secret.length < SECRET_RUN_LENGTH) {
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+      marked.fill(1, at, at + secret.length);
+    }
+    return;
+  }
+  const windows = new Set<string>();
+  for (let i = 0; i + SECRET_RUN_LENGTH <= secret.length; i++) {
+    windows.add(secret.slice(i, i + SECRET_RUN_LENGTH));
+  }
+  for (let i = 0; i + SECRET_RUN_LENGTH <= text.length; i++) {
+    if (windows.has(text.slice(i, i + SECRET_RUN_LENGTH))) {
+      marked.fill(1, i, i + SECRET_RUN_LENGTH);
+    }
+  }
+};
+
 /**
- * Replaces every occurrence of the access key, secret key and security token in `text`, so an
- * error body that echoes the request can be logged and dead-lettered safely.
+ * Replaces the access key, secret key and security token in `text`, and any run of 16 or
+ * more characters of one of them (a truncated or partial echo), so an error body that echoes
+ * the request can be logged and dead-lettered safely.
  */
 export const redactSecrets = (
   text: string,
   credentials: { ak: string; sk: string; securityToken?: string | undefined },
 ): string => {
-  let redacted = text;
+  const marked = new Uint8Array(text.length);
   for (const secret of [credentials.securityToken, credentials.sk, credentials.ak]) {
-    if (secret) redacted = redacted.split(secret).join('[redacted]');
+    if (secret) markRuns(text, secret, marked);
+  }
+  if (!marked.includes(1)) return text;
+  let redacted = '';
+  for (let i = 0; i < text.length; i++) {
+    if (marked[i] === 0) redacted += text[i];
+    else if (i === 0 || marked[i - 1] === 0) redacted += '[redacted]';
   }
   return redacted;
 };

@@ -1,12 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReconcileConfig } from '../config.ts';
 import { createHuaweiAccess } from '../huawei/access.ts';
+import { createFleetBreaker } from '../huawei/fleet-breaker.ts';
 import type { ReconcileDeps } from './reconcile.ts';
+
+/** How long a breaker item the run writes lives without a change: createMonitor's record expiry. */
+const BREAKER_TTL_SECONDS = 15 * 24 * 3600;
 
 /**
  * Builds what a run needs from its configuration, once per container (the Lambda) or per
  * command: the Huawei client and credentials, the SQS client given, and the retry settings.
- * `close()` releases the client's keep-alive connections, so a command can exit.
+ * With a breaker table, every Huawei call obeys the fleet's credential breaker, as createMonitor's
+ * do. `close()` releases the client's keep-alive connections, so a command can exit.
  */
 export const createReconcileDependencies = (
   config: ReconcileConfig,
@@ -14,15 +20,30 @@ export const createReconcileDependencies = (
   clientConfig: { cacheMiddleware?: boolean } = {},
 ): ReconcileDeps & { close(): Promise<void> } => {
   const { client, credentials } = createHuaweiAccess(config, clientConfig);
+  const tableName = config.breakerTableName;
+  const dynamoDb = tableName === undefined ? undefined : new DynamoDBClient(clientConfig);
   return {
     client,
     sqs,
     credentials,
+    breaker:
+      tableName === undefined || dynamoDb === undefined
+        ? undefined
+        : createFleetBreaker({
+            config,
+            credentials,
+            client: dynamoDb,
+            tableName,
+            ttlSeconds: BREAKER_TTL_SECONDS,
+          }),
     huawei: {
       maxAttempts: config.huaweiMaxAttempts,
       attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
       backoff: config.huaweiBackoff,
     },
-    close: () => client.close(),
+    close: async () => {
+      dynamoDb?.destroy();
+      await client.close();
+    },
   };
 };

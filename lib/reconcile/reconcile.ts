@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import type { CredentialsProvider } from '../huawei/credentials.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
@@ -31,6 +32,8 @@ export interface ReconcileDeps {
   /** Dropped when Huawei refuses the credentials, so the next call reads them again. */
   credentials: Pick<CredentialsProvider, 'refresh'>;
   huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
+  /** The fleet's credential breaker, shared with createMonitor; without one the run guards itself. */
+  breaker?: CredentialBreaker | undefined;
 }
 
 /** What to reconcile and how. */
@@ -78,7 +81,13 @@ export const runReconcile = async (
   const runId = run.runId ?? newRunId(new Date(started));
   const calls: HuaweiCalls = {
     client: deps.client,
-    gate: new CredentialGate(() => deps.credentials.refresh()),
+    gate: new CredentialGate(
+      () => deps.credentials.refresh(),
+      deps.breaker?.session({
+        deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
+        signal: runtime.signal,
+      }),
+    ),
     retry: {
       ...deps.huawei,
       deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,

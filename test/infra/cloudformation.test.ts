@@ -115,6 +115,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 const statementsOf = (p: Packaged, roleId: string): Statement[] => {
@@ -492,7 +493,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       expect(allows(p, 'ReplayDlqRole', 'sqs:DeleteMessage', sourceQueue)).toBe(false);
     });
 
-    it('lets reconcile queue connections and read the Huawei key, nothing more', () => {
+    it('lets reconcile queue connections, read the Huawei key and the credential breakers, nothing more', () => {
       const p = get(stage);
       const sourceQueue = arnOf(p, 'SourceQueue');
       const dlq = arnOf(p, 'DeadLetterQueue');
@@ -500,6 +501,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         [
           ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(p, 'ReconcileLogGroup')),
           ...grants(['sqs:SendMessage'], sourceQueue),
+          ...grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], arnOf(p, 'IdempotencyTable')),
           ...grants(
             ['secretsmanager:GetSecretValue'],
             p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
@@ -513,6 +515,13 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         false,
       );
       expect(allows(p, 'ReconcileRole', 'events:PutEvents', arnOf(p, 'EventBus'))).toBe(false);
+      // the table's items, only those of the credential breakers
+      const breakers = statementsOf(p, 'ReconcileRole').find((s) => s.Sid === 'CredentialBreakers');
+      expect(breakers?.Condition).toEqual({
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': ['vpn-monitor-provisioner.breaker#*'],
+        },
+      });
     });
   });
 

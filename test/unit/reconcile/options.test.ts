@@ -19,6 +19,7 @@ const config = (overrides: Partial<ReconcileConfig> = {}): ReconcileConfig => ({
   targets: [{ projectId: PROJECT, region: 'cn-north-4' }],
   deleteOrphans: false,
   sourceQueueUrl: QUEUE,
+  breakerTableName: undefined,
   ...overrides,
 });
 
