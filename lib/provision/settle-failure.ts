@@ -1,9 +1,5 @@
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
-import {
-  CredentialsBreakerOpenError,
-  HuaweiApiError,
-  HuaweiCallsStoppedError,
-} from '../errors.ts';
+import { CredentialsBreakerOpenError, HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';

@@ -78,13 +78,13 @@ describe('breakerVerdict', () => {
   });
 
   it('cools down fixed credentials longer after each refusal and holds after the third', () => {
-    const after = (refusals: number, ago: number) =>
+    const verdictAfter = (refusals: number, ago: number) =>
       breakerVerdict(state({ refusals, lastRefusalAt: NOW - ago }), CONTEXT, SETTINGS);
-    expect(after(1, 500)).toEqual({ kind: 'open', retryAt: NOW + 500 });
-    expect(after(1, 1_000)).toEqual({ kind: 'probe' });
-    expect(after(2, 1_000)).toEqual({ kind: 'open', retryAt: NOW + 4_000 });
-    expect(after(2, 5_000)).toEqual({ kind: 'probe' });
-    expect(after(3, 10_000_000)).toEqual({ kind: 'open', retryAt: undefined });
+    expect(verdictAfter(1, 500)).toEqual({ kind: 'open', retryAt: NOW + 500 });
+    expect(verdictAfter(1, 1_000)).toEqual({ kind: 'probe' });
+    expect(verdictAfter(2, 1_000)).toEqual({ kind: 'open', retryAt: NOW + 4_000 });
+    expect(verdictAfter(2, 5_000)).toEqual({ kind: 'probe' });
+    expect(verdictAfter(3, 10_000_000)).toEqual({ kind: 'open', retryAt: undefined });
   });
 
   it("never probes a secret's refused credentials again: only a new value is tried", () => {
