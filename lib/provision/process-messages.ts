@@ -3,6 +3,7 @@ import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { recordOutcomes } from '../metrics.ts';
+import { type BatchPublisher, createBatchPublisher } from '../publish/batch-publisher.ts';
 import { runWaitingForOthers } from './last-delivery.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
 import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
@@ -35,11 +36,13 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     event: ConnectionCreated,
     invocation: Invocation,
     gate: CredentialGate,
+    publisher: BatchPublisher,
   ): Promise<MessageOutcome> => {
     const retries: string[] = [];
     const ctx: StepContext = {
       invocationId: invocation.requestId,
       gate,
+      publisher,
       retry: {
         maxAttempts: config.huaweiMaxAttempts,
         deadline: invocation.deadline - margin,
@@ -58,6 +61,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         },
       },
     };
+    publisher.begin();
     try {
       const step = () => provisionConnection(message, event, ctx);
       const status =
@@ -72,6 +76,8 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       };
     } catch (error) {
       return settle(message, event, error, retries);
+    } finally {
+      publisher.end();
     }
   };
 
@@ -86,6 +92,10 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       },
       deps.breaker?.session({ deadline: invocation.deadline - margin, signal: invocation.signal }),
     );
+    const publisher = createBatchPublisher(deps.publisher, {
+      deadline: invocation.deadline - margin,
+      signal: invocation.signal,
+    });
     const firsts = new Map<string, Promise<MessageOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
@@ -104,7 +114,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         const key = connectionKey(parsed.event);
         const first = firsts.get(key);
         if (!first) {
-          const outcome = processOne(message, parsed.event, invocation, gate);
+          const outcome = processOne(message, parsed.event, invocation, gate, publisher);
           firsts.set(key, outcome);
           return outcome;
         }

@@ -1,9 +1,5 @@
 import type { ConnectionCreated } from '../events/parse.ts';
-import {
-  type MonitorCreatedDetail,
-  publishMonitorCreated,
-  stableEventId,
-} from '../publish/monitor-created.ts';
+import { type MonitorCreatedDetail, stableEventId } from '../publish/monitor-created.ts';
 import type { MessageOrigin } from '../reconcile/origin.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import { type EnsuredMonitor, ensureMonitor } from './ensure-monitor.ts';
@@ -57,10 +53,9 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
         outcome: ensured.outcome,
         correlation: request.correlation,
       };
-      await withRetry(
-        () => publishMonitorCreated(deps.publisher, detail, ctx.retry.signal),
-        ctx.retry,
-      );
+      // The invocation's batch publisher sends this event with the batch's others in one
+      // PutEvents; a failure of this entry fails (and retries) this record only.
+      await withRetry(() => ctx.publisher.publish(detail), ctx.retry);
       return {
         outcome: ensured.outcome,
         monitorId: ensured.monitor.id,

@@ -8,6 +8,7 @@ import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
+import type { BatchPublisher } from '../publish/batch-publisher.ts';
 import type { PublisherOptions } from '../publish/monitor-created.ts';
 import type { MessageOrigin } from '../reconcile/origin.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
@@ -72,6 +73,8 @@ export interface ProvisionerDeps {
 /** What one message's steps share within an invocation. */
 export interface StepContext {
   invocationId: string;
+  /** The invocation's "monitor created" publisher: one PutEvents for the batch's events. */
+  publisher: BatchPublisher;
   retry: RetryOptions;
   gate: CredentialGate;
 }

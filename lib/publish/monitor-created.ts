@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishError } from '../errors.ts';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { ConnectionMonitor } from '../huawei/schemas.ts';
 
 /** The `DetailType` of every event this project publishes. */
@@ -39,42 +38,3 @@ export interface PublisherOptions {
   eventBusName: string;
   source: string;
 }
-
-/**
- * Publishes one "monitor created" event with `PutEvents`. A partial failure
- * (`FailedEntryCount > 0`) is a failure: it throws {@link PublishError}.
- */
-export const publishMonitorCreated = async (
-  options: PublisherOptions,
-  detail: MonitorCreatedDetail,
-  signal?: AbortSignal,
-): Promise<string> => {
-  const output = await options.client
-    .send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: options.eventBusName,
-            Source: options.source,
-            DetailType: MONITOR_CREATED_DETAIL_TYPE,
-            Detail: JSON.stringify(detail),
-          },
-        ],
-      }),
-      signal ? { abortSignal: signal } : {},
-    )
-    .catch((error: unknown) => {
-      throw new PublishError(
-        `PutEvents to bus ${options.eventBusName} failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    });
-  const entry = output.Entries?.[0];
-  if ((output.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
-    throw new PublishError(
-      `EventBridge rejected the event on bus ${options.eventBusName}: ${entry?.ErrorCode ?? 'no event id'} ${entry?.ErrorMessage ?? ''}`.trim(),
-      { errorCode: entry?.ErrorCode },
-    );
-  }
-  return entry.EventId;
-};

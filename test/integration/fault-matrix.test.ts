@@ -239,6 +239,26 @@ describe('fault matrix', () => {
     expect(world.aws.eventBridge.stats().failedEntries).toBeGreaterThanOrEqual(1);
   });
 
+  it('publishes a batch of ten with one PutEvents; a refused entry retries only its record', async () => {
+    // Prepare
+    const ids = Array.from({ length: 10 }, () => world.newConnection());
+    const before = world.aws.eventBridge.stats();
+    // Act
+    const clean = await world.invoke(ids.map((id) => sqsRecord(plainBody(id))));
+    const between = world.aws.eventBridge.stats();
+    const again = Array.from({ length: 10 }, () => world.newConnection());
+    world.aws.eventBridge.failNext(1);
+    const refused = await world.invoke(again.map((id) => sqsRecord(plainBody(id))));
+    const after = world.aws.eventBridge.stats();
+    // Assess: one call for ten events; with one entry refused, one more call for that one
+    expect(failedIds(clean)).toEqual([]);
+    expect(between.requests - before.requests).toBe(1);
+    expect(failedIds(refused)).toEqual([]);
+    expect(after.requests - between.requests).toBe(2);
+    expect(after.failedEntries - between.failedEntries).toBe(1);
+    for (const id of [...ids, ...again]) expectProvisionedOnce(id, 'created');
+  });
+
   it('handles the same connection twice in one batch once', async () => {
     // Prepare
     const id = world.newConnection();

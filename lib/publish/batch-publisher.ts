@@ -1,0 +1,136 @@
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PublishError } from '../errors.ts';
+import {
+  MONITOR_CREATED_DETAIL_TYPE,
+  type MonitorCreatedDetail,
+  type PublisherOptions,
+} from './monitor-created.ts';
+
+/** EventBridge takes at most 10 entries per `PutEvents`... */
+export const MAX_ENTRIES_PER_CALL = 10;
+/** ...and at most 256 KB of them. */
+export const MAX_BYTES_PER_CALL = 256 * 1024;
+/** An entry waits at most this long for others to join its call. */
+const DEFAULT_LINGER_MS = 1_000;
+
+const utf8 = (text: string | undefined): number => Buffer.byteLength(text ?? '', 'utf8');
+
+/**
+ * An entry's size as EventBridge counts it against the 256 KB of a call (source, detail type,
+ * detail, resources, time), plus its bus name, to be safe.
+ */
+export const entrySize = (entry: PutEventsRequestEntry): number =>
+  utf8(entry.Source) +
+  utf8(entry.DetailType) +
+  utf8(entry.Detail) +
+  utf8(entry.EventBusName) +
+  (entry.Resources ?? []).reduce((sum, resource) => sum + utf8(resource), 0) +
+  (entry.Time ? 14 : 0);
+
+interface Pending {
+  entry: PutEventsRequestEntry;
+  bytes: number;
+  resolve: (eventId: string) => void;
+  reject: (error: PublishError) => void;
+}
+
+/** One invocation's publisher: records hand it their event and await their own entry's fate. */
+export interface BatchPublisher {
+  /** A record starts: the publisher waits for it before it sends a call that is not full. */
+  begin(): void;
+  /** A record is finished, with or without an event. */
+  end(): void;
+  /** Publishes one event in the next call; rejects with {@link PublishError} if its entry failed. */
+  publish(detail: MonitorCreatedDetail): Promise<string>;
+}
+
+/**
+ * Gathers the "monitor created" events of one invocation into as few `PutEvents` calls as
+ * EventBridge allows (10 entries, 256 KB). A call goes out when it is full, when every record
+ * still running is waiting on its event, when its first entry has waited `lingerMs`, or just
+ * before `deadline`. Each entry's failure fails only its own record (the caller retries it);
+ * a failed call fails all of its entries.
+ */
+export const createBatchPublisher = (
+  options: PublisherOptions,
+  budget: { deadline: number; signal?: AbortSignal | undefined; lingerMs?: number },
+): BatchPublisher => {
+  let running = 0;
+  let queue: Pending[] = [];
+  let bytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const send = async (batch: Pending[]): Promise<void> => {
+    try {
+      const output = await options.client.send(
+        new PutEventsCommand({ Entries: batch.map((p) => p.entry) }),
+        budget.signal ? { abortSignal: budget.signal } : {},
+      );
+      batch.forEach((pending, i) => {
+        const result = output.Entries?.[i];
+        if (result?.EventId && !result.ErrorCode) pending.resolve(result.EventId);
+        else {
+          pending.reject(
+            new PublishError(
+              `EventBridge rejected the event on bus ${options.eventBusName}: ${result?.ErrorCode ?? 'no event id'} ${result?.ErrorMessage ?? ''}`.trim(),
+              { errorCode: result?.ErrorCode },
+            ),
+          );
+        }
+      });
+    } catch (error) {
+      const failure = new PublishError(
+        `PutEvents to bus ${options.eventBusName} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+      for (const pending of batch) pending.reject(failure);
+    }
+  };
+
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    bytes = 0;
+    void send(batch);
+  };
+
+  const flushIfReady = (): void => {
+    if (queue.length > 0 && queue.length >= running) flush();
+  };
+
+  return {
+    begin: () => {
+      running++;
+    },
+    end: () => {
+      running--;
+      flushIfReady();
+    },
+    publish: (detail) => {
+      const entry: PutEventsRequestEntry = {
+        EventBusName: options.eventBusName,
+        Source: options.source,
+        DetailType: MONITOR_CREATED_DETAIL_TYPE,
+        Detail: JSON.stringify(detail),
+      };
+      const size = entrySize(entry);
+      if (bytes + size > MAX_BYTES_PER_CALL) flush();
+      return new Promise<string>((resolve, reject) => {
+        queue.push({ entry, bytes: size, resolve, reject });
+        bytes += size;
+        if (queue.length >= MAX_ENTRIES_PER_CALL) return flush();
+        if (timer === undefined) {
+          const wait = Math.min(
+            budget.lingerMs ?? DEFAULT_LINGER_MS,
+            Math.max(0, budget.deadline - Date.now() - 500),
+          );
+          timer = setTimeout(flush, wait);
+        }
+        flushIfReady();
+      });
+    },
+  };
+};
