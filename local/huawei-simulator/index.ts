@@ -1,6 +1,11 @@
 /** The Huawei VPN API simulator: dev-only, never bundled into the Lambda. */
+export { ANSWER_PROFILES, DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
 export type { ReceivedRequest } from './auth.ts';
 export { MAX_CLOCK_SKEW_MS, parseSdkDate } from './auth.ts';
+export type {
+  ConnectionCreatedEvent,
+  ConnectionCreatedListener,
+} from './connection-events.ts';
 export { CONTROL_PREFIX } from './control.ts';
 export type { RemoteSimulatorControl } from './control-client.ts';
 export { connectToSimulator, SimulatorControlError } from './control-client.ts';
@@ -11,11 +16,14 @@ export { generatedConnectionId } from './ids.ts';
 export type { LockoutPolicy } from './lockout.ts';
 export { DEFAULT_LOCKOUT } from './lockout.ts';
 export type {
+  AnswerProfile,
+  AnswerProfileChange,
   ConnectionSeed,
   FaultKind,
   FaultRule,
   Operation,
   RandomFaults,
+  VpnConnectionInput,
   VpnConnectionStatus,
 } from './schemas.ts';
 export { RANDOM_FAULT_KINDS } from './schemas.ts';
