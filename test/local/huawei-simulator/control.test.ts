@@ -185,6 +185,9 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     ['POST', 'faults', { kind: 'explode' }, 400],
     ['PUT', 'random-faults', { rate: 2, kinds: ['throttle'], seed: 1 }, 400],
     ['PUT', 'latency', { ms: -1 }, 400],
+    ['PUT', 'answer-profile', { notReady: 'teapot-418' }, 400],
+    ['PUT', 'answer-profile', { sometimes: 'vpn-0381' }, 400],
+    ['PUT', 'ready-after', { ms: 1.5 }, 400],
     ['POST', 'projects/NOT-A-PROJECT/connections', { id: CONNECTION_ID }, 400],
     ['POST', `projects/${PROJECT_ID}/connections`, { id: CONNECTION_ID }, 400],
     ['PATCH', `projects/${PROJECT_ID}/connections/${CONNECTION_ID}`, { status: 'SLEEPING' }, 400],
@@ -218,6 +221,45 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     expect(monitors).toHaveLength(1);
     expect(stats.created).toBe(1);
     expect(removedUnknown).toBe(false);
+  });
+
+  it('sets the answer profile and readyAfterMs over HTTP and through the control client', async () => {
+    // Prepare
+    const remote = connectToSimulator(t.sim.endpoint);
+    await t.createMonitor(CONNECTION_ID);
+
+    // Act
+    const put = await control(t.sim.endpoint, 'PUT', 'answer-profile', {
+      notReady: 'forbidden-403',
+    });
+    const profile = await remote.setAnswerProfile({ alreadyExists: 'vpn-0001' });
+    const read = await control(t.sim.endpoint, 'GET', 'answer-profile');
+    const duplicate = await t.createMonitor(CONNECTION_ID);
+    await remote.setReadyAfter(60_000);
+    await remote.addConnection(OTHER_PROJECT_ID, { id: UNKNOWN_CONNECTION_ID, readyAfterMs: 1 });
+    const notReady = await t.createMonitor(UNKNOWN_CONNECTION_ID, OTHER_PROJECT_ID);
+    const readyAfter = await control(t.sim.endpoint, 'PUT', 'ready-after', { ms: 0 });
+
+    // Assess
+    expect(put).toEqual({
+      status: 200,
+      json: {
+        profile: {
+          alreadyExists: 'vpn-0381',
+          notReady: 'forbidden-403',
+          notFound: 'not-found-404',
+        },
+      },
+    });
+    expect(profile).toEqual({
+      alreadyExists: 'vpn-0001',
+      notReady: 'forbidden-403',
+      notFound: 'not-found-404',
+    });
+    expect(read.json.profile).toEqual(profile);
+    expect([duplicate.status, duplicate.json.error_code]).toEqual([400, 'VPN.0001']);
+    expect([notReady.status, notReady.json.error_code]).toEqual([403, 'VPN.0003']);
+    expect(readyAfter.status).toBe(204);
   });
 
   it('removes a connection and leaves its monitor behind when asked, an orphan', async () => {
