@@ -292,7 +292,8 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
   it('prints its endpoint as one JSON line, serves signed calls, and stops on SIGTERM', async () => {
     // Prepare
     const main = fileURLToPath(new URL('../../../local/huawei-simulator/main.ts', import.meta.url));
-    child = spawn(process.execPath, [main, '--project', PROJECT_ID, '--connections', '250'], {
+    const args = ['--project', PROJECT_ID, '--connections', '250', '--answer-profile', 'plain-400'];
+    child = spawn(process.execPath, [main, ...args], {
       env: {
         ...process.env,
         HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
@@ -308,6 +309,11 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
     const page = await callApi(ready.endpoint, Date.now(), {
       path: `/v5/${PROJECT_ID}/vpn-connection?limit=200`,
     });
+    const missing = await callApi(ready.endpoint, Date.now(), {
+      method: 'POST',
+      path: `/v5/${PROJECT_ID}/connection-monitors`,
+      body: { connection_monitor: { vpn_connection_id: UNKNOWN_CONNECTION_ID } },
+    });
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
 
@@ -317,6 +323,33 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
     expect(page.status).toBe(200);
     expect(page.json.total_count).toBe(250);
     expect((page.json.page_info as Json).next_marker).toEqual(expect.any(String));
+    expect([missing.status, missing.json.error_code]).toEqual([400, 'VPN.0001']);
     expect(code).toBe(0);
+  });
+
+  it('refuses an answer profile it does not know, naming the ones it does', async () => {
+    // Prepare
+    const main = fileURLToPath(new URL('../../../local/huawei-simulator/main.ts', import.meta.url));
+    let stderr = '';
+    child = spawn(process.execPath, [main, '--answer-profile', 'optimistic'], {
+      env: {
+        ...process.env,
+        HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
+        HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+
+    // Act
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      '--answer-profile is one of documented, plain-400, conflict, forbidden',
+    );
   });
 });
