@@ -6,6 +6,7 @@ export type {
   ConnectionCreatedEvent,
   ConnectionCreatedListener,
 } from './connection-events.ts';
+export { MAX_CONNECTION_PAGE } from './connection-operations.ts';
 export { CONTROL_PREFIX } from './control.ts';
 export type { RemoteSimulatorControl } from './control-client.ts';
 export { connectToSimulator, SimulatorControlError } from './control-client.ts';
@@ -36,4 +37,3 @@ export type {
   HuaweiSimulatorOptions,
   MonitorSnapshot,
 } from './types.ts';
-export { MAX_CONNECTION_PAGE } from './vpn-api.ts';

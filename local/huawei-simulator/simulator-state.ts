@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
+import type { VpnApiContext } from './api-common.ts';
 import { type AuthVerifier, createAuthVerifier } from './auth.ts';
 import { type ConnectionEvents, createConnectionEvents } from './connection-events.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
@@ -16,7 +17,6 @@ import {
 import { createStatsRecorder, type StatsRecorder } from './stats.ts';
 import { createStore } from './store.ts';
 import type { HuaweiSimulatorControl, HuaweiSimulatorOptions } from './types.ts';
-import type { VpnApiContext } from './vpn-api.ts';
 
 /** Everything a request handler needs, shared by the API and the control surface. */
 export interface SimulatorContext {

@@ -1,32 +1,11 @@
 import { z } from 'zod';
 import { alreadyExistsAnswer, notFoundAnswer, notReadyAnswer } from './answer-profiles.ts';
-import { type ConnectionCreatedEvent, maskSecrets } from './connection-events.ts';
+import { type ApiSuccess, invalid, notFound, parseJson, type VpnApiContext } from './api-common.ts';
+import { createConnections, listConnections } from './connection-operations.ts';
 import { type ApiError, apiError, ERROR_CODES } from './errors.ts';
 import type { Route } from './routes.ts';
-import {
-  type AnswerProfile,
-  resourceIdSchema,
-  type VpnConnectionInput,
-  vpnConnectionInputSchema,
-} from './schemas.ts';
-import type { SimulatorStore, VpnConnection } from './store.ts';
-
-/** A successful answer of the VPN service: status and body (`request_id` included). */
-export interface ApiSuccess {
-  status: number;
-  body: Record<string, unknown> | undefined;
-}
-
-/** The largest (and default) page size of `GET /v5/{project_id}/vpn-connection` (0..2000). */
-export const MAX_CONNECTION_PAGE = 2000;
-
-/** What the operations read and call besides the store; the control surface changes `answers`. */
-export interface VpnApiContext {
-  store: SimulatorStore;
-  answers: { profile: AnswerProfile; readyAfterMs: number };
-  domainIds: Readonly<Record<string, string>>;
-  connectionCreated: (event: ConnectionCreatedEvent) => void;
-}
+import { resourceIdSchema } from './schemas.ts';
+import type { SimulatorStore } from './store.ts';
 
 /** One authenticated request for an existing project. */
 export interface OperationRequest {
@@ -45,26 +24,6 @@ const createBodySchema = z.strictObject({
 /** The parsed create body: the connection id, or why the body is invalid. */
 export type CreateInput = { connectionId: string } | { error: ApiError };
 
-const invalid = (message: string): ApiError =>
-  apiError(400, ERROR_CODES.invalidRequest, `Invalid request: ${message}`);
-
-const parseJson = <T>(
-  body: Buffer,
-  schema: z.ZodType<T>,
-): { value: T; json: unknown } | ApiError => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    return invalid('the body is not valid JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { value: parsed.data, json };
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.map(String).join('.') || 'body';
-  return invalid(`${where}: ${issue?.message ?? 'invalid'}`);
-};
-
 /** Parses `{"connection_monitor":{"vpn_connection_id":"..."}}`; unknown fields are refused. */
 export const parseCreateBody = (body: Buffer): CreateInput => {
   const parsed = parseJson(body, createBodySchema);
@@ -72,11 +31,6 @@ export const parseCreateBody = (body: Buffer): CreateInput => {
     ? { error: parsed }
     : { connectionId: parsed.value.connection_monitor.vpn_connection_id };
 };
-
-const createConnectionBodySchema = z.object({ vpn_connection: vpnConnectionInputSchema });
-const batchCreateBodySchema = z.object({
-  vpn_connections: z.array(vpnConnectionInputSchema).min(1),
-});
 
 /** The VPN connection a request is about, for faults that target one connection. */
 export const connectionOf = (
@@ -99,9 +53,6 @@ export const connectionOf = (
       return undefined;
   }
 };
-
-const notFound = (what: string): ApiError =>
-  apiError(404, ERROR_CODES.notFound, `${what} not found`);
 
 const create = (
   { store, answers }: VpnApiContext,
@@ -127,89 +78,6 @@ const create = (
   if (store.monitorOf(projectId, id) !== undefined) return alreadyExistsAnswer(profile, id);
   const { status: _status, ...created } = store.createMonitor(projectId, connection);
   return { status: 201, body: { connection_monitor: created, request_id: requestId } };
-};
-
-// The create answer carries no status (the Go SDK's `CreateResponseVpnConnection` has none);
-// `show` tells it: PENDING_CREATE until the connection is ready.
-const asCreated = ({ status: _status, ...created }: VpnConnection): Record<string, unknown> => ({
-  ...created,
-});
-
-const createConnections = (
-  api: VpnApiContext,
-  projectId: string,
-  body: Buffer,
-  requestId: string,
-  batch: boolean,
-): ApiSuccess | ApiError => {
-  let inputs: VpnConnectionInput[];
-  let json: unknown;
-  if (batch) {
-    const parsed = parseJson(body, batchCreateBodySchema);
-    if ('code' in parsed) return parsed;
-    inputs = parsed.value.vpn_connections;
-    json = parsed.json;
-  } else {
-    const parsed = parseJson(body, createConnectionBodySchema);
-    if ('code' in parsed) return parsed;
-    inputs = [parsed.value.vpn_connection];
-    json = parsed.json;
-  }
-  const connections = inputs.map((input) =>
-    api.store.createConnection(projectId, input, api.answers.readyAfterMs),
-  );
-  const answered = connections.map(asCreated);
-  const response = batch
-    ? { vpn_connections: answered, request_id: requestId }
-    : { vpn_connection: answered[0], request_id: requestId };
-  const request = maskSecrets(json);
-  const domainId = api.domainIds[projectId];
-  for (const connection of connections) {
-    api.connectionCreated({
-      projectId,
-      connection,
-      request,
-      response,
-      via: batch ? 'batch-create' : 'create',
-      ...(domainId === undefined ? {} : { domainId }),
-    });
-  }
-  return { status: 201, body: response };
-};
-
-const listConnections = (
-  store: SimulatorStore,
-  projectId: string,
-  url: URL,
-  requestId: string,
-): ApiSuccess | ApiError => {
-  const limitText = url.searchParams.get('limit');
-  const limit = limitText === null ? MAX_CONNECTION_PAGE : Number(limitText);
-  if (!/^\d+$/.test(limitText ?? '0') || limit > MAX_CONNECTION_PAGE) {
-    return invalid(`limit must be an integer from 0 to ${MAX_CONNECTION_PAGE}`);
-  }
-  const markerText = url.searchParams.get('marker');
-  const marker = markerText === null ? undefined : Date.parse(markerText);
-  if (marker !== undefined && Number.isNaN(marker)) {
-    return invalid('marker must be the creation time of the last record of the previous page');
-  }
-  const page = store.pageOfConnections(projectId, {
-    // Huawei documents 0..2000 without saying what 0 means; here it means the default.
-    limit: limit === 0 ? MAX_CONNECTION_PAGE : limit,
-    marker,
-    vgwId: url.searchParams.get('vgw_id') ?? undefined,
-  });
-  const pageInfo: Record<string, unknown> = { current_count: page.items.length };
-  if (page.nextMarker !== undefined) pageInfo.next_marker = page.nextMarker;
-  return {
-    status: 200,
-    body: {
-      vpn_connections: page.items,
-      page_info: pageInfo,
-      total_count: page.total,
-      request_id: requestId,
-    },
-  };
 };
 
 /**
