@@ -6,11 +6,16 @@ import type { Context } from 'aws-lambda';
 import { loadReconcileConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
+import {
+  type BoundedReconcileAnswer,
+  boundedAnswer,
+  planLogLines,
+} from '../lib/reconcile/bounded-answer.ts';
 import { createReconcileDependencies } from '../lib/reconcile/dependencies.ts';
 import { recordReconcileMetrics } from '../lib/reconcile/metrics.ts';
 import { type ReconcileRequest, resolveReconcileRun } from '../lib/reconcile/options.ts';
 import { runReconcile } from '../lib/reconcile/reconcile.ts';
-import { countsOnly, type ReconcileSummary } from '../lib/reconcile/summary.ts';
+import { countsOnly } from '../lib/reconcile/summary.ts';
 
 /** No Huawei attempt starts this close to the timeout, so the summary still gets out. */
 const STOP_BEFORE_TIMEOUT_MS = 10_000;
@@ -25,12 +30,12 @@ const deps = createReconcileDependencies(config, new SQSClient({ cacheMiddleware
 /**
  * The unwrapped handler: the payload holds the run's options (`{"dryRun": true}`, `{"targets":
  * ["<project_id>:cn-north-4"]}`; a scheduled event runs with the configured ones), and the
- * answer is the run's summary.
+ * answer is the run's counts with a bounded sample of the plan; the full plan is logged.
  */
 export const reconcile = async (
   event: ReconcileRequest | null | undefined,
   context: Context,
-): Promise<ReconcileSummary> => {
+): Promise<BoundedReconcileAnswer> => {
   const run = resolveReconcileRun(event, config);
   const summary = await runReconcile(deps, run, {
     deadline: Date.now() + context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS,
@@ -44,12 +49,13 @@ export const reconcile = async (
     },
   });
   recordReconcileMetrics(metrics, summary);
+  for (const line of planLogLines(summary)) logger.info('Reconcile plan', { ...line });
   logger.info('Reconcile finished', { ...countsOnly(summary) });
-  return summary;
+  return boundedAnswer(summary);
 };
 
 /** The Lambda entry point of `reconcile` in serverless.yml: scheduled, or invoked by an operator. */
-export const handler = middy<ReconcileRequest | null | undefined, ReconcileSummary>({
+export const handler = middy<ReconcileRequest | null | undefined, BoundedReconcileAnswer>({
   timeoutEarlyInMillis: 250,
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import type { BoundedReconcileAnswer } from '../lib/reconcile/bounded-answer.ts';
 import type { ReconcileRequest } from '../lib/reconcile/options.ts';
-import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { createLambdaContext, newLogStreamName } from './aws/lambda-context.ts';
 import type { HuaweiSimulator } from './huawei-simulator/index.ts';
 
-type ReconcileHandler = (event: ReconcileRequest, context: Context) => Promise<ReconcileSummary>;
+type ReconcileHandler = (
+  event: ReconcileRequest,
+  context: Context,
+) => Promise<BoundedReconcileAnswer>;
 
 /**
  * Adds `count` VPN connections to the simulator the way a project looks before this service
@@ -30,7 +33,7 @@ export const addExistingConnections = (
 export const invokeReconcileLambda = async (
   request: ReconcileRequest,
   region: string,
-): Promise<ReconcileSummary> => {
+): Promise<BoundedReconcileAnswer> => {
   const { handler } = (await import('../handlers/reconcile.ts')) as { handler: ReconcileHandler };
   return handler(
     request,

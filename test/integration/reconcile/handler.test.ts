@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BoundedReconcileAnswer } from '../../../lib/reconcile/bounded-answer.ts';
 import type { ReconcileRequest } from '../../../lib/reconcile/options.ts';
-import type { ReconcileSummary } from '../../../lib/reconcile/summary.ts';
 import { createLambdaContext, newLogStreamName } from '../../../local/aws/lambda-context.ts';
 import { PROJECT_ID, REGION, startWorld, type World } from '../harness.ts';
 import { takeRecords } from './helpers.ts';
 
-type Handler = (event: unknown, context: Context) => Promise<ReconcileSummary>;
+type Handler = (event: unknown, context: Context) => Promise<BoundedReconcileAnswer>;
 
 let world: World;
 let handler: Handler;
@@ -64,7 +64,12 @@ describe('the reconcile Lambda handler', () => {
     // Assess
     expect(summary.dryRun).toBe(true);
     expect(summary.targets.map((t) => [t.projectId, t.region])).toEqual([[PROJECT_ID, REGION]]);
-    expect(summary.targets[0]?.plan.enqueue).toContainEqual({ id: connection, status: 'ACTIVE' });
+    expect(summary.planSample.enqueue).toContainEqual({
+      projectId: PROJECT_ID,
+      region: REGION,
+      entry: { id: connection, status: 'ACTIVE' },
+    });
+    expect(summary.fullPlan).toBe('log');
     expect(await takeRecords(world)).toEqual([]);
   });
 
