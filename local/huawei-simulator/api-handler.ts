@@ -63,6 +63,12 @@ const serve = async (
     return fail(apiError(403, ERROR_CODES.projectUnavailable, 'The project is unavailable'));
   }
 
+  if (!context.rateLimit.take(route.projectId)) {
+    return fail(
+      apiError(429, ERROR_CODES.gatewayThrottled, 'The throttling threshold has been reached'),
+    );
+  }
+
   const input = route.operation === 'create' ? parseCreateBody(body) : undefined;
   const fault = faults.next(route.operation, connectionOf(route, url, input, store));
   if (fault !== undefined) stats.fault(fault.kind);

@@ -1,6 +1,7 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import type { PendingFault } from './faults.ts';
+import type { RateLimit } from './rate-limit.ts';
 import type {
   AnswerProfile,
   AnswerProfileChange,
@@ -126,6 +127,9 @@ export const connectToSimulator = (endpoint: string): RemoteSimulatorControl => 
     },
     setLatency: async (ms: number) => {
       await call('PUT', 'latency', { ms });
+    },
+    setRateLimit: async (limit: RateLimit | undefined) => {
+      await (limit === undefined ? call('DELETE', 'rate-limit') : call('PUT', 'rate-limit', limit));
     },
     setAnswerProfile: async (change: AnswerProfileChange) =>
       ((await call('PUT', 'answer-profile', change)) as { profile: AnswerProfile }).profile,

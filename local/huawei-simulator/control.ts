@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SimulatorUsageError } from './errors.ts';
 import { readBody } from './http.ts';
 import { generatedConnectionId } from './ids.ts';
+import { rateLimitSchema } from './rate-limit.ts';
 import {
   answerProfileChangeSchema,
   connectionSeedSchema,
@@ -153,6 +154,12 @@ const route = (
       return OK_EMPTY;
     case 'PUT latency':
       control.setLatency(z.strictObject({ ms: z.number().int().nonnegative() }).parse(json()).ms);
+      return OK_EMPTY;
+    case 'PUT rate-limit':
+      control.setRateLimit(rateLimitSchema.parse(json()));
+      return OK_EMPTY;
+    case 'DELETE rate-limit':
+      control.setRateLimit(undefined);
       return OK_EMPTY;
     case 'GET answer-profile':
       return { status: 200, body: { profile: control.setAnswerProfile({}) } };

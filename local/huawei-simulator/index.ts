@@ -16,6 +16,7 @@ export type { PendingFault } from './faults.ts';
 export { generatedConnectionId } from './ids.ts';
 export type { LockoutPolicy } from './lockout.ts';
 export { DEFAULT_LOCKOUT } from './lockout.ts';
+export type { RateLimit } from './rate-limit.ts';
 export type {
   AnswerProfile,
   AnswerProfileChange,

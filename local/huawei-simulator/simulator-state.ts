@@ -7,6 +7,7 @@ import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import {
   type AnswerProfile,
   type AnswerProfileChange,
@@ -28,6 +29,8 @@ export interface SimulatorContext {
   sleep: (ms: number) => Promise<void>;
   /** Milliseconds every API request waits before it is handled. */
   latency: { ms: number };
+  /** The per-project request rate limit, when one is set. */
+  rateLimit: RateLimiter;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -65,6 +68,7 @@ export const createSimulatorState = (
   const faults = createFaultInjector();
   const stats = createStatsRecorder();
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
+  const rateLimit = createRateLimiter(options.rateLimit, now);
   const events = createConnectionEvents();
   const initialAnswers = (): VpnApiContext['answers'] => ({
     profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
@@ -127,6 +131,7 @@ export const createSimulatorState = (
     setLatency: (ms) => {
       latency.ms = checkedLatency(ms);
     },
+    setRateLimit: (limit) => rateLimit.set(limit),
     setAnswerProfile(change) {
       api.answers.profile = mergedProfile(api.answers.profile, change);
       return { ...api.answers.profile };
@@ -146,6 +151,7 @@ export const createSimulatorState = (
       verifier.setCredentials(initialCredentials);
       stats.reset();
       latency.ms = checkedLatency(options.latencyMs ?? 0);
+      rateLimit.set(options.rateLimit);
       api.answers = initialAnswers();
     },
   };
@@ -160,6 +166,7 @@ export const createSimulatorState = (
       errorFormat: options.errorFormat ?? 'error-code',
       sleep,
       latency,
+      rateLimit,
     },
     control,
     events,

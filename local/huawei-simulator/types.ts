@@ -3,6 +3,7 @@ import type { ConnectionCreatedListener } from './connection-events.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
 import type { LockoutPolicy } from './lockout.ts';
+import type { RateLimit } from './rate-limit.ts';
 import type {
   AnswerProfile,
   AnswerProfileChange,
@@ -37,6 +38,8 @@ export interface HuaweiSimulatorOptions {
    * visible in `maxConcurrentRequests`.
    */
   latencyMs?: number;
+  /** Huawei's gateway throttling: a token bucket per project answering 429 `APIGW.0308`. */
+  rateLimit?: RateLimit;
   /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
   lockout?: Partial<LockoutPolicy>;
   /**
@@ -85,6 +88,8 @@ export interface HuaweiSimulatorControl {
   setRandomFaults(settings: RandomFaults | undefined): void;
   /** Changes the latency added to every API request (see `latencyMs`). */
   setLatency(ms: number): void;
+  /** Sets or (with `undefined`) lifts the per-project rate limit (see `rateLimit`). */
+  setRateLimit(limit: RateLimit | undefined): void;
   /**
    * Changes how undocumented cases are answered, field by field; returns the whole profile now
    * in force. `reset` goes back to the profile of the options.
