@@ -73,6 +73,7 @@ const huaweiVariables = {
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
   HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
   HUAWEI_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
+  HUAWEI_THROTTLE_PAUSE_MS: positiveInt(2_000),
   /** The function's own timeout (serverless.yml sets it): Lambda tells no variable of it. */
   FUNCTION_TIMEOUT_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
 };
@@ -196,6 +197,8 @@ export interface Config {
    * after this long, five times longer after a second refusal, never after a third.
    */
   breakerCooldownMs: number;
+  /** How long a container holds its calls to a project after a 429 without `Retry-After`. */
+  throttlePauseMs: number;
   /** First delay before a not-ready connection is asked about again; doubles per delivery. */
   notReadyDelaySeconds: number;
   /** The source queue; when unset, derived from each record's queue ARN. */
@@ -213,6 +216,7 @@ export type HuaweiSettings = Pick<
   | 'huaweiMaxAttempts'
   | 'huaweiBackoff'
   | 'breakerCooldownMs'
+  | 'throttlePauseMs'
 >;
 
 const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): HuaweiSettings => {
@@ -234,6 +238,7 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
     huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
     breakerCooldownMs: e.HUAWEI_BREAKER_COOLDOWN_SECONDS * 1000,
+    throttlePauseMs: e.HUAWEI_THROTTLE_PAUSE_MS,
   };
 };
 

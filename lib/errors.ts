@@ -148,3 +148,14 @@ export class CredentialsBreakerOpenError extends HuaweiCallsStoppedError {
     this.retryAt = retryAt;
   }
 }
+
+/**
+ * No call was made: Huawei's rate limit (as the pacer learned it) leaves no slot for it before
+ * the invocation ends. Throttling alone never dead-letters a record: it is postponed.
+ */
+export class ThrottledOutError extends ProvisionerError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ThrottledOutError';
+  }
+}

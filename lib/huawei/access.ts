@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { HuaweiSettings } from '../config.ts';
+import { AdaptivePacer, DEFAULT_PACER_SETTINGS } from './adaptive-pacer.ts';
 import { type CredentialsProvider, createCredentialsProvider } from './credentials.ts';
 import { HuaweiVpnClient } from './vpn-client.ts';
 
@@ -15,7 +16,10 @@ export interface HuaweiAccess {
  * environment never loads it. `clientConfig` is passed to that SDK client.
  */
 export const createHuaweiAccess = (
-  config: Pick<HuaweiSettings, 'credentials' | 'vpnEndpoint' | 'huaweiAttemptTimeoutMs'>,
+  config: Pick<
+    HuaweiSettings,
+    'credentials' | 'vpnEndpoint' | 'huaweiAttemptTimeoutMs' | 'throttlePauseMs'
+  >,
   clientConfig: { cacheMiddleware?: boolean } = {},
 ): HuaweiAccess => {
   let secrets: SecretsManagerClient | undefined;
@@ -28,6 +32,7 @@ export const createHuaweiAccess = (
   return {
     credentials,
     client: new HuaweiVpnClient({
+      pacer: new AdaptivePacer({ ...DEFAULT_PACER_SETTINGS, pauseMs: config.throttlePauseMs }),
       endpoint: config.vpnEndpoint,
       credentials,
       attemptTimeoutMs: config.huaweiAttemptTimeoutMs,

@@ -1,7 +1,9 @@
 import { DeadlineExceededError } from '../errors.ts';
+import type { AdaptivePacer } from './adaptive-pacer.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { createKeepAlivePools, exchange, type KeepAlivePools } from './http-request.ts';
 import {
+  parseRetryAfter,
   parseSuccess,
   type RawResponse,
   redactSecrets,
@@ -41,9 +43,11 @@ export interface VpnConnectionPage {
 const MONITORS = 'connection-monitors';
 const CONNECTIONS = 'vpn-connection';
 
-/** Per-call options: the caller's abort signal (the Lambda is about to time out). */
+/** Per-call options: the caller's abort signal (the Lambda is about to time out) and deadline. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
+  /** Epoch ms: a paced call whose slot comes later is not made ({@link ThrottledOutError}). */
+  deadline?: number | undefined;
 }
 
 /** How the client is built; one instance per container. */
@@ -54,6 +58,8 @@ export interface VpnClientOptions {
   attemptTimeoutMs: number;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin?: number;
+  /** Spaces the calls to each project under Huawei's rate limit, learning it from 429s. */
+  pacer?: AdaptivePacer | undefined;
   now?: () => Date;
 }
 
@@ -218,6 +224,12 @@ export class HuaweiVpnClient {
     );
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.append(key, value);
 
+    const pacer = this.#options.pacer;
+    await pacer?.acquire(
+      target.projectId,
+      options.deadline ?? Number.POSITIVE_INFINITY,
+      options.signal,
+    );
     const credentials = await this.#options.credentials.get();
     const headers: Record<string, string> = {
       'content-type': 'application/json;charset=UTF-8',
@@ -244,10 +256,12 @@ export class HuaweiVpnClient {
         timeoutMs: this.#options.attemptTimeoutMs,
         signal: options.signal,
       });
+      const retryAfterHeader = headerValue(response.headers['retry-after']);
+      pacer?.observe(target.projectId, response.status, parseRetryAfter(retryAfterHeader));
       return {
         status: response.status,
         requestIdHeader: headerValue(response.headers['x-request-id']),
-        retryAfterHeader: headerValue(response.headers['retry-after']),
+        retryAfterHeader,
         // Huawei's APIGW.0301 echoes the canonical request, security token included.
         body: response.status >= 400 ? redactSecrets(response.body, credentials) : response.body,
       };

@@ -124,7 +124,10 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
           vpnConnectionId: parsed.event.vpnConnectionId,
           retries: [],
         };
-        if (HANDLED.has(twin.status)) return { ...base, status: 'duplicate' };
+        // A postponed first was sent again as a copy: the copy carries the connection.
+        if (HANDLED.has(twin.status) || twin.status === 'postponed') {
+          return { ...base, status: 'duplicate' };
+        }
         if (twin.failure) {
           const {
             source_message_id: _,

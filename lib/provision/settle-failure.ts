@@ -5,7 +5,11 @@ import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
 import { isInProgressElsewhere } from './last-delivery.ts';
 import { breakerWaitSeconds, postpone, postponeSeconds } from './postpone.ts';
+import { requeueCopy } from './requeue.ts';
 import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+
+/** A throttled record comes back after 5 to 10 seconds: Huawei advises 2 to 5. */
+const THROTTLED_DELAY_SECONDS = 5;
 
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
@@ -70,6 +74,38 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     }
   };
 
+  /**
+   * Throttling alone never dead-letters: the record waits a few seconds (jittered, so the
+   * fleet's records do not come back together) and comes back; on its last delivery it is
+   * sent again as a delayed copy instead, and the original acknowledged once the copy is in.
+   */
+  const settleThrottled = async (
+    message: QueueMessage,
+    base: { messageId: string; vpnConnectionId: string; retries: readonly string[] },
+    reason: string,
+    lastReceive: boolean,
+  ): Promise<MessageOutcome> => {
+    const seconds = THROTTLED_DELAY_SECONDS + Math.floor(Math.random() * THROTTLED_DELAY_SECONDS);
+    if (lastReceive && message.queueUrl !== undefined) {
+      try {
+        await requeueCopy(sqs, message, seconds);
+        log.info('Throttled on its last delivery: requeued as a delayed copy', {
+          ...base,
+          seconds,
+        });
+        return { ...base, status: 'postponed', reason };
+      } catch (error) {
+        log.error('Could not requeue the throttled message; it is left for redelivery', {
+          ...base,
+          error,
+        });
+      }
+    }
+    const delaySeconds = lastReceive ? undefined : await postponeIfPossible(message, seconds);
+    log.info('Throttled: left for redelivery', { ...base, delaySeconds });
+    return { ...base, status: 'retry-later', reason };
+  };
+
   const settle = async (
     message: QueueMessage,
     event: ConnectionCreated,
@@ -105,6 +141,9 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
         },
         retries,
       );
+    }
+    if (decision.category === 'throttled' && decision.disposition !== 'give-up') {
+      return settleThrottled(message, base, decision.reason, lastReceive);
     }
     if (decision.disposition === 'give-up' || lastReceive) {
       // Records stopped after another record's refusal carry that refusal's code too.

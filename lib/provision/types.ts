@@ -38,12 +38,19 @@ export interface Invocation {
 
 /**
  * What became of one message: `created` / `already_existed` (its event was published now),
- * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason), or
- * `retry-later` (a batch item failure: SQS redelivers it).
+ * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason),
+ * `postponed` (sent again as a delayed copy; the original is acknowledged), or `retry-later`
+ * (a batch item failure: SQS redelivers it).
  */
 export interface MessageOutcome {
   messageId: string;
-  status: 'created' | 'already_existed' | 'duplicate' | 'dead-lettered' | 'retry-later';
+  status:
+    | 'created'
+    | 'already_existed'
+    | 'duplicate'
+    | 'dead-lettered'
+    | 'postponed'
+    | 'retry-later';
   vpnConnectionId?: string | undefined;
   /** Why it was left for redelivery. */
   reason?: string | undefined;

@@ -10,8 +10,11 @@ import {
 export const MAX_ENTRIES_PER_CALL = 10;
 /** ...and at most 256 KB of them. */
 export const MAX_BYTES_PER_CALL = 256 * 1024;
-/** An entry waits at most this long for others to join its call. */
-const DEFAULT_LINGER_MS = 1_000;
+/**
+ * An entry waits at most this long for others to join its call: the batch's answer waits for
+ * its slowest record anyway, and under Huawei's rate limit records finish seconds apart.
+ */
+const DEFAULT_LINGER_MS = 3_000;
 
 const utf8 = (text: string | undefined): number => Buffer.byteLength(text ?? '', 'utf8');
 

@@ -5,6 +5,7 @@ import {
   HuaweiNetworkError,
   InvalidInputError,
   PublishError,
+  ThrottledOutError,
 } from '../errors.ts';
 
 /**
@@ -117,6 +118,12 @@ export const decide = (error: unknown): Decision => {
       disposition: 'retry-later',
       reason: 'Huawei calls stopped after a credentials failure',
       category: 'credentials',
+    };
+  if (error instanceof ThrottledOutError)
+    return {
+      disposition: 'retry-later',
+      reason: 'throttled: no slot under the rate limit before the deadline',
+      category: 'throttled',
     };
   if (error instanceof DeadlineExceededError)
     return {

@@ -16,6 +16,7 @@ const config = (overrides: Partial<ReconcileConfig> = {}): ReconcileConfig => ({
   huaweiMaxAttempts: 5,
   huaweiBackoff: { baseMs: 200, capMs: 5_000 },
   breakerCooldownMs: 60_000,
+  throttlePauseMs: 2_000,
   targets: [{ projectId: PROJECT, region: 'cn-north-4' }],
   deleteOrphans: false,
   sourceQueueUrl: QUEUE,
