@@ -1,11 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
+import type { FailureReason } from '../dlq/dead-letter.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { recordOutcomes } from '../metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
-import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
+import { createFailureSettlement, type DeadLetter, type ReasonDraft } from './settle-failure.ts';
 import type {
+  ConnectionOutcome,
   Invocation,
   MessageOutcome,
   ProvisionerDeps,
@@ -13,15 +15,56 @@ import type {
   StepContext,
 } from './types.ts';
 
-export type { Invocation, MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+export type {
+  ConnectionOutcome,
+  Invocation,
+  MessageOutcome,
+  ProvisionerDeps,
+  QueueMessage,
+} from './types.ts';
 
-const HANDLED = new Set<MessageOutcome['status']>(['created', 'already_existed', 'duplicate']);
+/** Success statuses, best first: a message's status is the best of its connections'. */
+const HANDLED: readonly ConnectionOutcome['status'][] = ['created', 'already_existed', 'duplicate'];
+
+/** A failure reason with the facts of the message it is about. */
+const withFacts = (message: QueueMessage, draft: ReasonDraft): FailureReason => ({
+  ...draft,
+  source_message_id: message.messageId,
+  receive_count: message.receiveCount,
+  failed_at: new Date().toISOString(),
+});
+
+const toDraft = ({
+  source_message_id: _,
+  receive_count: __,
+  failed_at: ___,
+  ...draft
+}: FailureReason): ReasonDraft => draft;
+
+/**
+ * The one reason a message is dead-lettered with: its connection's, or, for a message of
+ * several, the first failure's code with every failed connection named in the message.
+ */
+const combinedReason = (failed: readonly FailureReason[], total: number): ReasonDraft => {
+  const [first] = failed;
+  if (first === undefined) throw new Error('combinedReason needs a failure');
+  if (total === 1) return toDraft(first);
+  const named = failed.map((f) => `${f.vpn_connection_id ?? 'unknown connection'}: ${f.message}`);
+  const rest =
+    failed.length < total ? '; the others were handled and are duplicates on replay' : '';
+  return {
+    ...toDraft(first),
+    message: `${failed.length} of ${total} connections failed: ${named.join('; ')}${rest}`,
+    attempts: Math.max(...failed.map((f) => f.attempts)),
+  };
+};
 
 /**
  * Handles one SQS batch: parses every body, creates each connection's monitor once, publishes
- * its "monitor created" event once, and dead-letters what can never succeed, with the reason.
- * Returns one outcome per message, in order; those with status `retry-later` are the batch
- * item failures. Messages about the same connection in one batch share the first one's fate.
+ * its "monitor created" event once, acknowledges messages that announce no new connection, and
+ * dead-letters what can never succeed, with the reason. Returns one outcome per message, in
+ * order; those with status `retry-later` are the batch item failures. Connections that appear
+ * in several messages of a batch share the first one's fate when their idempotency keys match.
  */
 export const createProvisioner = (deps: ProvisionerDeps) => {
   const { config, log } = deps;
@@ -29,12 +72,22 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
   const provisionConnection = createConnectionStep(deps);
   const { settle, deadLetter } = createFailureSettlement(deps);
 
+  // A connection that can never succeed is noted; its message goes to the DLQ once, after all
+  // of its connections, so a batch-create trace is never dead-lettered twice.
+  const noteDeadLetter: DeadLetter = async (message, draft, retries) => ({
+    messageId: message.messageId,
+    status: 'dead-lettered',
+    vpnConnectionId: draft.vpn_connection_id,
+    failure: withFacts(message, draft),
+    retries,
+  });
+
   const processOne = async (
     message: QueueMessage,
     event: ConnectionCreated,
     invocation: Invocation,
     gate: CredentialGate,
-  ): Promise<MessageOutcome> => {
+  ): Promise<ConnectionOutcome> => {
     const retries: string[] = [];
     const ctx: StepContext = {
       invocationId: invocation.requestId,
@@ -66,8 +119,52 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         retries,
       };
     } catch (error) {
-      return settle(message, event, error, retries);
+      return settle(message, event, error, retries, noteDeadLetter);
     }
+  };
+
+  /** A connection already being handled in this batch under the same key shares its fate. */
+  const twinOf = async (
+    message: QueueMessage,
+    event: ConnectionCreated,
+    first: Promise<ConnectionOutcome>,
+  ): Promise<ConnectionOutcome> => {
+    const twin = await first;
+    const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId };
+    if (HANDLED.includes(twin.status)) return { ...base, status: 'duplicate', retries: [] };
+    if (twin.status === 'dead-lettered' && twin.failure) {
+      return noteDeadLetter(message, toDraft(twin.failure), []);
+    }
+    return { ...base, status: 'retry-later', reason: twin.reason, retries: [] };
+  };
+
+  /** The worst of a message's connection outcomes becomes the message's. */
+  const settleMessage = async (
+    message: QueueMessage,
+    parts: readonly ConnectionOutcome[],
+  ): Promise<MessageOutcome> => {
+    const retries = parts.flatMap((part) => part.retries);
+    const base = {
+      messageId: message.messageId,
+      vpnConnectionId: parts[0]?.vpnConnectionId,
+      connections: parts,
+      retries,
+    };
+    const waiting = parts.filter((part) => part.status === 'retry-later');
+    if (waiting.length > 0) {
+      const reason =
+        parts.length === 1
+          ? waiting[0]?.reason
+          : waiting.map((part) => `${part.vpnConnectionId}: ${part.reason}`).join('; ');
+      return { ...base, status: 'retry-later', reason };
+    }
+    const failed = parts.flatMap((part) => (part.failure ? [part.failure] : []));
+    if (failed.length > 0) {
+      const sent = await deadLetter(message, combinedReason(failed, parts.length), retries);
+      return { ...sent, connections: parts };
+    }
+    const status = HANDLED.find((best) => parts.some((part) => part.status === best));
+    return { ...base, status: status ?? 'duplicate' };
   };
 
   return async (
@@ -78,7 +175,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       deps.credentials.refresh();
       deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
     });
-    const firsts = new Map<string, Promise<MessageOutcome>>();
+    const firsts = new Map<string, Promise<ConnectionOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
     const outcomes = await mapConcurrent(
@@ -86,37 +183,40 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       config.recordConcurrency,
       async (message): Promise<MessageOutcome> => {
         const parsed = parseConnectionCreated(message.body, defaults);
-        if (!parsed.ok) {
-          return deadLetter(
+        if (parsed.kind === 'invalid') {
+          const sent = await deadLetter(
             message,
             { kind: 'invalid-input', message: parsed.error.message, attempts: 0 },
             [],
           );
+          return { ...sent, connections: [] };
         }
-        const key = connectionKey(parsed.event);
-        const first = firsts.get(key);
-        if (!first) {
-          const outcome = processOne(message, parsed.event, invocation, gate);
+        if (parsed.kind === 'ignored') {
+          log.info('Message ignored: it announces no new VPN connection', {
+            messageId: message.messageId,
+            reason: parsed.reason,
+            shape: parsed.shape,
+          });
+          const { reason } = parsed;
+          return {
+            messageId: message.messageId,
+            status: 'ignored',
+            reason,
+            connections: [],
+            retries: [],
+          };
+        }
+        // The same key as idempotency's: a reconcile message beside an ordinary event for the
+        // same connection is not that event's twin, as it must not be its duplicate either.
+        const parts = parsed.events.map((event) => {
+          const key = connectionKey(event, message.origin);
+          const first = firsts.get(key);
+          if (first) return twinOf(message, event, first);
+          const outcome = processOne(message, event, invocation, gate);
           firsts.set(key, outcome);
           return outcome;
-        }
-        const twin = await first;
-        const base = {
-          messageId: message.messageId,
-          vpnConnectionId: parsed.event.vpnConnectionId,
-          retries: [],
-        };
-        if (HANDLED.has(twin.status)) return { ...base, status: 'duplicate' };
-        if (twin.failure) {
-          const {
-            source_message_id: _,
-            receive_count: __,
-            failed_at: ___,
-            ...draft
-          } = twin.failure;
-          return deadLetter(message, draft satisfies ReasonDraft, []);
-        }
-        return { ...base, status: 'retry-later', reason: twin.reason };
+        });
+        return settleMessage(message, await Promise.all(parts));
       },
     );
     if (deps.metrics) recordOutcomes(deps.metrics, outcomes);
