@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
-import type { FailureReason } from '../dlq/dead-letter.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { recordOutcomes } from '../metrics.ts';
+import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
-import { createFailureSettlement, type DeadLetter, type ReasonDraft } from './settle-failure.ts';
+import { createFailureSettlement, type DeadLetter } from './settle-failure.ts';
 import type {
   ConnectionOutcome,
   Invocation,
@@ -22,42 +22,6 @@ export type {
   ProvisionerDeps,
   QueueMessage,
 } from './types.ts';
-
-/** Success statuses, best first: a message's status is the best of its connections'. */
-const HANDLED: readonly ConnectionOutcome['status'][] = ['created', 'already_existed', 'duplicate'];
-
-/** A failure reason with the facts of the message it is about. */
-const withFacts = (message: QueueMessage, draft: ReasonDraft): FailureReason => ({
-  ...draft,
-  source_message_id: message.messageId,
-  receive_count: message.receiveCount,
-  failed_at: new Date().toISOString(),
-});
-
-const toDraft = ({
-  source_message_id: _,
-  receive_count: __,
-  failed_at: ___,
-  ...draft
-}: FailureReason): ReasonDraft => draft;
-
-/**
- * The one reason a message is dead-lettered with: its connection's, or, for a message of
- * several, the first failure's code with every failed connection named in the message.
- */
-const combinedReason = (failed: readonly FailureReason[], total: number): ReasonDraft => {
-  const [first] = failed;
-  if (first === undefined) throw new Error('combinedReason needs a failure');
-  if (total === 1) return toDraft(first);
-  const named = failed.map((f) => `${f.vpn_connection_id ?? 'unknown connection'}: ${f.message}`);
-  const rest =
-    failed.length < total ? '; the others were handled and are duplicates on replay' : '';
-  return {
-    ...toDraft(first),
-    message: `${failed.length} of ${total} connections failed: ${named.join('; ')}${rest}`,
-    attempts: Math.max(...failed.map((f) => f.attempts)),
-  };
-};
 
 /**
  * Handles one SQS batch: parses every body, creates each connection's monitor once, publishes
@@ -138,34 +102,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     return { ...base, status: 'retry-later', reason: twin.reason, retries: [] };
   };
 
-  /** The worst of a message's connection outcomes becomes the message's. */
-  const settleMessage = async (
-    message: QueueMessage,
-    parts: readonly ConnectionOutcome[],
-  ): Promise<MessageOutcome> => {
-    const retries = parts.flatMap((part) => part.retries);
-    const base = {
-      messageId: message.messageId,
-      vpnConnectionId: parts[0]?.vpnConnectionId,
-      connections: parts,
-      retries,
-    };
-    const waiting = parts.filter((part) => part.status === 'retry-later');
-    if (waiting.length > 0) {
-      const reason =
-        parts.length === 1
-          ? waiting[0]?.reason
-          : waiting.map((part) => `${part.vpnConnectionId}: ${part.reason}`).join('; ');
-      return { ...base, status: 'retry-later', reason };
-    }
-    const failed = parts.flatMap((part) => (part.failure ? [part.failure] : []));
-    if (failed.length > 0) {
-      const sent = await deadLetter(message, combinedReason(failed, parts.length), retries);
-      return { ...sent, connections: parts };
-    }
-    const status = HANDLED.find((best) => parts.some((part) => part.status === best));
-    return { ...base, status: status ?? 'duplicate' };
-  };
+  const settleMessage = createMessageSettlement(deadLetter);
 
   return async (
     messages: readonly QueueMessage[],
