@@ -9,11 +9,10 @@ import {
   type Wrapper,
 } from './detect-shape.ts';
 import { type JsonObject, parseJsonObject } from './json.ts';
-import { describeValue, type Outcome, type Problem, printable, withArticle } from './problems.ts';
+import { readWrapper } from './notifications.ts';
+import { describeValue, type Problem, printable, withArticle } from './problems.ts';
 import type { Reading } from './reading.ts';
 import { resolveDefaults } from './resolve-defaults.ts';
-import { readSmnMessage } from './smn.ts';
-import { type NotificationContent, readSnsNotification } from './sns.ts';
 
 /** The types callers of the parser need, from one import. */
 export type {
@@ -110,19 +109,6 @@ function readMessage(message: JsonObject, defaults: ConnectionDefaults): ParseRe
     messageId,
     sentAt,
   });
-}
-
-/** A notification's content, or the reason a confirmation is ignored. */
-function readWrapper(
-  wrapper: Wrapper,
-  message: JsonObject,
-): Outcome<NotificationContent | { reason: string }> {
-  if (wrapper === 'sns') return readSnsNotification(message, '');
-  const smn = readSmnMessage(message, '');
-  if (!smn.ok) return smn;
-  if (smn.value.kind === 'confirmation') return { ok: true, value: { reason: smn.value.reason } };
-  const { kind: _kind, ...content } = smn.value;
-  return { ok: true, value: content };
 }
 
 /** What the notification around the event, if any, adds to it. */
