@@ -5,8 +5,7 @@ import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
 import { isInProgressElsewhere } from './last-delivery.ts';
 import { breakerWaitSeconds, postpone, postponeSeconds } from './postpone.ts';
-import { requeueCopy } from './requeue.ts';
-import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
 /** A throttled record comes back after 5 to 10 seconds: Huawei advises 2 to 5. */
 const THROTTLED_DELAY_SECONDS = 5;
@@ -14,10 +13,19 @@ const THROTTLED_DELAY_SECONDS = 5;
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
 
+/** Dead-letters a message with a reason, or, for a message of several connections, notes it. */
+export type DeadLetter = (
+  message: QueueMessage,
+  draft: ReasonDraft,
+  retries: readonly string[],
+) => Promise<ConnectionOutcome>;
+
 /**
  * Decides what a failed message becomes, and does it: dead-lettered with the reason (never
  * retried, or on its last delivery), postponed (the connection is not ready), or left for
  * redelivery. A message whose dead-letter send fails is left for redelivery: nothing is lost.
+ * `settle` takes another `deadLetterWith` for a message of several connections, which is
+ * dead-lettered once, after all of them.
  */
 export const createFailureSettlement = (deps: ProvisionerDeps) => {
   const { config, log, sqs } = deps;
@@ -26,7 +34,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     message: QueueMessage,
     draft: ReasonDraft,
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
+  ): Promise<ConnectionOutcome> => {
     const failure: FailureReason = {
       ...draft,
       source_message_id: message.messageId,
@@ -74,44 +82,13 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     }
   };
 
-  /**
-   * Throttling alone never dead-letters: the record waits a few seconds (jittered, so the
-   * fleet's records do not come back together) and comes back; on its last delivery it is
-   * sent again as a delayed copy instead, and the original acknowledged once the copy is in.
-   */
-  const settleThrottled = async (
-    message: QueueMessage,
-    base: { messageId: string; vpnConnectionId: string; retries: readonly string[] },
-    reason: string,
-    lastReceive: boolean,
-  ): Promise<MessageOutcome> => {
-    const seconds = THROTTLED_DELAY_SECONDS + Math.floor(Math.random() * THROTTLED_DELAY_SECONDS);
-    if (lastReceive && message.queueUrl !== undefined) {
-      try {
-        await requeueCopy(sqs, message, seconds);
-        log.info('Throttled on its last delivery: requeued as a delayed copy', {
-          ...base,
-          seconds,
-        });
-        return { ...base, status: 'postponed', reason };
-      } catch (error) {
-        log.error('Could not requeue the throttled message; it is left for redelivery', {
-          ...base,
-          error,
-        });
-      }
-    }
-    const delaySeconds = lastReceive ? undefined : await postponeIfPossible(message, seconds);
-    log.info('Throttled: left for redelivery', { ...base, delaySeconds });
-    return { ...base, status: 'retry-later', reason };
-  };
-
   const settle = async (
     message: QueueMessage,
     event: ConnectionCreated,
     error: unknown,
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
+    deadLetterWith: DeadLetter = deadLetter,
+  ): Promise<ConnectionOutcome> => {
     const cause = error instanceof RetryExhaustedError ? error.cause : error;
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
@@ -129,7 +106,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
           reason: 'connection in progress in another invocation',
         };
       }
-      return deadLetter(
+      return deadLetterWith(
         message,
         {
           kind: 'retries-exhausted',
@@ -143,13 +120,27 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       );
     }
     if (decision.category === 'throttled' && decision.disposition !== 'give-up') {
-      return settleThrottled(message, base, decision.reason, lastReceive);
+      // Throttling alone never dead-letters: the record waits a few seconds (jittered, so the
+      // fleet's records do not come back together); on its last delivery its message is sent
+      // again as a delayed copy instead (createMessageSettlement), once for all its connections.
+      const seconds = THROTTLED_DELAY_SECONDS + Math.floor(Math.random() * THROTTLED_DELAY_SECONDS);
+      if (lastReceive && message.queueUrl !== undefined) {
+        return {
+          ...base,
+          status: 'retry-later',
+          reason: decision.reason,
+          requeueAfterSeconds: seconds,
+        };
+      }
+      const delaySeconds = lastReceive ? undefined : await postponeIfPossible(message, seconds);
+      log.info('Throttled: left for redelivery', { ...base, delaySeconds });
+      return { ...base, status: 'retry-later', reason: decision.reason };
     }
     if (decision.disposition === 'give-up' || lastReceive) {
       // Records stopped after another record's refusal carry that refusal's code too.
       const refusal = cause instanceof HuaweiCallsStoppedError ? cause.cause : cause;
       const api = refusal instanceof HuaweiApiError ? refusal : undefined;
-      return deadLetter(
+      return deadLetterWith(
         message,
         {
           kind: decision.disposition === 'give-up' ? 'rejected' : 'retries-exhausted',

@@ -37,27 +37,39 @@ export interface Invocation {
 }
 
 /**
- * What became of one message: `created` / `already_existed` (its event was published now),
- * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason),
- * `postponed` (sent again as a delayed copy; the original is acknowledged), or `retry-later`
- * (a batch item failure: SQS redelivers it).
+ * What became of one connection of a message: `created` / `already_existed` (its event was
+ * published now), `duplicate` (handled before: nothing published again), `dead-lettered` (for
+ * good, with the reason), or `retry-later` (SQS redelivers the message).
  */
-export interface MessageOutcome {
+export interface ConnectionOutcome {
   messageId: string;
-  status:
-    | 'created'
-    | 'already_existed'
-    | 'duplicate'
-    | 'dead-lettered'
-    | 'postponed'
-    | 'retry-later';
+  status: 'created' | 'already_existed' | 'duplicate' | 'dead-lettered' | 'retry-later';
   vpnConnectionId?: string | undefined;
   /** Why it was left for redelivery. */
   reason?: string | undefined;
   /** Why it was dead-lettered. */
   failure?: FailureReason | undefined;
+  /**
+   * Set on a `retry-later` that must not burn the message's last delivery (throttling): the
+   * message is sent again as a copy delayed this long instead.
+   */
+  requeueAfterSeconds?: number | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
+}
+
+/**
+ * What became of one message: the worst of its connections' outcomes (any `retry-later` makes
+ * the message a batch item failure; else any `dead-lettered` sends it to the DLQ once, naming
+ * the failed connections), or `ignored`: well-formed, announcing no new connection,
+ * acknowledged with `reason`. `connections` lists each connection's own outcome; it is empty
+ * for an ignored message and for invalid input. `vpnConnectionId` is the first connection.
+ * `postponed`: on its last delivery, only waiting for Huawei's rate limit, the message was
+ * sent again as a delayed copy and this delivery acknowledged.
+ */
+export interface MessageOutcome extends Omit<ConnectionOutcome, 'status'> {
+  status: ConnectionOutcome['status'] | 'ignored' | 'postponed';
+  connections: readonly ConnectionOutcome[];
 }
 
 /** Everything the provisioner uses, built once per container. */

@@ -20,6 +20,7 @@ const summaryOf = (count: number): ReconcileSummary => {
       connectionsSeen: count,
       withoutMonitor: count,
       enqueued: count,
+      orphansChecked: true,
       plan: { enqueue, pending: [], skipped: [], orphans: [] },
     },
   ];
