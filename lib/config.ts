@@ -313,6 +313,7 @@ export const reconcileEnvironmentSchema = z
     /** The idempotency table, where the fleet's credential breakers live; unset: none. */
     IDEMPOTENCY_TABLE_NAME: optionalText,
     RECONCILE_TARGETS: z.pipe(optionalText, z.optional(reconcileTargetTextSchema)),
+    RECONCILE_ENQUEUE_RATE: z.optional(z.coerce.number().check(z.positive())),
     RECONCILE_DELETE_ORPHANS: z._default(
       z.pipe(
         trimmed().check(z.regex(/^(true|false)$/, 'must be true or false')),
@@ -340,6 +341,11 @@ export interface ReconcileConfig extends HuaweiSettings {
    * only itself.
    */
   breakerTableName: string | undefined;
+  /**
+   * Messages a second a run's queued connections become visible at (`RECONCILE_ENQUEUE_RATE`):
+   * spread with `DelaySeconds`, up to SQS's 15 minutes; unset, all at once.
+   */
+  enqueueRate: number | undefined;
 }
 
 /**
@@ -366,5 +372,6 @@ export const loadReconcileConfig = (
     deleteOrphans: e.RECONCILE_DELETE_ORPHANS,
     sourceQueueUrl: e.SOURCE_QUEUE_URL,
     breakerTableName: e.IDEMPOTENCY_TABLE_NAME,
+    enqueueRate: e.RECONCILE_ENQUEUE_RATE,
   };
 };

@@ -174,6 +174,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
         HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
         HUAWEI_RETRY_BASE_MS: '50',
         HUAWEI_RETRY_CAP_MS: '500',
+        HUAWEI_THROTTLE_PAUSE_MS: '200',
         NOT_READY_DELAY_SECONDS: '1',
       },
     ),

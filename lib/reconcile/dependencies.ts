@@ -26,6 +26,7 @@ export const createReconcileDependencies = (
     client,
     sqs,
     credentials,
+    enqueueRate: config.enqueueRate,
     breaker:
       tableName === undefined || dynamoDb === undefined
         ? undefined

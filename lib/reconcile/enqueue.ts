@@ -9,6 +9,16 @@ const BATCH = 10;
 const CONCURRENCY = 4;
 /** Passes over the entries SQS refused (its own throttling, a transient fault). */
 const PASSES = 3;
+/** SQS's longest `DelaySeconds`. */
+const MAX_DELAY_SECONDS = 900;
+
+/**
+ * The delay of the `index`th message so that messages become visible at `rate` a second:
+ * `index / rate`, at most 15 minutes (past that they come at once, after 15 minutes; the
+ * createMonitor pacer then follows Huawei's rate). 0 without a rate, and on a FIFO queue.
+ */
+export const spreadDelaySeconds = (index: number, rate: number | undefined): number =>
+  rate === undefined ? 0 : Math.min(MAX_DELAY_SECONDS, Math.floor(index / rate));
 
 /** What a send of one target's messages achieved. */
 export interface EnqueueResult {
@@ -32,6 +42,7 @@ const describe = (error: unknown): string =>
  * Queues one "VPN connection created" message per connection on the source queue, marked with
  * the reconcile origin and run id, ten to a batch. Entries SQS refuses are sent again, up to
  * three passes in all; what is still refused is returned, never thrown, so the rest goes on.
+ * With `rate`, the messages are spread in time with `DelaySeconds` ({@link spreadDelaySeconds}).
  */
 export const enqueueConnections = async (
   sqs: SQSClient,
@@ -39,8 +50,10 @@ export const enqueueConnections = async (
   target: VpnTarget,
   connectionIds: readonly string[],
   runId: string,
+  rate?: number | undefined,
 ): Promise<EnqueueResult> => {
   const fifo = queueUrl.endsWith('.fifo');
+  const position = new Map(connectionIds.map((id, index) => [id, index]));
   const attributes = reconcileAttributes(runId);
   const sendBatch = async (ids: readonly string[]) => {
     try {
@@ -51,7 +64,11 @@ export const enqueueConnections = async (
             Id: String(index),
             MessageBody: connectionCreatedBody(target, id),
             MessageAttributes: attributes,
-            ...(fifo ? { MessageGroupId: id, MessageDeduplicationId: `${runId}.${id}` } : {}),
+            ...(fifo
+              ? { MessageGroupId: id, MessageDeduplicationId: `${runId}.${id}` }
+              : rate === undefined
+                ? {}
+                : { DelaySeconds: spreadDelaySeconds(position.get(id) ?? 0, rate) }),
           })),
         }),
       );

@@ -29,6 +29,8 @@ export interface ReconcileDeps {
   huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
   /** The fleet's credential breaker, shared with createMonitor; without one the run guards itself. */
   breaker?: CredentialBreaker | undefined;
+  /** Messages a second the queued connections become visible at; unset, all at once. */
+  enqueueRate?: number | undefined;
 }
 
 /** What to reconcile and how. */
@@ -132,7 +134,14 @@ export const runReconcile = async (
       });
       if (!run.dryRun && queueUrl !== undefined && plan.enqueue.length > 0) {
         const ids = plan.enqueue.map((connection) => connection.id);
-        const sent = await enqueueConnections(deps.sqs, queueUrl, target, ids, runId);
+        const sent = await enqueueConnections(
+          deps.sqs,
+          queueUrl,
+          target,
+          ids,
+          runId,
+          deps.enqueueRate,
+        );
         summary.enqueued = sent.sent;
         summary.enqueueFailed = sent.failed.length;
         if (sent.failed.length > 0) {

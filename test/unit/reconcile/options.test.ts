@@ -21,6 +21,7 @@ const config = (overrides: Partial<ReconcileConfig> = {}): ReconcileConfig => ({
   deleteOrphans: false,
   sourceQueueUrl: QUEUE,
   breakerTableName: undefined,
+  enqueueRate: undefined,
   ...overrides,
 });
 
