@@ -1,10 +1,10 @@
+import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
+import type { CredentialSource } from './huawei/credentials.ts';
 import type { VpnTarget } from './huawei/vpn-client.ts';
 import { reconcileTargetTextSchema, uniqueTargets } from './reconcile/targets.ts';
 import * as z from './zod.ts';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const trimmed = () => z.string().check(z.trim());
 
@@ -98,11 +98,6 @@ export const environmentSchema = z
     SOURCE_QUEUE_URL: optionalUrl(),
   })
   .check(requireCredentials);
-
-/** Where the Huawei credentials come from: the environment (local runs) or Secrets Manager. */
-export type CredentialSource =
-  | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
-  | { kind: 'secrets-manager'; secretId: string };
 
 /** The validated configuration of a running function. */
 export interface Config {

@@ -3,14 +3,14 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import {
+  attributesBytes,
+  MAX_MESSAGE_ATTRIBUTES,
+  MAX_MESSAGE_BYTES,
+} from '../aws/sqs-message-size.ts';
 
 /** The one message attribute that carries why a message was dead-lettered, as compact JSON. */
 export const FAILURE_ATTRIBUTE = 'vpn_monitor_failure';
-
-/** SQS allows 10 attributes a message; ours takes one of them. */
-const MAX_ATTRIBUTES = 10;
-/** SQS's limit for body plus attributes. */
-const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Why a message ended in the dead-letter queue; the JSON of {@link FAILURE_ATTRIBUTE}. */
 export interface FailureReason {
@@ -36,19 +36,6 @@ export interface DeadLetterSource {
   messageGroupId?: string | undefined;
 }
 
-const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
-
-const attributesSize = (attributes: Record<string, MessageAttributeValue>): number =>
-  Object.entries(attributes).reduce(
-    (sum, [name, value]) =>
-      sum +
-      byteLength(name) +
-      byteLength(value.DataType ?? '') +
-      byteLength(value.StringValue ?? '') +
-      (value.BinaryValue?.byteLength ?? 0),
-    0,
-  );
-
 /**
  * Sends the message, body unchanged, to the dead-letter queue with the reason attached. The
  * original attributes are kept where SQS's limits allow (10 attributes, 256 KB in all); the
@@ -69,11 +56,11 @@ export const sendToDeadLetterQueue = async (
     ([name]) => name !== FAILURE_ATTRIBUTE,
   );
   let attributes: Record<string, MessageAttributeValue> = Object.fromEntries(
-    kept.slice(0, MAX_ATTRIBUTES - 1),
+    kept.slice(0, MAX_MESSAGE_ATTRIBUTES - 1),
   );
   const ours = { [FAILURE_ATTRIBUTE]: failure };
   if (
-    byteLength(source.body) + attributesSize(attributes) + attributesSize(ours) >
+    Buffer.byteLength(source.body) + attributesBytes(attributes) + attributesBytes(ours) >
     MAX_MESSAGE_BYTES
   )
     attributes = {};

@@ -1,7 +1,11 @@
-import type { CredentialSource } from '../config.ts';
 import { ConfigurationError } from '../errors.ts';
 import * as z from '../zod.ts';
 import type { HuaweiCredentials } from './signer.ts';
+
+/** Where the Huawei credentials come from: the environment (local runs) or Secrets Manager. */
+export type CredentialSource =
+  | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
+  | { kind: 'secrets-manager'; secretId: string };
 
 /** Hands out the current Huawei credentials; `refresh()` drops a cached copy that Huawei refused. */
 export interface CredentialsProvider {

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
-import { recordOutcomes } from '../metrics.ts';
+import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
 import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
 import type {

@@ -1,4 +1,5 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_BATCH_ENTRIES } from '../aws/sqs-batches.ts';
 import { type DeadLetterInfo, readDeadLetterInfo } from './dead-letter-info.ts';
 import { matchesFilter, type ReplayFilter } from './filter.ts';
 import { HeldMessages } from './held-messages.ts';
@@ -7,7 +8,6 @@ import { createRateLimiter, sendBatchSize, systemClock } from './rate-limiter.ts
 import type { ReplayReport, StopReason } from './report.ts';
 import { describeError, type ReplayRuntime, stopRequested } from './runtime.ts';
 import { finishDeletes, type Pending, type SendContext, sendPending } from './send-pending.ts';
-import { MAX_BATCH_ENTRIES } from './sqs-batches.ts';
 import { ReplayTally } from './tally.ts';
 
 /** What a copy replay does. */

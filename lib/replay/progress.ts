@@ -1,12 +1,6 @@
+import type { ProgressStream } from '../cli/io.ts';
 import { type Clock, systemClock } from './rate-limiter.ts';
 import type { ReplayProgress } from './report.ts';
-
-/** Where progress is written: stderr, as Node gives it. */
-export interface ProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean | undefined;
-  columns?: number | undefined;
-}
 
 /** A progress display. */
 export interface ProgressDisplay {
