@@ -156,8 +156,9 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
   };
 };
 
-const describeIssues = (issues: readonly { path: PropertyKey[]; message: string }[]): string =>
-  issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`).join('; ');
+/** The error of an environment that does not parse, naming every offending variable. */
+const invalidConfiguration = (issues: Parameters<typeof z.formatIssues>[0]): ConfigurationError =>
+  new ConfigurationError(`Invalid configuration: ${z.formatIssues(issues, 'environment')}`);
 
 /**
  * Parses the environment once, at cold start. Throws a {@link ConfigurationError} that names
@@ -166,10 +167,7 @@ const describeIssues = (issues: readonly { path: PropertyKey[]; message: string 
 export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   const e = parsed.data;
   return {
@@ -208,10 +206,7 @@ export const loadReplayConfig = (
 ): ReplayConfig => {
   const parsed = replayEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')} ${issue.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   return {
     deadLetterQueueUrl: parsed.data.DLQ_URL,
@@ -259,7 +254,7 @@ export const loadReconcileConfig = (
 ): ReconcileConfig => {
   const parsed = reconcileEnvironmentSchema.safeParse({ ...env, ...overrides });
   if (!parsed.success) {
-    throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues)}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   const e = parsed.data;
   const fallback =

@@ -5,7 +5,7 @@
  * report with the held messages released, the reconcile summary.
  */
 export const stopBeforeTimeoutMs = (remainingMs: number): number =>
-  Math.min(10_000, Math.max(1_500, remainingMs / 10));
+  Math.min(10_000, Math.max(1_500, Math.floor(remainingMs / 10)));
 
 /**
  * Epoch milliseconds after which an invocation starts nothing new: its Lambda context's remaining
@@ -14,7 +14,7 @@ export const stopBeforeTimeoutMs = (remainingMs: number): number =>
  */
 export const invocationDeadline = (context: { getRemainingTimeInMillis(): number }): number => {
   const remainingMs = context.getRemainingTimeInMillis();
-  return Date.now() + Math.max(0, remainingMs - stopBeforeTimeoutMs(remainingMs));
+  return Date.now() + Math.max(0, Math.floor(remainingMs - stopBeforeTimeoutMs(remainingMs)));
 };
 
 /** What an invocation may spend: start nothing after `deadline`; `signal` fires then. */

@@ -40,10 +40,9 @@ export const resolveReconcileRun = (input: unknown, config: ReconcileConfig): Re
   const request = input === null || input === undefined || isScheduledEvent(input) ? {} : input;
   const parsed = reconcileRequestSchema.safeParse(request);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      [issue.path.join('.'), issue.message].filter((part) => part !== '').join(' '),
+    throw new ReconcileOptionsError(
+      `Invalid reconcile options: ${z.formatIssues(parsed.error.issues)}`,
     );
-    throw new ReconcileOptionsError(`Invalid reconcile options: ${problems.join('; ')}`);
   }
   const options = parsed.data;
   const targets = uniqueTargets(options.targets ?? config.targets);

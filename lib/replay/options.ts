@@ -114,9 +114,5 @@ export function isMoveTaskRate(rate: number): boolean {
 export function parseReplayOptions(input: unknown): ReplayOptions {
   const parsed = replayOptionsSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const field = issue.path.join('.');
-    return field === '' ? issue.message : `${field} ${issue.message}`;
-  });
-  throw new ReplayOptionsError(`Invalid replay options: ${problems.join('; ')}`);
+  throw new ReplayOptionsError(`Invalid replay options: ${z.formatIssues(parsed.error.issues)}`);
 }
