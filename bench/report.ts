@@ -16,7 +16,7 @@ export interface Row {
 }
 
 /** `PASS`/`MISS` against the target; empty when the figure has none. */
-export const verdict = (row: Row): string => {
+const verdict = (row: Row): string => {
   const { target, value } = row;
   if (target === undefined) return '';
   if ('atLeast' in target) return value >= target.atLeast ? 'PASS' : 'MISS';

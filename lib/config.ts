@@ -84,7 +84,7 @@ const requireCredentials = z.superRefine(
 );
 
 /** The environment as this project reads it; see the configuration table in the README. */
-export const environmentSchema = z
+const environmentSchema = z
   .object({
     ...huaweiVariables,
     IDEMPOTENCY_TABLE_NAME: trimmed().check(z.minLength(1, 'is required')),
@@ -185,7 +185,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 };
 
 /** The environment of a replay: the `replayDlq` Lambda, and the `replay` command's defaults. */
-export const replayEnvironmentSchema = z.object({
+const replayEnvironmentSchema = z.object({
   DLQ_URL: optionalUrl('must be the URL of the dead-letter queue'),
   SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue that replayed messages go to'),
 });
@@ -215,7 +215,7 @@ export const loadReplayConfig = (
 };
 
 /** The environment of a reconcile run: the `reconcile` Lambda, and the command's defaults. */
-export const reconcileEnvironmentSchema = z
+const reconcileEnvironmentSchema = z
   .object({
     ...huaweiVariables,
     SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue reconciled connections go to'),

@@ -2,7 +2,7 @@
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** True when `url` is on a loopback host; `false` for text that is not a URL. */
-export const isLoopbackUrl = (url: string): boolean =>
+const isLoopbackUrl = (url: string): boolean =>
   URL.canParse(url) && LOOPBACK_HOSTS.has(new URL(url).hostname);
 
 /** Where an operator command sends its AWS calls: the SDK's defaults unless named. */

@@ -3,7 +3,7 @@ import { createSqsClient } from '../aws/sqs.ts';
 import type { CliIo } from './io.ts';
 
 /** Exit status of a command that was given bad options or configuration. */
-export const USAGE_EXIT = 2;
+const USAGE_EXIT = 2;
 
 /** Reports options the command cannot run with, pointing at `--help`; resolves to the status. */
 export const usageFailure = (io: CliIo, error: unknown): number => {

@@ -3,7 +3,7 @@ import { runReplayCommand } from '../replay/cli.ts';
 import type { CliIo } from './io.ts';
 
 /** Usage of the whole command line, as `--help` prints it. */
-export const USAGE = `Usage: vpn-monitor-provisioner <command> [options]
+const USAGE = `Usage: vpn-monitor-provisioner <command> [options]
 
 Commands
   replay      move dead-lettered "VPN connection created" messages back to the source queue

@@ -21,7 +21,7 @@ const FAILURE_KINDS = ['invalid-input', 'rejected', 'retries-exhausted'] as cons
  * `createMonitor` writes it. `kind` is `invalid-input`, `rejected` (Huawei said no for good),
  * or `retries-exhausted`.
  */
-export const failureReasonSchema = z.object({
+const failureReasonSchema = z.object({
   kind: z.enum(FAILURE_KINDS),
   message: z.string(),
   code: z.optional(z.string()),

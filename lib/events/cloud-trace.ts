@@ -10,7 +10,7 @@ import type { PlainCandidate } from './plain.ts';
 import { describeValue, joinPath, type Outcome, type Problem, problemFromZod } from './problems.ts';
 
 /** The Cloud Trace Service operation that records a new VPN connection. */
-export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
+const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
 
 /**
  * A Cloud Trace Service trace of `createVpnConnection`, as Huawei EventGrid puts it in a
@@ -18,7 +18,7 @@ export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
  * answer as a JSON string. CTS traces carry no region, so `region` is read only in case a
  * producer adds it, and the deployment's default applies otherwise.
  */
-export const createVpnConnectionTraceSchema = z.object({
+const createVpnConnectionTraceSchema = z.object({
   trace_name: z.literal(CREATE_VPN_CONNECTION_TRACE),
   trace_id: z.optional(correlationValueSchema),
   resource_id: z.optional(z.string()),
@@ -26,8 +26,6 @@ export const createVpnConnectionTraceSchema = z.object({
   region: z.nullish(regionSchema),
   response: z.optional(z.string()),
 });
-/** A `createVpnConnection` trace, as read. */
-export type CreateVpnConnectionTrace = z.infer<typeof createVpnConnectionTraceSchema>;
 
 /** True when a CloudEvent's `data` is a Cloud Trace trace rather than plain fields. */
 export function isCloudTrace(data: JsonObject): boolean {

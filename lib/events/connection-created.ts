@@ -8,15 +8,13 @@ import {
 } from './ids.ts';
 
 /** The message shapes a "VPN connection created" event can arrive in (SNS is `viaSns`). */
-export const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace']);
-/** The shape a message had, inside SNS or not. */
-export type MessageShape = z.infer<typeof messageShapeSchema>;
+const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace']);
 
 /**
  * Where the event came from, for consumers and logs. Every field is optional: each shape
  * carries a different subset (`traceId` only in a Cloud Trace trace, `snsMessageId` only via SNS).
  */
-export const correlationSchema = z.object({
+const correlationSchema = z.object({
   /** The EventBridge or CloudEvents event id. */
   eventId: z.exactOptional(correlationValueSchema),
   /** The EventBridge or CloudEvents source, `HC.VPN` for Huawei EventGrid. */
@@ -35,7 +33,7 @@ export type Correlation = z.infer<typeof correlationSchema>;
  * A validated "VPN connection created" event: the ids are safe to put in a URL, and the project
  * and region are resolved (from the message, else from the deployment's defaults).
  */
-export const connectionCreatedSchema = z.object({
+const connectionCreatedSchema = z.object({
   vpnConnectionId: vpnConnectionIdSchema,
   projectId: projectIdSchema,
   region: regionSchema,

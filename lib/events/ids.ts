@@ -17,8 +17,6 @@ export const vpnConnectionIdSchema = z.string().check(
     error: 'must be 36 letters and digits in 8-4-4-4-12 groups',
   }),
 );
-/** A validated VPN connection id. */
-export type VpnConnectionId = z.infer<typeof vpnConnectionIdSchema>;
 
 /**
  * A Huawei project id: 32 lowercase hex characters.

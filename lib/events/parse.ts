@@ -16,8 +16,6 @@ import { readSnsNotification } from './sns.ts';
 export type {
   ConnectionCreated,
   ConnectionDefaults,
-  Correlation,
-  MessageShape,
   ParseResult,
 } from './connection-created.ts';
 

@@ -14,7 +14,7 @@ export interface CredentialsProvider {
 }
 
 /** The JSON a Secrets Manager secret holds: `{"ak","sk","security_token"?}`. */
-export const secretValueSchema = z.object({
+const secretValueSchema = z.object({
   ak: z.string().check(z.minLength(1)),
   sk: z.string().check(z.minLength(1)),
   security_token: z.optional(z.string().check(z.minLength(1))),

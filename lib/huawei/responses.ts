@@ -20,10 +20,7 @@ const parseJson = (text: string): unknown => {
 };
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or junk. */
-export const parseRetryAfter = (
-  value: string | undefined,
-  now = Date.now(),
-): number | undefined => {
+const parseRetryAfter = (value: string | undefined, now = Date.now()): number | undefined => {
   if (value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
@@ -46,7 +43,7 @@ export const redactSecrets = (
 };
 
 /** Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format. */
-export const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
+const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
   const parsed = errorBodySchema.safeParse(parseJson(response.body));
   const body = parsed.success ? parsed.data : {};
   return new HuaweiApiError(operation, {

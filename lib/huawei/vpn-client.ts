@@ -13,10 +13,9 @@ import {
 } from './responses.ts';
 import {
   type ConnectionMonitor,
-  createMonitorResponseSchema,
   listMonitorsResponseSchema,
   listVpnConnectionsResponseSchema,
-  showMonitorResponseSchema,
+  monitorResponseSchema,
   type VpnConnection,
 } from './schemas.ts';
 import { authorization, encodeRfc3986, formatSdkDate } from './signer.ts';
@@ -106,7 +105,7 @@ export class HuaweiVpnClient {
         path: [MONITORS],
         body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
       },
-      { status: [201, 200], schema: createMonitorResponseSchema },
+      { status: [201, 200], schema: monitorResponseSchema },
       options,
     );
     return { monitor: parsed.connection_monitor, requestId };
@@ -141,7 +140,7 @@ export class HuaweiVpnClient {
     const { parsed, requestId } = await this.#call(
       target,
       { operation: 'show', method: 'GET', path: [MONITORS, monitorId] },
-      { status: [200], schema: showMonitorResponseSchema },
+      { status: [200], schema: monitorResponseSchema },
       options,
     );
     return { monitor: parsed.connection_monitor, requestId };

@@ -52,7 +52,7 @@ export const ensureMonitor = async (
 };
 
 /** The connection's monitor by `GET ...?vpn_connection_id=`, retried like any call. */
-export const findMonitor = async (
+const findMonitor = async (
   deps: EnsureMonitorDeps,
   target: VpnTarget,
   vpnConnectionId: string,

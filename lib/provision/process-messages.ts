@@ -123,6 +123,3 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     return outcomes;
   };
 };
-
-/** The provisioner a container builds once. */
-export type Provisioner = ReturnType<typeof createProvisioner>;

@@ -9,7 +9,7 @@ import { reconcileTargetListSchema, uniqueTargets } from './targets.ts';
  * example `{"dryRun": true}` or `{"targets": ["<project_id>:cn-north-4"]}`). Unknown fields
  * are refused, so a typo (`"dryrun"`) never turns a dry run into a real one.
  */
-export const reconcileRequestSchema = z.strictObject({
+const reconcileRequestSchema = z.strictObject({
   /** List and plan only; queue nothing, delete nothing. */
   dryRun: z.optional(z.boolean()),
   /** Delete monitors whose connection is gone; default `RECONCILE_DELETE_ORPHANS`. */

@@ -2,7 +2,7 @@ import { vpnConnectionIdSchema } from '../events/ids.ts';
 import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
 
 /** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */
-export const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
+const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
 
 /** A connection the plan names, with the status it was listed in. */
 export interface PlannedConnection {

@@ -4,11 +4,11 @@ import { parseConnectionCreated } from '../events/parse.ts';
 import { readReplayMetadata } from './replay-metadata.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */
-export const SQS_REDRIVE_KIND = 'sqs-redrive';
+const SQS_REDRIVE_KIND = 'sqs-redrive';
 /** The description of such a message. */
-export const SQS_REDRIVE_DESCRIPTION = 'unknown (moved by SQS redrive)';
+const SQS_REDRIVE_DESCRIPTION = 'unknown (moved by SQS redrive)';
 /** The kind given to a message whose failure attribute is there but cannot be read. */
-export const UNREADABLE_KIND = 'unreadable-reason';
+const UNREADABLE_KIND = 'unreadable-reason';
 
 /**
  * Only the connection id is read from the body. The parser fills a missing project and region

@@ -37,14 +37,14 @@ export interface VpnConnection {
 }
 
 /** One page of connections, sorted by id; `nextMarker` is set when more follow. */
-export interface ConnectionPage {
+interface ConnectionPage {
   items: VpnConnection[];
   nextMarker: string | undefined;
   total: number;
 }
 
 /** How a delete went: the documented answers differ for each. */
-export type DeleteOutcome = 'deleted' | 'already-deleted' | 'not-found';
+type DeleteOutcome = 'deleted' | 'already-deleted' | 'not-found';
 
 interface ProjectState {
   connections: Map<string, VpnConnection>;
