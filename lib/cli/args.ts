@@ -1,6 +1,14 @@
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../aws/sqs.ts';
 import type { CliIo } from './io.ts';
+
+/**
+ * Reads a command's flags: every flag must be one of `options`, and no positional argument is
+ * taken. Throws on anything else, for {@link usageFailure}.
+ */
+export const readFlags = <T extends ParseArgsOptionsConfig>(argv: string[], options: T) =>
+  parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
 
 /** Exit status of a command that was given bad options or configuration. */
 const USAGE_EXIT = 2;

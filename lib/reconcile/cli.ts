@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { commandSqsClient, requireUrlFlags, usageFailure } from '../cli/args.ts';
+import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
 import type { CliIo } from '../cli/io.ts';
 import { printJson, stderrLines } from '../cli/output.ts';
 import { loadReconcileConfig } from '../config.ts';
@@ -12,23 +11,18 @@ import { runReconcile } from './reconcile.ts';
 import { targetLabel } from './targets.ts';
 
 const readArgs = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      target: { type: 'string', multiple: true },
-      'dry-run': { type: 'boolean' },
-      'delete-orphans': { type: 'boolean' },
-      'page-size': { type: 'string' },
-      queue: { type: 'string' },
-      'huawei-endpoint': { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
+  readFlags(argv, {
+    target: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    'delete-orphans': { type: 'boolean' },
+    'page-size': { type: 'string' },
+    queue: { type: 'string' },
+    'huawei-endpoint': { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
 
 /**
  * Runs `reconcile` with its arguments (after the subcommand): checks them, reconciles with

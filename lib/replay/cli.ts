@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { commandSqsClient, requireUrlFlags, usageFailure } from '../cli/args.ts';
+import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
 import type { CliIo } from '../cli/io.ts';
 import { printJson, stderrLines } from '../cli/output.ts';
 import { loadReplayConfig, type ReplayConfig } from '../config.ts';
@@ -14,27 +13,22 @@ import type { ReplayReport } from './report.ts';
 import { describeError } from './runtime.ts';
 
 const readArgs = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      dlq: { type: 'string' },
-      to: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      max: { type: 'string' },
-      rate: { type: 'string' },
-      reason: { type: 'string', multiple: true },
-      connection: { type: 'string', multiple: true },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      mode: { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
+  readFlags(argv, {
+    dlq: { type: 'string' },
+    to: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    max: { type: 'string' },
+    rate: { type: 'string' },
+    reason: { type: 'string', multiple: true },
+    connection: { type: 'string', multiple: true },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    mode: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
 
 const exitStatus = (report: ReplayReport): number =>
   report.failed > 0 ||
