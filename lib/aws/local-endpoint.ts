@@ -5,6 +5,9 @@ export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.
 const isLoopbackUrl = (url: string): boolean =>
   URL.canParse(url) && LOOPBACK_HOSTS.has(new URL(url).hostname);
 
+/** Dummy static credentials; emulators accept anything, the SDK only needs something to sign. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /** Where an operator command sends its AWS calls: the SDK's defaults unless named. */
 export interface AwsEndpointSettings {
   region?: string | undefined;
@@ -19,7 +22,5 @@ export interface AwsEndpointSettings {
 export const endpointOptions = ({ region, endpoint }: AwsEndpointSettings) => ({
   ...(region !== undefined ? { region } : {}),
   ...(endpoint !== undefined ? { endpoint } : {}),
-  ...(endpoint !== undefined && isLoopbackUrl(endpoint)
-    ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {}),
+  ...(endpoint !== undefined && isLoopbackUrl(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
 });
