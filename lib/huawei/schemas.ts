@@ -47,7 +47,7 @@ export const errorBodySchema = z.looseObject({
  * for a connection without a monitor, is not documented, so reconcile reads it with care
  * (`lib/reconcile/known-monitors.ts`) instead of this schema refusing a page over it.
  */
-const vpnConnectionSchema = z.looseObject({
+export const vpnConnectionSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
   status: z.string(),
   name: z.optional(z.string()),
