@@ -26,7 +26,7 @@ export interface BreakerState {
 }
 
 /** A refusal as the breaker stores it. */
-export interface Refusal {
+interface Refusal {
   status: number;
   code: string | undefined;
   requestId: string | undefined;
@@ -52,8 +52,7 @@ export interface BreakerStore {
 }
 
 /** The partition key of an identity's breaker item; beside the idempotency records, never among them. */
-export const breakerKey = (identity: string): string =>
-  `vpn-monitor-provisioner.breaker#${identity}`;
+const breakerKey = (identity: string): string => `vpn-monitor-provisioner.breaker#${identity}`;
 
 const num = (value: AttributeValue | undefined): number | undefined =>
   value?.N === undefined ? undefined : Number(value.N);

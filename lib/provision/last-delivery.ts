@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 
 /** Powertools' error when another invocation holds the idempotency record right now. */
 export const isInProgressElsewhere = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError';
+  error instanceof IdempotencyAlreadyInProgressError;
 
 /**
  * On a message's last delivery, another invocation's in-progress record must not end it

@@ -6,12 +6,12 @@ import {
 import type { QueueMessage } from './types.ts';
 
 /** How many times a message was sent again as a delayed copy: `vpn_monitor_requeues`. */
-export const REQUEUE_ATTRIBUTE = 'vpn_monitor_requeues';
+const REQUEUE_ATTRIBUTE = 'vpn_monitor_requeues';
 /** SQS allows 10 attributes a message. */
 const MAX_ATTRIBUTES = 10;
 
 /** How many times this message was requeued before; 0 for an original. */
-export const requeueCount = (message: QueueMessage): number =>
+const requeueCount = (message: QueueMessage): number =>
   Number(message.messageAttributes[REQUEUE_ATTRIBUTE]?.StringValue ?? 0) || 0;
 
 /**

@@ -2,7 +2,7 @@ import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts
 import { CredentialsBreakerOpenError, HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
-import { RetryExhaustedError } from '../retry/with-retry.ts';
+import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
 import { isInProgressElsewhere } from './last-delivery.ts';
 import { breakerWaitSeconds, postpone, postponeSeconds } from './postpone.ts';
 import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
@@ -89,7 +89,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     retries: readonly string[],
     deadLetterWith: DeadLetter = deadLetter,
   ): Promise<ConnectionOutcome> => {
-    const cause = error instanceof RetryExhaustedError ? error.cause : error;
+    const cause = lastFailure(error);
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
     const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId, retries };

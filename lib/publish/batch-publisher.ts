@@ -7,7 +7,7 @@ import {
 } from './monitor-created.ts';
 
 /** EventBridge takes at most 10 entries per `PutEvents`... */
-export const MAX_ENTRIES_PER_CALL = 10;
+const MAX_ENTRIES_PER_CALL = 10;
 /** ...and at most 256 KB of them. */
 export const MAX_BYTES_PER_CALL = 256 * 1024;
 /**
@@ -22,7 +22,7 @@ const utf8 = (text: string | undefined): number => Buffer.byteLength(text ?? '',
  * An entry's size as EventBridge counts it against the 256 KB of a call (source, detail type,
  * detail, resources, time), plus its bus name, to be safe.
  */
-export const entrySize = (entry: PutEventsRequestEntry): number =>
+const entrySize = (entry: PutEventsRequestEntry): number =>
   utf8(entry.Source) +
   utf8(entry.DetailType) +
   utf8(entry.Detail) +

@@ -3,9 +3,9 @@ import type { ReconcileSummary, TargetSummary } from './summary.ts';
 /** Entries of each plan list the Lambda's answer carries, over all targets. */
 export const ANSWER_SAMPLE_SIZE = 20;
 /** Targets the answer lists with their counts; the total always covers all of them. */
-export const ANSWER_MAX_TARGETS = 200;
+const ANSWER_MAX_TARGETS = 200;
 /** Plan entries per log line: a line stays far below CloudWatch Logs' 256 KB an event. */
-export const PLAN_LOG_CHUNK = 500;
+const PLAN_LOG_CHUNK = 500;
 
 type PlanKind = keyof TargetSummary['plan'];
 const PLAN_KINDS: readonly PlanKind[] = ['enqueue', 'pending', 'skipped', 'orphans'];

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDbClient } from '../aws/dynamodb.ts';
 import type { ReconcileConfig } from '../config.ts';
 import { createHuaweiAccess } from '../huawei/access.ts';
 import { createFleetBreaker } from '../huawei/fleet-breaker.ts';
@@ -17,11 +17,10 @@ const BREAKER_TTL_SECONDS = 15 * 24 * 3600;
 export const createReconcileDependencies = (
   config: ReconcileConfig,
   sqs: SQSClient,
-  clientConfig: { cacheMiddleware?: boolean } = {},
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const { client, credentials } = createHuaweiAccess(config, clientConfig);
+  const { client, credentials } = createHuaweiAccess(config);
   const tableName = config.breakerTableName;
-  const dynamoDb = tableName === undefined ? undefined : new DynamoDBClient(clientConfig);
+  const dynamoDb = tableName === undefined ? undefined : createDynamoDbClient();
   return {
     client,
     sqs,
