@@ -1,3 +1,4 @@
+import type { FleetFigures } from './fleet/fleet-benchmarks.ts';
 import type {
   BatchLatencyFigures,
   ColdStartFigures,
@@ -16,6 +17,11 @@ export interface Measured {
   zipBytes: number;
   cold: ColdStartFigures;
   steady: SteadyStateFigures;
+  /** AWS calls (DynamoDB, SQS, EventBridge) per record in benchmark 4's runs. */
+  awsCallsPerRecord: number;
+  /** The previous release's bundle, measured the same way in the same run. */
+  baseline: { awsCallsPerRecord: number; cpuMsPerRecord: number };
+  fleet: FleetFigures;
 }
 
 const MB = 2 ** 20;
@@ -176,6 +182,16 @@ export const figureRows = (m: Measured): Row[] => {
     0,
   );
 
+  add(
+    '3',
+    'cold start init vs official SDK core import',
+    'cold_init_vs_sdk_core',
+    m.cold.initMs / m.cold.sdkCoreImportMs,
+    'x',
+    2,
+    { atMost: 0.6 },
+  );
+
   add('4', 'CPU per record', 'steady_cpu_ms_per_record', m.steady.cpuMsPerRecord, 'ms', 3, {
     atMost: 0.5,
   });
@@ -195,6 +211,34 @@ export const figureRows = (m: Measured): Row[] => {
     '/s',
     0,
   );
+  add('4', 'AWS calls per record', 'aws_calls_per_record', m.awsCallsPerRecord, '', 2, {
+    below: m.baseline.awsCallsPerRecord,
+  });
+  add(
+    '4',
+    'AWS calls per record, previous release',
+    'baseline_aws_calls_per_record',
+    m.baseline.awsCallsPerRecord,
+    '',
+    2,
+  );
+  add(
+    '4',
+    'CPU per record, previous release',
+    'baseline_cpu_ms_per_record',
+    m.baseline.cpuMsPerRecord,
+    'ms',
+    3,
+  );
+  add(
+    '4',
+    'CPU per record vs previous release',
+    'cpu_per_record_vs_baseline',
+    m.steady.cpuMsPerRecord / m.baseline.cpuMsPerRecord,
+    'x',
+    2,
+    { atMost: 1.1 },
+  );
   add('4', 'peak RSS', 'steady_peak_rss_mb', m.steady.peakRssBytes / MB, 'MB', 0, { below: 128 });
   add('4', 'live heap after the runs', 'steady_live_heap_mb', m.steady.liveHeapBytes / MB, 'MB', 0);
 
@@ -206,6 +250,65 @@ export const figureRows = (m: Measured): Row[] => {
     '',
     0,
     { atMost: reuse.poolConnections },
+  );
+
+  const { lockout, backlog } = m.fleet;
+  add(
+    '6',
+    'lockout: refused calls at Huawei, 10 + 50 invocations',
+    'lockout_refused_calls',
+    lockout.refusedCalls,
+    '',
+    0,
+    { atMost: 3 },
+  );
+  add(
+    '6',
+    'lockout: key locked (1 = yes)',
+    'lockout_key_locked',
+    lockout.keyLocked ? 1 : 0,
+    '',
+    0,
+    { atMost: 0 },
+  );
+  add(
+    '7',
+    `backlog: drain time / (N/R), N=${backlog.connections}, R=${backlog.rate}/s`,
+    'backlog_drain_ratio',
+    backlog.drainRatio,
+    'x',
+    2,
+    { atMost: 1.3 },
+  );
+  add(
+    '7',
+    'backlog: throttled calls per success',
+    'backlog_throttled_per_success',
+    backlog.throttledPerSuccess,
+    '',
+    3,
+    { atMost: 0.2 },
+  );
+  add('7', 'backlog: messages in the DLQ', 'backlog_dlq', backlog.deadLettered, '', 0, {
+    atMost: 0,
+  });
+  add(
+    '7',
+    'backlog: duplicate monitors',
+    'backlog_duplicate_monitors',
+    backlog.duplicateMonitors,
+    '',
+    0,
+    { atMost: 0 },
+  );
+  add(
+    '7',
+    'backlog: connections without a monitor',
+    'backlog_unmonitored',
+    backlog.unmonitored,
+    '',
+    0,
+    { atMost: 0 },
   );
   return rows;
 };

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { figureRows } from './figures.ts';
+import { runFleetBenchmarks } from './fleet/fleet-benchmarks.ts';
 import { prepareArtifact } from './handler/artifact.ts';
 import {
   benchmarkBatchLatency,
@@ -33,6 +34,8 @@ const { values: flags } = parseArgs({
 });
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+/** The previous release's bundle (bench/baseline/README.md), measured beside today's. */
+const BASELINE_MODULE = fileURLToPath(new URL('./baseline/create-monitor.mjs', import.meta.url));
 const STAND_INS = fileURLToPath(new URL('./handler/stand-ins.ts', import.meta.url));
 
 /** Every dependency's latency in benchmark 2; the figure is reported in these. */
@@ -49,12 +52,16 @@ const settings = flags.quick
       coldRuns: 3,
       latencyBatches: 3,
       steady: { records: 1_000, runs: 1, warmupRecords: 100 },
+      baseline: { records: 1_000, runs: 1, warmupRecords: 100 },
+      fleet: { backlog: 500, rate: 50 },
     }
   : {
       signed: { roundMs: 1_000, warmupRounds: 2, rounds: 5 },
       coldRuns: 7,
       latencyBatches: 7,
       steady: { records: 10_000, runs: 3, warmupRecords: 500 },
+      baseline: { records: 5_000, runs: 3, warmupRecords: 500 },
+      fleet: { backlog: 5_000, rate: 100 },
     };
 
 const started = performance.now();
@@ -99,7 +106,9 @@ const needed =
   1 +
   (settings.latencyBatches + 2) * BATCH_SIZE +
   settings.steady.warmupRecords +
-  settings.steady.runs * settings.steady.records;
+  settings.steady.runs * settings.steady.records +
+  settings.baseline.warmupRecords +
+  settings.baseline.runs * settings.baseline.records;
 const standIns = await startWorker<StandInsReady>(STAND_INS, [String(needed)]);
 
 let figures: Row[];
@@ -135,8 +144,51 @@ try {
     capacity: settings.steady.warmupRecords + settings.steady.runs * settings.steady.records,
     profileDirectory,
   });
-  const steady = await benchmarkSteadyState(steadyHandler, settings.steady, progress);
+  const awsCalls = () =>
+    standIns.call<{ dynamodb: number; sqs: number; eventbridge: number }>('awsCalls');
+  const callsPerRecord = async (run: () => Promise<unknown>, records: number) => {
+    const before = await awsCalls();
+    await run();
+    const after = await awsCalls();
+    return (
+      (after.dynamodb -
+        before.dynamodb +
+        after.sqs -
+        before.sqs +
+        after.eventbridge -
+        before.eventbridge) /
+      records
+    );
+  };
+  let steady: Awaited<ReturnType<typeof benchmarkSteadyState>> | undefined;
+  const steadyRecords =
+    settings.steady.warmupRecords + settings.steady.runs * settings.steady.records;
+  const awsCallsPerRecord = await callsPerRecord(async () => {
+    steady = await benchmarkSteadyState(steadyHandler, settings.steady, progress);
+  }, steadyRecords);
   await steadyHandler.stop();
+
+  progress(`4b: the previous release's bundle (bench/baseline), the same way, in the same run`);
+  const baselineHandler = await startHandler(
+    workers,
+    { ...artifact, modulePath: BASELINE_MODULE },
+    standIns.ready,
+    connections,
+    {
+      memoryMb: STEADY_STATE_MEMORY_MB,
+      capacity:
+        settings.baseline.warmupRecords + settings.baseline.runs * settings.baseline.records,
+    },
+  );
+  let baseline: Awaited<ReturnType<typeof benchmarkSteadyState>> | undefined;
+  const baselineAwsCallsPerRecord = await callsPerRecord(
+    async () => {
+      baseline = await benchmarkSteadyState(baselineHandler, settings.baseline, progress);
+    },
+    settings.baseline.warmupRecords + settings.baseline.runs * settings.baseline.records,
+  );
+  await baselineHandler.stop();
+  if (steady === undefined || baseline === undefined) throw new Error('steady state not measured');
 
   figures = figureRows({
     signed,
@@ -147,6 +199,12 @@ try {
     zipBytes: artifact.zipBytes,
     cold,
     steady,
+    baseline: {
+      awsCallsPerRecord: baselineAwsCallsPerRecord,
+      cpuMsPerRecord: baseline.cpuMsPerRecord,
+    },
+    awsCallsPerRecord,
+    fleet: await runFleetBenchmarks(settings.fleet, progress),
   });
 } finally {
   await standIns.stop();

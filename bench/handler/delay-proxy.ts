@@ -7,8 +7,12 @@ export interface DelayProxy {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
   setDelayMs(ms: number): void;
+  /** AWS requests seen so far: each carries one `X-Amz-Target` header (JSON protocols). */
+  requests(): number;
   stop(): Promise<void>;
 }
+
+const AWS_TARGET = /x-amz-target:/gi;
 
 /**
  * Starts a proxy in front of `target` that delays the request direction by `delayMs`: each
@@ -17,6 +21,7 @@ export interface DelayProxy {
  */
 export const startDelayProxy = async (target: URL, delayMs = 0): Promise<DelayProxy> => {
   let delay = delayMs;
+  let requests = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(target.port), target.hostname);
@@ -29,6 +34,7 @@ export const startDelayProxy = async (target: URL, delayMs = 0): Promise<DelayPr
       sockets.delete(upstream);
     };
     client.on('data', (chunk: Buffer) => {
+      requests += chunk.toString('latin1').match(AWS_TARGET)?.length ?? 0;
       if (delay === 0) upstream.write(chunk);
       else setTimeout(() => upstream.destroyed || upstream.write(chunk), delay);
     });
@@ -44,6 +50,7 @@ export const startDelayProxy = async (target: URL, delayMs = 0): Promise<DelayPr
     setDelayMs: (ms) => {
       delay = ms;
     },
+    requests: () => requests,
     stop: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();

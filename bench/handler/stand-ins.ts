@@ -26,12 +26,19 @@ const huawei = await startHuaweiSimulator({
   projects: { [PROJECT_ID]: connections },
 });
 const dynamoDbProxy = await startDelayProxy(new URL(aws.dynamoDb.endpoint));
+// Counting proxies in front of SQS and EventBridge: every AWS call of the handler is counted.
+const sqsProxy = await startDelayProxy(new URL(aws.environment.AWS_ENDPOINT_URL_SQS ?? ''));
+const eventBridgeProxy = await startDelayProxy(
+  new URL(aws.environment.AWS_ENDPOINT_URL_EVENTBRIDGE ?? ''),
+);
 
 const ready: StandInsReady = {
   projectId: PROJECT_ID,
   environment: {
     ...aws.environment,
     AWS_ENDPOINT_URL_DYNAMODB: dynamoDbProxy.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeProxy.endpoint,
     HUAWEICLOUD_REGION: REGION,
     HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
     HUAWEICLOUD_VPN_ENDPOINT: huawei.endpoint,
@@ -54,6 +61,12 @@ serveParent(
       dynamoDbProxy.setDelayMs(ms);
       return undefined;
     },
+    /** AWS calls the handlers made so far, per service. */
+    awsCalls: () => ({
+      dynamodb: dynamoDbProxy.requests(),
+      sqs: sqsProxy.requests(),
+      eventbridge: eventBridgeProxy.requests(),
+    }),
   },
   ready,
 );
