@@ -16,6 +16,7 @@ const STATUS_METRIC: Record<MessageOutcome['status'], string> = {
   already_existed: 'MonitorsAlreadyExisted',
   duplicate: 'DuplicatesAbsorbed',
   'dead-lettered': 'DeadLettered',
+  postponed: 'Postponed',
   'retry-later': 'LeftForRedelivery',
 };
 

@@ -7,6 +7,13 @@ import {
 /** The one message attribute that carries why a message was dead-lettered, as compact JSON. */
 export const FAILURE_ATTRIBUTE = 'vpn_monitor_failure';
 
+/**
+ * The one attribute that carries how long a not-ready connection has been waited for, on the
+ * delayed copies of its record (`lib/provision/postpone.ts`). Never sent to the DLQ: a replay
+ * starts a new wait.
+ */
+export const WAIT_ATTRIBUTE = 'vpn_monitor_wait';
+
 /** SQS allows 10 attributes a message; ours takes one of them. */
 const MAX_ATTRIBUTES = 10;
 /** SQS's limit for body plus attributes. */
@@ -14,12 +21,17 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Why a message ended in the dead-letter queue; the JSON of {@link FAILURE_ATTRIBUTE}. */
 export interface FailureReason {
-  /** `invalid-input`, `rejected` (Huawei said no for good), or `retries-exhausted`. */
-  kind: 'invalid-input' | 'rejected' | 'retries-exhausted';
+  /**
+   * `invalid-input`, `rejected` (Huawei said no for good), `retries-exhausted`, or
+   * `not-ready-timeout` (the connection stayed not ready for `NOT_READY_MAX_WAIT_SECONDS`).
+   */
+  kind: 'invalid-input' | 'rejected' | 'retries-exhausted' | 'not-ready-timeout';
   message: string;
   code?: string | undefined;
   status?: number | undefined;
   request_id?: string | undefined;
+  /** The connection's last status seen (`PENDING_CREATE`, `NOT_FOUND`...), when it was read. */
+  connection_status?: string | undefined;
   attempts: number;
   receive_count: number;
   source_message_id: string;
@@ -50,6 +62,28 @@ const attributesSize = (attributes: Record<string, MessageAttributeValue>): numb
   );
 
 /**
+ * A message's attributes with one of ours set: the others kept where SQS's limits allow (10
+ * attributes, 256 KB with the body), any earlier copy of ours and of `drop` left out.
+ */
+export const withOwnAttribute = (
+  source: { body: string; messageAttributes: Record<string, MessageAttributeValue> },
+  name: string,
+  value: MessageAttributeValue,
+  drop: readonly string[] = [],
+): Record<string, MessageAttributeValue> => {
+  const kept = Object.entries(source.messageAttributes).filter(
+    ([key]) => key !== name && key !== FAILURE_ATTRIBUTE && !drop.includes(key),
+  );
+  const ours = { [name]: value };
+  const others: Record<string, MessageAttributeValue> = Object.fromEntries(
+    kept.slice(0, MAX_ATTRIBUTES - 1),
+  );
+  const fits =
+    byteLength(source.body) + attributesSize(others) + attributesSize(ours) <= MAX_MESSAGE_BYTES;
+  return fits ? { ...others, ...ours } : ours;
+};
+
+/**
  * Sends the message, body unchanged, to the dead-letter queue with the reason attached. The
  * original attributes are kept where SQS's limits allow (10 attributes, 256 KB in all); the
  * reason always fits, its message cut to 1 KB. Throws when SQS refuses: the caller must then
@@ -65,24 +99,13 @@ export const sendToDeadLetterQueue = async (
     DataType: 'String',
     StringValue: JSON.stringify({ ...reason, message: reason.message.slice(0, 1024) }),
   };
-  const kept = Object.entries(source.messageAttributes).filter(
-    ([name]) => name !== FAILURE_ATTRIBUTE,
-  );
-  let attributes: Record<string, MessageAttributeValue> = Object.fromEntries(
-    kept.slice(0, MAX_ATTRIBUTES - 1),
-  );
-  const ours = { [FAILURE_ATTRIBUTE]: failure };
-  if (
-    byteLength(source.body) + attributesSize(attributes) + attributesSize(ours) >
-    MAX_MESSAGE_BYTES
-  )
-    attributes = {};
+  const attributes = withOwnAttribute(source, FAILURE_ATTRIBUTE, failure, [WAIT_ATTRIBUTE]);
   const fifo = queueUrl.endsWith('.fifo');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: source.body,
-      MessageAttributes: { ...attributes, ...ours },
+      MessageAttributes: attributes,
       ...(fifo
         ? {
             MessageGroupId: source.messageGroupId ?? 'dead-letters',

@@ -15,7 +15,13 @@ import type {
 
 export type { Invocation, MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
-const HANDLED = new Set<MessageOutcome['status']>(['created', 'already_existed', 'duplicate']);
+/** A twin of a message that ended so needs nothing more (a postponed one's copy carries on). */
+const HANDLED = new Set<MessageOutcome['status']>([
+  'created',
+  'already_existed',
+  'duplicate',
+  'postponed',
+]);
 
 /**
  * Handles one SQS batch: parses every body, creates each connection's monitor once, publishes

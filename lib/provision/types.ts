@@ -17,6 +17,8 @@ export interface QueueMessage {
   body: string;
   /** How many times SQS has delivered it, this time included. */
   receiveCount: number;
+  /** When it was sent to the queue (SQS's `SentTimestamp`), epoch milliseconds. */
+  sentAt?: number | undefined;
   messageAttributes: Record<string, MessageAttributeValue>;
   messageGroupId?: string | undefined;
   traceHeader?: string | undefined;
@@ -36,17 +38,26 @@ export interface Invocation {
 
 /**
  * What became of one message: `created` / `already_existed` (its event was published now),
- * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason), or
- * `retry-later` (a batch item failure: SQS redelivers it).
+ * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason),
+ * `postponed` (the connection is not ready: a delayed copy is on the source queue, so this
+ * one is done), or `retry-later` (a batch item failure: SQS redelivers it).
  */
 export interface MessageOutcome {
   messageId: string;
-  status: 'created' | 'already_existed' | 'duplicate' | 'dead-lettered' | 'retry-later';
+  status:
+    | 'created'
+    | 'already_existed'
+    | 'duplicate'
+    | 'dead-lettered'
+    | 'postponed'
+    | 'retry-later';
   vpnConnectionId?: string | undefined;
   /** Why it was left for redelivery. */
   reason?: string | undefined;
   /** Why it was dead-lettered. */
   failure?: FailureReason | undefined;
+  /** For `postponed`: in how many seconds the copy comes back. */
+  delaySeconds?: number | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
 }
@@ -64,6 +75,8 @@ export interface ProvisionerDeps {
   metrics?: MetricsSink | undefined;
   /** Time kept back from the deadline for the DLQ send and the response. */
   safetyMarginMs?: number;
+  /** The clock of waits and grace periods, epoch milliseconds; tests pass their own. */
+  now?: () => number;
 }
 
 /** What one message's steps share within an invocation. */

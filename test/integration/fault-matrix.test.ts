@@ -131,7 +131,7 @@ describe('fault matrix', () => {
     });
     // Act
     const response = await world.invoke([sqsRecord(plainBody(id))]);
-    // Assess: the retry created it (an ambiguous reset is checked by listing after VPN.0381)
+    // Assess: the retry created it (a reset before sending is not ambiguous: nothing to look up)
     expect(failedIds(response)).toEqual([]);
     expect(world.monitorsFor(id)).toHaveLength(1);
     expect(world.eventsFor(id)).toHaveLength(1);
@@ -213,7 +213,7 @@ describe('fault matrix', () => {
     world.aws.eventBridge.clearFaults();
     const second = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
     // Assess: the first delivery created the monitor and is left for redelivery; the second
-    // finds that monitor (Huawei answers VPN.0381) and publishes it
+    // finds that monitor (Huawei refuses the second create, the list finds it) and publishes it
     expect(failedIds(first)).toEqual([record.messageId]);
     expect(created).toHaveLength(1);
     expect(failedIds(second)).toEqual([]);
@@ -337,9 +337,13 @@ describe('fault matrix', () => {
     for (const id of ids) expectProvisionedOnce(id, 'created');
   });
 
-  it('dead-letters a connection Huawei does not know, with its request id', async () => {
-    // Prepare: a well-formed id the simulator has never heard of
-    const record = sqsRecord(plainBody('0000aaaa-bbbb-cccc-dddd-eeeeffff0000'));
+  it('dead-letters a connection Huawei does not know once its event is past the grace period', async () => {
+    // Prepare: a well-formed id the simulator has never heard of, announced 10 minutes ago
+    // (behaviour changed: a refused create is decided by showing the connection, and one not
+    // found within NOT_FOUND_GRACE_SECONDS of its event waits instead)
+    const record = sqsRecord(plainBody('0000aaaa-bbbb-cccc-dddd-eeeeffff0000'), {
+      sentAt: Date.now() - 600_000,
+    });
     // Act
     const response = await world.invoke([record]);
     // Assess
@@ -347,15 +351,16 @@ describe('fault matrix', () => {
     const [message] = await world.drainDlq();
     expect(message?.reason).toMatchObject({
       kind: 'rejected',
-      code: 'VPN.0004',
-      status: 404,
+      connection_status: 'NOT_FOUND',
       attempts: 1,
     });
+    expect(message?.reason?.message).toContain('connection not found');
     expect(message?.reason?.request_id).toEqual(expect.any(String));
   });
 
-  it('postpones a connection that is not ready yet, with a growing visibility timeout', async () => {
+  it('waits for a connection that is not ready with a delayed copy, not by holding the record', async () => {
     // Prepare: a real message on the source queue, about a connection still being created
+    // (behaviour changed: the wait no longer burns deliveries with ChangeMessageVisibility)
     const id = world.newConnection();
     world.huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
     const { sqs } = world.aws.clients;
@@ -376,17 +381,16 @@ describe('fault matrix', () => {
     });
     // Act
     const response = await world.invoke([{ ...record, eventSourceARN: world.aws.sqs.queueArn }]);
-    // Assess: left for later, and still invisible after the queue's own 1 s visibility timeout
-    expect(failedIds(response)).toEqual([record.messageId]);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Assess: the record is done (Lambda deletes it); its copy waits on the queue, delayed
+    expect(failedIds(response)).toEqual([]);
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
       }),
     );
-    expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
-    expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(attributes.Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
     expect(world.monitorsFor(id)).toHaveLength(0);
+    expect(await world.drainDlq()).toEqual([]);
   });
 });
