@@ -1,36 +1,17 @@
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
 import {
   ConnectionNotReadyError,
-  HuaweiApiError,
   HuaweiCallsStoppedError,
   MonitorRefusedError,
 } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
-import {
-  eventTimeOf,
-  isFifoQueue,
-  nextDelaySeconds,
-  postpone,
-  readWaitState,
-  sendDelayedCopy,
-  type WaitState,
-} from './postpone.ts';
 import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+import { createConnectionWait, huaweiAnswerOf } from './wait-for-connection.ts';
 
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
-
-/** The first Huawei answer in a chain of causes: the code and request id a reason carries. */
-const huaweiAnswerOf = (error: unknown): HuaweiApiError | undefined => {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof HuaweiApiError) return e;
-  }
-  return undefined;
-};
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Decides what a failed message becomes, and does it: dead-lettered with the reason (never
@@ -77,83 +58,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     }
   };
 
-  /**
-   * The connection is not ready: ask again later, in time. A delayed copy goes to the source
-   * queue and this record is reported done, so Lambda deletes it only after SQS confirmed the
-   * copy. If the function dies between the two, both come back; the second to run finds the
-   * connection's idempotency record (or its monitor) and is absorbed as a duplicate. Past
-   * `NOT_READY_MAX_WAIT_SECONDS` from the first sighting: dead-lettered, `not-ready-timeout`.
-   */
-  const waitForConnection = async (
-    message: QueueMessage,
-    event: ConnectionCreated,
-    notReady: ConnectionNotReadyError,
-    retries: readonly string[],
-  ): Promise<MessageOutcome> => {
-    const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId, retries };
-    const previous = readWaitState(message.messageAttributes);
-    const at = now();
-    const firstSeen = previous === undefined ? at : Date.parse(previous.first_seen);
-    const tries = (previous?.tries ?? 0) + 1;
-    const budgetLeftMs = config.notReadyMaxWaitSeconds * 1000 - (at - firstSeen);
-    const answer = huaweiAnswerOf(notReady);
-    if (budgetLeftMs <= 0) {
-      return deadLetter(
-        message,
-        {
-          kind: 'not-ready-timeout',
-          message: `connection still not ready after ${Math.round((at - firstSeen) / 1000)} s and ${tries} looks (NOT_READY_MAX_WAIT_SECONDS ${config.notReadyMaxWaitSeconds}): ${notReady.message}`,
-          code: answer?.code,
-          status: answer?.status,
-          request_id: answer?.requestId,
-          connection_status: notReady.connectionStatus,
-          attempts: tries,
-          vpn_connection_id: event.vpnConnectionId,
-          project_id: event.projectId,
-        },
-        retries,
-      );
-    }
-    const delaySeconds = nextDelaySeconds(tries, config.notReadyDelaySeconds, budgetLeftMs / 1000);
-    const queueUrl = message.queueUrl;
-    if (queueUrl === undefined || isFifoQueue(queueUrl)) {
-      // No copy possible: hold the record back instead; each wait then costs a delivery.
-      if (queueUrl !== undefined && message.receiptHandle !== undefined) {
-        await postpone(sqs, queueUrl, message.receiptHandle, delaySeconds).catch((error: unknown) =>
-          log.warn('Could not postpone the message', { messageId: message.messageId, error }),
-        );
-      }
-      log.warn('Connection not ready; left for redelivery (no delayed copy on this queue)', {
-        ...base,
-        queueUrl,
-        connectionStatus: notReady.connectionStatus,
-      });
-      return { ...base, status: 'retry-later', reason: decide(notReady).reason };
-    }
-    const eventTime = eventTimeOf(message);
-    const wait: WaitState = {
-      first_seen: iso(firstSeen),
-      ...(eventTime === undefined ? {} : { event_time: iso(eventTime) }),
-      tries,
-      last_status: notReady.connectionStatus,
-    };
-    try {
-      await sendDelayedCopy(sqs, queueUrl, message, wait, delaySeconds);
-    } catch (error) {
-      log.warn('Could not send the delayed copy; the message will be redelivered', {
-        ...base,
-        error,
-      });
-      return { ...base, status: 'retry-later', reason: 'delayed copy not sent' };
-    }
-    log.info('Connection not ready; asking again later', {
-      ...base,
-      connectionStatus: notReady.connectionStatus,
-      delaySeconds,
-      tries,
-    });
-    return { ...base, status: 'postponed', delaySeconds };
-  };
+  const waitForConnection = createConnectionWait(deps, deadLetter);
 
   const settle = async (
     message: QueueMessage,
