@@ -133,11 +133,17 @@ export class PublishError extends ProvisionerError {
 export class ConnectionNotReadyError extends ProvisionerError {
   /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
   public readonly connectionStatus: string;
+  /** The project of the connection, for the reason if the wait runs out. */
+  public readonly projectId: string | undefined;
 
-  public constructor(message: string, options: ErrorOptions & { connectionStatus: string }) {
+  public constructor(
+    message: string,
+    options: ErrorOptions & { connectionStatus: string; projectId?: string | undefined },
+  ) {
     super(message, options);
     this.name = 'ConnectionNotReadyError';
     this.connectionStatus = options.connectionStatus;
+    this.projectId = options.projectId;
   }
 }
 

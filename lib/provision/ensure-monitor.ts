@@ -138,7 +138,7 @@ const decideFromState = async (
     if (ageMs < options.notFoundGraceMs) {
       throw new ConnectionNotReadyError(
         `${what} not found ${Math.round(ageMs / 1000)} s after its event (${refused}); Huawei may not show it yet`,
-        { connectionStatus: 'NOT_FOUND', cause: refusal },
+        { connectionStatus: 'NOT_FOUND', projectId: target.projectId, cause: refusal },
       );
     }
     throw new MonitorRefusedError(
@@ -150,6 +150,7 @@ const decideFromState = async (
   if (status.startsWith('PENDING_')) {
     throw new ConnectionNotReadyError(`${what} is ${status} (${refused}); asking again later`, {
       connectionStatus: status,
+      projectId: target.projectId,
       cause: refusal,
     });
   }

@@ -92,7 +92,7 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
       ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
     };
     const key = connectionKey(event, message.origin);
-    const eventTime = eventTimeOf(message);
+    const eventTime = eventTimeOf(message, event.occurredAt);
     const done = await provision({ key, event, correlation, eventTime }, ctx);
     return done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
   };

@@ -7,17 +7,26 @@ import {
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
-import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
-import { createConnectionWait, huaweiAnswerOf } from './wait-for-connection.ts';
+import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+import { huaweiAnswerOf } from './wait-for-connection.ts';
 
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
 
+/** Dead-letters a message with a reason, or, for a message of several connections, notes it. */
+export type DeadLetter = (
+  message: QueueMessage,
+  draft: ReasonDraft,
+  retries: readonly string[],
+) => Promise<ConnectionOutcome>;
+
 /**
- * Decides what a failed message becomes, and does it: dead-lettered with the reason (never
- * retried, or on its last delivery), postponed (the connection is not ready: a delayed copy
- * is sent), or left for redelivery. A message whose dead-letter send or copy fails is left
- * for redelivery: nothing is lost.
+ * Decides what a failed connection becomes, and does it: dead-lettered with the reason (never
+ * retried, or on its last delivery), `not-ready` (Huawei's state says wait: the message
+ * settlement sends one delayed copy of the message, see `wait-for-connection.ts`), or left for
+ * redelivery. A message whose dead-letter send fails is left for redelivery: nothing is lost.
+ * `settle` takes another `deadLetterWith` for a message of several connections, which is
+ * dead-lettered once, after all of them.
  */
 export const createFailureSettlement = (deps: ProvisionerDeps) => {
   const { config, log, sqs } = deps;
@@ -27,7 +36,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     message: QueueMessage,
     draft: ReasonDraft,
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
+  ): Promise<ConnectionOutcome> => {
     const failure: FailureReason = {
       ...draft,
       source_message_id: message.messageId,
@@ -58,14 +67,13 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     }
   };
 
-  const waitForConnection = createConnectionWait(deps, deadLetter);
-
   const settle = async (
     message: QueueMessage,
     event: ConnectionCreated,
     error: unknown,
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
+    deadLetterWith: DeadLetter = deadLetter,
+  ): Promise<ConnectionOutcome> => {
     const cause = error instanceof RetryExhaustedError ? error.cause : error;
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
@@ -82,13 +90,14 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
             reason: 'connection in progress in another invocation',
           };
     }
+    // Waiting is measured in time, not deliveries: the last delivery does not end it.
     if (cause instanceof ConnectionNotReadyError)
-      return waitForConnection(message, event, cause, retries);
+      return { ...base, status: 'not-ready', reason: decision.reason, notReady: cause };
     if (decision.disposition === 'give-up' || lastReceive) {
       // Records stopped after another record's refusal carry that refusal's code too.
       const refusal = cause instanceof HuaweiCallsStoppedError ? cause.cause : cause;
       const api = huaweiAnswerOf(refusal);
-      return deadLetter(
+      return deadLetterWith(
         message,
         {
           kind: decision.disposition === 'give-up' ? 'rejected' : 'retries-exhausted',

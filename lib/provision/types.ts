@@ -1,6 +1,7 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
+import type { ConnectionNotReadyError } from '../errors.ts';
 import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { CredentialsProvider } from '../huawei/credentials.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
@@ -37,29 +38,46 @@ export interface Invocation {
 }
 
 /**
- * What became of one message: `created` / `already_existed` (its event was published now),
- * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason),
- * `postponed` (the connection is not ready: a delayed copy is on the source queue, so this
- * one is done), or `retry-later` (a batch item failure: SQS redelivers it).
+ * What became of one connection of a message: `created` / `already_existed` (its event was
+ * published now), `duplicate` (handled before: nothing published again), `dead-lettered` (for
+ * good, with the reason), `not-ready` (Huawei's state says wait: the message is asked about
+ * again later, see `notReady`), or `retry-later` (SQS redelivers the message).
  */
-export interface MessageOutcome {
+export interface ConnectionOutcome {
   messageId: string;
   status:
     | 'created'
     | 'already_existed'
     | 'duplicate'
     | 'dead-lettered'
-    | 'postponed'
+    | 'not-ready'
     | 'retry-later';
   vpnConnectionId?: string | undefined;
   /** Why it was left for redelivery. */
   reason?: string | undefined;
   /** Why it was dead-lettered. */
   failure?: FailureReason | undefined;
-  /** For `postponed`: in how many seconds the copy comes back. */
-  delaySeconds?: number | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
+  /** For `not-ready`: what Huawei's state said. */
+  notReady?: ConnectionNotReadyError | undefined;
+}
+
+/**
+ * What became of one message: the worst of its connections' outcomes (any `retry-later` makes
+ * the message a batch item failure; else any `not-ready` makes it `postponed`: a delayed copy
+ * is on the source queue, so this one is done; else any `dead-lettered` sends it to the DLQ
+ * once, naming the failed connections), or `ignored`: well-formed, announcing no new
+ * connection, acknowledged with `reason`. `connections` lists each connection's own outcome;
+ * it is empty for an ignored message and for invalid input. `vpnConnectionId` is the first
+ * connection.
+ */
+export interface MessageOutcome extends Omit<ConnectionOutcome, 'status' | 'notReady'> {
+  /** Never `not-ready`: a message with a not-ready connection is `postponed` (or given up). */
+  status: ConnectionOutcome['status'] | 'postponed' | 'ignored';
+  connections: readonly ConnectionOutcome[];
+  /** For `postponed`: in how many seconds the copy comes back. */
+  delaySeconds?: number | undefined;
 }
 
 /** Everything the provisioner uses, built once per container. */

@@ -1,6 +1,4 @@
-import { type ConnectionNotReadyError, HuaweiApiError } from '../errors.ts';
-import type { ConnectionCreated } from '../events/parse.ts';
-import { decide } from '../retry/policy.ts';
+import { ConnectionNotReadyError, HuaweiApiError } from '../errors.ts';
 import {
   eventTimeOf,
   isFifoQueue,
@@ -10,8 +8,8 @@ import {
   sendDelayedCopy,
   type WaitState,
 } from './postpone.ts';
-import type { ReasonDraft } from './settle-failure.ts';
-import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+import type { DeadLetter, ReasonDraft } from './settle-failure.ts';
+import type { ConnectionOutcome, MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
 /** The first Huawei answer in a chain of causes: the code and request id a reason carries. */
 export const huaweiAnswerOf = (error: unknown): HuaweiApiError | undefined => {
@@ -23,76 +21,76 @@ export const huaweiAnswerOf = (error: unknown): HuaweiApiError | undefined => {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** What waiting made of a message: postponed, dead-lettered, or left for redelivery. */
+export type WaitOutcome = Omit<MessageOutcome, 'connections'>;
+
 /**
- * What becomes of a record whose connection is not ready: a delayed copy, the fallback hold,
- * or the DLQ once the wait is over. `deadLetter` is the settlement's own.
+ * What becomes of a message with connections that are not ready: one delayed copy of the
+ * message, the fallback hold, or the DLQ once the wait is over. `deadLetter` sends the
+ * message to the DLQ.
  */
-export const createConnectionWait = (
-  deps: ProvisionerDeps,
-  deadLetter: (
-    message: QueueMessage,
-    draft: ReasonDraft,
-    retries: readonly string[],
-  ) => Promise<MessageOutcome>,
-) => {
+export const createConnectionWait = (deps: ProvisionerDeps, deadLetter: DeadLetter) => {
   const { config, log, sqs } = deps;
   const now = deps.now ?? Date.now;
 
   /**
-   * The connection is not ready: ask again later, in time. A delayed copy goes to the source
-   * queue and this record is reported done, so Lambda deletes it only after SQS confirmed the
-   * copy. If the function dies between the two, both come back; the second to run finds the
-   * connection's idempotency record (or its monitor) and is absorbed as a duplicate. Past
+   * Asks again later, in time. A delayed copy of the message goes to the source queue and the
+   * message is reported done, so Lambda deletes it only after SQS confirmed the copy. If the
+   * function dies between the two, both come back; the second to run finds the connection's
+   * idempotency record (or its monitor) and is absorbed as a duplicate. Past
    * `NOT_READY_MAX_WAIT_SECONDS` from the first sighting: dead-lettered, `not-ready-timeout`.
+   * The connections of the message that are done are duplicates when the copy comes back.
    */
   return async (
     message: QueueMessage,
-    event: ConnectionCreated,
-    notReady: ConnectionNotReadyError,
+    waiting: readonly ConnectionOutcome[],
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
-    const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId, retries };
+  ): Promise<WaitOutcome> => {
+    const errors = waiting.flatMap((part) => (part.notReady ? [part.notReady] : []));
+    const first = errors[0] ?? new ConnectionNotReadyError('not ready', { connectionStatus: '' });
+    const base = { messageId: message.messageId, vpnConnectionId: waiting[0]?.vpnConnectionId };
     const previous = readWaitState(message.messageAttributes);
     const at = now();
     const firstSeen = previous === undefined ? at : Date.parse(previous.first_seen);
     const tries = (previous?.tries ?? 0) + 1;
     const budgetLeftMs = config.notReadyMaxWaitSeconds * 1000 - (at - firstSeen);
-    const answer = huaweiAnswerOf(notReady);
+    const answer = huaweiAnswerOf(first);
+    const statuses = waiting
+      .map((part) => `${part.vpnConnectionId}: ${part.notReady?.connectionStatus ?? 'not ready'}`)
+      .join(', ');
+    const draft = (kind: ReasonDraft['kind'], why: string): ReasonDraft => ({
+      kind,
+      message: `${why} (${statuses}): ${first.message}`,
+      code: answer?.code,
+      status: answer?.status,
+      request_id: answer?.requestId,
+      connection_status: first.connectionStatus,
+      attempts: tries,
+      vpn_connection_id: base.vpnConnectionId,
+      project_id: first.projectId,
+    });
     if (budgetLeftMs <= 0) {
+      const waited = Math.round((at - firstSeen) / 1000);
       return deadLetter(
         message,
-        {
-          kind: 'not-ready-timeout',
-          message: `connection still not ready after ${Math.round((at - firstSeen) / 1000)} s and ${tries} looks (NOT_READY_MAX_WAIT_SECONDS ${config.notReadyMaxWaitSeconds}): ${notReady.message}`,
-          code: answer?.code,
-          status: answer?.status,
-          request_id: answer?.requestId,
-          connection_status: notReady.connectionStatus,
-          attempts: tries,
-          vpn_connection_id: event.vpnConnectionId,
-          project_id: event.projectId,
-        },
+        draft(
+          'not-ready-timeout',
+          `connection still not ready after ${waited} s and ${tries} looks (NOT_READY_MAX_WAIT_SECONDS ${config.notReadyMaxWaitSeconds})`,
+        ),
         retries,
       );
     }
     const delaySeconds = nextDelaySeconds(tries, config.notReadyDelaySeconds, budgetLeftMs / 1000);
-    const notReadyDraft = (why: string): ReasonDraft => ({
-      kind: 'retries-exhausted',
-      message: `connection not ready (${notReady.connectionStatus}) on the last delivery, ${why}: ${notReady.message}`,
-      code: answer?.code,
-      status: answer?.status,
-      request_id: answer?.requestId,
-      connection_status: notReady.connectionStatus,
-      attempts: tries,
-      vpn_connection_id: event.vpnConnectionId,
-      project_id: event.projectId,
-    });
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
     const queueUrl = message.queueUrl;
     if (queueUrl === undefined || isFifoQueue(queueUrl)) {
-      // No copy possible: hold the record back instead; each wait then costs a delivery.
+      // No copy possible: hold the message back instead; each wait then costs a delivery.
       if (lastReceive)
-        return deadLetter(message, notReadyDraft('no delayed copy possible'), retries);
+        return deadLetter(
+          message,
+          draft('retries-exhausted', 'not ready on the last delivery; no delayed copy possible'),
+          retries,
+        );
       if (queueUrl !== undefined && message.receiptHandle !== undefined) {
         await postpone(sqs, queueUrl, message.receiptHandle, delaySeconds).catch((error: unknown) =>
           log.warn('Could not postpone the message', { messageId: message.messageId, error }),
@@ -101,16 +99,21 @@ export const createConnectionWait = (
       log.warn('Connection not ready; left for redelivery (no delayed copy on this queue)', {
         ...base,
         queueUrl,
-        connectionStatus: notReady.connectionStatus,
+        statuses,
       });
-      return { ...base, status: 'retry-later', reason: decide(notReady).reason };
+      return {
+        ...base,
+        status: 'retry-later',
+        reason: `connection not ready (${statuses})`,
+        retries,
+      };
     }
     const eventTime = eventTimeOf(message);
     const wait: WaitState = {
       first_seen: iso(firstSeen),
       ...(eventTime === undefined ? {} : { event_time: iso(eventTime) }),
       tries,
-      last_status: notReady.connectionStatus,
+      last_status: first.connectionStatus,
     };
     try {
       await sendDelayedCopy(sqs, queueUrl, message, wait, delaySeconds);
@@ -118,15 +121,19 @@ export const createConnectionWait = (
       log.warn('Could not send the delayed copy', { ...base, error, lastReceive });
       // On the last delivery SQS would move it without a reason: say why instead.
       if (lastReceive)
-        return deadLetter(message, notReadyDraft('the delayed copy failed'), retries);
-      return { ...base, status: 'retry-later', reason: 'delayed copy not sent' };
+        return deadLetter(
+          message,
+          draft('retries-exhausted', 'not ready on the last delivery; the delayed copy failed'),
+          retries,
+        );
+      return { ...base, status: 'retry-later', reason: 'delayed copy not sent', retries };
     }
     log.info('Connection not ready; asking again later', {
       ...base,
-      connectionStatus: notReady.connectionStatus,
+      statuses,
       delaySeconds,
       tries,
     });
-    return { ...base, status: 'postponed', delaySeconds };
+    return { ...base, status: 'postponed', delaySeconds, retries };
   };
 };
