@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createCredentialsProvider } from '../../lib/huawei/credentials.ts';
 import { HuaweiVpnClient } from '../../lib/huawei/vpn-client.ts';
-import { type HuaweiSimulator, startHuaweiSimulator } from '../../local/huawei-simulator/index.ts';
+import {
+  ANSWER_PROFILES,
+  type HuaweiSimulator,
+  startHuaweiSimulator,
+} from '../../local/huawei-simulator/index.ts';
 import { type ContractSubject, vpnClientContract } from '../contract/vpn-client-contract.ts';
 
 // The contract `npm run test:live` holds a real project to, held here against the simulator:
@@ -34,19 +38,25 @@ afterAll(async () => {
   await huawei?.stop();
 });
 
-describe('Huawei VPN API contract, against the simulator', () => {
-  let subject: ContractSubject;
-  beforeAll(() => {
-    // A disposable connection among others, so the listing has pages to follow.
-    for (let i = 0; i < 3; i++) huawei.addConnection(PROJECT_ID, randomUUID());
-    const vpnConnectionId = huawei.addConnection(PROJECT_ID, randomUUID()).id;
-    huawei.addConnection(PROJECT_ID, randomUUID());
-    subject = {
-      client,
-      target: { projectId: PROJECT_ID, region: 'cn-north-4' },
-      endpoint: huawei.endpoint,
-      vpnConnectionId,
-    };
-  });
-  vpnClientContract(() => subject);
-});
+// Under every answer profile: whichever way the simulator words a refusal, it must stay within
+// what the contract (and so the real API, when test:live passes) allows.
+describe.each(Object.entries(ANSWER_PROFILES))(
+  'Huawei VPN API contract, against the simulator, answer profile %s',
+  (_, profile) => {
+    let subject: ContractSubject;
+    beforeAll(() => {
+      huawei.setAnswerProfile(profile);
+      // A disposable connection among others, so the listing has pages to follow.
+      for (let i = 0; i < 3; i++) huawei.addConnection(PROJECT_ID, randomUUID());
+      const vpnConnectionId = huawei.addConnection(PROJECT_ID, randomUUID()).id;
+      huawei.addConnection(PROJECT_ID, randomUUID());
+      subject = {
+        client,
+        target: { projectId: PROJECT_ID, region: 'cn-north-4' },
+        endpoint: huawei.endpoint,
+        vpnConnectionId,
+      };
+    });
+    vpnClientContract(() => subject);
+  },
+);

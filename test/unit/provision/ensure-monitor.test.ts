@@ -17,6 +17,8 @@ import {
 } from '../../../lib/provision/ensure-monitor.ts';
 import { RetryExhaustedError } from '../../../lib/retry/with-retry.ts';
 import {
+  ANSWER_PROFILES,
+  DEFAULT_ANSWER_PROFILE,
   type HuaweiSimulator,
   startHuaweiSimulator,
   type VpnConnectionStatus,
@@ -307,3 +309,47 @@ describe('ensureMonitor: a refused create is decided by Huawei state', () => {
     ).toHaveLength(1);
   });
 });
+
+describe.each(Object.entries(ANSWER_PROFILES))(
+  'ensureMonitor under the simulator answer profile %s',
+  (_, profile) => {
+    beforeAll(() => {
+      huawei.setAnswerProfile(profile);
+    });
+    afterAll(() => {
+      huawei.setAnswerProfile(DEFAULT_ANSWER_PROFILE);
+    });
+
+    it('carries on with the monitor a connection already has', async () => {
+      const id = connection();
+      const existing = await client.createMonitor(PROJECT, id);
+      const ensured = await ensureMonitor(newDeps(), PROJECT, id, recent);
+      expect(ensured).toMatchObject({
+        outcome: 'already_existed',
+        monitor: { id: existing.monitor.id },
+      });
+    });
+
+    it.each(['PENDING_CREATE', 'PENDING_UPDATE'] as const)(
+      'waits for a connection in %s, without stopping the project',
+      async (status) => {
+        const gate = new CredentialGate(() => expect.fail('the key was not refused'));
+        const id = connection(status);
+        const error = await failure(ensureMonitor(newDeps(gate), PROJECT, id, recent));
+        expect(error).toBeInstanceOf(ConnectionNotReadyError);
+        expect(error).toMatchObject({ connectionStatus: status });
+        const next = await ensureMonitor(newDeps(gate), PROJECT, connection(), recent);
+        expect(next.outcome).toBe('created');
+      },
+    );
+
+    it('waits for an unknown connection within the grace period, then gives it up', async () => {
+      const id = randomUUID();
+      const early = await failure(ensureMonitor(newDeps(), PROJECT, id, recent));
+      const late = await failure(ensureMonitor(newDeps(), PROJECT, id, longAgo));
+      expect(early).toBeInstanceOf(ConnectionNotReadyError);
+      expect(late).toBeInstanceOf(MonitorRefusedError);
+      expect(late).toMatchObject({ connectionStatus: 'NOT_FOUND' });
+    });
+  },
+);
