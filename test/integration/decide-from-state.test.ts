@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runEventSourceMapping } from '../../local/aws/event-source-mapping.ts';
@@ -78,6 +79,19 @@ const runMapping = async (done: () => boolean = () => false) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The batch-create trace fixture, made to name the given connections. */
+const batchBody = (ids: readonly string[]): string => {
+  const event = JSON.parse(
+    readFileSync(
+      new URL('../events/batch/cloudevents-cloud-trace-batch-create.json', import.meta.url),
+      'utf8',
+    ),
+  );
+  const [first] = event.data.response.vpn_connections;
+  event.data.response.vpn_connections = ids.map((id) => ({ ...first, id }));
+  return JSON.stringify(event);
+};
+
 describe('decided from state, waited for in time', () => {
   it('waits for a connection being created, then gives it its monitor and its event', async () => {
     // Prepare
@@ -94,6 +108,26 @@ describe('decided from state, waited for in time', () => {
     expect(stats.recordsDelivered).toBeGreaterThanOrEqual(2);
     expect(world.monitorsFor(id)).toHaveLength(1);
     expect(world.eventsFor(id).map((e) => e.detail.outcome)).toEqual(['created']);
+    expect(await world.drainDlq()).toEqual([]);
+  });
+
+  it('waits once for a batch-create trace whose second connection is not ready, then finishes it', async () => {
+    // Prepare: one trace, two connections; the second still being created
+    const ready = world.newConnection();
+    const pending = world.newConnection();
+    world.huawei.setConnectionStatus(PROJECT_ID, pending, 'PENDING_CREATE');
+    await enqueue(batchBody([ready, pending]));
+    // Act
+    const flip = sleep(1_500).then(() =>
+      world.huawei.setConnectionStatus(PROJECT_ID, pending, 'ACTIVE'),
+    );
+    await runMapping(() => world.eventsFor(pending).length > 0);
+    await flip;
+    // Assess: each connection one monitor and one event; the ready one was not published twice
+    for (const id of [ready, pending]) {
+      expect(world.monitorsFor(id)).toHaveLength(1);
+      expect(world.eventsFor(id).map((e) => e.detail.outcome)).toEqual(['created']);
+    }
     expect(await world.drainDlq()).toEqual([]);
   });
 
