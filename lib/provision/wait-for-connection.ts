@@ -1,4 +1,4 @@
-import { ConnectionNotReadyError, HuaweiApiError } from '../errors.ts';
+import { HuaweiApiError } from '../errors.ts';
 import {
   eventTimeOf,
   isFifoQueue,
@@ -46,9 +46,12 @@ export const createConnectionWait = (deps: ProvisionerDeps, deadLetter: DeadLett
     waiting: readonly ConnectionOutcome[],
     retries: readonly string[],
   ): Promise<WaitOutcome> => {
-    const errors = waiting.flatMap((part) => (part.notReady ? [part.notReady] : []));
-    const first = errors[0] ?? new ConnectionNotReadyError('not ready', { connectionStatus: '' });
     const base = { messageId: message.messageId, vpnConnectionId: waiting[0]?.vpnConnectionId };
+    const first = waiting.find((part) => part.notReady !== undefined)?.notReady;
+    if (first === undefined) {
+      // Not reachable through the settlement, which passes only `not-ready` parts.
+      return { ...base, status: 'retry-later', reason: 'nothing to wait for', retries };
+    }
     const previous = readWaitState(message.messageAttributes);
     const at = now();
     const firstSeen = previous === undefined ? at : Date.parse(previous.first_seen);
