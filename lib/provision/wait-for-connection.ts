@@ -29,7 +29,10 @@ export type WaitOutcome = Omit<MessageOutcome, 'connections'>;
  * message, the fallback hold, or the DLQ once the wait is over. `deadLetter` sends the
  * message to the DLQ.
  */
-export const createConnectionWait = (deps: ProvisionerDeps, deadLetter: DeadLetter) => {
+export const createConnectionWait = (
+  deps: Pick<ProvisionerDeps, 'config' | 'log' | 'sqs' | 'now'>,
+  deadLetter: DeadLetter,
+) => {
   const { config, log, sqs } = deps;
   const now = deps.now ?? Date.now;
 
