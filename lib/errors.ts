@@ -192,3 +192,11 @@ export class PermissionRefusedError extends ProvisionerError {
     this.action = action;
   }
 }
+
+/** The first Huawei answer in a chain of causes: the code and request id a reason carries. */
+export const huaweiAnswerOf = (error: unknown): HuaweiApiError | undefined => {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof HuaweiApiError) return e;
+  }
+  return undefined;
+};

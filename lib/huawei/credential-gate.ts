@@ -2,7 +2,7 @@ import { HuaweiApiError, HuaweiCallsStoppedError, PermissionRefusedError } from 
 import { isKeyRefusal } from '../retry/policy.ts';
 
 /** The project a call is about, for the gate's per-project stops. */
-export interface GateTarget {
+interface GateTarget {
   projectId: string;
   region: string;
 }

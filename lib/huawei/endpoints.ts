@@ -21,7 +21,7 @@ export const defaultVpnEndpoint = (region: string): string =>
   `https://vpn.${region}.${region.startsWith(EUROPE_REGION_PREFIX) ? EUROPE_DOMAIN : DEFAULT_DOMAIN}`;
 
 /** What decides a region's endpoint: one override for every region, then per-region ones. */
-export interface EndpointOverrides {
+interface EndpointOverrides {
   /** `HUAWEICLOUD_VPN_ENDPOINT`: every region (a simulator, a proxy). */
   all?: string | undefined;
   /** `HUAWEICLOUD_VPN_ENDPOINTS`: region → endpoint. */

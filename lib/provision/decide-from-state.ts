@@ -8,7 +8,7 @@ import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
 import { isKeyRefusal, isPermissionRefusal } from '../retry/policy.ts';
 import { RetryExhaustedError, withRetry } from '../retry/with-retry.ts';
-import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './ensure-monitor.ts';
+import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
 
 /*
  * What a refused create means, read from Huawei's state rather than from its error code. Not

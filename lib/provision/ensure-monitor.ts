@@ -1,33 +1,9 @@
 import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
-import type { CredentialGate } from '../huawei/credential-gate.ts';
-import type { ConnectionMonitor } from '../huawei/schemas.ts';
-import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
+import type { VpnTarget } from '../huawei/vpn-client.ts';
 import { decide, isKeyRefusal } from '../retry/policy.ts';
-import { RetryExhaustedError, type RetryOptions, withRetry } from '../retry/with-retry.ts';
+import { RetryExhaustedError, withRetry } from '../retry/with-retry.ts';
 import { decideFromState, findMonitor } from './decide-from-state.ts';
-
-/** The connection's one monitor, and whether this call created it. */
-export interface EnsuredMonitor {
-  monitor: ConnectionMonitor;
-  requestId: string | undefined;
-  outcome: 'created' | 'already_existed';
-}
-
-/** What {@link ensureMonitor} needs for one invocation. */
-export interface EnsureMonitorDeps {
-  client: Pick<HuaweiVpnClient, 'createMonitor' | 'listMonitors' | 'showConnection'>;
-  gate: CredentialGate;
-  retry: RetryOptions;
-}
-
-/** What {@link ensureMonitor} knows about the event, to read a "not found" answer. */
-export interface EnsureMonitorOptions {
-  /** When the connection's event happened (epoch ms); unknown means long ago. */
-  eventTime?: number | undefined;
-  /** A connection not found this soon after its event is taken as not visible yet. */
-  notFoundGraceMs: number;
-  now?: (() => number) | undefined;
-}
+import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
 
 const rootCause = (error: unknown): unknown =>
   error instanceof RetryExhaustedError ? error.cause : error;

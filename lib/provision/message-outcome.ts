@@ -4,7 +4,7 @@ import type { ConnectionOutcome, MessageOutcome, QueueMessage } from './types.ts
 import type { WaitOutcome } from './wait-for-connection.ts';
 
 /** Waits for the message's not-ready connections: `wait-for-connection.ts`. */
-export type WaitFor = (
+type WaitFor = (
   message: QueueMessage,
   waiting: readonly ConnectionOutcome[],
   retries: readonly string[],

@@ -14,7 +14,7 @@ const MAX_DELAY_SECONDS = 900;
  * How long a not-ready connection has been waited for: the JSON of the `vpn_monitor_wait`
  * attribute on the delayed copies of its record. Times are ISO 8601.
  */
-export const waitStateSchema = z.object({
+const waitStateSchema = z.object({
   /** When the connection was first found not ready: the budget counts from here. */
   first_seen: z.iso.datetime(),
   /** When its event happened (the original message's), for the not-found grace. */
@@ -80,7 +80,7 @@ export const eventTimeOf = (
 };
 
 /** What a delayed copy of a record is made of. */
-export interface DelayedCopy {
+interface DelayedCopy {
   body: string;
   messageAttributes: Record<string, MessageAttributeValue>;
   traceHeader?: string | undefined;

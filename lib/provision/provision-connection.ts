@@ -6,7 +6,8 @@ import {
 } from '../publish/monitor-created.ts';
 import type { MessageOrigin } from '../reconcile/origin.ts';
 import { withRetry } from '../retry/with-retry.ts';
-import { type EnsuredMonitor, ensureMonitor } from './ensure-monitor.ts';
+import { ensureMonitor } from './ensure-monitor.ts';
+import type { EnsuredMonitor } from './monitor-calls.ts';
 import { eventTimeOf } from './postpone.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 

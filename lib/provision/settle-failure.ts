@@ -2,13 +2,13 @@ import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts
 import {
   ConnectionNotReadyError,
   HuaweiCallsStoppedError,
+  huaweiAnswerOf,
   MonitorRefusedError,
 } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
 import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
-import { huaweiAnswerOf } from './wait-for-connection.ts';
 
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;

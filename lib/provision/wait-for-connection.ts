@@ -1,4 +1,4 @@
-import { HuaweiApiError } from '../errors.ts';
+import { huaweiAnswerOf } from '../errors.ts';
 import {
   eventTimeOf,
   isFifoQueue,
@@ -10,14 +10,6 @@ import {
 } from './postpone.ts';
 import type { DeadLetter, ReasonDraft } from './settle-failure.ts';
 import type { ConnectionOutcome, MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
-
-/** The first Huawei answer in a chain of causes: the code and request id a reason carries. */
-export const huaweiAnswerOf = (error: unknown): HuaweiApiError | undefined => {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof HuaweiApiError) return e;
-  }
-  return undefined;
-};
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -33,7 +33,7 @@ const liveSchema = z.object({
 });
 
 /** A real project to run against, or why the live suite is skipped. */
-export type LiveSetting =
+type LiveSetting =
   | {
       kind: 'live';
       ak: string;
