@@ -70,7 +70,12 @@ export interface PipelineSummary {
   existingConnections: number;
   existingMonitored: number;
   /** The reconcile run's totals, when one ran. */
-  reconcile?: ReconcileSummary['total'] & { runId: string; durationMs: number };
+  reconcile?: ReconcileSummary['total'] & {
+    runId: string;
+    durationMs: number;
+    /** Whether the run looked for orphaned monitors (else `orphansFound` means nothing). */
+    orphansChecked: boolean;
+  };
 }
 
 const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
@@ -183,7 +188,12 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   let reconciled: PipelineSummary['reconcile'];
   if (options.reconcile) {
     const run = await invokeReconcileLambda({ queue: aws.sqs.queueUrl }, aws.region);
-    reconciled = { ...run.total, runId: run.runId, durationMs: run.durationMs };
+    reconciled = {
+      ...run.total,
+      runId: run.runId,
+      durationMs: run.durationMs,
+      orphansChecked: run.targets.some((target) => target.orphansChecked),
+    };
   }
 
   const connections = Array.from(
