@@ -7,7 +7,7 @@ import {
 import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
 import { isKeyRefusal, isPermissionRefusal } from '../retry/policy.ts';
-import { RetryExhaustedError, withRetry } from '../retry/with-retry.ts';
+import { lastFailure, withRetry } from '../retry/with-retry.ts';
 import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
 
 /*
@@ -23,9 +23,6 @@ const ACTIONS = {
   showConnection: 'vpn:vpnConnections:get',
 } as const;
 
-const rootCause = (error: unknown): unknown =>
-  error instanceof RetryExhaustedError ? error.cause : error;
-
 /** Calls Huawei for the target's project, under the gate, retried by the policy. */
 const call = <T>(deps: EnsureMonitorDeps, target: VpnTarget, fn: () => Promise<T>): Promise<T> =>
   withRetry(() => deps.gate.run(fn, target), deps.retry);
@@ -33,7 +30,7 @@ const call = <T>(deps: EnsureMonitorDeps, target: VpnTarget, fn: () => Promise<T
 /** A permission refusal of `action` stops the project for the invocation; anything else passes. */
 const stopOnPermission = (deps: EnsureMonitorDeps, target: VpnTarget, action: string) => {
   return (error: unknown): never => {
-    const cause = rootCause(error);
+    const cause = lastFailure(error);
     if (!isPermissionRefusal(cause)) throw error;
     const refusal = new PermissionRefusedError(target, action, cause);
     deps.gate.stopProject(refusal);
@@ -135,7 +132,7 @@ const readConnection = async (
     );
     return shown.connection;
   } catch (error) {
-    const cause = rootCause(error);
+    const cause = lastFailure(error);
     const missing =
       cause instanceof HuaweiApiError &&
       (cause.status === 404 || cause.status === 400) &&

@@ -1,12 +1,9 @@
 import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
 import { decide, isKeyRefusal } from '../retry/policy.ts';
-import { RetryExhaustedError, withRetry } from '../retry/with-retry.ts';
+import { lastFailure, withRetry } from '../retry/with-retry.ts';
 import { decideFromState, findMonitor } from './decide-from-state.ts';
 import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
-
-const rootCause = (error: unknown): unknown =>
-  error instanceof RetryExhaustedError ? error.cause : error;
 
 /**
  * Whether a refused create is a question for Huawei's state: any 4xx that is not the key
@@ -56,7 +53,7 @@ export const ensureMonitor = async (
     }, deps.retry);
     return { ...created, outcome: 'created' };
   } catch (error) {
-    const cause = rootCause(error);
+    const cause = lastFailure(error);
     if (asksForState(cause)) return decideFromState(deps, target, vpnConnectionId, cause, options);
     if (!ambiguous) throw error;
     // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
