@@ -17,6 +17,7 @@ import type {
   QueueMessage,
   StepContext,
 } from './types.ts';
+import { createConnectionWait } from './wait-for-connection.ts';
 
 export type {
   ConnectionOutcome,
@@ -107,7 +108,9 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
   ): Promise<ConnectionOutcome> => {
     const twin = await first;
     const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId };
-    if (HANDLED.includes(twin.status)) return { ...base, status: 'duplicate', retries: [] };
+    // A not-ready twin's message waits in a delayed copy, which carries the connection on.
+    if (HANDLED.includes(twin.status) || twin.status === 'not-ready')
+      return { ...base, status: 'duplicate', retries: [] };
     if (twin.status === 'dead-lettered' && twin.failure) {
       return noteDeadLetter(message, toDraft(twin.failure), []);
     }
@@ -120,8 +123,10 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     };
   };
 
-  const settleMessage = createMessageSettlement(deadLetter, (message, seconds) =>
-    requeueCopy(deps.sqs, message, seconds),
+  const settleMessage = createMessageSettlement(
+    deadLetter,
+    createConnectionWait(deps, deadLetter),
+    (message, seconds) => requeueCopy(deps.sqs, message, seconds),
   );
 
   return async (

@@ -1,10 +1,16 @@
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
-import { CredentialsBreakerOpenError, HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
+import {
+  ConnectionNotReadyError,
+  CredentialsBreakerOpenError,
+  HuaweiCallsStoppedError,
+  huaweiAnswerOf,
+  MonitorRefusedError,
+} from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
 import { isInProgressElsewhere } from './last-delivery.ts';
-import { breakerWaitSeconds, postpone, postponeSeconds } from './postpone.ts';
+import { breakerWaitSeconds, postpone } from './postpone.ts';
 import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
 /** A throttled record comes back after 5 to 10 seconds: Huawei advises 2 to 5. */
@@ -21,14 +27,16 @@ export type DeadLetter = (
 ) => Promise<ConnectionOutcome>;
 
 /**
- * Decides what a failed message becomes, and does it: dead-lettered with the reason (never
- * retried, or on its last delivery), postponed (the connection is not ready), or left for
+ * Decides what a failed connection becomes, and does it: dead-lettered with the reason (never
+ * retried, or on its last delivery), `not-ready` (Huawei's state says wait: the message
+ * settlement sends one delayed copy of the message, see `wait-for-connection.ts`), or left for
  * redelivery. A message whose dead-letter send fails is left for redelivery: nothing is lost.
  * `settle` takes another `deadLetterWith` for a message of several connections, which is
  * dead-lettered once, after all of them.
  */
 export const createFailureSettlement = (deps: ProvisionerDeps) => {
   const { config, log, sqs } = deps;
+  const now = deps.now ?? Date.now;
 
   const deadLetter = async (
     message: QueueMessage,
@@ -39,7 +47,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       ...draft,
       source_message_id: message.messageId,
       receive_count: message.receiveCount,
-      failed_at: new Date().toISOString(),
+      failed_at: new Date(now()).toISOString(),
     };
     try {
       await sendToDeadLetterQueue(sqs, config.deadLetterQueueUrl, message, failure);
@@ -65,9 +73,11 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     }
   };
 
+  // Throttled and breaker-stopped records come back later without a copy: their wait is short
+  // (throttled) or bounded by the breaker, so a delivery or two of the budget is theirs to use.
   const postponeIfPossible = async (
     message: QueueMessage,
-    seconds = postponeSeconds(message.receiveCount, config.notReadyDelaySeconds),
+    seconds: number,
   ): Promise<number | undefined> => {
     if (!message.queueUrl || !message.receiptHandle) return undefined;
     try {
@@ -136,10 +146,13 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       log.info('Throttled: left for redelivery', { ...base, delaySeconds });
       return { ...base, status: 'retry-later', reason: decision.reason };
     }
+    // Waiting is measured in time, not deliveries: the last delivery does not end it.
+    if (cause instanceof ConnectionNotReadyError)
+      return { ...base, status: 'not-ready', reason: decision.reason, notReady: cause };
     if (decision.disposition === 'give-up' || lastReceive) {
       // Records stopped after another record's refusal carry that refusal's code too.
       const refusal = cause instanceof HuaweiCallsStoppedError ? cause.cause : cause;
-      const api = refusal instanceof HuaweiApiError ? refusal : undefined;
+      const api = huaweiAnswerOf(refusal);
       return deadLetterWith(
         message,
         {
@@ -148,6 +161,8 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
           code: api?.code,
           status: api?.status,
           request_id: api?.requestId,
+          connection_status:
+            cause instanceof MonitorRefusedError ? cause.connectionStatus : undefined,
           attempts: error instanceof RetryExhaustedError ? error.attempts : 1,
           vpn_connection_id: event.vpnConnectionId,
           project_id: event.projectId,
@@ -155,9 +170,8 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
         retries,
       );
     }
-    const delaySeconds = decision.postpone
-      ? await postponeIfPossible(message)
-      : cause instanceof CredentialsBreakerOpenError
+    const delaySeconds =
+      cause instanceof CredentialsBreakerOpenError
         ? await postponeIfPossible(message, breakerWaitSeconds(cause.retryAt))
         : undefined;
     log.warn('Message left for redelivery', {
