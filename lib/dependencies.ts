@@ -20,12 +20,12 @@ const CLIENT_CONFIG = { cacheMiddleware: true };
  */
 export const createDependencies = (config: Config, log: Log): ProvisionerDeps => {
   const sqs = new SQSClient(CLIENT_CONFIG);
-  const { credentials, client } = createHuaweiAccess(config, CLIENT_CONFIG);
+  const { accounts, client } = createHuaweiAccess(config, CLIENT_CONFIG);
   return {
     config,
     log,
     sqs,
-    credentials,
+    accounts,
     client,
     publisher: {
       client: new EventBridgeClient(CLIENT_CONFIG),

@@ -14,8 +14,12 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Why a message ended in the dead-letter queue; the JSON of {@link FAILURE_ATTRIBUTE}. */
 export interface FailureReason {
-  /** `invalid-input`, `rejected` (Huawei said no for good), or `retries-exhausted`. */
-  kind: 'invalid-input' | 'rejected' | 'retries-exhausted';
+  /**
+   * `invalid-input`, `unknown-project` (no account of the accounts document owns the project,
+   * or the event's account is another), `rejected` (Huawei said no for good), or
+   * `retries-exhausted`.
+   */
+  kind: 'invalid-input' | 'unknown-project' | 'rejected' | 'retries-exhausted';
   message: string;
   code?: string | undefined;
   status?: number | undefined;

@@ -1,4 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { UnknownProjectError } from '../accounts/account-errors.ts';
+import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
@@ -74,10 +76,47 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
-    const gate = new CredentialGate(() => {
-      deps.credentials.refresh();
-      deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
-    });
+    // One gate per account: a refused key or agency stops that account's calls only.
+    const gates = new Map<string, CredentialGate>();
+    const gateOf = (account: AccountAccess): CredentialGate => {
+      let gate = gates.get(account.spec.name);
+      if (gate === undefined) {
+        gate = new CredentialGate(() => {
+          account.credentials.refresh();
+          log.warn('Huawei refused the credentials of an account; its calls stop', {
+            account: account.spec.name,
+            source: account.spec.source.kind,
+            identity: account.credentials.identity(),
+          });
+          deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
+        });
+        gates.set(account.spec.name, gate);
+      }
+      return gate;
+    };
+    const route = async (
+      message: QueueMessage,
+      event: ConnectionCreated,
+    ): Promise<CredentialGate | MessageOutcome> => {
+      try {
+        return gateOf(await deps.accounts.route(event));
+      } catch (error) {
+        if (error instanceof UnknownProjectError) {
+          return deadLetter(
+            message,
+            {
+              kind: 'unknown-project',
+              message: error.message,
+              attempts: 0,
+              vpn_connection_id: event.vpnConnectionId,
+              project_id: event.projectId,
+            },
+            [],
+          );
+        }
+        return settle(message, event, error, []);
+      }
+    };
     const firsts = new Map<string, Promise<MessageOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
@@ -96,7 +135,11 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         const key = connectionKey(parsed.event);
         const first = firsts.get(key);
         if (!first) {
-          const outcome = processOne(message, parsed.event, invocation, gate);
+          const outcome = route(message, parsed.event).then((gate) =>
+            gate instanceof CredentialGate
+              ? processOne(message, parsed.event, invocation, gate)
+              : gate,
+          );
           firsts.set(key, outcome);
           return outcome;
         }

@@ -13,16 +13,16 @@ export const createReconcileDependencies = (
   sqs: SQSClient,
   clientConfig: { cacheMiddleware?: boolean } = {},
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const { client, credentials } = createHuaweiAccess(config, clientConfig);
+  const access = createHuaweiAccess(config, clientConfig);
   return {
-    client,
+    client: access.client,
     sqs,
-    credentials,
+    accounts: access.accounts,
     huawei: {
       maxAttempts: config.huaweiMaxAttempts,
       attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
       backoff: config.huaweiBackoff,
     },
-    close: () => client.close(),
+    close: () => access.close(),
   };
 };

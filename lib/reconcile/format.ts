@@ -41,13 +41,13 @@ const COLUMNS = [
 export const formatSummary = (summary: ReconcileSummary): string => {
   const rows: [string, ...number[]][] = [
     ...summary.targets.map((t): [string, ...number[]] => [
-      targetLabel(t),
+      t.account === undefined ? targetLabel(t) : `${t.account} (${t.source}) ${targetLabel(t)}`,
       ...COLUMNS.map(([, key]) => t[key]),
     ]),
     ['total', ...COLUMNS.map(([, key]) => summary.total[key])],
   ];
-  const width = Math.max(6, ...rows.map(([label]) => label.length));
-  const header = ['target'.padEnd(width), ...COLUMNS.map(([name]) => name.padStart(9))];
+  const width = Math.max(18, ...rows.map(([label]) => label.length));
+  const header = ['account and target'.padEnd(width), ...COLUMNS.map(([name]) => name.padStart(9))];
   const lines = [
     '',
     `Reconcile run ${summary.runId}${summary.dryRun ? ' (dry run: nothing queued or deleted)' : ''}`,

@@ -28,6 +28,9 @@ export interface ReconcileCounts {
 
 /** What a run found and did for one project in one region. */
 export interface TargetSummary extends VpnTarget, ReconcileCounts {
+  /** The account the project belongs to, and where its credentials came from. */
+  account?: string | undefined;
+  source?: string | undefined;
   /** The connections and monitors behind the counts, for a dry run's listing. */
   plan: {
     enqueue: PlannedConnection[];

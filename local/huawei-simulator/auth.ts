@@ -95,6 +95,8 @@ export const createAuthVerifier = (options: {
   now: () => number;
   lockout: LockoutTracker;
   maxFailures: number;
+  /** Keys known elsewhere (the identity side's accounts and temporary credentials). */
+  lookupKey?: (ak: string) => { credentials: HuaweiCredentials; expiresAt?: number } | undefined;
 }): AuthVerifier => {
   const { now, lockout } = options;
   let keys = new Map<string, HuaweiCredentials>();
@@ -159,7 +161,8 @@ export const createAuthVerifier = (options: {
         );
       }
       const signedHeaders = parsed.signedHeaders.map((name) => name.toLowerCase());
-      const credential = keys.get(parsed.access);
+      const other = keys.has(parsed.access) ? undefined : options.lookupKey?.(parsed.access);
+      const credential = keys.get(parsed.access) ?? other?.credentials;
       if (credential === undefined) {
         const described = describeCanonical(request, signedHeaders);
         const detail =
@@ -175,6 +178,9 @@ export const createAuthVerifier = (options: {
           true,
           ERROR_CODES.keyLocked,
         );
+      }
+      if (other?.expiresAt !== undefined && now() >= other.expiresAt) {
+        return failure(`the security token of access key ${credential.ak} has expired`);
       }
       const problem = check(request, credential, signedHeaders, parsed.signature);
       if (problem !== undefined) {

@@ -2,6 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type AuthVerifier, createAuthVerifier } from './auth.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
+import { createIdentityState, type IdentityState } from './identity/identity-state.ts';
+import { createOidcVerifier, type OidcVerifier } from './identity/oidc-verifier.ts';
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
 import { simulatorCredentialsSchema } from './schemas.ts';
@@ -19,6 +21,9 @@ export interface SimulatorContext {
   sleep: (ms: number) => Promise<void>;
   /** Milliseconds every API request waits before it is handled. */
   latency: { ms: number };
+  /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
+  identity: IdentityState;
+  oidc: OidcVerifier;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -40,11 +45,14 @@ export const createSimulatorState = (
   const policy = { ...DEFAULT_LOCKOUT, ...options.lockout };
   const initialCredentials = simulatorCredentialsSchema.parse(options.credentials);
   const lockout = createLockoutTracker(policy, now);
+  const identity = createIdentityState(options.identity ?? { accounts: [] }, now);
+  const oidc = createOidcVerifier();
   const verifier = createAuthVerifier({
     credentials: initialCredentials,
     now,
     lockout,
     maxFailures: policy.maxFailures,
+    lookupKey: (ak) => identity.key(ak),
   });
   const store = createStore(now);
   const faults = createFaultInjector();
@@ -52,6 +60,9 @@ export const createSimulatorState = (
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
 
   const seed = (): void => {
+    for (const account of options.identity?.accounts ?? []) {
+      for (const projectId of Object.keys(account.projects)) store.addProject(projectId);
+    }
     for (const [projectId, connections] of Object.entries(options.projects ?? {})) {
       store.addProject(projectId);
       if (typeof connections === 'number') {
@@ -101,6 +112,8 @@ export const createSimulatorState = (
       verifier.setCredentials(initialCredentials);
       stats.reset();
       latency.ms = checkedLatency(options.latencyMs ?? 0);
+      identity.reset();
+      oidc.reset();
     },
   };
 
@@ -114,6 +127,8 @@ export const createSimulatorState = (
       errorFormat: options.errorFormat ?? 'error-code',
       sleep,
       latency,
+      identity,
+      oidc,
     },
     control,
   };

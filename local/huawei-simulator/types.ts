@@ -1,6 +1,8 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
+import type { SimulatorIdentityOptions } from './identity/identity-options.ts';
+import type { IdentityState } from './identity/identity-state.ts';
 import type { LockoutPolicy } from './lockout.ts';
 import type { ConnectionSeed, FaultRule, RandomFaults, VpnConnectionStatus } from './schemas.ts';
 import type { SimulatorStats } from './stats.ts';
@@ -31,6 +33,11 @@ export interface HuaweiSimulatorOptions {
   latencyMs?: number;
   /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
   lockout?: Partial<LockoutPolicy>;
+  /**
+   * Huawei accounts for STS and IAM (`identity/`): their keys and the temporary credentials
+   * issued for them reach only their own projects. Keys in `credentials` reach every project.
+   */
+  identity?: SimulatorIdentityOptions;
 }
 
 /** A monitor with the project it belongs to, as tests and the control surface see it. */
@@ -81,6 +88,11 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   endpoint: string;
   port: number;
+  /** The identity side: issued credentials, counts, agencies to revoke (in-process only). */
+  identity: Pick<
+    IdentityState,
+    'issuedCredentials' | 'stats' | 'setAgencyRevoked' | 'domainOfProject'
+  >;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }
