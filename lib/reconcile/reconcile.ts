@@ -104,6 +104,7 @@ export const runReconcile = async (
   const reconcileTarget = async (
     target: VpnTarget,
     known: AccountAccess | undefined,
+    unlisted: unknown,
   ): Promise<TargetSummary> => {
     const summary: TargetSummary = {
       ...target,
@@ -115,6 +116,7 @@ export const runReconcile = async (
       const account = known ?? (await deps.accounts.route(target));
       summary.account = account.spec.name;
       summary.source = account.spec.source.kind;
+      if (unlisted !== undefined) throw unlisted;
       const calls = callsOf(account);
       const monitors = await listAllMonitors(calls, target);
       const listing = await listAllConnections(
@@ -159,8 +161,8 @@ export const runReconcile = async (
   };
 
   const targets: TargetSummary[] = [];
-  for (const { target, account } of await targetsOf(deps.accounts, run))
-    targets.push(await reconcileTarget(target, account));
+  for (const { target, account, unlisted } of await targetsOf(deps.accounts, run))
+    targets.push(await reconcileTarget(target, account, unlisted));
   return {
     runId,
     dryRun: run.dryRun,
@@ -180,7 +182,7 @@ export const runReconcile = async (
 const targetsOf = async (
   accounts: ReconcileDeps['accounts'],
   run: ReconcileRun,
-): Promise<{ target: VpnTarget; account: AccountAccess | undefined }[]> => {
+): Promise<{ target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[]> => {
   if (run.targets.length > 0 && run.account === undefined)
     return run.targets.map((target) => ({ target, account: undefined }));
   let chosen = await accounts.accounts();
@@ -193,13 +195,19 @@ const targetsOf = async (
     }
     chosen = [named];
   }
-  const found: { target: VpnTarget; account: AccountAccess | undefined }[] = [];
+  const found: { target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[] = [];
   for (const account of chosen) {
     if (account.spec.projects === 'any') {
       for (const target of run.targets) found.push({ target, account });
       continue;
     }
-    for (const target of await accounts.projects(account)) found.push({ target, account });
+    try {
+      for (const target of await accounts.projects(account)) found.push({ target, account });
+    } catch (error) {
+      // One row stands for the projects that could not be listed; its error says why.
+      const region = 'region' in account.spec.source ? account.spec.source.region : '-';
+      found.push({ target: { projectId: 'discover', region }, account, unlisted: error });
+    }
   }
   return found;
 };
