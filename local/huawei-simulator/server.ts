@@ -23,7 +23,7 @@ export const startHuaweiSimulator = async (
   options: HuaweiSimulatorOptions,
 ): Promise<HuaweiSimulator> => {
   const stopping = new AbortController();
-  const { context, control } = createSimulatorState(options, stopping.signal);
+  const { context, control, events } = createSimulatorState(options, stopping.signal);
 
   let baseUrl = '';
   const server = createServer((request, response) => {
@@ -50,6 +50,7 @@ export const startHuaweiSimulator = async (
     ...control,
     endpoint: baseUrl,
     port,
+    onConnectionCreated: (listener) => events.on(listener),
     identity: context.identity,
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {

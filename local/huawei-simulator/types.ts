@@ -1,10 +1,18 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
+import type { ConnectionCreatedListener } from './connection-events.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
 import type { SimulatorIdentityOptions } from './identity/identity-options.ts';
 import type { IdentityState } from './identity/identity-state.ts';
 import type { LockoutPolicy } from './lockout.ts';
-import type { ConnectionSeed, FaultRule, RandomFaults, VpnConnectionStatus } from './schemas.ts';
+import type {
+  AnswerProfile,
+  AnswerProfileChange,
+  ConnectionSeed,
+  FaultRule,
+  RandomFaults,
+  VpnConnectionStatus,
+} from './schemas.ts';
 import type { SimulatorStats } from './stats.ts';
 import type { ConnectionMonitor, VpnConnection } from './store.ts';
 
@@ -33,6 +41,18 @@ export interface HuaweiSimulatorOptions {
   latencyMs?: number;
   /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
   lockout?: Partial<LockoutPolicy>;
+  /**
+   * How to answer where Huawei's documentation is silent (see `ANSWER_PROFILES`); fields not
+   * given keep the `documented` profile's.
+   */
+  answerProfile?: AnswerProfileChange;
+  /**
+   * Milliseconds a connection created through the API stays `PENDING_CREATE` before it turns
+   * `ACTIVE`, on the simulator's clock (default 0: ready at the next look).
+   */
+  readyAfterMs?: number;
+  /** Project id → the account (domain) id it belongs to, carried by connection events. */
+  domainIds?: Readonly<Record<string, string>>;
   /**
    * Huawei accounts for STS and IAM (`identity/`): their keys and the temporary credentials
    * issued for them reach only their own projects. Keys in `credentials` reach every project.
@@ -72,6 +92,13 @@ export interface HuaweiSimulatorControl {
   setRandomFaults(settings: RandomFaults | undefined): void;
   /** Changes the latency added to every API request (see `latencyMs`). */
   setLatency(ms: number): void;
+  /**
+   * Changes how undocumented cases are answered, field by field; returns the whole profile now
+   * in force. `reset` goes back to the profile of the options.
+   */
+  setAnswerProfile(change: AnswerProfileChange): AnswerProfile;
+  /** Changes `readyAfterMs` for connections created through the API from now on. */
+  setReadyAfter(ms: number): void;
   /** Replaces the accepted credentials, e.g. to simulate rotated or expired keys. */
   setCredentials(credentials: readonly HuaweiCredentials[]): void;
   stats(): SimulatorStats;
@@ -88,6 +115,11 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   endpoint: string;
   port: number;
+  /**
+   * Calls `listener` for every connection created, through the API (one create, a batch) or
+   * the control surface; returns a function that removes it.
+   */
+  onConnectionCreated(listener: ConnectionCreatedListener): () => void;
   /** The identity side: issued credentials, counts, agencies to revoke (in-process only). */
   identity: Pick<
     IdentityState,

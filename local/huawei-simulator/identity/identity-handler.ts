@@ -36,8 +36,7 @@ const serve = async (
   const url = new URL(request.url ?? '/', baseUrl);
   const route = IDENTITY_ROUTES[`${method} ${url.pathname}` as keyof typeof IDENTITY_ROUTES];
   if (route === undefined) return NOT_FOUND;
-  if (body === undefined)
-    return apiError(413, ERROR_CODES.gatewayBadRequest, 'Request body too large');
+  if (body === undefined) return apiError(413, ERROR_CODES.gatewayError, 'Request body too large');
   // The OIDC exchange is the one unsigned call: the id token is the proof.
   if (route === 'assumeWithOidc') return assumeAgencyWithOidc(identity, oidc, body);
 
