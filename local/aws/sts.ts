@@ -28,6 +28,8 @@ export interface LocalSts {
   issuer: string;
   /** Tokens issued so far. */
   issued(): number;
+  /** The tokens themselves, for tests that prove none is ever printed. */
+  tokens(): readonly string[];
   /** Calls refused so far (audience or duration not allowed, bad request). */
   refused(): number;
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
   let issuer = '';
   let issued = 0;
   let refused = 0;
+  const tokens: string[] = [];
 
   const refuse = (response: ServerResponse, status: number, code: string, message: string) => {
     refused += 1;
@@ -139,6 +142,7 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
       .setJti(randomUUID())
       .sign(privateKey);
     issued += 1;
+    tokens.push(token);
     sendXml(
       response,
       200,
@@ -199,6 +203,7 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
     endpoint: issuer,
     issuer,
     issued: () => issued,
+    tokens: () => [...tokens],
     refused: () => refused,
     stop: () => closeServer(server),
   };

@@ -123,7 +123,7 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
   /** The identity side: issued credentials, counts, agencies to revoke (in-process only). */
   identity: Pick<
     IdentityState,
-    'issuedCredentials' | 'stats' | 'setAgencyRevoked' | 'domainOfProject'
+    'issuedCredentials' | 'stats' | 'setAgencyRevoked' | 'domainOfProject' | 'expireIssued'
   >;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;

@@ -109,6 +109,11 @@ export const createIdentityState = (options: SimulatorIdentityOptions, now: () =
       if (isRevoked) revoked.add(`${domainId}/${name}`);
       else revoked.delete(`${domainId}/${name}`);
     },
+    /** Ends every temporary credential issued so far, as if their time had run out. */
+    expireIssued(): void {
+      for (const credentials of issued.values())
+        credentials.expiresAt = Math.min(credentials.expiresAt, now());
+    },
     /** Every temporary credential issued so far, newest last. */
     issuedCredentials: (): IssuedCredentials[] => [...issued.values()],
     stats: (): IdentityStats => structuredClone(stats),
