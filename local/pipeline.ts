@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { startLocalAwsStack } from './aws/stack.ts';
+import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
 import { createMonitorEnvironment } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
 import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
@@ -40,6 +41,23 @@ export interface PipelineOptions {
   onProgress?: (progress: { handled: number; total: number; report: BatchReport }) => void;
   /** Leave the stack running after the summary; the caller stops it. */
   keep?: boolean;
+  /**
+   * 1 (default): one Huawei key in the environment, one project. 3: three Huawei accounts, one
+   * per credential source (static key in a secret, agency, keyless OIDC), no key in the
+   * function's environment, connections spread over their projects.
+   */
+  accounts?: 1 | 3;
+}
+
+/** One account of a multi-account run: how its credentials were served, and its monitors. */
+export interface AccountRow {
+  name: string;
+  source: string;
+  /** How the credentials were obtained, counted by the stand-ins. */
+  servedBy: string;
+  projectId: string;
+  region: string;
+  monitors: number;
 }
 
 /** The figures a run ends with; every one is counted from the stand-ins' own state. */
@@ -71,7 +89,17 @@ export interface PipelineSummary {
   existingMonitored: number;
   /** The reconcile run's totals, when one ran. */
   reconcile?: ReconcileSummary['total'] & { runId: string; durationMs: number };
+  /** With `accounts: 3`, a row per account. */
+  accounts?: AccountRow[];
 }
+
+const servedBy = (scenario: AccountsScenario, source: string, issued: Record<string, number>) => {
+  if (source === 'static')
+    return `static key from Secrets Manager (${scenario.secrets.reads('vpn-monitor/huawei/payments')} secret read)`;
+  if (source === 'agency')
+    return `agency via STS assume with the payments key (${issued.assume ?? 0} credentials issued)`;
+  return `keyless: ${scenario.sts.issued()} AWS web identity token, ${issued['assume-with-oidc'] ?? 0} STS assume-with-oidc`;
+};
 
 const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 const REGION = 'cn-north-4';
@@ -148,58 +176,74 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const aws = await startLocalAwsStack({
     sqs: { visibilityTimeoutSeconds: 2, maxReceiveCount: options.maxReceiveCount },
   });
-  const huawei = await startHuaweiSimulator({
-    credentials: [CREDENTIALS],
-    projects: { [PROJECT_ID]: 0 },
-  });
-  Object.assign(
-    process.env,
-    createMonitorEnvironment(
-      {
-        aws,
-        huaweiEndpoint: huawei.endpoint,
-        credentials: CREDENTIALS,
-        projectId: PROJECT_ID,
-        region: REGION,
-        eventBusName: 'vpn-monitor-provisioner-local',
-        maxReceiveCount: options.maxReceiveCount,
-      },
-      {
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-        HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-        HUAWEI_RETRY_BASE_MS: '50',
-        HUAWEI_RETRY_CAP_MS: '500',
-        NOT_READY_DELAY_SECONDS: '1',
-      },
-    ),
+  const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
+  const huawei = await startHuaweiSimulator(
+    scenario
+      ? { credentials: [], identity: scenario.identity }
+      : { credentials: [CREDENTIALS], projects: { [PROJECT_ID]: 0 } },
   );
+  const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
+  const environment = createMonitorEnvironment(
+    {
+      aws,
+      huaweiEndpoint: huawei.endpoint,
+      credentials: CREDENTIALS,
+      projectId: PROJECT_ID,
+      region: REGION,
+      eventBusName: 'vpn-monitor-provisioner-local',
+      maxReceiveCount: options.maxReceiveCount,
+    },
+    {
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+      HUAWEI_RETRY_BASE_MS: '50',
+      HUAWEI_RETRY_CAP_MS: '500',
+      NOT_READY_DELAY_SECONDS: '1',
+      ...scenario?.environmentFor(huawei.endpoint),
+    },
+  );
+  if (scenario) {
+    // Many accounts: no Huawei key and no default project in the function's environment.
+    for (const name of ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_PROJECT_ID']) {
+      delete environment[name];
+      delete process.env[name];
+    }
+  }
+  Object.assign(process.env, environment);
   const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
 
   // Connections from before the deployment: no event will ever name them. A reconcile run
   // (the real Lambda handler) finds them and queues them before the event stream starts.
-  const existing = addExistingConnections(huawei, PROJECT_ID, options.existingConnections ?? 0);
+  const home = targets[0] ?? { projectId: PROJECT_ID, region: REGION };
+  const existing = addExistingConnections(huawei, home.projectId, options.existingConnections ?? 0);
   let reconciled: PipelineSummary['reconcile'];
   if (options.reconcile) {
     const run = await invokeReconcileLambda({ queue: aws.sqs.queueUrl }, aws.region);
     reconciled = { ...run.total, runId: run.runId, durationMs: run.durationMs };
   }
 
-  const connections = Array.from(
-    { length: unique },
-    () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
-  );
+  // Connections spread over the projects, round robin; each remembers its project.
+  const targetOf = new Map<string, { projectId: string; region: string }>();
+  const connections = Array.from({ length: unique }, (_, i) => {
+    const target = targets[i % targets.length] ?? home;
+    const id = huawei.addConnection(target.projectId, randomUUID()).id;
+    targetOf.set(id, target);
+    return id;
+  });
   const pending = connections.slice(0, notReady);
-  for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
+  const projectOf = (id: string): string => targetOf.get(id)?.projectId ?? home.projectId;
+  for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'PENDING_CREATE');
   // Connections finish creating a moment later, as on Huawei Cloud.
   const becomeActive = setTimeout(() => {
-    for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'ACTIVE');
+    for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'ACTIVE');
   }, 1_500);
 
   const byShape: Record<string, number> = {};
   const announce = (vpnConnectionId: string): string => {
     const shape = pick(BODY_SHAPES);
     byShape[shape] = (byShape[shape] ?? 0) + 1;
-    return connectionCreatedBody(shape, { vpnConnectionId, projectId: PROJECT_ID, region: REGION });
+    const target = targetOf.get(vpnConnectionId) ?? home;
+    return connectionCreatedBody(shape, { vpnConnectionId, ...target });
   };
   const bodies = [
     ...connections.map(announce),
@@ -245,7 +289,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   clearTimeout(becomeActive);
   huawei.setRandomFaults(undefined);
 
-  const monitors = huawei.monitors(PROJECT_ID);
+  const monitors = targets.flatMap((target) => huawei.monitors(target.projectId));
   const monitorCount = new Map<string, number>();
   for (const m of monitors)
     monitorCount.set(m.vpn_connection_id, (monitorCount.get(m.vpn_connection_id) ?? 0) + 1);
@@ -291,9 +335,22 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     existingConnections: existing.length,
     existingMonitored: existing.filter((id) => monitorCount.has(id)).length,
     ...(reconciled ? { reconcile: reconciled } : {}),
+    ...(scenario
+      ? {
+          accounts: scenario.accounts.map((account) => ({
+            name: account.name,
+            source: account.source,
+            servedBy: servedBy(scenario, account.source, huawei.identity.stats().issued),
+            projectId: account.projectId,
+            region: account.region,
+            monitors: huawei.monitors(account.projectId).length,
+          })),
+        }
+      : {}),
   };
   const stop = async () => {
     await huawei.stop();
+    await scenario?.stop();
     await aws.stop();
   };
   if (!options.keep) await stop();

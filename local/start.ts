@@ -19,6 +19,9 @@ Options:
                       deployment (default 450 with --reconcile, else 0)
   --reconcile         run the reconcile Lambda once before the event stream: it lists every
                       connection (pages of 200) and queues those without a monitor
+  --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
+                      credential source (static key, agency, keyless OIDC federation), with
+                      no Huawei key in the function's environment
   --json              print the summary as JSON
   --help              this text`;
 
@@ -49,6 +52,7 @@ const { values } = parseArgs({
     'max-receive': { type: 'string' },
     existing: { type: 'string' },
     reconcile: { type: 'boolean' },
+    accounts: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -57,6 +61,10 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
+}
+if (values.accounts !== undefined && values.accounts !== '1' && values.accounts !== '3') {
+  console.error(`--accounts must be 1 or 3, got "${values.accounts}"\n\n${USAGE}`);
+  process.exit(2);
 }
 
 const tty = process.stderr.isTTY;
@@ -121,6 +129,10 @@ const print = (s: PipelineSummary): void => {
           ],
         ] satisfies [string, string][])
       : []),
+    ...(s.accounts ?? []).map((a): [string, string] => [
+      `account ${a.name}`,
+      `${a.monitors} monitors in ${a.projectId} (${a.region}); ${a.source}: ${a.servedBy}`,
+    ]),
     ['time taken', `${(s.durationMs / 1000).toFixed(1)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -142,6 +154,7 @@ const { summary } = await runLocalPipeline({
   maxReceiveCount: number(values['max-receive'], 3, 'max-receive', 1000) || 1,
   existingConnections: number(values.existing, values.reconcile ? 450 : 0, 'existing', 100_000),
   reconcile: values.reconcile ?? false,
+  accounts: values.accounts === '3' ? 3 : 1,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });
 if (tty) process.stderr.write('\n');
