@@ -1,4 +1,4 @@
-import type { AccountsDocumentSource } from './accounts/document-source.ts';
+import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
 import { defaultIamEndpoint, defaultStsEndpoint } from './accounts/endpoints.ts';
 import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
 import { ConfigurationError } from './errors.ts';
@@ -191,7 +191,11 @@ const documentSource = (
   e: z.output<z.ZodMiniObject<typeof huaweiVariables>>,
   credentials: CredentialSource | undefined,
 ): AccountsDocumentSource => {
-  if (e.ACCOUNTS_DOCUMENT !== undefined) return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
+  if (e.ACCOUNTS_DOCUMENT !== undefined) {
+    // Inline, the document is checked at cold start like any other variable.
+    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION);
+    return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
+  }
   if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
     return { kind: 'secret', secretId: e.ACCOUNTS_DOCUMENT_SECRET_ID };
   if (e.ACCOUNTS_DOCUMENT_PARAMETER !== undefined)

@@ -61,13 +61,25 @@ export const loadAccountsDocument = async (
       ],
     };
   }
-  const where = describeDocumentSource(source);
   const text =
     source.kind === 'inline'
       ? source.text
       : source.kind === 'secret'
         ? await readers.readSecret(source.secretId)
         : await readers.readParameter(source.name);
+  return parseDocumentText(text, describeDocumentSource(source), defaultRegion);
+};
+
+/**
+ * Parses the document's text (JSON) and validates it; synchronous, so `lib/config.ts` checks
+ * an inline `ACCOUNTS_DOCUMENT` at cold start. Throws a {@link ConfigurationError} naming
+ * `where` and every problem, never the text.
+ */
+export const parseDocumentText = (
+  text: string | undefined,
+  where: string,
+  defaultRegion: string | undefined,
+): AccountsDocument => {
   let json: unknown;
   try {
     json = JSON.parse(text ?? '');

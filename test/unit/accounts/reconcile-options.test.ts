@@ -44,3 +44,14 @@ describe('reconcile options with an accounts document', () => {
     );
   });
 });
+
+describe('an inline accounts document', () => {
+  it('is checked at cold start, with the same errors as the other sources', () => {
+    // Act / Assess
+    expect(() =>
+      loadReconcileConfig({ ACCOUNTS_DOCUMENT: JSON.stringify({ accounts: [] }) }),
+    ).toThrow(
+      /^Invalid accounts document \(ACCOUNTS_DOCUMENT\): accounts must list at least one account/,
+    );
+  });
+});
