@@ -50,7 +50,7 @@ export interface PipelineOptions {
 }
 
 /** One account of a multi-account run: how its credentials were served, and its monitors. */
-export interface AccountRow {
+interface AccountRow {
   name: string;
   source: string;
   /** How the credentials were obtained, counted by the stand-ins. */

@@ -75,7 +75,7 @@ const oidcSchema = z.strictObject({
 });
 
 /** One account as the document writes it. */
-export const accountSchema = z.strictObject({
+const accountSchema = z.strictObject({
   name,
   domain_id: domainId,
   credentials: z.discriminatedUnion('source', [staticSchema, agencySchema, oidcSchema]),

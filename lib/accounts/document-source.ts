@@ -1,5 +1,5 @@
-import type { CredentialSource } from '../config.ts';
 import { ConfigurationError } from '../errors.ts';
+import type { CredentialSource } from '../huawei/credentials.ts';
 import { type AccountsDocument, parseAccountsDocument } from './document.ts';
 
 /**
@@ -17,7 +17,7 @@ export type AccountsDocumentSource =
 export type TextReader = (name: string) => Promise<string | undefined>;
 
 /** The name of the one account of a single-key deployment. */
-export const SINGLE_ACCOUNT_NAME = 'default';
+const SINGLE_ACCOUNT_NAME = 'default';
 
 /** Names the document's source in errors and logs; never its content. */
 export const describeDocumentSource = (source: AccountsDocumentSource): string => {

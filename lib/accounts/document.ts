@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors.ts';
 import { accountsDocumentSchema, type RawAccount } from './document-schema.ts';
 
 /** Where an account's credentials come from, resolved (URNs built, region known). */
-export type AccountSource =
+type AccountSource =
   | { kind: 'static'; secretId: string }
   | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
   | {

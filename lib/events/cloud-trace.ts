@@ -11,12 +11,12 @@ import {
 } from './trace-connections.ts';
 
 /** The Cloud Trace Service operation that records a new VPN connection. */
-export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
+const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
 /**
  * The operation that records `POST /v5/{project_id}/vpn-connections/batch-create` (the VPN
  * user guide's "Key Operations That Can Be Recorded by CTS").
  */
-export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
+const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
 
 const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
 
@@ -27,7 +27,7 @@ const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
  * another: both are accepted. `code` is the HTTP status, as text or a number. CTS traces carry
  * no region, so `region` is read only in case a producer adds it. `time` is epoch milliseconds.
  */
-export const cloudTraceSchema = z.object({
+const cloudTraceSchema = z.object({
   trace_name: correlationValueSchema,
   trace_id: z.optional(correlationValueSchema),
   trace_rating: z.optional(z.string()),
@@ -40,8 +40,6 @@ export const cloudTraceSchema = z.object({
   response: recordedBodySchema,
   time: z.optional(z.union([z.number(), z.string()])),
 });
-/** A Cloud Trace trace, as read. */
-export type CloudTrace = z.infer<typeof cloudTraceSchema>;
 
 /** What a trace says: the connections it created, or why it announces none. */
 export type TraceReading =

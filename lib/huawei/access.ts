@@ -1,5 +1,3 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { describeDocumentSource, loadAccountsDocument } from '../accounts/document-source.ts';
 import {
   createHuaweiIdentityClient,
@@ -7,6 +5,9 @@ import {
 } from '../accounts/huawei-identity.ts';
 import { type AccountRegistry, createAccountRegistry } from '../accounts/registry.ts';
 import { createWebIdentityTokenSource } from '../accounts/web-identity.ts';
+import { createSecretReader } from '../aws/secrets-manager.ts';
+import { createParameterReader } from '../aws/ssm.ts';
+import { createWebIdentityTokenRequester } from '../aws/sts.ts';
 import type { HuaweiSettings } from '../config.ts';
 import { HuaweiVpnClient } from './vpn-client.ts';
 
@@ -21,9 +22,8 @@ export interface HuaweiAccess {
 
 /**
  * Builds the accounts registry and the VPN client once per container. Each call is signed with
- * the key of its project's account. Secrets Manager, SSM and AWS STS are loaded on first use: a
- * deployment with its key in the environment never loads them. `clientConfig` is passed to
- * those SDK clients.
+ * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) are loaded
+ * on first use: a deployment with its key in the environment never loads them.
  */
 export const createHuaweiAccess = (
   config: Pick<
@@ -34,24 +34,9 @@ export const createHuaweiAccess = (
     | 'huaweiAttemptTimeoutMs'
     | 'defaultRegion'
   >,
-  clientConfig: { cacheMiddleware?: boolean } = {},
 ): HuaweiAccess => {
-  let secrets: SecretsManagerClient | undefined;
-  let ssm: SSMClient | undefined;
-  const readSecret = async (secretId: string): Promise<string | undefined> => {
-    const sdk = await import('@aws-sdk/client-secrets-manager');
-    secrets ??= new sdk.SecretsManagerClient(clientConfig);
-    const output = await secrets.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
-    return output.SecretString;
-  };
-  const readParameter = async (name: string): Promise<string | undefined> => {
-    const sdk = await import('@aws-sdk/client-ssm');
-    ssm ??= new sdk.SSMClient(clientConfig);
-    const output = await ssm.send(
-      new sdk.GetParameterCommand({ Name: name, WithDecryption: true }),
-    );
-    return output.Parameter?.Value;
-  };
+  const readSecret = createSecretReader();
+  const readParameter = createParameterReader();
   const identity = createHuaweiIdentityClient({
     endpoints: config.identityEndpoints,
     attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
@@ -66,7 +51,7 @@ export const createHuaweiAccess = (
     where: describeDocumentSource(config.accountsDocument),
     readSecret,
     identity,
-    webIdentity: createWebIdentityTokenSource(clientConfig),
+    webIdentity: createWebIdentityTokenSource(createWebIdentityTokenRequester()),
   });
   const client = new HuaweiVpnClient({
     endpoint: config.vpnEndpoint,

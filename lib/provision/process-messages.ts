@@ -4,8 +4,8 @@ import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
-import { recordOutcomes } from '../metrics.ts';
 import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';
+import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
 import { createFailureSettlement, type DeadLetter } from './settle-failure.ts';
 import type {
@@ -194,6 +194,3 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     return outcomes;
   };
 };
-
-/** The provisioner a container builds once. */
-export type Provisioner = ReturnType<typeof createProvisioner>;

@@ -11,9 +11,8 @@ import type { ReconcileDeps } from './reconcile.ts';
 export const createReconcileDependencies = (
   config: ReconcileConfig,
   sqs: SQSClient,
-  clientConfig: { cacheMiddleware?: boolean } = {},
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const access = createHuaweiAccess(config, clientConfig);
+  const access = createHuaweiAccess(config);
   return {
     client: access.client,
     sqs,

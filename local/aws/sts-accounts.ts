@@ -52,7 +52,7 @@ const CENTRAL_KEY: HuaweiCredentials = {
 };
 
 /** The three accounts: domain, project and region are fixed, so runs are comparable. */
-export const SCENARIO_ACCOUNTS: readonly ScenarioAccount[] = [
+const SCENARIO_ACCOUNTS: readonly ScenarioAccount[] = [
   {
     name: 'payments',
     domainId: 'd1a0000000000000000000000000000a',

@@ -41,11 +41,3 @@ export interface SimulatorAccount {
 export interface SimulatorIdentityOptions {
   accounts: readonly SimulatorAccount[];
 }
-
-/** The URN of an agency, as STS v5 names it: `iam::{domain_id}:agency:{name}`. */
-export const agencyUrn = (domainId: string, name: string): string =>
-  `iam::${domainId}:agency:${name}`;
-
-/** The URN of an OIDC provider: `iam::{domain_id}:oidcProvider:{name}`. */
-export const oidcProviderUrn = (domainId: string, name: string): string =>
-  `iam::${domainId}:oidcProvider:${name}`;

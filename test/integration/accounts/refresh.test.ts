@@ -8,10 +8,11 @@ import {
 import { createHuaweiIdentityClient } from '../../../lib/accounts/huawei-identity.ts';
 import { createAccountRegistry } from '../../../lib/accounts/registry.ts';
 import { createWebIdentityTokenSource } from '../../../lib/accounts/web-identity.ts';
+import { createWebIdentityTokenRequester } from '../../../lib/aws/sts.ts';
 import { loadConfig } from '../../../lib/config.ts';
-import { createDependencies } from '../../../lib/dependencies.ts';
 import { HuaweiVpnClient } from '../../../lib/huawei/vpn-client.ts';
 import { createLogger } from '../../../lib/log.ts';
+import { createDependencies } from '../../../lib/provision/dependencies.ts';
 import { createProvisioner } from '../../../lib/provision/process-messages.ts';
 import { type LocalAwsStack, startLocalAwsStack } from '../../../local/aws/stack.ts';
 import { type AccountsScenario, startAccountsScenario } from '../../../local/aws/sts-accounts.ts';
@@ -89,7 +90,7 @@ describe('temporary credentials that expire during a batch', () => {
       where: describeDocumentSource(config.accountsDocument),
       readSecret,
       identity,
-      webIdentity: createWebIdentityTokenSource(),
+      webIdentity: createWebIdentityTokenSource(createWebIdentityTokenRequester()),
       now: clock,
     });
     const client = new HuaweiVpnClient({
