@@ -35,6 +35,7 @@ export const toQueueMessage = (record: SQSRecord): QueueMessage => {
     messageId: record.messageId,
     body: record.body,
     receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+    sentAt: Number(record.attributes.SentTimestamp) || undefined,
     messageAttributes,
     messageGroupId: record.attributes.MessageGroupId,
     receiptHandle: record.receiptHandle,

@@ -1,10 +1,11 @@
 import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
-import { defaultIamEndpoint, defaultStsEndpoint } from './accounts/endpoints.ts';
+import { iamEndpointResolver, stsEndpointResolver } from './accounts/endpoints.ts';
 import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
 import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
 import type { CredentialSource } from './huawei/credentials.ts';
+import { vpnEndpointResolver } from './huawei/endpoints.ts';
 import type { VpnTarget } from './huawei/vpn-client.ts';
 import { reconcileTargetTextSchema, uniqueTargets } from './reconcile/targets.ts';
 import * as z from './zod.ts';
@@ -42,11 +43,40 @@ const endpointSchema = z.pipe(
   z.transform((value: string) => value.replace(/\/+$/, '')),
 );
 
+/**
+ * Per-region endpoints, `region=url` comma-separated (`HUAWEICLOUD_VPN_ENDPOINTS`), each URL
+ * validated like `HUAWEICLOUD_VPN_ENDPOINT`.
+ */
+const endpointMapSchema = z.pipe(
+  z.string(),
+  z.pipe(
+    z.transform((text: string) =>
+      text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '')
+        .map((entry) => {
+          const at = entry.indexOf('=');
+          return at < 0
+            ? { region: entry, endpoint: '' }
+            : { region: entry.slice(0, at).trim(), endpoint: entry.slice(at + 1) };
+        }),
+    ),
+    z.pipe(
+      z.array(z.object({ region: regionSchema, endpoint: endpointSchema })),
+      z.transform((entries: { region: string; endpoint: string }[]) =>
+        Object.fromEntries(entries.map((entry) => [entry.region, entry.endpoint])),
+      ),
+    ),
+  ),
+);
+
 /** The variables of every function that calls Huawei: where, as whom, how patiently. */
 const huaweiVariables = {
   HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
   HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
   HUAWEICLOUD_VPN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_VPN_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
   HUAWEICLOUD_SDK_AK: optionalText,
   HUAWEICLOUD_SDK_SK: optionalText,
   HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
@@ -55,7 +85,9 @@ const huaweiVariables = {
   ACCOUNTS_DOCUMENT_SECRET_ID: optionalText,
   ACCOUNTS_DOCUMENT_PARAMETER: optionalText,
   HUAWEICLOUD_STS_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_STS_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
   HUAWEICLOUD_IAM_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_IAM_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
   HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
   HUAWEI_MAX_ATTEMPTS: positiveInt(5),
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
@@ -121,7 +153,21 @@ const environmentSchema = z
     MAX_RECEIVE_COUNT: positiveInt(5),
     RECORD_CONCURRENCY: positiveInt(10),
     NOT_READY_DELAY_SECONDS: positiveInt(30),
-    SOURCE_QUEUE_URL: optionalUrl(),
+    NOT_READY_MAX_WAIT_SECONDS: positiveInt(3600),
+    NOT_FOUND_GRACE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 300),
+    SOURCE_QUEUE_URL: z.pipe(
+      optionalUrl(),
+      z.optional(
+        z
+          .string()
+          .check(
+            z.refine(
+              (url: string) => !url.endsWith('.fifo'),
+              'is a FIFO queue: SQS refuses per-message DelaySeconds there, which waiting for a connection needs; use a standard queue',
+            ),
+          ),
+      ),
+    ),
   })
   .check(requireCredentials);
 
@@ -148,8 +194,12 @@ export interface Config {
   huaweiMaxAttempts: number;
   /** Full-jitter backoff between attempts: base, doubling, capped. */
   huaweiBackoff: { baseMs: number; capMs: number };
-  /** First delay before a not-ready connection is asked about again; doubles per delivery. */
+  /** First delay before a not-ready connection is asked about again; doubles per try. */
   notReadyDelaySeconds: number;
+  /** How long a connection may stay not ready, from the first time it was seen so. */
+  notReadyMaxWaitSeconds: number;
+  /** A connection Huawei does not know this soon after its event is taken as not ready yet. */
+  notFoundGraceSeconds: number;
   /** The source queue; when unset, derived from each record's queue ARN. */
   sourceQueueUrl: string | undefined;
 }
@@ -203,19 +253,25 @@ const documentSource = (
 };
 
 const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): HuaweiSettings => {
-  const endpoint = e.HUAWEICLOUD_VPN_ENDPOINT;
-  const sts = e.HUAWEICLOUD_STS_ENDPOINT;
-  const iam = e.HUAWEICLOUD_IAM_ENDPOINT;
   const credentials = singleKey(e);
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
     defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
-    vpnEndpoint: (region) => endpoint ?? `https://vpn.${region}.myhuaweicloud.com`,
+    vpnEndpoint: vpnEndpointResolver({
+      all: e.HUAWEICLOUD_VPN_ENDPOINT,
+      byRegion: e.HUAWEICLOUD_VPN_ENDPOINTS ?? {},
+    }),
     credentials,
     accountsDocument: documentSource(e, credentials),
     identityEndpoints: {
-      sts: (region) => sts ?? defaultStsEndpoint(region),
-      iam: (region) => iam ?? defaultIamEndpoint(region),
+      sts: stsEndpointResolver({
+        all: e.HUAWEICLOUD_STS_ENDPOINT,
+        byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+      }),
+      iam: iamEndpointResolver({
+        all: e.HUAWEICLOUD_IAM_ENDPOINT,
+        byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
+      }),
     },
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
@@ -247,6 +303,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
     recordConcurrency: e.RECORD_CONCURRENCY,
     notReadyDelaySeconds: e.NOT_READY_DELAY_SECONDS,
+    notReadyMaxWaitSeconds: e.NOT_READY_MAX_WAIT_SECONDS,
+    notFoundGraceSeconds: e.NOT_FOUND_GRACE_SECONDS,
     sourceQueueUrl: e.SOURCE_QUEUE_URL,
   };
 };

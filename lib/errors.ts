@@ -124,3 +124,79 @@ export class PublishError extends ProvisionerError {
     this.errorCode = options?.errorCode;
   }
 }
+
+/**
+ * Huawei's own state says the VPN connection is not ready for a monitor yet (`PENDING_*`, or
+ * not found so soon after its event that it may not be visible yet). Ask again later: the
+ * record waits, in time, up to `NOT_READY_MAX_WAIT_SECONDS`.
+ */
+export class ConnectionNotReadyError extends ProvisionerError {
+  /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
+  public readonly connectionStatus: string;
+  /** The project of the connection, for the reason if the wait runs out. */
+  public readonly projectId: string | undefined;
+
+  public constructor(
+    message: string,
+    options: ErrorOptions & { connectionStatus: string; projectId?: string | undefined },
+  ) {
+    super(message, options);
+    this.name = 'ConnectionNotReadyError';
+    this.connectionStatus = options.connectionStatus;
+    this.projectId = options.projectId;
+  }
+}
+
+/**
+ * Huawei refused the monitor and its state confirms the refusal: the connection is gone, in
+ * `ERROR`, or ready and still refused. Never retried: dead-letter with the reason; `cause`
+ * holds Huawei's answer.
+ */
+export class MonitorRefusedError extends ProvisionerError {
+  /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
+  public readonly connectionStatus: string;
+
+  public constructor(message: string, options: ErrorOptions & { connectionStatus: string }) {
+    super(message, options);
+    this.name = 'MonitorRefusedError';
+    this.connectionStatus = options.connectionStatus;
+  }
+}
+
+/**
+ * The key works but lacks a permission in one project (403 `VPN.0003`, `APIGW.0302`...): no
+ * more calls for that project in this invocation, its records are dead-lettered; grant the
+ * named IAM action to the key's user in that project, then replay them.
+ */
+export class PermissionRefusedError extends ProvisionerError {
+  public readonly projectId: string;
+  public readonly region: string;
+  /** The IAM action the refused call needs, `vpn:connectionMonitors:create`... */
+  public readonly action: string;
+
+  public constructor(
+    target: { projectId: string; region: string },
+    action: string,
+    refusal: HuaweiApiError,
+  ) {
+    super(
+      `Huawei refused ${action} in project ${target.projectId} (region ${target.region}) ` +
+        `with HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}` +
+        `${refusal.huaweiMessage ? `: ${refusal.huaweiMessage}` : ''}; grant ${action} ` +
+        `to the key's IAM user in that project (or enable the region), then replay`,
+      { cause: refusal },
+    );
+    this.name = 'PermissionRefusedError';
+    this.projectId = target.projectId;
+    this.region = target.region;
+    this.action = action;
+  }
+}
+
+/** The first Huawei answer in a chain of causes: the code and request id a reason carries. */
+export const huaweiAnswerOf = (error: unknown): HuaweiApiError | undefined => {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof HuaweiApiError) return e;
+  }
+  return undefined;
+};

@@ -204,6 +204,8 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       HUAWEI_RETRY_BASE_MS: '50',
       HUAWEI_RETRY_CAP_MS: '500',
       NOT_READY_DELAY_SECONDS: '1',
+      // Unknown connections are waited for this long after their event, then dead-lettered.
+      NOT_FOUND_GRACE_SECONDS: '3',
       ...scenario?.environmentFor(huawei.endpoint),
     },
   );

@@ -13,19 +13,29 @@ import * as z from '../zod.ts';
 /** The one message attribute that carries why a message was dead-lettered, as compact JSON. */
 export const FAILURE_ATTRIBUTE = 'vpn_monitor_failure';
 
+/**
+ * The one attribute that carries how long a not-ready connection has been waited for, on the
+ * delayed copies of its record (`lib/provision/postpone.ts`). Never sent to the DLQ: a replay
+ * starts a new wait.
+ */
+export const WAIT_ATTRIBUTE = 'vpn_monitor_wait';
+
 /** The kinds of failure `createMonitor` dead-letters a message for. */
 const FAILURE_KINDS = [
   'invalid-input',
   'unknown-project',
   'rejected',
   'retries-exhausted',
+  'not-ready-timeout',
 ] as const;
 
 /**
  * Why a message ended in the dead-letter queue: the JSON of {@link FAILURE_ATTRIBUTE}, as
  * `createMonitor` writes it. `kind` is `invalid-input`, `unknown-project` (no account of the
  * accounts document owns the project, or the event's account is another), `rejected` (Huawei
- * said no for good), or `retries-exhausted`.
+ * said no for good), `retries-exhausted`, or `not-ready-timeout` (the connection stayed not
+ * ready for `NOT_READY_MAX_WAIT_SECONDS`). `connection_status` is the connection's status when it was
+ * read (`PENDING_CREATE`, `NOT_FOUND`...).
  */
 const failureReasonSchema = z.object({
   kind: z.enum(FAILURE_KINDS),
@@ -33,6 +43,7 @@ const failureReasonSchema = z.object({
   code: z.optional(z.string()),
   status: z.optional(z.number()),
   request_id: z.optional(z.string()),
+  connection_status: z.optional(z.string()),
   attempts: z.number(),
   receive_count: z.number(),
   source_message_id: z.string(),
@@ -84,6 +95,29 @@ export interface DeadLetterSource {
 }
 
 /**
+ * A message's attributes with one of ours set: the others kept where SQS's limits allow (10
+ * attributes, 256 KB with the body), any earlier copy of ours and of `drop` left out.
+ */
+export const withOwnAttribute = (
+  source: { body: string; messageAttributes: Record<string, MessageAttributeValue> },
+  name: string,
+  value: MessageAttributeValue,
+  drop: readonly string[] = [],
+): Record<string, MessageAttributeValue> => {
+  const kept = Object.entries(source.messageAttributes).filter(
+    ([key]) => key !== name && key !== FAILURE_ATTRIBUTE && !drop.includes(key),
+  );
+  const ours = { [name]: value };
+  const others: Record<string, MessageAttributeValue> = Object.fromEntries(
+    kept.slice(0, MAX_MESSAGE_ATTRIBUTES - 1),
+  );
+  const fits =
+    Buffer.byteLength(source.body) + attributesBytes(others) + attributesBytes(ours) <=
+    MAX_MESSAGE_BYTES;
+  return fits ? { ...others, ...ours } : ours;
+};
+
+/**
  * Sends the message, body unchanged, to the dead-letter queue with the reason attached. The
  * original attributes are kept where SQS's limits allow (10 attributes, 256 KB in all); the
  * reason always fits, its message cut to 1 KB. Throws when SQS refuses: the caller must then
@@ -99,24 +133,13 @@ export const sendToDeadLetterQueue = async (
     DataType: 'String',
     StringValue: JSON.stringify({ ...reason, message: reason.message.slice(0, 1024) }),
   };
-  const kept = Object.entries(source.messageAttributes).filter(
-    ([name]) => name !== FAILURE_ATTRIBUTE,
-  );
-  let attributes: Record<string, MessageAttributeValue> = Object.fromEntries(
-    kept.slice(0, MAX_MESSAGE_ATTRIBUTES - 1),
-  );
-  const ours = { [FAILURE_ATTRIBUTE]: failure };
-  if (
-    Buffer.byteLength(source.body) + attributesBytes(attributes) + attributesBytes(ours) >
-    MAX_MESSAGE_BYTES
-  )
-    attributes = {};
+  const attributes = withOwnAttribute(source, FAILURE_ATTRIBUTE, failure, [WAIT_ATTRIBUTE]);
   const fifo = queueUrl.endsWith('.fifo');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: source.body,
-      MessageAttributes: { ...attributes, ...ours },
+      MessageAttributes: attributes,
       ...(fifo
         ? {
             MessageGroupId: source.messageGroupId ?? 'dead-letters',

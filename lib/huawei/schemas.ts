@@ -68,3 +68,9 @@ export const listVpnConnectionsResponseSchema = z.looseObject({
   total_count: z.optional(z.number()),
   request_id: z.optional(z.string()),
 });
+
+/** `200` answer of `GET /v5/{project_id}/vpn-connection/{id}`: one connection, with its status. */
+export const showVpnConnectionResponseSchema = z.looseObject({
+  vpn_connection: vpnConnectionSchema,
+  request_id: z.optional(z.string()),
+});

@@ -16,6 +16,7 @@ import {
   listMonitorsResponseSchema,
   listVpnConnectionsResponseSchema,
   monitorResponseSchema,
+  showVpnConnectionResponseSchema,
   type VpnConnection,
 } from './schemas.ts';
 import { authorization, encodeRfc3986, formatSdkDate } from './signer.ts';
@@ -182,6 +183,26 @@ export class HuaweiVpnClient {
       nextMarker: parsed.page_info?.next_marker ?? undefined,
       requestId,
     };
+  }
+
+  /**
+   * `GET /v5/{project_id}/vpn-connection/{id}`: one VPN connection, with its `status`. A
+   * connection Huawei does not know is a `HuaweiApiError` (404 `VPN.0004` by the error-code
+   * page; what a missing connection really gets is not documented: `ensure-monitor.ts` reads
+   * a 400 or 404 to a well-formed id as "not found").
+   */
+  public async showConnection(
+    target: VpnTarget,
+    vpnConnectionId: string,
+    options: CallOptions = {},
+  ): Promise<{ connection: VpnConnection; requestId: string | undefined }> {
+    const { parsed, requestId } = await this.#call(
+      target,
+      { operation: 'showConnection', method: 'GET', path: [CONNECTIONS, vpnConnectionId] },
+      { status: [200], schema: showVpnConnectionResponseSchema },
+      options,
+    );
+    return { connection: parsed.vpn_connection, requestId };
   }
 
   /** Closes the keep-alive connections (tests and local runs; Lambda just freezes). */

@@ -1,67 +1,64 @@
 import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
-import type { CredentialGate } from '../huawei/credential-gate.ts';
-import type { ConnectionMonitor } from '../huawei/schemas.ts';
-import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
-import { lastFailure, type RetryOptions, withRetry } from '../retry/with-retry.ts';
-
-/** The connection's one monitor, and whether this call created it. */
-export interface EnsuredMonitor {
-  monitor: ConnectionMonitor;
-  requestId: string | undefined;
-  outcome: 'created' | 'already_existed';
-}
-
-/** What {@link ensureMonitor} needs for one invocation. */
-export interface EnsureMonitorDeps {
-  client: HuaweiVpnClient;
-  gate: CredentialGate;
-  retry: RetryOptions;
-}
+import type { VpnTarget } from '../huawei/vpn-client.ts';
+import { decide, isKeyRefusal } from '../retry/policy.ts';
+import { lastFailure, withRetry } from '../retry/with-retry.ts';
+import { decideFromState, findMonitor } from './decide-from-state.ts';
+import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
 
 /**
- * Makes sure the VPN connection has its monitor. Creates it; when Huawei answers that one
- * exists already (`VPN.0381`), or when a create may have gone through unanswered (reset,
- * timeout), looks it up by connection id and carries on with it. Huawei allows one monitor
+ * Whether a refused create is a question for Huawei's state: any 4xx that is not the key
+ * refused nor throttling. Not documented: how Huawei refuses a second monitor (`VPN.0381` is
+ * in no public source) and what it answers for a connection still `PENDING_CREATE` (a 409, a
+ * 400 `VPN.0001`, a 403, or a 404 are all plausible): decided by state, whatever the code.
+ */
+const asksForState = (error: unknown): error is HuaweiApiError =>
+  error instanceof HuaweiApiError &&
+  error.status >= 400 &&
+  error.status < 500 &&
+  !isKeyRefusal(error) &&
+  decide(error).category !== 'throttled';
+
+/**
+ * Makes sure the VPN connection has its monitor. Creates it; when Huawei refuses, asks Huawei
+ * rather than trusting the error code: lists the connection's monitors (found: carry on with
+ * it, `already_existed`), and when there is none, shows the connection:
+ * - not found: not ready within `notFoundGraceMs` of the event (read-after-write lag), else
+ *   given up ("connection not found");
+ * - `PENDING_*`: not ready, ask again later (`ConnectionNotReadyError`);
+ * - `ERROR`: given up with the status;
+ * - `ACTIVE`, `DOWN` (or a status no source documents): the refusal is real: given up with
+ *   Huawei's code and message; a 403 then stops the project (`PermissionRefusedError`).
+ * At most two calls more than the create's, each retried like any call. A create that may have
+ * gone through unanswered (reset, timeout) is also checked by listing. Huawei allows one monitor
  * per connection, so this holds even when the idempotency record is gone.
  */
 export const ensureMonitor = async (
   deps: EnsureMonitorDeps,
   target: VpnTarget,
   vpnConnectionId: string,
+  options: EnsureMonitorOptions,
 ): Promise<EnsuredMonitor> => {
-  const { client, gate, retry } = deps;
   let ambiguous = false;
   try {
     const created = await withRetry(async () => {
       try {
-        return await gate.run(() => client.createMonitor(target, vpnConnectionId, retry));
+        return await deps.gate.run(
+          () => deps.client.createMonitor(target, vpnConnectionId, deps.retry),
+          target,
+        );
       } catch (error) {
         if (error instanceof HuaweiNetworkError && error.ambiguous) ambiguous = true;
         throw error;
       }
-    }, retry);
+    }, deps.retry);
     return { ...created, outcome: 'created' };
   } catch (error) {
     const cause = lastFailure(error);
-    const exists = cause instanceof HuaweiApiError && cause.code === 'VPN.0381';
-    if (!exists && !ambiguous) throw error;
+    if (asksForState(cause)) return decideFromState(deps, target, vpnConnectionId, cause, options);
+    if (!ambiguous) throw error;
+    // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
     const found = await findMonitor(deps, target, vpnConnectionId);
     if (found) return { ...found, outcome: 'already_existed' };
     throw error;
   }
-};
-
-/** The connection's monitor by `GET ...?vpn_connection_id=`, retried like any call. */
-const findMonitor = async (
-  deps: EnsureMonitorDeps,
-  target: VpnTarget,
-  vpnConnectionId: string,
-): Promise<{ monitor: ConnectionMonitor; requestId: string | undefined } | undefined> => {
-  const { client, gate, retry } = deps;
-  const listed = await withRetry(
-    () => gate.run(() => client.listMonitors(target, vpnConnectionId, retry)),
-    retry,
-  );
-  const monitor = listed.monitors.find((m) => m.vpn_connection_id === vpnConnectionId);
-  return monitor ? { monitor, requestId: listed.requestId } : undefined;
 };

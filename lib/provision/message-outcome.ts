@@ -1,6 +1,14 @@
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { DeadLetter, ReasonDraft } from './settle-failure.ts';
 import type { ConnectionOutcome, MessageOutcome, QueueMessage } from './types.ts';
+import type { WaitOutcome } from './wait-for-connection.ts';
+
+/** Waits for the message's not-ready connections: `wait-for-connection.ts`. */
+type WaitFor = (
+  message: QueueMessage,
+  waiting: readonly ConnectionOutcome[],
+  retries: readonly string[],
+) => Promise<WaitOutcome>;
 
 /** Success statuses, best first: a message's status is the best of its connections'. */
 export const HANDLED: readonly ConnectionOutcome['status'][] = [
@@ -48,11 +56,13 @@ const combinedReason = (
 /**
  * Makes the worst of a message's connection outcomes the message's: any `retry-later` leaves
  * the whole message for redelivery (idempotency makes the done ones duplicates next time);
+ * else any `not-ready` waits: one delayed copy of the message (a failed connection beside it
+ * is dead-lettered once the wait is over, so the one still coming is not given up with it);
  * else any failure dead-letters it once, with one reason naming the failed connections; else
  * it succeeded, with the best of its connections' statuses.
  */
 export const createMessageSettlement =
-  (deadLetter: DeadLetter) =>
+  (deadLetter: DeadLetter, waitFor: WaitFor) =>
   async (message: QueueMessage, parts: readonly ConnectionOutcome[]): Promise<MessageOutcome> => {
     const retries = parts.flatMap((part) => part.retries);
     const base = {
@@ -68,6 +78,11 @@ export const createMessageSettlement =
           ? waiting[0]?.reason
           : waiting.map((part) => `${part.vpnConnectionId}: ${part.reason}`).join('; ');
       return { ...base, status: 'retry-later', reason };
+    }
+    const notReady = parts.filter((part) => part.status === 'not-ready');
+    if (notReady.length > 0) {
+      const waited = await waitFor(message, notReady, retries);
+      return { ...waited, connections: parts };
     }
     const failed = parts.flatMap((part) => (part.failure ? [part.failure] : []));
     const [firstFailure] = failed;

@@ -7,6 +7,9 @@ const STATUS_METRIC: Record<MessageOutcome['status'], string> = {
   already_existed: 'MonitorsAlreadyExisted',
   duplicate: 'DuplicatesAbsorbed',
   'dead-lettered': 'DeadLettered',
+  postponed: 'Postponed',
+  // A connection's own status only; a message with one is counted as `postponed`.
+  'not-ready': 'Postponed',
   'retry-later': 'LeftForRedelivery',
   ignored: 'EventsIgnored',
 };

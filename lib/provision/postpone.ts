@@ -1,28 +1,134 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  type MessageAttributeValue,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { WAIT_ATTRIBUTE, withOwnAttribute } from '../dlq/dead-letter.ts';
+import * as z from '../zod.ts';
 
-/** SQS's longest visibility timeout is 12 hours; we never wait more than 15 minutes. */
-const MAX_POSTPONE_SECONDS = 900;
+/** SQS's longest `DelaySeconds` is 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
 
 /**
- * How long a record about a connection that is not ready yet stays invisible: `base` seconds
- * after its first delivery, doubling with each further one, at most 15 minutes.
+ * How long a not-ready connection has been waited for: the JSON of the `vpn_monitor_wait`
+ * attribute on the delayed copies of its record. Times are ISO 8601.
  */
-export const postponeSeconds = (receiveCount: number, baseSeconds: number): number =>
-  Math.min(MAX_POSTPONE_SECONDS, baseSeconds * 2 ** Math.max(0, Math.min(receiveCount - 1, 20)));
+const waitStateSchema = z.object({
+  /** When the connection was first found not ready: the budget counts from here. */
+  first_seen: z.iso.datetime(),
+  /** When its event happened (the original message's), for the not-found grace. */
+  event_time: z.optional(z.iso.datetime()),
+  /** How many times it was found not ready. */
+  tries: z.number().check(z.int(), z.positive()),
+  /** The connection's status the last time (`PENDING_CREATE`, `NOT_FOUND`...). */
+  last_status: z.string().check(z.maxLength(64)),
+});
+export type WaitState = z.infer<typeof waitStateSchema>;
 
-/** The queue URL of a queue ARN, `arn:aws:sqs:{region}:{account}:{name}`; `undefined` if not one. */
-export const queueUrlFromArn = (arn: string): string | undefined => {
-  const match = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d{12}):([\w.-]+)$/.exec(arn);
-  if (!match) return undefined;
-  const [, partition, region, account, name] = match;
-  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sqs.${region}.${domain}/${account}/${name}`;
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The wait state a record carries; `undefined` on a first delivery (or a garbled attribute). */
+export const readWaitState = (
+  attributes: Record<string, MessageAttributeValue>,
+): WaitState | undefined => {
+  const text = attributes[WAIT_ATTRIBUTE]?.StringValue;
+  if (text === undefined) return undefined;
+  const parsed = waitStateSchema.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : undefined;
 };
 
 /**
- * Keeps a message invisible for `seconds` before SQS redelivers it, so a connection that is
- * still being created is asked about again later instead of being hammered. Throws when SQS
- * refuses; the message then simply comes back after the queue's visibility timeout.
+ * The delay before the `tries`-th question: `base` seconds after the first, doubling after
+ * each, at most 15 minutes (SQS's limit) and never past what is left of the budget.
+ */
+export const nextDelaySeconds = (
+  tries: number,
+  baseSeconds: number,
+  budgetLeftSeconds: number,
+): number =>
+  Math.max(
+    0,
+    Math.min(
+      MAX_DELAY_SECONDS,
+      baseSeconds * 2 ** Math.max(0, Math.min(tries - 1, 20)),
+      Math.ceil(budgetLeftSeconds),
+    ),
+  );
+
+/**
+ * When the record's event happened, epoch ms: the event's own time when it says, else what the
+ * first copy recorded, else when the message was sent to the queue.
+ */
+export const eventTimeOf = (
+  message: {
+    messageAttributes: Record<string, MessageAttributeValue>;
+    sentAt?: number | undefined;
+  },
+  occurredAt?: string | undefined,
+): number | undefined => {
+  const own = occurredAt === undefined ? Number.NaN : Date.parse(occurredAt);
+  if (!Number.isNaN(own)) return own;
+  const recorded = readWaitState(message.messageAttributes)?.event_time;
+  return recorded === undefined ? message.sentAt : Date.parse(recorded);
+};
+
+/** What a delayed copy of a record is made of. */
+interface DelayedCopy {
+  body: string;
+  messageAttributes: Record<string, MessageAttributeValue>;
+  traceHeader?: string | undefined;
+}
+
+/**
+ * Sends a copy of the record to the source queue, delayed by `delaySeconds`, carrying `wait`
+ * (one attribute; the record's others kept within SQS's limit of 10). A copy starts with a
+ * receive count of 1, so waiting for a connection costs no SQS delivery of the record's
+ * budget. Throws when SQS refuses: the caller must then leave the record for redelivery, and
+ * delete nothing. Only for standard queues: FIFO queues refuse a per-message `DelaySeconds`.
+ */
+export const sendDelayedCopy = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  record: DelayedCopy,
+  wait: WaitState,
+  delaySeconds: number,
+): Promise<void> => {
+  const attributes = withOwnAttribute(record, WAIT_ATTRIBUTE, {
+    DataType: 'String',
+    StringValue: JSON.stringify(wait),
+  });
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: record.body,
+      MessageAttributes: attributes,
+      DelaySeconds: delaySeconds,
+      ...(record.traceHeader
+        ? {
+            MessageSystemAttributes: {
+              AWSTraceHeader: { DataType: 'String', StringValue: record.traceHeader },
+            },
+          }
+        : {}),
+    }),
+  );
+};
+
+/** Whether a queue URL names a FIFO queue (no per-message delays there). */
+export const isFifoQueue = (queueUrl: string): boolean => queueUrl.endsWith('.fifo');
+
+/**
+ * The fallback where no copy can be sent (a FIFO queue): keeps the message invisible for
+ * `seconds` before SQS redelivers it. Each wait then costs one of the queue's
+ * `maxReceiveCount` deliveries. Throws when SQS refuses; the message then simply comes back
+ * after the queue's visibility timeout.
  */
 export const postpone = async (
   sqs: SQSClient,
@@ -37,4 +143,13 @@ export const postpone = async (
       VisibilityTimeout: seconds,
     }),
   );
+};
+
+/** The queue URL of a queue ARN, `arn:aws:sqs:{region}:{account}:{name}`; `undefined` if not one. */
+export const queueUrlFromArn = (arn: string): string | undefined => {
+  const match = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d{12}):([\w.-]+)$/.exec(arn);
+  if (!match) return undefined;
+  const [, partition, region, account, name] = match;
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
 };

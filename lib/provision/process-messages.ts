@@ -16,6 +16,7 @@ import type {
   QueueMessage,
   StepContext,
 } from './types.ts';
+import { createConnectionWait } from './wait-for-connection.ts';
 
 export type {
   ConnectionOutcome,
@@ -115,14 +116,16 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
   ): Promise<ConnectionOutcome> => {
     const twin = await first;
     const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId };
-    if (HANDLED.includes(twin.status)) return { ...base, status: 'duplicate', retries: [] };
+    // A not-ready twin's message waits in a delayed copy, which carries the connection on.
+    if (HANDLED.includes(twin.status) || twin.status === 'not-ready')
+      return { ...base, status: 'duplicate', retries: [] };
     if (twin.status === 'dead-lettered' && twin.failure) {
       return noteDeadLetter(message, toDraft(twin.failure), []);
     }
     return { ...base, status: 'retry-later', reason: twin.reason, retries: [] };
   };
 
-  const settleMessage = createMessageSettlement(deadLetter);
+  const settleMessage = createMessageSettlement(deadLetter, createConnectionWait(deps, deadLetter));
 
   return async (
     messages: readonly QueueMessage[],

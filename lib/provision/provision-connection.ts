@@ -6,15 +6,17 @@ import {
 } from '../publish/monitor-created.ts';
 import type { MessageOrigin } from '../reconcile/origin.ts';
 import { withRetry } from '../retry/with-retry.ts';
-import { type EnsuredMonitor, ensureMonitor } from './ensure-monitor.ts';
+import { ensureMonitor } from './ensure-monitor.ts';
+import type { EnsuredMonitor } from './monitor-calls.ts';
+import { eventTimeOf } from './postpone.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 
 /**
  * The idempotency key of a connection: project and connection, never the message id. A message
  * from a reconcile run adds the run's id: the run found the connection without a monitor, so a
  * record from an earlier event (kept 15 days) must not absorb it. A redelivery of the same
- * run's message finds the run's record; Huawei's one-monitor rule (`VPN.0381`) keeps a run
- * racing with the event path to one monitor.
+ * run's message finds the run's record; Huawei's one-monitor rule (a refused second create,
+ * resolved by listing) keeps a run racing with the event path to one monitor.
  */
 export const connectionKey = (event: ConnectionCreated, origin?: MessageOrigin): string =>
   `${event.projectId}:${event.vpnConnectionId}${origin ? `#reconcile:${origin.runId}` : ''}`;
@@ -30,15 +32,20 @@ interface Provisioned {
  * One idempotent step per connection: make sure the monitor exists, then publish the
  * "monitor created" event. The idempotency record is completed only once both succeeded, so
  * a redelivery after that publishes nothing. When publishing fails the record is dropped and
- * the next delivery runs again: Huawei answers `VPN.0381`, the monitor is found by listing,
- * and the event is published with it (`already_existed`). One record per connection keeps a
+ * the next delivery runs again: Huawei refuses the second create, the monitor is found by
+ * listing, and the event is published with it (`already_existed`). One record per connection keeps a
  * record's DynamoDB cost at two calls.
  */
 export const createConnectionStep = (deps: ProvisionerDeps) => {
   const provision = deps.idempotency.once(
     'connection',
     async (
-      request: { key: string; event: ConnectionCreated; correlation: Record<string, string> },
+      request: {
+        key: string;
+        event: ConnectionCreated;
+        correlation: Record<string, string>;
+        eventTime: number | undefined;
+      },
       ctx: StepContext,
     ): Promise<Provisioned> => {
       const { event } = request;
@@ -46,6 +53,11 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
         { client: deps.client, gate: ctx.gate, retry: ctx.retry },
         { projectId: event.projectId, region: event.region },
         event.vpnConnectionId,
+        {
+          eventTime: request.eventTime,
+          notFoundGraceMs: deps.config.notFoundGraceSeconds * 1000,
+          now: deps.now,
+        },
       );
       const detail: MonitorCreatedDetail = {
         event_id: stableEventId(event.projectId, event.vpnConnectionId, ensured.monitor.id),
@@ -81,7 +93,8 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
       ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
     };
     const key = connectionKey(event, message.origin);
-    const done = await provision({ key, event, correlation }, ctx);
+    const eventTime = eventTimeOf(message, event.occurredAt);
+    const done = await provision({ key, event, correlation, eventTime }, ctx);
     return done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
   };
 };

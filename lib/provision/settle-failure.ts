@@ -1,10 +1,14 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
-import { HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
+import {
+  ConnectionNotReadyError,
+  HuaweiCallsStoppedError,
+  huaweiAnswerOf,
+  MonitorRefusedError,
+} from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
-import { postpone, postponeSeconds } from './postpone.ts';
 import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
 /** A failure reason before the message's own facts are added. */
@@ -18,14 +22,16 @@ export type DeadLetter = (
 ) => Promise<ConnectionOutcome>;
 
 /**
- * Decides what a failed message becomes, and does it: dead-lettered with the reason (never
- * retried, or on its last delivery), postponed (the connection is not ready), or left for
+ * Decides what a failed connection becomes, and does it: dead-lettered with the reason (never
+ * retried, or on its last delivery), `not-ready` (Huawei's state says wait: the message
+ * settlement sends one delayed copy of the message, see `wait-for-connection.ts`), or left for
  * redelivery. A message whose dead-letter send fails is left for redelivery: nothing is lost.
  * `settle` takes another `deadLetterWith` for a message of several connections, which is
  * dead-lettered once, after all of them.
  */
 export const createFailureSettlement = (deps: ProvisionerDeps) => {
   const { config, log, sqs } = deps;
+  const now = deps.now ?? Date.now;
 
   const deadLetter = async (
     message: QueueMessage,
@@ -36,7 +42,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       ...draft,
       source_message_id: message.messageId,
       receive_count: message.receiveCount,
-      failed_at: new Date().toISOString(),
+      failed_at: new Date(now()).toISOString(),
     };
     try {
       await sendToDeadLetterQueue(sqs, config.deadLetterQueueUrl, message, failure);
@@ -59,21 +65,6 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
         reason: 'dead-letter send failed',
         retries,
       };
-    }
-  };
-
-  const postponeIfPossible = async (message: QueueMessage): Promise<number | undefined> => {
-    if (!message.queueUrl || !message.receiptHandle) return undefined;
-    const seconds = postponeSeconds(message.receiveCount, config.notReadyDelaySeconds);
-    try {
-      await postpone(sqs, message.queueUrl, message.receiptHandle, seconds);
-      return seconds;
-    } catch (error) {
-      log.warn('Could not postpone the message; it returns after the visibility timeout', {
-        messageId: message.messageId,
-        error,
-      });
-      return undefined;
     }
   };
 
@@ -100,10 +91,13 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
             reason: 'connection in progress in another invocation',
           };
     }
+    // Waiting is measured in time, not deliveries: the last delivery does not end it.
+    if (cause instanceof ConnectionNotReadyError)
+      return { ...base, status: 'not-ready', reason: decision.reason, notReady: cause };
     if (decision.disposition === 'give-up' || lastReceive) {
       // Records stopped after another record's refusal carry that refusal's code too.
       const refusal = cause instanceof HuaweiCallsStoppedError ? cause.cause : cause;
-      const api = refusal instanceof HuaweiApiError ? refusal : undefined;
+      const api = huaweiAnswerOf(refusal);
       return deadLetterWith(
         message,
         {
@@ -112,6 +106,8 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
           code: api?.code,
           status: api?.status,
           request_id: api?.requestId,
+          connection_status:
+            cause instanceof MonitorRefusedError ? cause.connectionStatus : undefined,
           attempts: error instanceof RetryExhaustedError ? error.attempts : 1,
           vpn_connection_id: event.vpnConnectionId,
           project_id: event.projectId,
@@ -119,13 +115,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
         retries,
       );
     }
-    const delaySeconds = decision.postpone ? await postponeIfPossible(message) : undefined;
-    log.warn('Message left for redelivery', {
-      ...base,
-      reason: decision.reason,
-      delaySeconds,
-      error: cause,
-    });
+    log.warn('Message left for redelivery', { ...base, reason: decision.reason, error: cause });
     return { ...base, status: 'retry-later', reason: decision.reason };
   };
 

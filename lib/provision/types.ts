@@ -2,6 +2,7 @@ import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { AccountRegistry } from '../accounts/registry.ts';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
+import type { ConnectionNotReadyError } from '../errors.ts';
 import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
@@ -17,6 +18,8 @@ export interface QueueMessage {
   body: string;
   /** How many times SQS has delivered it, this time included. */
   receiveCount: number;
+  /** When it was sent to the queue (SQS's `SentTimestamp`), epoch milliseconds. */
+  sentAt?: number | undefined;
   messageAttributes: Record<string, MessageAttributeValue>;
   messageGroupId?: string | undefined;
   traceHeader?: string | undefined;
@@ -37,11 +40,18 @@ export interface Invocation {
 /**
  * What became of one connection of a message: `created` / `already_existed` (its event was
  * published now), `duplicate` (handled before: nothing published again), `dead-lettered` (for
- * good, with the reason), or `retry-later` (SQS redelivers the message).
+ * good, with the reason), `not-ready` (Huawei's state says wait: the message is asked about
+ * again later, see `notReady`), or `retry-later` (SQS redelivers the message).
  */
 export interface ConnectionOutcome {
   messageId: string;
-  status: 'created' | 'already_existed' | 'duplicate' | 'dead-lettered' | 'retry-later';
+  status:
+    | 'created'
+    | 'already_existed'
+    | 'duplicate'
+    | 'dead-lettered'
+    | 'not-ready'
+    | 'retry-later';
   vpnConnectionId?: string | undefined;
   /** Why it was left for redelivery. */
   reason?: string | undefined;
@@ -49,18 +59,25 @@ export interface ConnectionOutcome {
   failure?: FailureReason | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
+  /** For `not-ready`: what Huawei's state said. */
+  notReady?: ConnectionNotReadyError | undefined;
 }
 
 /**
  * What became of one message: the worst of its connections' outcomes (any `retry-later` makes
- * the message a batch item failure; else any `dead-lettered` sends it to the DLQ once, naming
- * the failed connections), or `ignored`: well-formed, announcing no new connection,
- * acknowledged with `reason`. `connections` lists each connection's own outcome; it is empty
- * for an ignored message and for invalid input. `vpnConnectionId` is the first connection.
+ * the message a batch item failure; else any `not-ready` makes it `postponed`: a delayed copy
+ * is on the source queue, so this one is done; else any `dead-lettered` sends it to the DLQ
+ * once, naming the failed connections), or `ignored`: well-formed, announcing no new
+ * connection, acknowledged with `reason`. `connections` lists each connection's own outcome;
+ * it is empty for an ignored message and for invalid input. `vpnConnectionId` is the first
+ * connection.
  */
-export interface MessageOutcome extends Omit<ConnectionOutcome, 'status'> {
-  status: ConnectionOutcome['status'] | 'ignored';
+export interface MessageOutcome extends Omit<ConnectionOutcome, 'status' | 'notReady'> {
+  /** Never `not-ready`: a message with a not-ready connection is `postponed` (or given up). */
+  status: ConnectionOutcome['status'] | 'postponed' | 'ignored';
   connections: readonly ConnectionOutcome[];
+  /** For `postponed`: in how many seconds the copy comes back. */
+  delaySeconds?: number | undefined;
 }
 
 /** Everything the provisioner uses, built once per container. */
@@ -77,6 +94,8 @@ export interface ProvisionerDeps {
   metrics?: MetricsSink | undefined;
   /** Time kept back from the deadline for the DLQ send and the response. */
   safetyMarginMs?: number;
+  /** The clock of waits and grace periods, epoch milliseconds; tests pass their own. */
+  now?: () => number;
 }
 
 /** What one message's steps share within an invocation. */

@@ -10,8 +10,9 @@ Queues
   --to URL           where messages go (default: $SOURCE_QUEUE_URL, else the queue whose
                      redrive policy names the DLQ)
 Which messages (any of these means copy mode)
-  --reason CODE      failure code (APIGW.0301, VPN.0004) or kind (invalid-input, rejected,
-                     retries-exhausted, sqs-redrive for messages SQS moved itself); repeatable
+  --reason CODE      failure code (APIGW.0301, VPN.0003) or kind (invalid-input, rejected,
+                     retries-exhausted, not-ready-timeout, sqs-redrive for messages SQS
+                     moved itself); repeatable
   --connection ID    VPN connection id; repeatable
   --since TIME       failed at or after TIME, ISO 8601 (2025-11-25 or 2025-11-25T08:00:00Z)
   --until TIME       failed before TIME

@@ -20,7 +20,7 @@ const PLACEHOLDER_DEFAULTS = { projectId: '0'.repeat(32), region: 'xx-replay-1' 
 /** What a dead-lettered message says about itself: why it failed, which connection, when. */
 export interface DeadLetterInfo {
   messageId: string;
-  /** `invalid-input`, `rejected`, `retries-exhausted`, {@link SQS_REDRIVE_KIND}, ... */
+  /** `invalid-input`, `rejected`, `retries-exhausted`, `not-ready-timeout`, {@link SQS_REDRIVE_KIND} */
   kind: string;
   /** Huawei or AWS error code, such as `APIGW.0301`, when the failure had one. */
   code: string | undefined;

@@ -1,9 +1,12 @@
 import {
+  ConnectionNotReadyError,
   DeadlineExceededError,
   HuaweiApiError,
   HuaweiCallsStoppedError,
   HuaweiNetworkError,
   InvalidInputError,
+  MonitorRefusedError,
+  PermissionRefusedError,
   PublishError,
 } from '../errors.ts';
 
@@ -12,8 +15,8 @@ import {
  * - `retry-now`: back off (full jitter, or `Retry-After`) and call again in this invocation;
  * - `retry-later`: leave the record for SQS to redeliver (it reappears after its visibility timeout);
  * - `give-up`: the record can never succeed as it is: dead-letter queue with the reason;
- * - `stop-calls`: the credentials were refused: no more Huawei calls in this invocation,
- *   refresh them, leave the records for redelivery (five failures lock the key for 5 minutes).
+ * - `stop-calls`: the key was refused: no more Huawei calls in this invocation, refresh the
+ *   credentials, leave the records for redelivery (five failures lock the key for 5 minutes).
  */
 type Disposition = 'retry-now' | 'retry-later' | 'give-up' | 'stop-calls';
 
@@ -23,73 +26,101 @@ export interface Decision {
   reason: string;
   /** A short class of the reason, for metrics: `throttled`, `server-error`, `network`... */
   category: string;
-  /** Set when waiting helps (the connection is not ready): redeliver later and later. */
+  /** Set when waiting helps (the connection is not ready): ask again later and later. */
   postpone?: true;
 }
 
-const THROTTLING_CODES = new Set(['VPN.0429', 'APIGW.0308']);
-const BUSY_CODES = new Set(['VPN.0002', 'VPN.0014', 'VPN.0030', 'VPN.0031', 'VPN.0306']);
-const NOT_READY_CODES = new Set([
-  'VPN.0009',
-  'VPN.0016',
-  'VPN.0017',
-  'VPN.0506',
-  'VPN.0507',
-  'VPN.0508',
-]);
-const AUTH_CODES = new Set(['APIGW.0301', 'VPN.0003', 'VPN.0010']);
-const NOT_READY_TEXT = /not ready|currently creating|try later|try again later/i;
+/** One row of the retry table: the Huawei answers it covers, and what is done about them. */
+interface HuaweiRule {
+  statuses?: (status: number) => boolean;
+  codes?: ReadonlySet<string>;
+  disposition: Disposition;
+  category: string;
+  reason: string;
+}
+
+/**
+ * The retry table for Huawei's answers, first match wins. The README's "Retries" table is this
+ * table in words; change them together. Every code here is on Huawei's VPN or API Gateway
+ * error-code pages; codes no public source shows (`VPN.0381`, `VPN.0009`...) are not here:
+ * a refused create is decided by Huawei's state instead (`lib/provision/ensure-monitor.ts`).
+ */
+const HUAWEI_RULES: readonly HuaweiRule[] = [
+  {
+    statuses: (s) => s === 429,
+    codes: new Set(['VPN.0429', 'APIGW.0308']),
+    disposition: 'retry-now',
+    category: 'throttled',
+    reason: 'throttled',
+  },
+  {
+    // The key itself: bad signature or locked ("AK access failed to reach the limit").
+    statuses: (s) => s === 401,
+    codes: new Set(['APIGW.0301', 'APIGW.0305']),
+    disposition: 'stop-calls',
+    category: 'credentials',
+    reason: 'credentials refused',
+  },
+  {
+    // The key works, but this project may not do this: IAM permission (VPN.0003), the user
+    // blacklisted or denied (APIGW.0302/0306), the service or user not allowed in the region
+    // (APIGW.0801/0802), the project unavailable (APIGW.0310). One project's problem.
+    statuses: (s) => s === 403,
+    codes: new Set([
+      'VPN.0003',
+      'APIGW.0302',
+      'APIGW.0306',
+      'APIGW.0310',
+      'APIGW.0801',
+      'APIGW.0802',
+    ]),
+    disposition: 'give-up',
+    category: 'permission',
+    reason: 'permission refused',
+  },
+  {
+    statuses: (s) => s >= 500,
+    codes: new Set(['VPN.0002', 'VPN.0030', 'VPN.0031']),
+    disposition: 'retry-now',
+    category: 'server-error',
+    reason: 'Huawei busy or failing',
+  },
+  {
+    statuses: (s) => s === 409 || s === 425,
+    disposition: 'retry-later',
+    category: 'conflict',
+    reason: 'conflict',
+  },
+  {
+    statuses: (s) => s === 404,
+    disposition: 'give-up',
+    category: 'not-found',
+    reason: 'not found',
+  },
+];
 
 const decideHuawei = (error: HuaweiApiError): Decision => {
   const { status, code = '' } = error;
   const label = `HTTP ${status}${code ? ` ${code}` : ''}`;
-  if (status === 429 || THROTTLING_CODES.has(code))
-    return { disposition: 'retry-now', reason: `throttled (${label})`, category: 'throttled' };
-  if (BUSY_CODES.has(code))
-    return { disposition: 'retry-now', reason: `Huawei busy (${label})`, category: 'busy' };
-  // VPN.0003 doubles as "resource is not ready, currently CREATING": that is not an auth failure.
-  if (
-    NOT_READY_CODES.has(code) ||
-    status === 409 ||
-    status === 425 ||
-    NOT_READY_TEXT.test(error.huaweiMessage ?? '')
-  ) {
-    return {
-      disposition: 'retry-later',
-      reason: `connection not ready (${label})`,
-      category: 'not-ready',
-      postpone: true,
-    };
-  }
-  // The gateway's "project unavailable" is a 403 about the project, not the key.
-  if (code === 'APIGW.0310') {
-    return {
-      disposition: 'give-up',
-      reason: `project unavailable (${label})`,
-      category: 'rejected',
-    };
-  }
-  if (status === 401 || status === 403 || AUTH_CODES.has(code)) {
-    return {
-      disposition: 'stop-calls',
-      reason: `credentials refused (${label})`,
-      category: 'credentials',
-    };
-  }
-  if (status >= 500)
-    return {
-      disposition: 'retry-now',
-      reason: `Huawei server error (${label})`,
-      category: 'server-error',
-    };
-  if (status === 404)
-    return {
-      disposition: 'give-up',
-      reason: `VPN connection not found (${label})`,
-      category: 'not-found',
-    };
-  return { disposition: 'give-up', reason: `request rejected (${label})`, category: 'rejected' };
+  const rule = HUAWEI_RULES.find(
+    (r) => r.codes?.has(code) === true || r.statuses?.(status) === true,
+  );
+  return rule
+    ? {
+        disposition: rule.disposition,
+        category: rule.category,
+        reason: `${rule.reason} (${label})`,
+      }
+    : { disposition: 'give-up', category: 'rejected', reason: `request rejected (${label})` };
 };
+
+/** Whether Huawei refused the key itself (not a permission): stop calls, refresh credentials. */
+export const isKeyRefusal = (error: unknown): boolean =>
+  error instanceof HuaweiApiError && decideHuawei(error).disposition === 'stop-calls';
+
+/** Whether Huawei refused a permission of one project, not the key. */
+export const isPermissionRefusal = (error: unknown): error is HuaweiApiError =>
+  error instanceof HuaweiApiError && decideHuawei(error).category === 'permission';
 
 /**
  * The retry policy, in one place. The README's retry table is this function in words; change
@@ -104,6 +135,28 @@ export const decide = (error: unknown): Decision => {
       category: 'network',
     };
   }
+  if (error instanceof ConnectionNotReadyError)
+    return {
+      disposition: 'retry-later',
+      reason: `connection not ready (${error.connectionStatus})`,
+      category: 'not-ready',
+      postpone: true,
+    };
+  if (error instanceof MonitorRefusedError)
+    return {
+      disposition: 'give-up',
+      reason:
+        error.connectionStatus === 'NOT_FOUND'
+          ? 'connection not found'
+          : `monitor refused (connection ${error.connectionStatus})`,
+      category: error.connectionStatus === 'NOT_FOUND' ? 'not-found' : 'rejected',
+    };
+  if (error instanceof PermissionRefusedError)
+    return {
+      disposition: 'give-up',
+      reason: `permission refused in project ${error.projectId} (${error.action})`,
+      category: 'permission',
+    };
   if (error instanceof PublishError)
     return {
       disposition: 'retry-now',

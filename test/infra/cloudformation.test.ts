@@ -266,6 +266,8 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       POWERTOOLS_LOG_LEVEL: stage === 'dev' ? 'DEBUG' : 'INFO',
     });
     expect(env.NOT_READY_DELAY_SECONDS).toMatch(/^[1-9]\d*$/);
+    expect(config.notReadyMaxWaitSeconds).toBe(3600);
+    expect(config.notFoundGraceSeconds).toBe(300);
     expect(loadReplayConfig(environmentOf(p, 'ReplayDlqLambdaFunction'))).toEqual({
       deadLetterQueueUrl: p.e.resolveText({ Ref: 'DeadLetterQueue' }),
       sourceQueueUrl: p.e.resolveText({ Ref: 'SourceQueue' }),
@@ -462,6 +464,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
             ],
             sourceQueue,
           ),
+          ...grants(['sqs:SendMessage'], sourceQueue),
           ...grants(['sqs:SendMessage'], dlq),
           ...grants(
             ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -477,7 +480,8 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       );
       expect(allows(p, 'CreateMonitorRole', 'sqs:ReceiveMessage', dlq)).toBe(false);
       expect(allows(p, 'CreateMonitorRole', 'sqs:DeleteMessage', dlq)).toBe(false);
-      expect(allows(p, 'CreateMonitorRole', 'sqs:SendMessage', sourceQueue)).toBe(false);
+      // Behaviour changed: a not-ready connection waits through a delayed copy on the source queue.
+      expect(allows(p, 'CreateMonitorRole', 'sqs:SendMessage', sourceQueue)).toBe(true);
       expect(allows(p, 'CreateMonitorRole', 'sqs:StartMessageMoveTask', dlq)).toBe(false);
       expect(
         allows(p, 'CreateMonitorRole', 'logs:PutLogEvents', arnOf(p, 'ReplayDlqLogGroup')),

@@ -1,11 +1,14 @@
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toSqsRecord } from '../../local/aws/sqs-record.ts';
+import { ANSWER_PROFILES } from '../../local/huawei-simulator/index.ts';
 import {
   CREDENTIALS,
   failedIds,
@@ -50,7 +53,14 @@ const expectProvisionedOnce = (id: string, outcome: 'created' | 'already_existed
   expect(events[0]?.detail).toMatchObject({ outcome, connection_monitor: { id: monitors[0]?.id } });
 };
 
-describe('fault matrix', () => {
+// Every case runs under every answer profile of the simulator: where Huawei's documentation
+// does not say how a create is refused (a monitor exists, the connection is not ready or not
+// there), each profile answers differently, and the end state must be the same under all.
+describe.each(Object.entries(ANSWER_PROFILES))('fault matrix, answer profile %s', (_, profile) => {
+  beforeAll(() => {
+    world.huawei.setAnswerProfile(profile);
+  });
+
   it('rides out a storm of 429s without Retry-After', async () => {
     // Prepare
     const id = world.newConnection();
@@ -131,7 +141,7 @@ describe('fault matrix', () => {
     });
     // Act
     const response = await world.invoke([sqsRecord(plainBody(id))]);
-    // Assess: the retry created it (an ambiguous reset is checked by listing after VPN.0381)
+    // Assess: the retry created it (a reset before sending is not ambiguous: nothing to look up)
     expect(failedIds(response)).toEqual([]);
     expect(world.monitorsFor(id)).toHaveLength(1);
     expect(world.eventsFor(id)).toHaveLength(1);
@@ -213,11 +223,15 @@ describe('fault matrix', () => {
     world.aws.eventBridge.clearFaults();
     const second = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 2 })]);
     // Assess: the first delivery created the monitor and is left for redelivery; the second
-    // finds that monitor (Huawei answers VPN.0381) and publishes it
+    // finds that monitor (Huawei refuses the second create, the list finds it) and publishes it
     expect(failedIds(first)).toEqual([record.messageId]);
     expect(created).toHaveLength(1);
     expect(failedIds(second)).toEqual([]);
-    expect(world.huawei.stats().byOperationAndStatus.create).toEqual({ '201': 1, '400': 1 });
+    const creates = world.huawei.stats().byOperationAndStatus.create ?? {};
+    expect(creates['201']).toBe(1);
+    expect(Object.entries(creates).filter(([status]) => status !== '201')).toEqual([
+      [expect.stringMatching(/^4\d\d$/), 1],
+    ]);
     expectProvisionedOnce(id, 'already_existed');
     expect(world.eventsFor(id)[0]?.detail).toMatchObject({
       connection_monitor: { id: created[0]?.id },
@@ -298,6 +312,7 @@ describe('fault matrix', () => {
       outcome: 'already_existed',
       event_id: firstEvent?.detail.event_id,
     });
+    expect(await world.drainDlq()).toEqual([]);
   });
 
   it('stops calling Huawei after the credentials are refused, then recovers once they are fixed', async () => {
@@ -337,9 +352,13 @@ describe('fault matrix', () => {
     for (const id of ids) expectProvisionedOnce(id, 'created');
   });
 
-  it('dead-letters a connection Huawei does not know, with its request id', async () => {
-    // Prepare: a well-formed id the simulator has never heard of
-    const record = sqsRecord(plainBody('0000aaaa-bbbb-cccc-dddd-eeeeffff0000'));
+  it('dead-letters a connection Huawei does not know once its event is past the grace period', async () => {
+    // Prepare: a well-formed id the simulator has never heard of, announced 10 minutes ago
+    // (behaviour changed: a refused create is decided by showing the connection, and one not
+    // found within NOT_FOUND_GRACE_SECONDS of its event waits instead)
+    const record = sqsRecord(plainBody('0000aaaa-bbbb-cccc-dddd-eeeeffff0000'), {
+      sentAt: Date.now() - 600_000,
+    });
     // Act
     const response = await world.invoke([record]);
     // Assess
@@ -347,19 +366,21 @@ describe('fault matrix', () => {
     const [message] = await world.drainDlq();
     expect(message?.reason).toMatchObject({
       kind: 'rejected',
-      code: 'VPN.0004',
-      status: 404,
+      connection_status: 'NOT_FOUND',
       attempts: 1,
     });
+    expect(message?.reason?.message).toContain('connection not found');
     expect(message?.reason?.request_id).toEqual(expect.any(String));
   });
 
-  it('postpones a connection that is not ready yet, with a growing visibility timeout', async () => {
+  it('waits for a connection that is not ready with a delayed copy, not by holding the record', async () => {
     // Prepare: a real message on the source queue, about a connection still being created
+    // (behaviour changed: the wait no longer burns deliveries with ChangeMessageVisibility)
     const id = world.newConnection();
     world.huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
     const { sqs } = world.aws.clients;
     const queueUrl = world.aws.sqs.queueUrl;
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: plainBody(id) }));
     const received = await sqs.send(
       new ReceiveMessageCommand({
@@ -376,17 +397,19 @@ describe('fault matrix', () => {
     });
     // Act
     const response = await world.invoke([{ ...record, eventSourceARN: world.aws.sqs.queueArn }]);
-    // Assess: left for later, and still invisible after the queue's own 1 s visibility timeout
-    expect(failedIds(response)).toEqual([record.messageId]);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Assess: the record is done (Lambda deletes it); its copy waits on the queue, delayed
+    expect(failedIds(response)).toEqual([]);
+    await sqs.send(
+      new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle }),
+    );
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
       }),
     );
-    expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
-    expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(attributes.Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
     expect(world.monitorsFor(id)).toHaveLength(0);
+    expect(await world.drainDlq()).toEqual([]);
   });
 });

@@ -129,14 +129,14 @@ export const startWorld = async (
 /** An SQS record as Lambda delivers it, with the given body. */
 export const sqsRecord = (
   body: string,
-  options: { receiveCount?: number; messageId?: string } = {},
+  options: { receiveCount?: number; messageId?: string; sentAt?: number } = {},
 ): SQSRecord => ({
   messageId: options.messageId ?? randomUUID(),
   receiptHandle: randomUUID(),
   body,
   attributes: {
     ApproximateReceiveCount: String(options.receiveCount ?? 1),
-    SentTimestamp: String(Date.now()),
+    SentTimestamp: String(options.sentAt ?? Date.now()),
     SenderId: 'AIDAEXAMPLE',
     ApproximateFirstReceiveTimestamp: String(Date.now()),
   },

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HuaweiApiError, HuaweiCallsStoppedError } from '../../../lib/errors.ts';
+import {
+  HuaweiApiError,
+  HuaweiCallsStoppedError,
+  PermissionRefusedError,
+} from '../../../lib/errors.ts';
 import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
 
 const refused = () =>
@@ -79,5 +83,53 @@ describe('CredentialGate', () => {
     // Assess
     expect(results).toEqual(['failed', 'ok', 'ok']);
     expect(calls).toBe(3);
+  });
+
+  it('does not stop calls, nor refresh credentials, on a 403: the key works', async () => {
+    // Prepare: a missing permission, not a refused key (behaviour changed: it used to stop calls)
+    let refreshes = 0;
+    const gate = new CredentialGate(() => refreshes++);
+    const forbidden = async () => {
+      throw new HuaweiApiError('create', {
+        status: 403,
+        code: 'VPN.0003',
+        huaweiMessage: 'Access denied',
+        requestId: 'r',
+      });
+    };
+    // Act
+    await gate.run(forbidden).catch(() => undefined);
+    const next = await gate.run(async () => 'ok');
+    // Assess
+    expect(next).toBe('ok');
+    expect(gate.stopped).toBe(false);
+    expect(refreshes).toBe(0);
+  });
+
+  it('stops one project after its permission refusal, and lets the others call', async () => {
+    // Prepare
+    const gate = new CredentialGate(() => undefined);
+    const a = { projectId: 'a'.repeat(32), region: 'cn-north-4' };
+    const b = { projectId: 'b'.repeat(32), region: 'cn-north-4' };
+    const refusal = new HuaweiApiError('create', {
+      status: 403,
+      code: 'VPN.0003',
+      huaweiMessage: 'Access denied',
+      requestId: 'r',
+    });
+    gate.stopProject(new PermissionRefusedError(a, 'vpn:connectionMonitors:create', refusal));
+    let calls = 0;
+    const call = async () => {
+      calls++;
+      return 'ok';
+    };
+    // Act
+    const inA = await gate.run(call, a).catch((e: unknown) => e);
+    const inB = await gate.run(call, b);
+    // Assess
+    expect(inA).toBeInstanceOf(PermissionRefusedError);
+    expect((inA as PermissionRefusedError).message).toContain(a.projectId);
+    expect(inB).toBe('ok');
+    expect(calls).toBe(1);
   });
 });

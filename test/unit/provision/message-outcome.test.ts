@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureReason } from '../../../lib/dlq/dead-letter.ts';
+import { ConnectionNotReadyError } from '../../../lib/errors.ts';
 import { createMetrics } from '../../../lib/metrics.ts';
 import { createMessageSettlement } from '../../../lib/provision/message-outcome.ts';
 import { recordOutcomes } from '../../../lib/provision/outcome-metrics.ts';
@@ -35,20 +36,33 @@ const part = (
   extra: Partial<ConnectionOutcome> = {},
 ): ConnectionOutcome => ({ messageId: 'm-1', vpnConnectionId, status, retries: [], ...extra });
 
-/** A dead-letter step that keeps what it was asked to send, as the DLQ would. */
+/**
+ * A dead-letter step that keeps what it was asked to send, as the DLQ would, and a wait step
+ * that keeps which connections it was asked to wait for, as the delayed copy would.
+ */
 const recordingDeadLetter = () => {
   const sent: ReasonDraft[] = [];
-  const settle = createMessageSettlement(async (message, draft, retries) => {
-    sent.push(draft);
-    return {
-      messageId: message.messageId,
-      status: 'dead-lettered',
-      vpnConnectionId: draft.vpn_connection_id,
-      retries,
-    };
-  });
-  return { sent, settle };
+  const waitedFor: (string | undefined)[][] = [];
+  const settle = createMessageSettlement(
+    async (message, draft, retries) => {
+      sent.push(draft);
+      return {
+        messageId: message.messageId,
+        status: 'dead-lettered',
+        vpnConnectionId: draft.vpn_connection_id,
+        retries,
+      };
+    },
+    async (message, waiting, retries) => {
+      waitedFor.push(waiting.map((w) => w.vpnConnectionId));
+      return { messageId: message.messageId, status: 'postponed', delaySeconds: 30, retries };
+    },
+  );
+  return { sent, settle, waitedFor };
 };
+
+const notReady = (id: string) =>
+  new ConnectionNotReadyError(`${id} is PENDING_CREATE`, { connectionStatus: 'PENDING_CREATE' });
 
 describe('a message of several connections takes the worst of their outcomes', () => {
   it('is dead-lettered once, naming every connection that failed', async () => {
@@ -88,6 +102,34 @@ describe('a message of several connections takes the worst of their outcomes', (
     // Assess
     expect(outcome).toMatchObject({ status: 'retry-later', reason: `${B}: throttled` });
     expect(sent).toEqual([]);
+  });
+
+  it('waits once for its not-ready connections, before giving up a failed one beside them', async () => {
+    // Prepare: one done, one not ready, one failed for good
+    const { sent, settle, waitedFor } = recordingDeadLetter();
+    const parts = [
+      part(A, 'created'),
+      part(B, 'not-ready', { notReady: notReady(B) }),
+      part(C, 'dead-lettered', { failure: failure(C, 'VPN.0001', 1) }),
+    ];
+
+    // Act
+    const outcome = await settle(MESSAGE, parts);
+
+    // Assess: one delayed copy for the message; nothing dead-lettered yet
+    expect(outcome).toMatchObject({ status: 'postponed', delaySeconds: 30 });
+    expect(waitedFor).toEqual([[B]]);
+    expect(sent).toEqual([]);
+  });
+
+  it('is left for redelivery, not postponed, when another connection must be retried', async () => {
+    const { settle, waitedFor } = recordingDeadLetter();
+    const outcome = await settle(MESSAGE, [
+      part(A, 'not-ready', { notReady: notReady(A) }),
+      part(B, 'retry-later', { reason: 'throttled' }),
+    ]);
+    expect(outcome.status).toBe('retry-later');
+    expect(waitedFor).toEqual([]);
   });
 
   it('keeps the reason of a message of one connection exactly as it was', async () => {

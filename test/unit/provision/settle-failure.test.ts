@@ -4,9 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config.ts';
 import { FAILURE_ATTRIBUTE } from '../../../lib/dlq/dead-letter.ts';
 import {
+  ConnectionNotReadyError,
   HuaweiApiError,
   HuaweiCallsStoppedError,
   type HuaweiErrorDetails,
+  MonitorRefusedError,
 } from '../../../lib/errors.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../../../lib/events/parse.ts';
 import type { Log } from '../../../lib/log.ts';
@@ -167,6 +169,41 @@ describe('settling a failed message', () => {
       status: 503,
       attempts: 4,
       receive_count: MAX_RECEIVE_COUNT,
+    });
+  });
+
+  it('marks a connection Huawei shows not ready for the wait, even on the last delivery', async () => {
+    // Prepare: waiting is measured in time, so the delivery count does not end it
+    const notReady = new ConnectionNotReadyError('is PENDING_CREATE', {
+      connectionStatus: 'PENDING_CREATE',
+    });
+
+    // Act
+    const outcome = await settlement.settle(
+      message(MAX_RECEIVE_COUNT),
+      parsedEvent(),
+      notReady,
+      [],
+    );
+
+    // Assess: nothing dead-lettered; the message settlement sends the delayed copy
+    expect(outcome).toMatchObject({ status: 'not-ready', notReady });
+    expect(await drain(sqs, local.dlqUrl)).toHaveLength(0);
+  });
+
+  it('dead-letters a refusal that state confirmed with the connection status it saw', async () => {
+    const refused = new MonitorRefusedError('connection not found', {
+      connectionStatus: 'NOT_FOUND',
+      cause: huaweiError({ status: 404, code: 'VPN.0004', requestId: 'req-404' }),
+    });
+    const outcome = await settlement.settle(message(1), parsedEvent(), refused, []);
+    expect(outcome.status).toBe('dead-lettered');
+    const [dead] = await drain(sqs, local.dlqUrl);
+    expect(dead && attributeJson(dead, FAILURE_ATTRIBUTE)).toMatchObject({
+      kind: 'rejected',
+      code: 'VPN.0004',
+      request_id: 'req-404',
+      connection_status: 'NOT_FOUND',
     });
   });
 

@@ -1,44 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ConnectionNotReadyError,
   DeadlineExceededError,
   HuaweiApiError,
   HuaweiCallsStoppedError,
   HuaweiNetworkError,
   InvalidInputError,
+  MonitorRefusedError,
+  PermissionRefusedError,
 } from '../../../lib/errors.ts';
-import { decide } from '../../../lib/retry/policy.ts';
+import { decide, isKeyRefusal, isPermissionRefusal } from '../../../lib/retry/policy.ts';
+
+const TARGET = { projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b', region: 'eu-west-101' };
 
 const api = (status: number, code?: string, message?: string) =>
   new HuaweiApiError('create', { status, code, huaweiMessage: message, requestId: 'req' });
 
 describe('retry policy', () => {
+  // Behaviour changed with "decide from state": codes no public source shows (VPN.0306,
+  // VPN.0506, VPN.0009...) are no longer read as busy or not ready, and a 403 is a permission
+  // of one project (give up that project), never a refused key. A refused create is decided
+  // from Huawei's state in ensure-monitor, not here.
   it.each([
     [api(429, 'VPN.0429'), 'retry-now'],
     [api(429, 'APIGW.0308'), 'retry-now'],
     [api(429), 'retry-now'],
     [api(500, 'VPN.0002'), 'retry-now'],
-    [api(502), 'retry-now'],
+    [api(502, 'APIGW.0201'), 'retry-now'],
     [api(503), 'retry-now'],
-    [api(504, 'VPN.0014'), 'retry-now'],
+    [api(504, 'APIGW.0201'), 'retry-now'],
     [api(400, 'VPN.0030'), 'retry-now'],
-    [api(400, 'VPN.0306'), 'retry-now'],
+    [api(400, 'VPN.0031'), 'retry-now'],
+    [api(400, 'VPN.0306'), 'give-up'],
     [api(409, 'VPN.0016'), 'retry-later'],
-    [api(409, 'VPN.0017'), 'retry-later'],
+    [api(409), 'retry-later'],
     [api(425, 'VPN.0009'), 'retry-later'],
-    [api(400, 'VPN.0506'), 'retry-later'],
-    [
-      api(403, 'VPN.0003', 'resource vpn-connection is not ready, currently CREATING'),
-      'retry-later',
-    ],
+    [api(400, 'VPN.0506'), 'give-up'],
     [api(401, 'APIGW.0301'), 'stop-calls'],
+    [api(401, 'APIGW.0301', 'AK access failed to reach the limit,forbidden'), 'stop-calls'],
+    [api(401, 'APIGW.0305'), 'stop-calls'],
     [api(401, 'VPN.0010'), 'stop-calls'],
-    [api(403, 'VPN.0003', 'authentication failed'), 'stop-calls'],
-    [api(404, 'VPN.0004'), 'give-up'],
+    [api(401), 'stop-calls'],
+    [api(403, 'VPN.0003', 'Authentication failed: Access denied'), 'give-up'],
+    [api(403, 'APIGW.0302'), 'give-up'],
+    [api(403, 'APIGW.0306'), 'give-up'],
+    [api(403, 'APIGW.0801'), 'give-up'],
+    [api(403, 'APIGW.0802'), 'give-up'],
     [api(403, 'APIGW.0310', 'The project is unavailable'), 'give-up'],
+    [api(403), 'give-up'],
+    [api(404, 'VPN.0004'), 'give-up'],
     [api(400, 'VPN.0001'), 'give-up'],
     [api(400, 'VPN.0381'), 'give-up'],
     [new HuaweiNetworkError('reset', { ambiguous: true, code: 'ECONNRESET' }), 'retry-now'],
     [new HuaweiNetworkError('refused', { ambiguous: false, code: 'ECONNREFUSED' }), 'retry-now'],
+    [new ConnectionNotReadyError('pending', { connectionStatus: 'PENDING_CREATE' }), 'retry-later'],
+    [new MonitorRefusedError('gone', { connectionStatus: 'NOT_FOUND' }), 'give-up'],
+    [new MonitorRefusedError('error', { connectionStatus: 'ERROR' }), 'give-up'],
+    [new PermissionRefusedError(TARGET, 'vpn:connectionMonitors:create', api(403)), 'give-up'],
     [new InvalidInputError('bad'), 'give-up'],
     [new HuaweiCallsStoppedError('stopped'), 'retry-later'],
     [new DeadlineExceededError('late'), 'retry-later'],
@@ -49,5 +67,26 @@ describe('retry policy', () => {
     // Assess
     expect(decision.disposition).toBe(disposition);
     expect(decision.reason.length).toBeGreaterThan(0);
+  });
+
+  it('tells a refused key from a missing permission', () => {
+    expect(isKeyRefusal(api(401, 'APIGW.0301'))).toBe(true);
+    expect(isKeyRefusal(api(403, 'VPN.0003'))).toBe(false);
+    expect(isPermissionRefusal(api(403, 'VPN.0003'))).toBe(true);
+    expect(isPermissionRefusal(api(403, 'APIGW.0801'))).toBe(true);
+    expect(isPermissionRefusal(api(401, 'APIGW.0305'))).toBe(false);
+    expect(isPermissionRefusal(new Error('x'))).toBe(false);
+  });
+
+  it('names the project, the region and the IAM action of a permission refusal', () => {
+    const error = new PermissionRefusedError(
+      TARGET,
+      'vpn:vpnConnections:get',
+      api(403, 'VPN.0003', 'Access denied'),
+    );
+    expect(error.message).toContain(TARGET.projectId);
+    expect(error.message).toContain('eu-west-101');
+    expect(error.message).toContain('grant vpn:vpnConnections:get');
+    expect(decide(error).reason).toContain(TARGET.projectId);
   });
 });
