@@ -3,7 +3,10 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { type LocalHttpApi, startHttpApi } from '../../../local/aws/http-api.ts';
 import { LOCAL_CREDENTIALS } from '../../../local/aws/loopback.ts';
-import { type LocalSecretsManager, startSecretsManager } from '../../../local/aws/secrets-manager.ts';
+import {
+  type LocalSecretsManager,
+  startSecretsManager,
+} from '../../../local/aws/secrets-manager.ts';
 import { type LocalSqs, type StartSqsOptions, startSqs } from '../../../local/aws/sqs.ts';
 
 /** The project and region the ingest tests announce connections in. */
@@ -14,7 +17,10 @@ export const TOKEN_SECRET_ID = 'vpn-monitor-provisioner/ingest-token';
 /** A token as an operator would generate it: 32 random bytes, base64url. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
 
 /** The ingest function served like an HTTP API, over fauxqs and a Secrets Manager stand-in. */
 export interface IngestWorld {
@@ -23,9 +29,11 @@ export interface IngestWorld {
   api: LocalHttpApi;
   client: SQSClient;
   tokens: { current: string; previous: string };
+  /** The queue the function sends to. */
+  queueUrl: string;
   /** `<endpoint>/ingest`, to which `/<token>` may be added. */
   url: string;
-  /** Every message on the source queue, removed from it, bodies parsed. */
+  /** The bodies of every message on the queue (default: the one the function sends to). */
   drain(queueUrl?: string): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -35,23 +43,33 @@ export interface IngestWorld {
  * cold start) and serves it on `POST /ingest` and `POST /ingest/{token}`.
  */
 export const startIngestWorld = async (
-  options: { env?: Record<string, string>; sqs?: StartSqsOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    sqs?: StartSqsOptions;
+    /**
+     * Once the emulator runs, points the function at another queue (SOURCE_QUEUE_URL) or another
+     * SQS endpoint (AWS_ENDPOINT_URL_SQS), such as a proxy in front of the emulator.
+     */
+    target?: (sqs: LocalSqs) => Promise<{ queueUrl?: string; endpoint?: string }>;
+  } = {},
 ): Promise<IngestWorld> => {
   const sqs = await startSqs({ visibilityTimeoutSeconds: 30, ...options.sqs });
+  const target = options.target ? await options.target(sqs) : {};
+  const queueUrl = target.queueUrl ?? sqs.queueUrl;
   const tokens = { current: newToken(), previous: newToken() };
   const secrets = await startSecretsManager({ [TOKEN_SECRET_ID]: JSON.stringify(tokens) });
   Object.assign(process.env, {
     AWS_REGION: sqs.region,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_SQS: target.endpoint ?? sqs.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     AWS_LAMBDA_FUNCTION_NAME: 'ingest',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
     HUAWEICLOUD_REGION: REGION,
     HUAWEICLOUD_PROJECT_ID: PROJECT_ID,
-    SOURCE_QUEUE_URL: sqs.queueUrl,
+    SOURCE_QUEUE_URL: queueUrl,
     INGEST_TOKEN_SECRET_ID: TOKEN_SECRET_ID,
     ...options.env,
   });
@@ -76,13 +94,14 @@ export const startIngestWorld = async (
     api,
     client,
     tokens,
+    queueUrl,
     url: `${api.endpoint}/ingest`,
-    drain: async (queueUrl = sqs.queueUrl) => {
+    drain: async (from = queueUrl) => {
       const bodies: string[] = [];
       for (;;) {
         const out = await client.send(
           new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
+            QueueUrl: from,
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: 0,
             VisibilityTimeout: 300,
