@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { type CloudEvent, HTTP } from 'cloudevents';
+import { type CloudEventV1, HTTP } from 'cloudevents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readBody } from '../../../local/aws/aws-json-protocol.ts';
 import { closeServer, listenOnLoopback } from '../../../local/aws/loopback.ts';
@@ -15,7 +15,7 @@ const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
  */
 const receiver = {
   endpoint: '',
-  events: [] as CloudEvent[],
+  events: [] as CloudEventV1<unknown>[],
   contentTypes: [] as string[],
   answers: [] as number[],
 };
