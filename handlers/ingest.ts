@@ -35,6 +35,7 @@ export const ingestHandler = async (
  * and headers may hold the token.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  // logEvent: false whatever POWERTOOLS_LOGGER_LOG_EVENT says: the event holds the token.
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(logMetrics(metrics))
   .handler(ingestHandler);

@@ -326,8 +326,8 @@ export interface IngestConfig {
   tokenCacheTtlMs: number;
   maxBodyBytes: number;
   /**
-   * Regions whose SMN endpoint may confirm a subscription: `SMN_CONFIRM_REGIONS`, else the
-   * default region, else none (every confirmation is refused and logged).
+   * Regions whose SMN endpoint may confirm a subscription: `SMN_CONFIRM_REGIONS` when it lists
+   * any, else the default region, else none (every confirmation is refused and logged).
    */
   smnRegions: string[];
   /** `HUAWEICLOUD_SMN_ENDPOINT`: replaces the regional SMN endpoints (local runs). */
@@ -346,7 +346,12 @@ export const loadIngestConfig = (
     throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues)}`);
   }
   const e = parsed.data;
-  const smnRegions = e.SMN_CONFIRM_REGIONS ?? (e.HUAWEICLOUD_REGION ? [e.HUAWEICLOUD_REGION] : []);
+  // An empty SMN_CONFIRM_REGIONS (serverless.yml's default) means the default region too.
+  const smnRegions = e.SMN_CONFIRM_REGIONS?.length
+    ? e.SMN_CONFIRM_REGIONS
+    : e.HUAWEICLOUD_REGION
+      ? [e.HUAWEICLOUD_REGION]
+      : [];
   const badRegion = smnRegions.find((region) => !regionSchema.safeParse(region).success);
   if (badRegion !== undefined) {
     throw new ConfigurationError(
