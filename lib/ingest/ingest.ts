@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ConnectionDefaults } from '../events/parse.ts';
+import { printable } from '../events/problems.ts';
 import type { Log } from '../log.ts';
 import { classifyEvent } from './classify.ts';
 import { decodeEvents, type SmnControlMessage } from './decode.ts';
@@ -140,7 +141,13 @@ const handleSmnControl = async (
     deps.counters.count('EventsRejected', 1, 'smn-confirmation-refused');
     deps.log.warn(
       'SMN subscription confirmation refused: an operator must check the topic and confirm it in the SMN console if it is ours',
-      { ...context, host: outcome.host, why: outcome.why },
+      // The URL is SMN's confirmation link, not our token: logged so an operator can open it.
+      {
+        ...context,
+        host: outcome.host,
+        why: outcome.why,
+        subscribeUrl: printable(message.subscribeUrl ?? '', 2_048),
+      },
     );
     return jsonResponse(400, { message: `Subscription confirmation refused: ${outcome.why}` });
   }
