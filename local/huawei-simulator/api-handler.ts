@@ -14,7 +14,7 @@ const API_NOT_FOUND = apiError(
   ERROR_CODES.apiNotFound,
   'The API does not exist or has not been published in the environment',
 );
-const BODY_TOO_LARGE = apiError(413, ERROR_CODES.gatewayBadRequest, 'Request body too large');
+const BODY_TOO_LARGE = apiError(413, ERROR_CODES.gatewayError, 'Request body too large');
 
 type Outcome = number | 'dropped';
 
@@ -25,7 +25,8 @@ const serve = async (
   requestId: string,
   setOperation: (operation: string) => void,
 ): Promise<Outcome> => {
-  const { store, verifier, faults, stats, errorFormat } = context;
+  const { api, verifier, faults, stats, errorFormat } = context;
+  const { store } = api;
   const fail = (error: ApiError): Outcome => {
     sendError(response, error, errorFormat, requestId);
     return error.status;
@@ -75,7 +76,7 @@ const serve = async (
 
   let result: ReturnType<typeof handleOperation>;
   try {
-    result = handleOperation(store, route, url, input, requestId);
+    result = handleOperation(api, { route, url, input, body, requestId });
   } catch (error) {
     // A simulator bug: say so loudly instead of looking like a network fault.
     const reason = error instanceof Error ? error.message : String(error);

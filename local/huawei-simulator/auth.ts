@@ -35,9 +35,9 @@ const PREFIX = 'Incorrect IAM authentication information: ';
 const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
-const failure = (message: string, locked = false, code: string = ERROR_CODES.authFailed) => ({
+const failure = (message: string, locked = false) => ({
   ok: false as const,
-  error: apiError(401, code, `${PREFIX}${message}`),
+  error: apiError(401, ERROR_CODES.authFailed, `${PREFIX}${message}`),
   locked,
 });
 
@@ -94,7 +94,6 @@ export const createAuthVerifier = (options: {
   credentials: readonly HuaweiCredentials[];
   now: () => number;
   lockout: LockoutTracker;
-  maxFailures: number;
 }): AuthVerifier => {
   const { now, lockout } = options;
   let keys = new Map<string, HuaweiCredentials>();
@@ -170,11 +169,9 @@ export const createAuthVerifier = (options: {
       }
       const lockedMs = lockout.lockedForMs(credential.ak);
       if (lockedMs > 0) {
-        return failure(
-          `access key ${credential.ak} is locked for ${Math.ceil(lockedMs / 1000)} more seconds after ${options.maxFailures} consecutive authentication failures`,
-          true,
-          ERROR_CODES.keyLocked,
-        );
+        // Huawei's words for a locked key (API signing guide, "Common Errors Related to IAM
+        // Authentication Information"): the same code as any other signature refusal.
+        return failure('AK access failed to reach the limit,forbidden.', true);
       }
       const problem = check(request, credential, signedHeaders, parsed.signature);
       if (problem !== undefined) {

@@ -1,7 +1,14 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import type { PendingFault } from './faults.ts';
-import type { ConnectionSeed, FaultRule, RandomFaults, VpnConnectionStatus } from './schemas.ts';
+import type {
+  AnswerProfile,
+  AnswerProfileChange,
+  ConnectionSeed,
+  FaultRule,
+  RandomFaults,
+  VpnConnectionStatus,
+} from './schemas.ts';
 import type { SimulatorStats } from './stats.ts';
 import type { VpnConnection } from './store.ts';
 import type { HuaweiSimulatorControl, MonitorSnapshot } from './types.ts';
@@ -119,6 +126,11 @@ export const connectToSimulator = (endpoint: string): RemoteSimulatorControl => 
     },
     setLatency: async (ms: number) => {
       await call('PUT', 'latency', { ms });
+    },
+    setAnswerProfile: async (change: AnswerProfileChange) =>
+      ((await call('PUT', 'answer-profile', change)) as { profile: AnswerProfile }).profile,
+    setReadyAfter: async (ms: number) => {
+      await call('PUT', 'ready-after', { ms });
     },
     setCredentials: async (credentials: readonly HuaweiCredentials[]) => {
       await call('PUT', 'credentials', credentials);

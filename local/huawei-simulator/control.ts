@@ -4,11 +4,13 @@ import { SimulatorUsageError } from './errors.ts';
 import { readBody } from './http.ts';
 import { generatedConnectionId } from './ids.ts';
 import {
+  answerProfileChangeSchema,
   connectionSeedSchema,
   connectionStatusSchema,
   faultRuleSchema,
   projectIdSchema,
   randomFaultsSchema,
+  readyAfterMsSchema,
   resourceIdSchema,
   simulatorCredentialsSchema,
 } from './schemas.ts';
@@ -151,6 +153,16 @@ const route = (
       return OK_EMPTY;
     case 'PUT latency':
       control.setLatency(z.strictObject({ ms: z.number().int().nonnegative() }).parse(json()).ms);
+      return OK_EMPTY;
+    case 'GET answer-profile':
+      return { status: 200, body: { profile: control.setAnswerProfile({}) } };
+    case 'PUT answer-profile':
+      return {
+        status: 200,
+        body: { profile: control.setAnswerProfile(answerProfileChangeSchema.parse(json())) },
+      };
+    case 'PUT ready-after':
+      control.setReadyAfter(z.strictObject({ ms: readyAfterMsSchema }).parse(json()).ms);
       return OK_EMPTY;
     case 'PUT credentials':
       control.setCredentials(simulatorCredentialsSchema.parse(json()));

@@ -18,18 +18,21 @@ export type ErrorFormat = 'error-code' | 'code-message';
 export const ERROR_CODES = {
   invalidRequest: 'VPN.0001',
   serverError: 'VPN.0002',
+  accessDenied: 'VPN.0003',
   notFound: 'VPN.0004',
   connectionDeleting: 'VPN.0009',
   systemBusy: 'VPN.0014',
   notReady: 'VPN.0016',
-  connectionUpdating: 'VPN.0306',
   monitorExists: 'VPN.0381',
   tooManyRequests: 'VPN.0429',
   apiNotFound: 'APIGW.0101',
-  gatewayBadRequest: 'APIGW.0201',
-  backendUnavailable: 'APIGW.0202',
+  /**
+   * The gateway's own refusals and backend failures: a body too large, 502 backend unavailable,
+   * 504 backend timeout (there is no `APIGW.0202`).
+   */
+  gatewayError: 'APIGW.0201',
+  /** Every AK/SK refusal, a locked key included ("AK access failed to reach the limit,forbidden"). */
   authFailed: 'APIGW.0301',
-  keyLocked: 'APIGW.0305',
   gatewayThrottled: 'APIGW.0308',
   projectUnavailable: 'APIGW.0310',
 } as const;
@@ -59,8 +62,8 @@ export const errorBody = (
 export const defaultFaultError = (status: number): { code: string; message: string } => {
   if (status === 429) return { code: ERROR_CODES.tooManyRequests, message: 'Too many requests' };
   if (status === 502 || status === 503)
-    return { code: ERROR_CODES.backendUnavailable, message: 'Backend unavailable' };
-  if (status === 504) return { code: ERROR_CODES.systemBusy, message: 'System busy' };
+    return { code: ERROR_CODES.gatewayError, message: 'Backend unavailable' };
+  if (status === 504) return { code: ERROR_CODES.gatewayError, message: 'Backend timeout' };
   if (status >= 500) return { code: ERROR_CODES.serverError, message: 'Internal server error' };
   return { code: ERROR_CODES.invalidRequest, message: 'Invalid request' };
 };

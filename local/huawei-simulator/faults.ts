@@ -64,8 +64,8 @@ const matches = (
 
 const SERVER_ERRORS = [
   apiError(500, ERROR_CODES.serverError, 'Internal server error'),
-  apiError(503, ERROR_CODES.backendUnavailable, 'Backend unavailable'),
-  apiError(504, ERROR_CODES.systemBusy, 'System busy'),
+  apiError(502, ERROR_CODES.gatewayError, 'Backend unavailable'),
+  apiError(504, ERROR_CODES.gatewayError, 'Backend timeout'),
 ] as const;
 
 const randomAction = (settings: RandomFaults, random: () => number): FaultAction => {

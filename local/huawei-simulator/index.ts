@@ -1,6 +1,12 @@
 /** The Huawei VPN API simulator: dev-only, never bundled into the Lambda. */
+export { ANSWER_PROFILES, DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
 export type { ReceivedRequest } from './auth.ts';
 export { MAX_CLOCK_SKEW_MS, parseSdkDate } from './auth.ts';
+export type {
+  ConnectionCreatedEvent,
+  ConnectionCreatedListener,
+} from './connection-events.ts';
+export { MAX_CONNECTION_PAGE } from './connection-operations.ts';
 export { CONTROL_PREFIX } from './control.ts';
 export type { RemoteSimulatorControl } from './control-client.ts';
 export { connectToSimulator, SimulatorControlError } from './control-client.ts';
@@ -11,11 +17,14 @@ export { generatedConnectionId } from './ids.ts';
 export type { LockoutPolicy } from './lockout.ts';
 export { DEFAULT_LOCKOUT } from './lockout.ts';
 export type {
+  AnswerProfile,
+  AnswerProfileChange,
   ConnectionSeed,
   FaultKind,
   FaultRule,
   Operation,
   RandomFaults,
+  VpnConnectionInput,
   VpnConnectionStatus,
 } from './schemas.ts';
 export { RANDOM_FAULT_KINDS } from './schemas.ts';
@@ -28,4 +37,3 @@ export type {
   HuaweiSimulatorOptions,
   MonitorSnapshot,
 } from './types.ts';
-export { MAX_CONNECTION_PAGE } from './vpn-api.ts';

@@ -10,12 +10,16 @@
  * repeatable (HUAWEICLOUD_SDK_PROJECT_ID or HUAWEICLOUD_PROJECT_ID; default a random id),
  * --connections per project (HUAWEI_SIMULATOR_CONNECTIONS, default 0; ids from
  * `generatedConnectionId`), --latency-ms added to every request (HUAWEI_SIMULATOR_LATENCY_MS,
- * default 0), --error-format error-code|code-message, --random-faults '<json>'.
+ * default 0), --error-format error-code|code-message, --random-faults '<json>', --answer-profile
+ * one of `ANSWER_PROFILES` (HUAWEI_SIMULATOR_ANSWER_PROFILE, default `documented`),
+ * --ready-after-ms for connections created through the API (HUAWEI_SIMULATOR_READY_AFTER_MS,
+ * default 0).
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { randomFaultsSchema } from './schemas.ts';
+import { ANSWER_PROFILES } from './answer-profiles.ts';
+import { randomFaultsSchema, readyAfterMsSchema } from './schemas.ts';
 import { startHuaweiSimulator } from './server.ts';
 
 const { values } = parseArgs({
@@ -29,6 +33,8 @@ const { values } = parseArgs({
     'error-format': { type: 'string' },
     'random-faults': { type: 'string' },
     'latency-ms': { type: 'string' },
+    'answer-profile': { type: 'string' },
+    'ready-after-ms': { type: 'string' },
   },
   strict: true,
 });
@@ -55,6 +61,10 @@ const settingsSchema = z.object({
     .pipe(randomFaultsSchema)
     .optional(),
   latencyMs: z.coerce.number().int().min(0),
+  answerProfile: z.string().refine((name) => Object.hasOwn(ANSWER_PROFILES, name), {
+    message: `--answer-profile is one of ${Object.keys(ANSWER_PROFILES).join(', ')}`,
+  }),
+  readyAfterMs: z.coerce.number().pipe(readyAfterMsSchema),
 });
 
 const parsed = settingsSchema.safeParse({
@@ -69,6 +79,8 @@ const parsed = settingsSchema.safeParse({
   errorFormat: values['error-format'] ?? 'error-code',
   randomFaults: values['random-faults'],
   latencyMs: values['latency-ms'] ?? env.HUAWEI_SIMULATOR_LATENCY_MS ?? 0,
+  answerProfile: values['answer-profile'] ?? env.HUAWEI_SIMULATOR_ANSWER_PROFILE ?? 'documented',
+  readyAfterMs: values['ready-after-ms'] ?? env.HUAWEI_SIMULATOR_READY_AFTER_MS ?? 0,
 });
 if (!parsed.success) {
   const issue = parsed.error.issues[0];
@@ -89,6 +101,10 @@ const simulator = await startHuaweiSimulator({
   projects: Object.fromEntries(settings.projects.map((id) => [id, settings.connections])),
   errorFormat: settings.errorFormat,
   latencyMs: settings.latencyMs,
+  readyAfterMs: settings.readyAfterMs,
+  ...(ANSWER_PROFILES[settings.answerProfile] === undefined
+    ? {}
+    : { answerProfile: ANSWER_PROFILES[settings.answerProfile] }),
 });
 if (settings.randomFaults !== undefined) {
   simulator.setRandomFaults(settings.randomFaults);

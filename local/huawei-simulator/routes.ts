@@ -1,8 +1,14 @@
-import type { Operation } from './schemas.ts';
-
 /** A request path the Huawei VPN API has, with its path parameters decoded. */
 export type Route =
-  | { operation: 'create' | 'list' | 'listConnections'; projectId: string }
+  | {
+      operation:
+        | 'create'
+        | 'list'
+        | 'listConnections'
+        | 'createConnection'
+        | 'batchCreateConnections';
+      projectId: string;
+    }
   | { operation: 'show' | 'delete'; projectId: string; monitorId: string }
   | { operation: 'showConnection'; projectId: string; connectionId: string };
 
@@ -15,12 +21,16 @@ const decode = (segment: string): string | undefined => {
   }
 };
 
-const collection = (method: string, resource: string): Operation | undefined => {
+type CollectionOperation = 'create' | 'list' | 'listConnections' | 'createConnection';
+
+const collection = (method: string, resource: string): CollectionOperation | undefined => {
   if (resource === 'connection-monitors') {
     if (method === 'POST') return 'create';
     return method === 'GET' ? 'list' : undefined;
   }
-  return resource === 'vpn-connection' && method === 'GET' ? 'listConnections' : undefined;
+  if (resource !== 'vpn-connection') return undefined;
+  if (method === 'POST') return 'createConnection';
+  return method === 'GET' ? 'listConnections' : undefined;
 };
 
 /**
@@ -36,8 +46,12 @@ export const matchRoute = (method: string, pathname: string): Route | undefined 
   if (projectId === undefined) return undefined;
   if (segments.length === 4) {
     const operation = collection(method, resource);
-    return operation === 'create' || operation === 'list' || operation === 'listConnections'
-      ? { operation, projectId }
+    return operation === undefined ? undefined : { operation, projectId };
+  }
+  // The one plural path of the API: `POST /v5/{project_id}/vpn-connections/batch-create`.
+  if (resource === 'vpn-connections') {
+    return method === 'POST' && segments[4] === 'batch-create'
+      ? { operation: 'batchCreateConnections', projectId }
       : undefined;
   }
   const id = decode(segments[4] ?? '');

@@ -8,6 +8,8 @@ export const OPERATIONS = [
   'delete',
   'listConnections',
   'showConnection',
+  'createConnection',
+  'batchCreateConnections',
 ] as const;
 
 /** One of {@link OPERATIONS}. */
@@ -46,15 +48,61 @@ export const resourceIdSchema = z
   .string()
   .regex(RESOURCE_ID_PATTERN, 'an id is 36 letters and digits in 8-4-4-4-12 groups');
 
-/** A VPN connection to seed: only `id` is required; the rest is made up, stable per id. */
+/** Milliseconds a new connection stays `PENDING_CREATE` before it turns `ACTIVE`. */
+export const readyAfterMsSchema = z.number().int().nonnegative().max(86_400_000);
+
+/**
+ * A VPN connection to seed: only `id` is required; the rest is made up, stable per id. With
+ * `readyAfterMs` it starts `PENDING_CREATE` (unless `status` says otherwise) and turns `ACTIVE`
+ * that many milliseconds later on the simulator's clock.
+ */
 export const connectionSeedSchema = z.strictObject({
   id: resourceIdSchema,
   status: connectionStatusSchema.optional(),
   name: z.string().min(1).max(64).optional(),
   vgwId: resourceIdSchema.optional(),
+  readyAfterMs: readyAfterMsSchema.optional(),
 });
 /** A VPN connection to seed into a project. */
 export type ConnectionSeed = z.infer<typeof connectionSeedSchema>;
+
+/**
+ * One connection of `POST /v5/{project_id}/vpn-connection` (`vpn_connection`) or of
+ * `.../vpn-connections/batch-create` (`vpn_connections[]`), after the Go SDK's
+ * `CreateVpnConnectionRequestBodyContent`: `vgw_id`, `vgw_ip` and `cgw_id` are required. Fields
+ * the simulator does not model (IKE and IPsec policies, tags...) are accepted and dropped.
+ */
+export const vpnConnectionInputSchema = z.object({
+  vgw_id: resourceIdSchema,
+  /** The gateway's EIP: Huawei's examples pass the EIP's id here, so any non-empty text. */
+  vgw_ip: z.string().min(1).max(64),
+  cgw_id: resourceIdSchema,
+  name: z.string().min(1).max(64).optional(),
+  style: z.enum(['policy', 'static', 'bgp']).optional(),
+  peer_subnets: z.array(z.string().min(1)).max(50).optional(),
+  enable_nqa: z.boolean().optional(),
+  psk: z.string().min(1).optional(),
+  ha_role: z.enum(['master', 'slave']).optional(),
+});
+/** A connection to create through the API. */
+export type VpnConnectionInput = z.infer<typeof vpnConnectionInputSchema>;
+
+/** How Huawei answers where its documentation is silent; the code under test must be right under each. */
+export const answerProfileSchema = z.strictObject({
+  /** A create for a connection that already has a monitor: 400 `VPN.0381`, 400 `VPN.0001`, 409. */
+  alreadyExists: z.enum(['vpn-0381', 'vpn-0001', 'conflict-409']),
+  /** A create for a connection that is `PENDING_CREATE` / `PENDING_UPDATE`: 409, 400, 403. */
+  notReady: z.enum(['conflict-409', 'bad-request-400', 'forbidden-403']),
+  /** A create for a connection that does not exist (yet): 404 `VPN.0004` or 400 `VPN.0001`. */
+  notFound: z.enum(['not-found-404', 'bad-request-400']),
+});
+/** How Huawei answers where its documentation is silent; the code under test must be right under each. */
+export type AnswerProfile = z.infer<typeof answerProfileSchema>;
+
+/** A change to the answer profile: fields left out (or `undefined`) stay as they are. */
+export const answerProfileChangeSchema = answerProfileSchema.partial();
+/** A change to the answer profile. */
+export type AnswerProfileChange = z.infer<typeof answerProfileChangeSchema>;
 
 /** One accepted AK/SK pair; `securityToken` makes it a temporary credential. */
 export const simulatorCredentialSchema = z.strictObject({

@@ -22,7 +22,7 @@ export const startHuaweiSimulator = async (
   options: HuaweiSimulatorOptions,
 ): Promise<HuaweiSimulator> => {
   const stopping = new AbortController();
-  const { context, control } = createSimulatorState(options, stopping.signal);
+  const { context, control, events } = createSimulatorState(options, stopping.signal);
 
   const server = createServer((request, response) => {
     if (isControlPath(request.url ?? '')) {
@@ -45,6 +45,7 @@ export const startHuaweiSimulator = async (
     ...control,
     endpoint: `http://${SIMULATOR_HOST}:${port}`,
     port,
+    onConnectionCreated: (listener) => events.on(listener),
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         stopping.abort();

@@ -1,17 +1,26 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
+import type { VpnApiContext } from './api-common.ts';
 import { type AuthVerifier, createAuthVerifier } from './auth.ts';
+import { type ConnectionEvents, createConnectionEvents } from './connection-events.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
-import { simulatorCredentialsSchema } from './schemas.ts';
+import {
+  type AnswerProfile,
+  type AnswerProfileChange,
+  answerProfileSchema,
+  readyAfterMsSchema,
+  simulatorCredentialsSchema,
+} from './schemas.ts';
 import { createStatsRecorder, type StatsRecorder } from './stats.ts';
-import { createStore, type SimulatorStore } from './store.ts';
+import { createStore } from './store.ts';
 import type { HuaweiSimulatorControl, HuaweiSimulatorOptions } from './types.ts';
 
 /** Everything a request handler needs, shared by the API and the control surface. */
 export interface SimulatorContext {
-  store: SimulatorStore;
+  api: VpnApiContext;
   verifier: AuthVerifier;
   faults: FaultInjector;
   stats: StatsRecorder;
@@ -28,6 +37,13 @@ const checkedLatency = (ms: number): number => {
   return ms;
 };
 
+const mergedProfile = (base: AnswerProfile, change: AnswerProfileChange = {}): AnswerProfile =>
+  answerProfileSchema.parse({
+    alreadyExists: change.alreadyExists ?? base.alreadyExists,
+    notReady: change.notReady ?? base.notReady,
+    notFound: change.notFound ?? base.notFound,
+  });
+
 /**
  * Builds the simulator's state and its control API from the options; `signal` aborts pending
  * `delay` faults when the server stops.
@@ -35,7 +51,7 @@ const checkedLatency = (ms: number): number => {
 export const createSimulatorState = (
   options: HuaweiSimulatorOptions,
   signal: AbortSignal,
-): { context: SimulatorContext; control: HuaweiSimulatorControl } => {
+): { context: SimulatorContext; control: HuaweiSimulatorControl; events: ConnectionEvents } => {
   const now = options.now ?? Date.now;
   const policy = { ...DEFAULT_LOCKOUT, ...options.lockout };
   const initialCredentials = simulatorCredentialsSchema.parse(options.credentials);
@@ -44,12 +60,22 @@ export const createSimulatorState = (
     credentials: initialCredentials,
     now,
     lockout,
-    maxFailures: policy.maxFailures,
   });
   const store = createStore(now);
   const faults = createFaultInjector();
   const stats = createStatsRecorder();
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
+  const events = createConnectionEvents();
+  const initialAnswers = (): VpnApiContext['answers'] => ({
+    profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
+    readyAfterMs: readyAfterMsSchema.parse(options.readyAfterMs ?? 0),
+  });
+  const api: VpnApiContext = {
+    store,
+    answers: initialAnswers(),
+    domainIds: { ...options.domainIds },
+    connectionCreated: (event) => events.emit(event),
+  };
 
   const seed = (): void => {
     for (const [projectId, connections] of Object.entries(options.projects ?? {})) {
@@ -72,11 +98,23 @@ export const createSimulatorState = (
 
   const control: HuaweiSimulatorControl = {
     addProject: (projectId) => store.addProject(projectId),
-    addConnection: (projectId, connection, status) =>
-      store.addConnection(projectId, {
+    addConnection(projectId, connection, status) {
+      const seed = {
         ...(typeof connection === 'string' ? { id: connection } : connection),
         ...(status === undefined ? {} : { status }),
-      }),
+      };
+      const added = store.addConnection(projectId, seed);
+      const domainId = api.domainIds[projectId];
+      events.emit({
+        projectId,
+        connection: added,
+        request: { ...seed },
+        response: { vpn_connection: added },
+        via: 'control',
+        ...(domainId === undefined ? {} : { domainId }),
+      });
+      return added;
+    },
     setConnectionStatus: (projectId, id, status) =>
       store.setConnectionStatus(projectId, id, status),
     removeConnection: (projectId, id, options) => store.removeConnection(projectId, id, options),
@@ -88,6 +126,13 @@ export const createSimulatorState = (
     setRandomFaults: (settings) => faults.setRandom(settings),
     setLatency: (ms) => {
       latency.ms = checkedLatency(ms);
+    },
+    setAnswerProfile(change) {
+      api.answers.profile = mergedProfile(api.answers.profile, change);
+      return { ...api.answers.profile };
+    },
+    setReadyAfter(ms) {
+      api.answers.readyAfterMs = readyAfterMsSchema.parse(ms);
     },
     setCredentials: (credentials) =>
       verifier.setCredentials(simulatorCredentialsSchema.parse(credentials)),
@@ -101,13 +146,14 @@ export const createSimulatorState = (
       verifier.setCredentials(initialCredentials);
       stats.reset();
       latency.ms = checkedLatency(options.latencyMs ?? 0);
+      api.answers = initialAnswers();
     },
   };
 
   const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }));
   return {
     context: {
-      store,
+      api,
       verifier,
       faults,
       stats,
@@ -116,5 +162,6 @@ export const createSimulatorState = (
       latency,
     },
     control,
+    events,
   };
 };

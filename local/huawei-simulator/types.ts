@@ -1,8 +1,16 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
+import type { ConnectionCreatedListener } from './connection-events.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
 import type { LockoutPolicy } from './lockout.ts';
-import type { ConnectionSeed, FaultRule, RandomFaults, VpnConnectionStatus } from './schemas.ts';
+import type {
+  AnswerProfile,
+  AnswerProfileChange,
+  ConnectionSeed,
+  FaultRule,
+  RandomFaults,
+  VpnConnectionStatus,
+} from './schemas.ts';
 import type { SimulatorStats } from './stats.ts';
 import type { ConnectionMonitor, VpnConnection } from './store.ts';
 
@@ -31,6 +39,18 @@ export interface HuaweiSimulatorOptions {
   latencyMs?: number;
   /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
   lockout?: Partial<LockoutPolicy>;
+  /**
+   * How to answer where Huawei's documentation is silent (see `ANSWER_PROFILES`); fields not
+   * given keep the `documented` profile's.
+   */
+  answerProfile?: AnswerProfileChange;
+  /**
+   * Milliseconds a connection created through the API stays `PENDING_CREATE` before it turns
+   * `ACTIVE`, on the simulator's clock (default 0: ready at the next look).
+   */
+  readyAfterMs?: number;
+  /** Project id → the account (domain) id it belongs to, carried by connection events. */
+  domainIds?: Readonly<Record<string, string>>;
 }
 
 /** A monitor with the project it belongs to, as tests and the control surface see it. */
@@ -65,6 +85,13 @@ export interface HuaweiSimulatorControl {
   setRandomFaults(settings: RandomFaults | undefined): void;
   /** Changes the latency added to every API request (see `latencyMs`). */
   setLatency(ms: number): void;
+  /**
+   * Changes how undocumented cases are answered, field by field; returns the whole profile now
+   * in force. `reset` goes back to the profile of the options.
+   */
+  setAnswerProfile(change: AnswerProfileChange): AnswerProfile;
+  /** Changes `readyAfterMs` for connections created through the API from now on. */
+  setReadyAfter(ms: number): void;
   /** Replaces the accepted credentials, e.g. to simulate rotated or expired keys. */
   setCredentials(credentials: readonly HuaweiCredentials[]): void;
   stats(): SimulatorStats;
@@ -81,6 +108,11 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   endpoint: string;
   port: number;
+  /**
+   * Calls `listener` for every connection created, through the API (one create, a batch) or
+   * the control surface; returns a function that removes it.
+   */
+  onConnectionCreated(listener: ConnectionCreatedListener): () => void;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }

@@ -41,7 +41,8 @@ describe('HuaweiVpnClient.listVpnConnections', () => {
   it("reads one page at a time, with Huawei's fields and the next page's marker", async () => {
     // Prepare
     const target = newProject(world);
-    const ids = Array.from({ length: 3 }, () => addConnection(world, target)).sort();
+    // Huawei lists in creation order; the marker is the last record's creation time
+    const ids = Array.from({ length: 3 }, () => addConnection(world, target));
 
     // Act
     const first = await client.listVpnConnections(target, { limit: 2 });
@@ -49,7 +50,7 @@ describe('HuaweiVpnClient.listVpnConnections', () => {
 
     // Assess
     expect(first.connections.map((c) => c.id)).toEqual(ids.slice(0, 2));
-    expect(first.nextMarker).toBe(ids[1]);
+    expect(first.nextMarker).toBe(first.connections[1]?.created_at);
     expect(first.requestId).toEqual(expect.any(String));
     expect(first.connections[0]).toMatchObject({
       status: 'ACTIVE',

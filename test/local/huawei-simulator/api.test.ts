@@ -100,7 +100,9 @@ describe('Huawei VPN API simulator: connection monitors', () => {
 
   it.each([
     ['PENDING_CREATE', 409, 'VPN.0016'],
-    ['PENDING_UPDATE', 400, 'VPN.0306'],
+    // The `documented` profile answers both not-ready states alike (it was 400 VPN.0306 before
+    // answer profiles: a guess, now one of the profiles' variants).
+    ['PENDING_UPDATE', 409, 'VPN.0016'],
     ['PENDING_DELETE', 425, 'VPN.0009'],
   ] as const)('refuses a connection in %s with %i %s', async (status, httpStatus, code) => {
     // Prepare
@@ -280,13 +282,16 @@ describe('Huawei VPN API simulator: VPN connections', () => {
     await t.sim.stop();
   });
 
-  it('pages with limit (default and max 200) and marker = the last id of the previous page', async () => {
+  it("pages with limit (max 2000) and marker = the creation time of the previous page's last record", async () => {
     // Act
     const pages: Json[] = [];
     let marker: string | undefined;
     do {
       const response = await t.call({
-        path: marker === undefined ? CONNECTIONS : `${CONNECTIONS}?marker=${marker}`,
+        path:
+          marker === undefined
+            ? `${CONNECTIONS}?limit=200`
+            : `${CONNECTIONS}?limit=200&marker=${encodeURIComponent(marker)}`,
       });
       expect(response.status).toBe(200);
       pages.push(response.json);
@@ -307,29 +312,63 @@ describe('Huawei VPN API simulator: VPN connections', () => {
         vgw_id: expect.any(String),
       }),
     );
-    expect(pages[0]?.page_info).toStrictEqual({ current_count: 200, next_marker: ids[199] });
+    const last = ((pages[0]?.vpn_connections ?? []) as Json[])[199];
+    expect(pages[0]?.page_info).toStrictEqual({
+      current_count: 200,
+      next_marker: last?.created_at,
+    });
     expect(pages[2]?.page_info).toStrictEqual({ current_count: 50 });
+  });
+
+  it('answers up to 2000 connections on one page when no limit is given, in creation order', async () => {
+    // Prepare
+    t.sim.addConnection(PROJECT_ID, { id: UNKNOWN_CONNECTION_ID });
+
+    // Act
+    const page = await t.call({ path: CONNECTIONS });
+
+    // Assess
+    const listed = page.json.vpn_connections as Json[];
+    expect(listed).toHaveLength(451);
+    expect(listed.at(-1)?.id).toBe(UNKNOWN_CONNECTION_ID);
+    const times = listed.map((c) => Date.parse(String(c.created_at)));
+    expect(times.every((time, i) => i === 0 || time > (times[i - 1] ?? time))).toBe(true);
+    expect(page.json.page_info).toStrictEqual({ current_count: 451 });
   });
 
   it('honours a small limit, and a marker whose connection was removed meanwhile', async () => {
     // Prepare
     const first = await t.call({ path: `${CONNECTIONS}?limit=2` });
     const marker = (first.json.page_info as Json).next_marker as string;
-    t.sim.removeConnection(PROJECT_ID, marker);
+    const firstListed = first.json.vpn_connections as Json[];
+    t.sim.removeConnection(PROJECT_ID, String(firstListed[1]?.id));
 
     // Act
-    const next = await t.call({ path: `${CONNECTIONS}?limit=2&marker=${marker}` });
+    const next = await t.call({
+      path: `${CONNECTIONS}?limit=2&marker=${encodeURIComponent(marker)}`,
+    });
 
     // Assess
-    const firstIds = (first.json.vpn_connections as Json[]).map((c) => c.id);
-    const nextIds = (next.json.vpn_connections as Json[]).map((c) => c.id);
-    expect(firstIds).toHaveLength(2);
-    expect(nextIds).toHaveLength(2);
-    expect(nextIds.every((id) => String(id) > marker)).toBe(true);
+    const nextListed = next.json.vpn_connections as Json[];
+    expect(firstListed).toHaveLength(2);
+    expect(marker).toBe(firstListed[1]?.created_at);
+    expect(nextListed.map((c) => c.id)).toEqual([
+      generatedConnectionId(PROJECT_ID, 2),
+      generatedConnectionId(PROJECT_ID, 3),
+    ]);
     expect(next.json.total_count).toBe(449);
   });
 
-  it.each(['0', '201', 'ten', '-1'])('answers 400 VPN.0001 to limit=%s', async (limit) => {
+  it('treats limit=0 as the default page size', async () => {
+    // Act
+    const response = await t.call({ path: `${CONNECTIONS}?limit=0` });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect((response.json.page_info as Json).current_count).toBe(450);
+  });
+
+  it.each(['2001', 'ten', '-1'])('answers 400 VPN.0001 to limit=%s', async (limit) => {
     // Act
     const response = await t.call({ path: `${CONNECTIONS}?limit=${limit}` });
 

@@ -310,10 +310,16 @@ describe('Huawei VPN API simulator: lockout', () => {
     const unlocked = await t.createMonitor(CONNECTION_ID);
 
     // Assess
+    // Huawei's words for a locked key: the same code as every signature refusal
     expect(locked.status).toBe(401);
-    expect(locked.json.error_code).toBe('APIGW.0305');
+    expect(locked.json).toMatchObject({
+      error_code: 'APIGW.0301',
+      error_msg:
+        'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden.',
+    });
     expect(locked.text).not.toContain(CREDENTIALS.sk);
-    expect(stillLocked.json.error_code).toBe('APIGW.0305');
+    expect(stillLocked.status).toBe(401);
+    expect(stillLocked.json.error_msg).toContain('AK access failed to reach the limit,forbidden');
     expect(unlocked.status).toBe(201);
     expect(t.sim.stats()).toMatchObject({ authFailures: 7, lockedRefusals: 2, created: 1 });
   });

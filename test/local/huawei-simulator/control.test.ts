@@ -185,6 +185,9 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     ['POST', 'faults', { kind: 'explode' }, 400],
     ['PUT', 'random-faults', { rate: 2, kinds: ['throttle'], seed: 1 }, 400],
     ['PUT', 'latency', { ms: -1 }, 400],
+    ['PUT', 'answer-profile', { notReady: 'teapot-418' }, 400],
+    ['PUT', 'answer-profile', { sometimes: 'vpn-0381' }, 400],
+    ['PUT', 'ready-after', { ms: 1.5 }, 400],
     ['POST', 'projects/NOT-A-PROJECT/connections', { id: CONNECTION_ID }, 400],
     ['POST', `projects/${PROJECT_ID}/connections`, { id: CONNECTION_ID }, 400],
     ['PATCH', `projects/${PROJECT_ID}/connections/${CONNECTION_ID}`, { status: 'SLEEPING' }, 400],
@@ -220,6 +223,45 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     expect(removedUnknown).toBe(false);
   });
 
+  it('sets the answer profile and readyAfterMs over HTTP and through the control client', async () => {
+    // Prepare
+    const remote = connectToSimulator(t.sim.endpoint);
+    await t.createMonitor(CONNECTION_ID);
+
+    // Act
+    const put = await control(t.sim.endpoint, 'PUT', 'answer-profile', {
+      notReady: 'forbidden-403',
+    });
+    const profile = await remote.setAnswerProfile({ alreadyExists: 'vpn-0001' });
+    const read = await control(t.sim.endpoint, 'GET', 'answer-profile');
+    const duplicate = await t.createMonitor(CONNECTION_ID);
+    await remote.setReadyAfter(60_000);
+    await remote.addConnection(OTHER_PROJECT_ID, { id: UNKNOWN_CONNECTION_ID, readyAfterMs: 1 });
+    const notReady = await t.createMonitor(UNKNOWN_CONNECTION_ID, OTHER_PROJECT_ID);
+    const readyAfter = await control(t.sim.endpoint, 'PUT', 'ready-after', { ms: 0 });
+
+    // Assess
+    expect(put).toEqual({
+      status: 200,
+      json: {
+        profile: {
+          alreadyExists: 'vpn-0381',
+          notReady: 'forbidden-403',
+          notFound: 'not-found-404',
+        },
+      },
+    });
+    expect(profile).toEqual({
+      alreadyExists: 'vpn-0001',
+      notReady: 'forbidden-403',
+      notFound: 'not-found-404',
+    });
+    expect(read.json.profile).toEqual(profile);
+    expect([duplicate.status, duplicate.json.error_code]).toEqual([400, 'VPN.0001']);
+    expect([notReady.status, notReady.json.error_code]).toEqual([403, 'VPN.0003']);
+    expect(readyAfter.status).toBe(204);
+  });
+
   it('removes a connection and leaves its monitor behind when asked, an orphan', async () => {
     // Prepare
     const remote = connectToSimulator(t.sim.endpoint);
@@ -250,7 +292,8 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
   it('prints its endpoint as one JSON line, serves signed calls, and stops on SIGTERM', async () => {
     // Prepare
     const main = fileURLToPath(new URL('../../../local/huawei-simulator/main.ts', import.meta.url));
-    child = spawn(process.execPath, [main, '--project', PROJECT_ID, '--connections', '250'], {
+    const args = ['--project', PROJECT_ID, '--connections', '250', '--answer-profile', 'plain-400'];
+    child = spawn(process.execPath, [main, ...args], {
       env: {
         ...process.env,
         HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
@@ -266,6 +309,11 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
     const page = await callApi(ready.endpoint, Date.now(), {
       path: `/v5/${PROJECT_ID}/vpn-connection?limit=200`,
     });
+    const missing = await callApi(ready.endpoint, Date.now(), {
+      method: 'POST',
+      path: `/v5/${PROJECT_ID}/connection-monitors`,
+      body: { connection_monitor: { vpn_connection_id: UNKNOWN_CONNECTION_ID } },
+    });
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
 
@@ -275,6 +323,33 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
     expect(page.status).toBe(200);
     expect(page.json.total_count).toBe(250);
     expect((page.json.page_info as Json).next_marker).toEqual(expect.any(String));
+    expect([missing.status, missing.json.error_code]).toEqual([400, 'VPN.0001']);
     expect(code).toBe(0);
+  });
+
+  it('refuses an answer profile it does not know, naming the ones it does', async () => {
+    // Prepare
+    const main = fileURLToPath(new URL('../../../local/huawei-simulator/main.ts', import.meta.url));
+    let stderr = '';
+    child = spawn(process.execPath, [main, '--answer-profile', 'optimistic'], {
+      env: {
+        ...process.env,
+        HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
+        HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+
+    // Act
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      '--answer-profile is one of documented, plain-400, conflict, forbidden',
+    );
   });
 });
