@@ -4,6 +4,7 @@ import type { SinkEvent } from './aws/eventbridge-sink.ts';
 import { type HttpApiStats, startHttpApi } from './aws/http-api.ts';
 import { startSecretsManager } from './aws/secrets-manager.ts';
 import type { LocalAwsStack } from './aws/stack.ts';
+import { attachEventGrid, type ConnectionSource } from './eventgrid/attach.ts';
 import type { CloudEventJson } from './eventgrid/cloud-trace.ts';
 import type { DeliveryMode } from './eventgrid/delivery.ts';
 import { type EventGridStats, startEventGrid } from './eventgrid/event-grid.ts';
@@ -44,10 +45,13 @@ export interface IngestPathSummary {
 export interface IngestPath {
   /** The webhook URL EventGrid posts to (it holds the token: never print it). */
   webhookUrl: string;
-  /** Tells EventGrid that a connection was created, as CTS would; remembers when. */
-  connectionCreated(projectId: string, connection: { id: string }): CloudEventJson;
-  /** EventGrid delivers an event again (it delivers at least once). */
-  redeliver(event: CloudEventJson): void;
+  /**
+   * Attaches EventGrid to the simulator: from now on each connection it creates sends its CTS
+   * event; remembers when, for the latency. Returns the function that detaches it.
+   */
+  attach(simulator: ConnectionSource): () => void;
+  /** EventGrid delivers the `n`-th event it sent once more (it delivers at least once). */
+  redeliver(pick: (published: readonly CloudEventJson[]) => CloudEventJson | undefined): void;
   /** Resolves once EventGrid has delivered (or given up on) everything it was given. */
   settled(): Promise<void>;
   summary(events: readonly SinkEvent[]): IngestPathSummary;
@@ -86,15 +90,18 @@ export const startIngestPath = async (
   const webhookUrl = `${api.endpoint}/ingest/${token}`;
   const eventGrid = startEventGrid({ webhookUrl, mode: options.mode ?? 'mixed', retryBaseMs: 50 });
   const createdAt = new Map<string, number>();
+  const published: CloudEventJson[] = [];
 
   return {
     webhookUrl,
-    connectionCreated: (projectId, connection) => {
-      createdAt.set(connection.id, Date.now());
-      return eventGrid.connectionCreated({ projectId, connection });
-    },
-    redeliver: (event) => {
-      eventGrid.publish(event);
+    attach: (simulator) =>
+      attachEventGrid(simulator, eventGrid, (event, created) => {
+        createdAt.set(created.connection.id, Date.now());
+        published.push(event);
+      }),
+    redeliver: (pick) => {
+      const event = pick(published);
+      if (event !== undefined) eventGrid.publish(event);
     },
     settled: () => eventGrid.idle(),
     summary: (events) => {
@@ -145,52 +152,49 @@ export interface EventGridPlan {
 }
 
 /** The simulator calls the plan needs. */
-export interface SimulatedVpn {
-  addConnection(projectId: string, id: string): { id: string };
+export interface SimulatedVpn extends ConnectionSource {
+  addConnection(projectId: string, id: string, status?: 'PENDING_CREATE' | 'ACTIVE'): unknown;
   setConnectionStatus(projectId: string, id: string, status: 'PENDING_CREATE' | 'ACTIVE'): unknown;
 }
 
 /**
- * Creates the plan's connections in the simulator at a steady rate, each followed at once by
- * its CTS event through EventGrid, and has EventGrid deliver some events twice. Pending
- * connections turn ACTIVE 1.5 s after they were created, as on Huawei Cloud.
+ * Creates the plan's connections in the simulator at a steady rate with EventGrid attached, so
+ * each creation sends its CTS event through EventGrid to the ingest endpoint; EventGrid
+ * delivers some events twice. Pending connections turn ACTIVE 1.5 s after they were created,
+ * as on Huawei Cloud. Resolves once every event is delivered and every connection is ACTIVE.
  */
 export const announceThroughEventGrid = async (
   path: IngestPath,
   huawei: SimulatedVpn,
   plan: EventGridPlan,
 ): Promise<void> => {
-  const published: CloudEventJson[] = [];
   const activations: Promise<void>[] = [];
   const gapMs = 1_000 / plan.ratePerSecond;
   const started = Date.now();
-  const redeliverAt = new Set(
-    Array.from({ length: plan.redeliveries }, () =>
-      Math.floor(plan.random() * plan.connections.length),
-    ),
+  const pickOne = (published: readonly CloudEventJson[]) =>
+    published[Math.floor(plan.random() * published.length)];
+  // After which creation EventGrid delivers an earlier event again (an index may repeat).
+  const redeliverAfter = Array.from({ length: plan.redeliveries }, () =>
+    Math.floor(plan.random() * plan.connections.length),
   );
-  for (const [index, id] of plan.connections.entries()) {
-    const wait = started + index * gapMs - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    huawei.addConnection(plan.projectId, id);
-    if (plan.pending.has(id)) {
-      huawei.setConnectionStatus(plan.projectId, id, 'PENDING_CREATE');
-      activations.push(
-        new Promise((resolve) => setTimeout(resolve, 1_500)).then(() => {
-          huawei.setConnectionStatus(plan.projectId, id, 'ACTIVE');
-        }),
-      );
+  const detach = path.attach(huawei);
+  try {
+    for (const [index, id] of plan.connections.entries()) {
+      const wait = started + index * gapMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const pending = plan.pending.has(id);
+      huawei.addConnection(plan.projectId, id, pending ? 'PENDING_CREATE' : 'ACTIVE');
+      if (pending) {
+        activations.push(
+          new Promise((resolve) => setTimeout(resolve, 1_500)).then(() => {
+            huawei.setConnectionStatus(plan.projectId, id, 'ACTIVE');
+          }),
+        );
+      }
+      for (const after of redeliverAfter) if (after === index) path.redeliver(pickOne);
     }
-    published.push(path.connectionCreated(plan.projectId, { id }));
-    if (redeliverAt.has(index)) {
-      const again = published[Math.floor(plan.random() * published.length)];
-      if (again !== undefined) path.redeliver(again);
-    }
-  }
-  // Redeliveries beyond one per index (the set dropped repeats) go out at the end.
-  for (let n = redeliverAt.size; n < plan.redeliveries; n++) {
-    const again = published[Math.floor(plan.random() * published.length)];
-    if (again !== undefined) path.redeliver(again);
+  } finally {
+    detach();
   }
   await Promise.all([path.settled(), ...activations]);
 };
