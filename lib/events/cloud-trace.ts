@@ -1,98 +1,144 @@
 import * as z from '../zod.ts';
+import { correlationValueSchema, domainIdSchema, projectIdSchema, regionSchema } from './ids.ts';
+import { hasKey, type JsonObject } from './json.ts';
+import { fromEpochMilliseconds } from './occurred-at.ts';
+import { type Outcome, printable, problemFromZod } from './problems.ts';
 import {
-  correlationValueSchema,
-  projectIdSchema,
-  regionSchema,
-  vpnConnectionIdSchema,
-} from './ids.ts';
-import { hasKey, isJsonObject, type JsonObject } from './json.ts';
-import type { PlainCandidate } from './plain.ts';
-import { describeValue, joinPath, type Outcome, type Problem, problemFromZod } from './problems.ts';
+  batchCreatedConnections,
+  createdConnection,
+  recordedBody,
+  type TraceIdSources,
+} from './trace-connections.ts';
 
 /** The Cloud Trace Service operation that records a new VPN connection. */
 export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
+/**
+ * The operation that records `POST /v5/{project_id}/vpn-connections/batch-create` (the VPN
+ * user guide's "Key Operations That Can Be Recorded by CTS").
+ */
+export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
+
+const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
 
 /**
- * A Cloud Trace Service trace of `createVpnConnection`, as Huawei EventGrid puts it in a
- * CloudEvent's `data`. Only the fields this function needs are read; `response` is the API's
- * answer as a JSON string. CTS traces carry no region, so `region` is read only in case a
- * producer adds it, and the deployment's default applies otherwise.
+ * A Cloud Trace Service trace of a VPN call, as EventGrid puts it in a CloudEvent's `data` or
+ * SMN in a notification's `message`. Only the fields this function needs are read. `request`
+ * and `response` are JSON strings in one edition of the trace structure page and objects in
+ * another: both are accepted. `code` is the HTTP status, as text or a number. CTS traces carry
+ * no region, so `region` is read only in case a producer adds it. `time` is epoch milliseconds.
  */
-export const createVpnConnectionTraceSchema = z.object({
-  trace_name: z.literal(CREATE_VPN_CONNECTION_TRACE),
+export const cloudTraceSchema = z.object({
+  trace_name: correlationValueSchema,
   trace_id: z.optional(correlationValueSchema),
+  trace_rating: z.optional(z.string()),
+  code: z.optional(z.union([z.string(), z.number()])),
   resource_id: z.optional(z.string()),
   project_id: z.nullish(projectIdSchema),
+  domain_id: z.nullish(domainIdSchema),
   region: z.nullish(regionSchema),
-  response: z.optional(z.string()),
+  request: recordedBodySchema,
+  response: recordedBodySchema,
+  time: z.optional(z.union([z.number(), z.string()])),
 });
-/** A `createVpnConnection` trace, as read. */
-export type CreateVpnConnectionTrace = z.infer<typeof createVpnConnectionTraceSchema>;
+/** A Cloud Trace trace, as read. */
+export type CloudTrace = z.infer<typeof cloudTraceSchema>;
 
-/** True when a CloudEvent's `data` is a Cloud Trace trace rather than plain fields. */
+/** What a trace says: the connections it created, or why it announces none. */
+export type TraceReading =
+  | {
+      kind: 'connections';
+      vpnConnectionIds: string[];
+      projectId: string | undefined;
+      region: string | undefined;
+      domainId: string | undefined;
+      traceId: string | undefined;
+      occurredAt: string | undefined;
+    }
+  | { kind: 'ignored'; reason: string };
+
+/** True when an object is a Cloud Trace trace rather than plain fields. */
 export function isCloudTrace(data: JsonObject): boolean {
   return hasKey(data, 'trace_name');
 }
 
 /**
- * Reads a `createVpnConnection` trace found at `path`. The connection id is `resource_id`, or,
- * when the trace has none, `vpn_connection.id` in the recorded response; when both are there
- * they must agree, since a trace that names two connections cannot say which one to monitor.
+ * Reads a trace found at `path`. Only a successful create announces connections: another
+ * operation (`updateVpnConnection`, `deleteVpnConnection`, this function's own
+ * `createConnectionMonitor`...) or a failed create is `ignored`. A successful create that names
+ * no valid connection is a problem.
  */
-export function readCreateVpnConnectionTrace(
-  input: unknown,
-  path: string,
-): Outcome<PlainCandidate & { traceId: string | undefined }> {
-  const parsed = createVpnConnectionTraceSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
-  const trace = parsed.data;
-  // An empty resource_id is how a trace says it has none, so the response is consulted.
-  const resourceId = trace.resource_id === '' ? undefined : trace.resource_id;
-  const responseId = idInResponse(trace.response);
-  const resourcePath = joinPath(path, ['resource_id']);
-  const responsePath = joinPath(path, ['response', 'vpn_connection', 'id']);
-
-  if (resourceId === undefined && responseId === undefined) {
-    return fail(resourcePath, 'is missing and response holds no vpn_connection.id');
+export function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> {
+  const name = z.object({ trace_name: correlationValueSchema }).safeParse(input);
+  if (!name.success) return { ok: false, problem: problemFromZod(name.error, input, path) };
+  const traceName = name.data.trace_name;
+  const shown = printable(traceName, 64);
+  const batch = traceName === BATCH_CREATE_VPN_CONNECTION_TRACE;
+  if (traceName !== CREATE_VPN_CONNECTION_TRACE && !batch) {
+    return ignored(`Cloud Trace ${shown} announces no new VPN connection`);
   }
-  const [connectionId, idPath] =
-    resourceId === undefined ? [responseId, responsePath] : [resourceId, resourcePath];
-  const checked = vpnConnectionIdSchema.safeParse(connectionId);
-  if (!checked.success) {
-    return { ok: false, problem: problemFromZod(checked.error, connectionId, idPath) };
-  }
-  if (responseId !== undefined && responseId !== checked.data) {
-    return fail(
-      responsePath,
-      `is ${describeValue(responseId)}, which disagrees with resource_id ${describeValue(resourceId)}`,
+  const failure = failureOf(input);
+  if (failure !== undefined) {
+    return ignored(
+      `Cloud Trace ${shown} failed (${failure}), so it announces no new VPN connection`,
     );
   }
+  const parsed = cloudTraceSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
+  const trace = parsed.data;
+  const sources: TraceIdSources = {
+    // An empty resource_id is how a trace says it has none, so the response is consulted.
+    resourceId: trace.resource_id === '' ? undefined : trace.resource_id,
+    response: recordedBody(trace.response),
+    path,
+  };
+  const ids = batch ? batchCreatedConnections(sources) : createdConnection(sources);
+  if (!ids.ok) return ids;
   return {
     ok: true,
     value: {
-      vpnConnectionId: checked.data,
+      kind: 'connections',
+      vpnConnectionIds: ids.value,
       projectId: trace.project_id ?? undefined,
       region: trace.region ?? undefined,
+      domainId: trace.domain_id ?? undefined,
       traceId: trace.trace_id,
+      occurredAt: fromEpochMilliseconds(trace.time),
     },
   };
 }
 
-function fail(path: string, message: string): { ok: false; problem: Problem } {
-  return { ok: false, problem: { path, message } };
+function ignored(reason: string): Outcome<TraceReading> {
+  return { ok: true, value: { kind: 'ignored', reason } };
 }
 
-/** `vpn_connection.id` in the recorded response, when the response is JSON that has one. */
-function idInResponse(response: string | undefined): string | undefined {
-  if (response === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(response);
-  } catch {
-    // A truncated or non-JSON response is not fatal: resource_id may still name the connection.
-    return undefined;
+/**
+ * Why a create trace records a failed call, or `undefined` when it succeeded. `code` decides
+ * when it is an HTTP status: 2xx succeeded, anything else failed. Without one, a `trace_rating`
+ * of `warning` or `incident` (CTS: the call failed) or an error code in the recorded response
+ * says it failed. Read before the trace is validated: a failed call's trace need not name a
+ * connection, and it is acknowledged, not rejected.
+ */
+function failureOf(trace: JsonObject): string | undefined {
+  const status = httpStatus(trace.code);
+  const errorCode = errorCodeIn(recordedBody(trace.response));
+  const details = errorCode === undefined ? [] : [errorCode];
+  if (status !== undefined) {
+    return status >= 200 && status < 300 ? undefined : [`code ${status}`, ...details].join(', ');
   }
-  const connection = isJsonObject(value) ? value.vpn_connection : undefined;
-  const id = isJsonObject(connection) ? connection.id : undefined;
-  return typeof id === 'string' ? id : undefined;
+  const rating = trace.trace_rating;
+  if (rating === 'warning' || rating === 'incident') {
+    return [`trace_rating ${rating}`, ...details].join(', ');
+  }
+  return errorCode;
+}
+
+function httpStatus(code: unknown): number | undefined {
+  const text = typeof code === 'number' ? String(code) : code;
+  return typeof text === 'string' && /^[1-5]\d\d$/.test(text) ? Number(text) : undefined;
+}
+
+/** Huawei's error code in a recorded error answer (`error_code`, or `code` as in one appendix). */
+function errorCodeIn(response: JsonObject | undefined): string | undefined {
+  const code = response?.error_code ?? response?.code;
+  return typeof code === 'string' && code !== '' ? printable(code, 32) : undefined;
 }

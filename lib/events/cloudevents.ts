@@ -1,10 +1,13 @@
 import * as z from '../zod.ts';
-import { isCloudTrace, readCreateVpnConnectionTrace } from './cloud-trace.ts';
+import { isCloudTrace } from './cloud-trace.ts';
 import type { Correlation } from './connection-created.ts';
 import { correlationValueSchema } from './ids.ts';
 import { hasKey, isJsonObject } from './json.ts';
-import { type Candidate, readPlainFields } from './plain.ts';
-import { joinPath, type Outcome, problemFromZod } from './problems.ts';
+import { fromIsoText } from './occurred-at.ts';
+import { readPlainFields } from './plain.ts';
+import { joinPath, problemFromZod } from './problems.ts';
+import type { Reading } from './reading.ts';
+import { readTraceMessage } from './trace-message.ts';
 
 /**
  * A CloudEvents 1.0 event in JSON structured mode, as Huawei EventGrid delivers it. Only
@@ -23,7 +26,7 @@ export const cloudEventSchema = z.object({
 export type CloudEvent = z.infer<typeof cloudEventSchema>;
 
 /** Reads a CloudEvents 1.0 event found at `path` in the message. */
-export function readCloudEvent(input: unknown, path: string): Outcome<Candidate> {
+export function readCloudEvent(input: unknown, path: string): Reading {
   if (isJsonObject(input) && !hasKey(input, 'data') && hasKey(input, 'data_base64')) {
     return {
       ok: false,
@@ -38,25 +41,20 @@ export function readCloudEvent(input: unknown, path: string): Outcome<Candidate>
   const { id, source, time, data } = parsed.data;
   const correlation: Correlation = { eventId: id, source, ...(time === undefined ? {} : { time }) };
   const dataPath = joinPath(path, ['data']);
+  const envelopeTime = fromIsoText(time);
 
-  if (isCloudTrace(data)) {
-    const trace = readCreateVpnConnectionTrace(data, dataPath);
-    if (!trace.ok) return trace;
-    const { traceId, ...fields } = trace.value;
-    return {
-      ok: true,
-      value: {
-        ...fields,
-        shape: 'cloud-trace',
-        correlation: { ...correlation, ...(traceId === undefined ? {} : { traceId }) },
-        fieldsAt: dataPath,
-      },
-    };
-  }
+  if (isCloudTrace(data)) return readTraceMessage(data, dataPath, correlation, envelopeTime);
   const fields = readPlainFields(data, dataPath);
   if (!fields.ok) return fields;
   return {
     ok: true,
-    value: { ...fields.value, shape: 'cloudevents', correlation, fieldsAt: dataPath },
+    value: {
+      kind: 'candidate',
+      ...fields.value,
+      shape: 'cloudevents',
+      correlation,
+      ...(envelopeTime === undefined ? {} : { occurredAt: envelopeTime }),
+      fieldsAt: dataPath,
+    },
   };
 }

@@ -1,7 +1,9 @@
 import * as z from '../zod.ts';
 import { correlationValueSchema } from './ids.ts';
-import { type Candidate, plainFieldsSchema, toPlainCandidate } from './plain.ts';
+import { fromIsoText } from './occurred-at.ts';
+import { plainFieldsSchema, toPlainCandidate } from './plain.ts';
 import { joinPath, type Outcome, problemFromZod } from './problems.ts';
+import type { Candidate } from './reading.ts';
 
 /** The only `detail-type` this function handles; any other is a routing mistake upstream. */
 export const CONNECTION_CREATED_DETAIL_TYPE = 'VPN Connection Created';
@@ -28,12 +30,15 @@ export function readEventBridgeEnvelope(input: unknown, path: string): Outcome<C
   const parsed = eventBridgeEnvelopeSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
   const { id, source, time, detail } = parsed.data;
+  const occurredAt = fromIsoText(time);
   return {
     ok: true,
     value: {
+      kind: 'candidate',
       ...toPlainCandidate(detail),
       shape: 'eventbridge',
       correlation: { eventId: id, source, ...(time === undefined ? {} : { time }) },
+      ...(occurredAt === undefined ? {} : { occurredAt }),
       fieldsAt: joinPath(path, ['detail']),
     },
   };

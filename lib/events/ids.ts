@@ -37,6 +37,16 @@ export const projectIdSchema = z.string().check(
 /** A validated Huawei project id. */
 export type ProjectId = z.infer<typeof projectIdSchema>;
 
+/**
+ * A Huawei account id (Cloud Trace `domain_id`): 32 hex characters. It never reaches a URL
+ * today; it is checked so that what is logged and handed on is what Huawei issues.
+ */
+export const domainIdSchema = z
+  .string()
+  .check(z.regex(/^[0-9A-Fa-f]{32}$/, { error: 'must be 32 hex characters' }));
+/** A validated Huawei account id. */
+export type DomainId = z.infer<typeof domainIdSchema>;
+
 /** A Huawei region: lowercase letter groups joined by `-`, ending in a number (`cn-north-4`). */
 export const regionSchema = z.string().check(
   z.maxLength(32, {

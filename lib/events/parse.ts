@@ -1,16 +1,18 @@
 import { InvalidInputError } from '../errors.ts';
-import type { ConnectionDefaults, ParseResult } from './connection-created.ts';
+import type { ConnectionCreated, ConnectionDefaults, ParseResult } from './connection-created.ts';
 import {
   detectEnvelope,
   ENVELOPE_LABELS,
+  isWrapper,
   readEnvelope,
   UNRECOGNISED_SHAPE,
+  type Wrapper,
 } from './detect-shape.ts';
 import { type JsonObject, parseJsonObject } from './json.ts';
-import type { Candidate } from './plain.ts';
-import { describeValue, type Outcome, type Problem, printable, withArticle } from './problems.ts';
+import { readWrapper } from './notifications.ts';
+import { describeValue, type Problem, printable, withArticle } from './problems.ts';
+import type { Reading } from './reading.ts';
 import { resolveDefaults } from './resolve-defaults.ts';
-import { readSnsNotification } from './sns.ts';
 
 /** The types callers of the parser need, from one import. */
 export type {
@@ -32,13 +34,17 @@ const KEYS_SHOWN = 8;
 
 /**
  * Reads an SQS message body holding a "VPN connection created" event in any supported shape
- * (plain, EventBridge, CloudEvents 1.0 with plain or Cloud Trace data, each optionally inside
- * one SNS notification), fills `project_id` and `region` from `defaults` when the message has
- * none, and validates every id that will reach the Huawei API.
+ * (plain, EventBridge, CloudEvents 1.0 with plain or Cloud Trace data, a Cloud Trace trace on
+ * its own, each optionally inside one SNS or one Huawei SMN notification), fills `project_id`
+ * and `region` from `defaults` when the message has none, and validates every id that will
+ * reach the Huawei API. A batch-create trace gives one event per connection.
  *
- * Never throws: anything that cannot be handled comes back as an {@link InvalidInputError} whose
- * message says which shape was recognised, which field is wrong and what it held, and whose
- * `path` names the field.
+ * A well-formed message that announces no new connection (another Cloud Trace operation, a
+ * failed create, an SMN subscription confirmation) comes back `ignored`, with the reason.
+ *
+ * Never throws: anything that cannot be handled comes back `invalid` with an
+ * {@link InvalidInputError} whose message says which shape was recognised, which field is
+ * wrong and what it held, and whose `path` names the field.
  */
 export function parseConnectionCreated(body: string, defaults: ConnectionDefaults): ParseResult {
   try {
@@ -77,52 +83,71 @@ function parseBody(body: string, defaults: ConnectionDefaults): ParseResult {
 function readMessage(message: JsonObject, defaults: ConnectionDefaults): ParseResult {
   const envelope = detectEnvelope(message);
   if (envelope === undefined) return invalid('unrecognised message', unrecognised(message, ''));
-  if (envelope !== 'sns') {
-    return finish(
-      ENVELOPE_LABELS[envelope],
-      readEnvelope(envelope, message, ''),
-      defaults,
-      undefined,
-    );
+  if (!isWrapper(envelope)) {
+    return finish(ENVELOPE_LABELS[envelope], readEnvelope(envelope, message, ''), defaults, {});
   }
 
-  const sns = readSnsNotification(message, '');
-  if (!sns.ok) return invalid(ENVELOPE_LABELS.sns, sns.problem);
-  const { message: inner, messageId, path } = sns.value;
+  const wrapper = readWrapper(envelope, message);
+  if (!wrapper.ok) return invalid(ENVELOPE_LABELS[envelope], wrapper.problem);
+  if ('reason' in wrapper.value) {
+    return { kind: 'ignored', reason: wrapper.value.reason, shape: 'smn' };
+  }
+  const { message: inner, messageId, sentAt, path } = wrapper.value;
   const innerEnvelope = detectEnvelope(inner);
   if (innerEnvelope === undefined) {
-    return invalid(ENVELOPE_LABELS.sns, unrecognised(inner, path));
+    return invalid(ENVELOPE_LABELS[envelope], unrecognised(inner, path));
   }
-  if (innerEnvelope === 'sns') {
-    return invalid(ENVELOPE_LABELS.sns, {
+  if (isWrapper(innerEnvelope)) {
+    return invalid(ENVELOPE_LABELS[envelope], {
       path,
-      message: 'holds another SNS notification; only one level of SNS is supported',
+      message: `holds another ${ENVELOPE_LABELS[innerEnvelope]}; only one level of SNS or SMN is supported`,
     });
   }
-  const label = `${ENVELOPE_LABELS.sns} wrapping ${withArticle(ENVELOPE_LABELS[innerEnvelope])}`;
-  return finish(label, readEnvelope(innerEnvelope, inner, path), defaults, messageId);
+  const label = `${ENVELOPE_LABELS[envelope]} wrapping ${withArticle(ENVELOPE_LABELS[innerEnvelope])}`;
+  return finish(label, readEnvelope(innerEnvelope, inner, path), defaults, {
+    wrapper: envelope,
+    messageId,
+    sentAt,
+  });
+}
+
+/** What the notification around the event, if any, adds to it. */
+interface Around {
+  wrapper?: Wrapper;
+  messageId?: string;
+  sentAt?: string | undefined;
 }
 
 function finish(
   label: string,
-  read: Outcome<Candidate>,
+  read: Reading,
   defaults: ConnectionDefaults,
-  snsMessageId: string | undefined,
+  around: Around,
 ): ParseResult {
   if (!read.ok) return invalid(label, read.problem);
-  const placement = resolveDefaults(read.value, defaults);
+  if (read.value.kind === 'ignored') return read.value;
+  const candidate = read.value;
+  const placement = resolveDefaults(candidate, defaults);
   if (!placement.ok) return invalid(label, placement.problem);
-  const { vpnConnectionId, shape, correlation } = read.value;
-  return {
-    ok: true,
-    event: {
+  const { shape, correlation, domainId } = candidate;
+  const occurredAt = candidate.occurredAt ?? around.sentAt;
+  const messageIdKey = around.wrapper === 'smn' ? 'smnMessageId' : 'snsMessageId';
+  const events = candidate.vpnConnectionIds.map(
+    (vpnConnectionId): ConnectionCreated => ({
       vpnConnectionId,
       ...placement.value,
       shape,
-      viaSns: snsMessageId !== undefined,
-      correlation: snsMessageId === undefined ? correlation : { ...correlation, snsMessageId },
-    },
-  };
+      viaSns: around.wrapper === 'sns',
+      viaSmn: around.wrapper === 'smn',
+      ...(occurredAt === undefined ? {} : { occurredAt }),
+      ...(domainId === undefined ? {} : { domainId }),
+      correlation:
+        around.messageId === undefined
+          ? correlation
+          : { ...correlation, [messageIdKey]: around.messageId },
+    }),
+  );
+  return { kind: 'connections', events };
 }
 
 function unrecognised(message: JsonObject, path: string): Problem {
@@ -133,10 +158,10 @@ function unrecognised(message: JsonObject, path: string): Problem {
   return { path, message: `${UNRECOGNISED_SHAPE}; ${found}` };
 }
 
-function invalid(label: string, problem: Problem): { ok: false; error: InvalidInputError } {
+function invalid(label: string, problem: Problem): { kind: 'invalid'; error: InvalidInputError } {
   const where = problem.path === '' ? '' : `${problem.path} `;
   return {
-    ok: false,
+    kind: 'invalid',
     error: new InvalidInputError(`${label}: ${where}${problem.message}`, {
       path: problem.path === '' ? undefined : problem.path,
       ...(problem.cause === undefined ? {} : { cause: problem.cause }),

@@ -1,7 +1,7 @@
 import * as z from '../zod.ts';
-import type { ConnectionCreated } from './connection-created.ts';
 import { projectIdSchema, regionSchema, vpnConnectionIdSchema } from './ids.ts';
 import { type Outcome, problemFromZod } from './problems.ts';
+import type { Candidate } from './reading.ts';
 
 /**
  * The plain fields, alone or inside an envelope's `detail` or `data`. `project_id` and `region`
@@ -16,19 +16,8 @@ export const plainFieldsSchema = z.object({
 /** The plain fields, as read. */
 export type PlainFields = z.infer<typeof plainFieldsSchema>;
 
-/**
- * What a shape reader found: the connection id (valid), project and region (valid when present,
- * still to be defaulted), and `fieldsAt`, the path of the object holding the plain fields, so a
- * missing `project_id` can be named where the producer should have put it.
- */
-export type Candidate = Omit<ConnectionCreated, 'projectId' | 'region' | 'viaSns'> & {
-  projectId: string | undefined;
-  region: string | undefined;
-  fieldsAt: string;
-};
-
 /** The fields a shape reader hands on to the envelope around it. */
-export type PlainCandidate = Pick<Candidate, 'vpnConnectionId' | 'projectId' | 'region'>;
+export type PlainCandidate = Pick<Candidate, 'vpnConnectionIds' | 'projectId' | 'region'>;
 
 /** Reads the plain fields from `input`, found at `path` in the message. */
 export function readPlainFields(input: unknown, path: string): Outcome<PlainCandidate> {
@@ -40,7 +29,7 @@ export function readPlainFields(input: unknown, path: string): Outcome<PlainCand
 /** Renames validated plain fields to the project's names; `null` becomes absent. */
 export function toPlainCandidate(fields: PlainFields): PlainCandidate {
   return {
-    vpnConnectionId: fields.vpn_connection_id,
+    vpnConnectionIds: [fields.vpn_connection_id],
     projectId: fields.project_id ?? undefined,
     region: fields.region ?? undefined,
   };
@@ -52,6 +41,6 @@ export function readPlainMessage(input: unknown, path: string): Outcome<Candidat
   if (!fields.ok) return fields;
   return {
     ok: true,
-    value: { ...fields.value, shape: 'plain', correlation: {}, fieldsAt: path },
+    value: { kind: 'candidate', ...fields.value, shape: 'plain', correlation: {}, fieldsAt: path },
   };
 }

@@ -1,8 +1,8 @@
 import type * as z from '../zod.ts';
 import type { ConnectionDefaults } from './connection-created.ts';
 import { type ProjectId, projectIdSchema, type Region, regionSchema } from './ids.ts';
-import type { Candidate } from './plain.ts';
 import { describeValue, joinPath, type Outcome } from './problems.ts';
+import type { Candidate } from './reading.ts';
 
 /** The project and region a connection's monitor is created in. */
 export interface Placement {

@@ -1,6 +1,7 @@
 import * as z from '../zod.ts';
 import { correlationValueSchema } from './ids.ts';
 import { type JsonObject, parseJsonObject } from './json.ts';
+import { fromIsoText } from './occurred-at.ts';
 import { joinPath, type Outcome, problemFromZod } from './problems.ts';
 
 /**
@@ -13,20 +14,23 @@ export const snsNotificationSchema = z.object({
   MessageId: correlationValueSchema,
   TopicArn: z.string(),
   Message: z.string(),
+  Timestamp: z.optional(z.string()),
 });
 /** An SNS notification, as read. */
 export type SnsNotification = z.infer<typeof snsNotificationSchema>;
 
-/** The published message inside a notification, parsed, and the notification's id. */
-export interface SnsContent {
+/** The published message inside a notification (SNS or SMN), parsed, and the notification's facts. */
+export interface NotificationContent {
   message: JsonObject;
   messageId: string;
+  /** When the notification was first sent (ISO 8601), when it says so readably. */
+  sentAt: string | undefined;
   /** Path of the published message, for naming its fields in problems. */
   path: string;
 }
 
 /** Reads an SNS notification found at `path` and parses the message it carries. */
-export function readSnsNotification(input: unknown, path: string): Outcome<SnsContent> {
+export function readSnsNotification(input: unknown, path: string): Outcome<NotificationContent> {
   const parsed = snsNotificationSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
   const messagePath = joinPath(path, ['Message']);
@@ -34,6 +38,11 @@ export function readSnsNotification(input: unknown, path: string): Outcome<SnsCo
   if (!message.ok) return message;
   return {
     ok: true,
-    value: { message: message.value, messageId: parsed.data.MessageId, path: messagePath },
+    value: {
+      message: message.value,
+      messageId: parsed.data.MessageId,
+      sentAt: fromIsoText(parsed.data.Timestamp),
+      path: messagePath,
+    },
   };
 }

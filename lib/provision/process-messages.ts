@@ -3,9 +3,11 @@ import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { recordOutcomes } from '../metrics.ts';
+import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
-import { createFailureSettlement, type ReasonDraft } from './settle-failure.ts';
+import { createFailureSettlement, type DeadLetter } from './settle-failure.ts';
 import type {
+  ConnectionOutcome,
   Invocation,
   MessageOutcome,
   ProvisionerDeps,
@@ -13,15 +15,20 @@ import type {
   StepContext,
 } from './types.ts';
 
-export type { Invocation, MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
-
-const HANDLED = new Set<MessageOutcome['status']>(['created', 'already_existed', 'duplicate']);
+export type {
+  ConnectionOutcome,
+  Invocation,
+  MessageOutcome,
+  ProvisionerDeps,
+  QueueMessage,
+} from './types.ts';
 
 /**
  * Handles one SQS batch: parses every body, creates each connection's monitor once, publishes
- * its "monitor created" event once, and dead-letters what can never succeed, with the reason.
- * Returns one outcome per message, in order; those with status `retry-later` are the batch
- * item failures. Messages about the same connection in one batch share the first one's fate.
+ * its "monitor created" event once, acknowledges messages that announce no new connection, and
+ * dead-letters what can never succeed, with the reason. Returns one outcome per message, in
+ * order; those with status `retry-later` are the batch item failures. Connections that appear
+ * in several messages of a batch share the first one's fate when their idempotency keys match.
  */
 export const createProvisioner = (deps: ProvisionerDeps) => {
   const { config, log } = deps;
@@ -29,12 +36,22 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
   const provisionConnection = createConnectionStep(deps);
   const { settle, deadLetter } = createFailureSettlement(deps);
 
+  // A connection that can never succeed is noted; its message goes to the DLQ once, after all
+  // of its connections, so a batch-create trace is never dead-lettered twice.
+  const noteDeadLetter: DeadLetter = async (message, draft, retries) => ({
+    messageId: message.messageId,
+    status: 'dead-lettered',
+    vpnConnectionId: draft.vpn_connection_id,
+    failure: withFacts(message, draft),
+    retries,
+  });
+
   const processOne = async (
     message: QueueMessage,
     event: ConnectionCreated,
     invocation: Invocation,
     gate: CredentialGate,
-  ): Promise<MessageOutcome> => {
+  ): Promise<ConnectionOutcome> => {
     const retries: string[] = [];
     const ctx: StepContext = {
       invocationId: invocation.requestId,
@@ -66,9 +83,26 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         retries,
       };
     } catch (error) {
-      return settle(message, event, error, retries);
+      return settle(message, event, error, retries, noteDeadLetter);
     }
   };
+
+  /** A connection already being handled in this batch under the same key shares its fate. */
+  const twinOf = async (
+    message: QueueMessage,
+    event: ConnectionCreated,
+    first: Promise<ConnectionOutcome>,
+  ): Promise<ConnectionOutcome> => {
+    const twin = await first;
+    const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId };
+    if (HANDLED.includes(twin.status)) return { ...base, status: 'duplicate', retries: [] };
+    if (twin.status === 'dead-lettered' && twin.failure) {
+      return noteDeadLetter(message, toDraft(twin.failure), []);
+    }
+    return { ...base, status: 'retry-later', reason: twin.reason, retries: [] };
+  };
+
+  const settleMessage = createMessageSettlement(deadLetter);
 
   return async (
     messages: readonly QueueMessage[],
@@ -78,7 +112,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       deps.credentials.refresh();
       deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
     });
-    const firsts = new Map<string, Promise<MessageOutcome>>();
+    const firsts = new Map<string, Promise<ConnectionOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
     const outcomes = await mapConcurrent(
@@ -86,37 +120,40 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       config.recordConcurrency,
       async (message): Promise<MessageOutcome> => {
         const parsed = parseConnectionCreated(message.body, defaults);
-        if (!parsed.ok) {
-          return deadLetter(
+        if (parsed.kind === 'invalid') {
+          const sent = await deadLetter(
             message,
             { kind: 'invalid-input', message: parsed.error.message, attempts: 0 },
             [],
           );
+          return { ...sent, connections: [] };
         }
-        const key = connectionKey(parsed.event);
-        const first = firsts.get(key);
-        if (!first) {
-          const outcome = processOne(message, parsed.event, invocation, gate);
+        if (parsed.kind === 'ignored') {
+          log.info('Message ignored: it announces no new VPN connection', {
+            messageId: message.messageId,
+            reason: parsed.reason,
+            shape: parsed.shape,
+          });
+          const { reason } = parsed;
+          return {
+            messageId: message.messageId,
+            status: 'ignored',
+            reason,
+            connections: [],
+            retries: [],
+          };
+        }
+        // The same key as idempotency's: a reconcile message beside an ordinary event for the
+        // same connection is not that event's twin, as it must not be its duplicate either.
+        const parts = parsed.events.map((event) => {
+          const key = connectionKey(event, message.origin);
+          const first = firsts.get(key);
+          if (first) return twinOf(message, event, first);
+          const outcome = processOne(message, event, invocation, gate);
           firsts.set(key, outcome);
           return outcome;
-        }
-        const twin = await first;
-        const base = {
-          messageId: message.messageId,
-          vpnConnectionId: parsed.event.vpnConnectionId,
-          retries: [],
-        };
-        if (HANDLED.has(twin.status)) return { ...base, status: 'duplicate' };
-        if (twin.failure) {
-          const {
-            source_message_id: _,
-            receive_count: __,
-            failed_at: ___,
-            ...draft
-          } = twin.failure;
-          return deadLetter(message, draft satisfies ReasonDraft, []);
-        }
-        return { ...base, status: 'retry-later', reason: twin.reason };
+        });
+        return settleMessage(message, await Promise.all(parts));
       },
     );
     if (deps.metrics) recordOutcomes(deps.metrics, outcomes);

@@ -4,15 +4,24 @@ import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
 import { postpone, postponeSeconds } from './postpone.ts';
-import type { MessageOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
+import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
+
+/** Dead-letters a message with a reason, or, for a message of several connections, notes it. */
+export type DeadLetter = (
+  message: QueueMessage,
+  draft: ReasonDraft,
+  retries: readonly string[],
+) => Promise<ConnectionOutcome>;
 
 /**
  * Decides what a failed message becomes, and does it: dead-lettered with the reason (never
  * retried, or on its last delivery), postponed (the connection is not ready), or left for
  * redelivery. A message whose dead-letter send fails is left for redelivery: nothing is lost.
+ * `settle` takes another `deadLetterWith` for a message of several connections, which is
+ * dead-lettered once, after all of them.
  */
 export const createFailureSettlement = (deps: ProvisionerDeps) => {
   const { config, log, sqs } = deps;
@@ -21,7 +30,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     message: QueueMessage,
     draft: ReasonDraft,
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
+  ): Promise<ConnectionOutcome> => {
     const failure: FailureReason = {
       ...draft,
       source_message_id: message.messageId,
@@ -72,7 +81,8 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     event: ConnectionCreated,
     error: unknown,
     retries: readonly string[],
-  ): Promise<MessageOutcome> => {
+    deadLetterWith: DeadLetter = deadLetter,
+  ): Promise<ConnectionOutcome> => {
     const cause = error instanceof RetryExhaustedError ? error.cause : error;
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
@@ -93,7 +103,7 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       // Records stopped after another record's refusal carry that refusal's code too.
       const refusal = cause instanceof HuaweiCallsStoppedError ? cause.cause : cause;
       const api = refusal instanceof HuaweiApiError ? refusal : undefined;
-      return deadLetter(
+      return deadLetterWith(
         message,
         {
           kind: decision.disposition === 'give-up' ? 'rejected' : 'retries-exhausted',

@@ -35,11 +35,11 @@ export interface Invocation {
 }
 
 /**
- * What became of one message: `created` / `already_existed` (its event was published now),
- * `duplicate` (handled before: nothing published again), `dead-lettered` (with the reason), or
- * `retry-later` (a batch item failure: SQS redelivers it).
+ * What became of one connection of a message: `created` / `already_existed` (its event was
+ * published now), `duplicate` (handled before: nothing published again), `dead-lettered` (for
+ * good, with the reason), or `retry-later` (SQS redelivers the message).
  */
-export interface MessageOutcome {
+export interface ConnectionOutcome {
   messageId: string;
   status: 'created' | 'already_existed' | 'duplicate' | 'dead-lettered' | 'retry-later';
   vpnConnectionId?: string | undefined;
@@ -49,6 +49,18 @@ export interface MessageOutcome {
   failure?: FailureReason | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
+}
+
+/**
+ * What became of one message: the worst of its connections' outcomes (any `retry-later` makes
+ * the message a batch item failure; else any `dead-lettered` sends it to the DLQ once, naming
+ * the failed connections), or `ignored`: well-formed, announcing no new connection,
+ * acknowledged with `reason`. `connections` lists each connection's own outcome; it is empty
+ * for an ignored message and for invalid input. `vpnConnectionId` is the first connection.
+ */
+export interface MessageOutcome extends Omit<ConnectionOutcome, 'status'> {
+  status: ConnectionOutcome['status'] | 'ignored';
+  connections: readonly ConnectionOutcome[];
 }
 
 /** Everything the provisioner uses, built once per container. */

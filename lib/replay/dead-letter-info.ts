@@ -72,7 +72,8 @@ const readFailure = (raw: string | undefined) => {
 const connectionFromBody = (body: string | undefined): string | undefined => {
   if (body === undefined) return undefined;
   const parsed = parseConnectionCreated(body, PLACEHOLDER_DEFAULTS);
-  return parsed.ok ? parsed.event.vpnConnectionId : undefined;
+  // A batch-create trace names several connections; the first one stands for the message.
+  return parsed.kind === 'connections' ? parsed.events[0]?.vpnConnectionId : undefined;
 };
 
 /**

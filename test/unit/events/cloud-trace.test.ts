@@ -4,6 +4,7 @@ import {
   CONNECTION_ID,
   DEFAULTS,
   expectEvent,
+  expectIgnored,
   expectInvalid,
   inSns,
   readFixtureJson,
@@ -108,18 +109,18 @@ describe('parseConnectionCreated: Cloud Trace createVpnConnection traces', () =>
     expect(error.message).toContain('must be 36 letters and digits in 8-4-4-4-12 groups');
   });
 
-  it('rejects traces of other operations, such as this function creating a monitor', () => {
+  it('ignores traces of other operations, such as this function creating a monitor', () => {
     // Prepare
     const body = withTrace((trace) => ({ ...trace, trace_name: 'createConnectionMonitor' }));
 
     // Act
-    const error = expectInvalid(parseConnectionCreated(body, DEFAULTS));
+    const ignored = expectIgnored(parseConnectionCreated(body, DEFAULTS));
 
     // Assess
-    expect(error.path).toBe('data.trace_name');
-    expect(error.message).toBe(
-      'CloudEvents 1.0 event: data.trace_name must be "createVpnConnection", got "createConnectionMonitor"',
-    );
+    expect(ignored).toEqual({
+      reason: 'Cloud Trace createConnectionMonitor announces no new VPN connection',
+      shape: 'cloud-trace',
+    });
   });
 
   it('takes the region from the defaults, since traces carry none, or from a region a producer adds', () => {

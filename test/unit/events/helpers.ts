@@ -35,16 +35,35 @@ export function inSns(message: unknown): Record<string, unknown> {
   };
 }
 
-/** Asserts the parse succeeded and returns the event. */
+/** Asserts the parse gave exactly one event and returns it. */
 export function expectEvent(result: ParseResult): ConnectionCreated {
-  if (!result.ok) assert.fail(`expected an event, got: ${result.error.message}`);
-  return result.event;
+  const [event, ...others] = expectEvents(result);
+  if (event === undefined || others.length > 0) {
+    assert.fail(`expected one event, got ${others.length + 1}`);
+  }
+  return event;
+}
+
+/** Asserts the parse gave events and returns them. */
+export function expectEvents(result: ParseResult): ConnectionCreated[] {
+  if (result.kind === 'invalid') assert.fail(`expected events, got: ${result.error.message}`);
+  if (result.kind === 'ignored') assert.fail(`expected events, got ignored: ${result.reason}`);
+  return result.events;
+}
+
+/** Asserts the parse ignored the message and returns why, and the shape it had. */
+export function expectIgnored(result: ParseResult): { reason: string; shape: string } {
+  if (result.kind !== 'ignored') {
+    assert.fail(`expected an ignored message, got ${JSON.stringify(result)}`);
+  }
+  return { reason: result.reason, shape: result.shape };
 }
 
 /** Asserts the parse failed with an {@link InvalidInputError} and returns it. */
 export function expectInvalid(result: ParseResult): InvalidInputError {
-  if (result.ok)
-    assert.fail(`expected invalid input, got an event: ${JSON.stringify(result.event)}`);
+  if (result.kind !== 'invalid') {
+    assert.fail(`expected invalid input, got: ${JSON.stringify(result)}`);
+  }
   expect(result.error).toBeInstanceOf(InvalidInputError);
   return result.error;
 }

@@ -248,7 +248,7 @@ describe('parseConnectionCreated: wrong shapes and wrong types', () => {
       case: 'SNS inside SNS',
       body: JSON.stringify(inSns(inSns(plain({})))),
       expected:
-        'SNS notification: Message holds another SNS notification; only one level of SNS is supported',
+        'SNS notification: Message holds another SNS notification; only one level of SNS or SMN is supported',
       path: 'Message',
     },
     {

@@ -9,16 +9,28 @@ const CONNECTION_ID =
 const PROJECT_ID = /^[0-9a-f]{32}$/;
 const REGION = /^[a-z]{2,}(-[a-z]+)+-\d{1,3}$/;
 
-/** What every result must be, whatever the input: a URL-safe event, or a reason. */
+/** What every result must be, whatever the input: URL-safe events, or a reason. */
 function isWellFormed(result: ParseResult): boolean {
-  if (result.ok) {
-    const { vpnConnectionId, projectId, region } = result.event;
+  if (result.kind === 'connections') {
+    const ids = result.events.map((event) => event.vpnConnectionId);
     return (
-      CONNECTION_ID.test(vpnConnectionId) &&
-      PROJECT_ID.test(projectId) &&
-      REGION.test(region) &&
-      [vpnConnectionId, projectId, region].every((value) => encodeURIComponent(value) === value)
+      result.events.length > 0 &&
+      new Set(ids).size === ids.length &&
+      result.events.every(
+        ({ vpnConnectionId, projectId, region, occurredAt }) =>
+          CONNECTION_ID.test(vpnConnectionId) &&
+          PROJECT_ID.test(projectId) &&
+          REGION.test(region) &&
+          [vpnConnectionId, projectId, region].every(
+            (value) => encodeURIComponent(value) === value,
+          ) &&
+          (occurredAt === undefined || new Date(occurredAt).toISOString() === occurredAt),
+      )
     );
+  }
+  if (result.kind === 'ignored') {
+    // An ignored message is logged with its reason: it must be short and one line.
+    return result.reason.length > 0 && result.reason.length < 512 && !/[\n\r]/.test(result.reason);
   }
   const { message } = result.error;
   // A reason must fit comfortably in one SQS message attribute of the DLQ.
@@ -47,18 +59,35 @@ const plainFields = fc.record(
   },
   { requiredKeys: [] },
 );
+const responseWith = (ids: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    ids.map((id) => ({ vpn_connection: { id } })),
+    fc
+      .array(ids, { maxLength: 12 })
+      .map((list) => ({ vpn_connections: list.map((id) => ({ id })) })),
+    fc.constant({ error_code: 'VPN.0001', error_msg: 'invalid request' }),
+  );
+const recorded = nearly(
+  fc.oneof(
+    responseWith(nearly(validId)),
+    responseWith(nearly(validId)).map((body) => JSON.stringify(body)),
+    fc.json({ maxDepth: 3 }),
+  ),
+);
 const trace = fc.record(
   {
-    trace_name: nearly(fc.constant('createVpnConnection')),
-    trace_id: nearly(fc.uuid()),
-    resource_id: nearly(fc.oneof(validId, fc.constant(''))),
-    response: nearly(
-      fc.oneof(
-        validId.map((id) => JSON.stringify({ vpn_connection: { id } })),
-        fc.json({ maxDepth: 3 }),
-      ),
+    trace_name: nearly(
+      fc.constantFrom('createVpnConnection', 'batchCreateVpnConnection', 'updateVpnConnection'),
     ),
+    trace_id: nearly(fc.uuid()),
+    trace_rating: nearly(fc.constantFrom('normal', 'warning', 'incident')),
+    code: nearly(fc.constantFrom('201', 200, '400', 500, 'VPN.0001')),
+    resource_id: nearly(fc.oneof(validId, fc.constant(''))),
+    request: recorded,
+    response: recorded,
     project_id: nearly(validProject),
+    domain_id: nearly(fc.stringMatching(/^[0-9a-f]{32}$/)),
+    time: nearly(fc.oneof(fc.integer(), fc.constant(1795657223147))),
   },
   { requiredKeys: [] },
 );
@@ -84,7 +113,7 @@ const cloudEvent = fc.record(
   },
   { requiredKeys: ['specversion'] },
 );
-const unwrapped = fc.oneof(plainFields, eventBridge, cloudEvent);
+const unwrapped = fc.oneof(plainFields, eventBridge, cloudEvent, trace);
 const sns = fc.record(
   {
     Type: nearly(fc.constant('Notification')),
@@ -94,8 +123,26 @@ const sns = fc.record(
       unwrapped.map((message) => JSON.stringify(message)),
       fc.json({ maxDepth: 2 }),
     ),
+    Timestamp: nearly(fc.constant('2026-11-26T02:00:00.000Z')),
   },
   { requiredKeys: ['TopicArn'] },
+);
+const smn = fc.record(
+  {
+    type: nearly(
+      fc.constantFrom('Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation'),
+    ),
+    message_id: nearly(fc.uuid()),
+    topic_urn: nearly(fc.constant('urn:smn:cn-north-4:0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b:cts')),
+    message: fc.oneof(
+      unwrapped.map((message) => JSON.stringify(message)),
+      sns.map((message) => JSON.stringify(message)),
+      fc.json({ maxDepth: 2 }),
+    ),
+    timestamp: nearly(fc.constant('2026-11-26T02:00:00Z')),
+    subscribe_url: fc.constant('https://smn.example.invalid/confirm'),
+  },
+  { requiredKeys: ['topic_urn'] },
 );
 /** Defaults are strings (the config module reads them from the environment), not always valid. */
 const junkText = fc.oneof(
@@ -144,9 +191,9 @@ describe('parseConnectionCreated: properties', () => {
     );
   });
 
-  it('never throws on messages that are nearly right, in every shape, inside SNS or not', () => {
+  it('never throws on messages that are nearly right, in every shape, inside SNS or SMN or not', () => {
     // Prepare
-    const body = fc.oneof(unwrapped, sns).map((message) => JSON.stringify(message));
+    const body = fc.oneof(unwrapped, sns, smn).map((message) => JSON.stringify(message));
 
     // Act / Assess
     fc.assert(
@@ -200,21 +247,38 @@ describe('parseConnectionCreated: properties', () => {
         validProject,
         validRegion,
         shape,
-        fc.boolean(),
-        (id, project, region, kind, viaSns) => {
+        fc.constantFrom('none', 'sns', 'smn'),
+        (id, project, region, kind, wrapper) => {
           const message = build(kind, { vpn_connection_id: id, project_id: project, region });
-          const wrapped = viaSns
-            ? {
-                Type: 'Notification',
-                MessageId: 'm',
-                TopicArn: 'arn',
-                Message: JSON.stringify(message),
-              }
-            : message;
+          const wrapped =
+            wrapper === 'sns'
+              ? {
+                  Type: 'Notification',
+                  MessageId: 'm',
+                  TopicArn: 'arn',
+                  Message: JSON.stringify(message),
+                }
+              : wrapper === 'smn'
+                ? {
+                    type: 'Notification',
+                    message_id: 'm',
+                    topic_urn: 'urn',
+                    message: JSON.stringify(message),
+                  }
+                : message;
           const result = parseConnectionCreated(JSON.stringify(wrapped), {});
-          expect(result).toMatchObject({
-            ok: true,
-            event: { vpnConnectionId: id, projectId: project, region, shape: kind, viaSns },
+          expect(result).toEqual({
+            kind: 'connections',
+            events: [
+              expect.objectContaining({
+                vpnConnectionId: id,
+                projectId: project,
+                region,
+                shape: kind,
+                viaSns: wrapper === 'sns',
+                viaSmn: wrapper === 'smn',
+              }),
+            ],
           });
         },
       ),

@@ -21,6 +21,7 @@ describe('parseConnectionCreated: the supported shapes', () => {
         shape: 'plain',
         region: REGION,
         viaSns: false,
+        viaSmn: false,
         correlation: {},
       },
     },
@@ -31,6 +32,8 @@ describe('parseConnectionCreated: the supported shapes', () => {
         shape: 'eventbridge',
         region: REGION,
         viaSns: false,
+        viaSmn: false,
+        occurredAt: '2026-11-26T01:32:07.000Z',
         correlation: {
           eventId: 'a3c1f4e2-9b7d-4e0a-8f21-6d5b3c9e7a10',
           source: 'network.vpn-inventory',
@@ -45,6 +48,8 @@ describe('parseConnectionCreated: the supported shapes', () => {
         shape: 'cloudevents',
         region: REGION,
         viaSns: false,
+        viaSmn: false,
+        occurredAt: '2026-11-26T01:35:41.208Z',
         correlation: {
           eventId: '7d3f2a91-5c8e-4b6d-9e0f-1a2b3c4d5e6f',
           source: 'network-inventory',
@@ -60,6 +65,10 @@ describe('parseConnectionCreated: the supported shapes', () => {
         // Cloud Trace traces carry no region: the deployment's default applies.
         region: 'ap-southeast-1',
         viaSns: false,
+        viaSmn: false,
+        // The trace's own time (epoch milliseconds), when the call was made.
+        occurredAt: '2026-11-26T01:40:23.147Z',
+        domainId: '6985a531e0e86845683c604dcf177246',
         correlation: {
           eventId: '5b0c7e3a-1d2f-4a8b-9c6e-0f1a2b3c4d5e',
           source: 'HC.VPN',
@@ -75,6 +84,9 @@ describe('parseConnectionCreated: the supported shapes', () => {
         shape: 'plain',
         region: REGION,
         viaSns: true,
+        viaSmn: false,
+        // No time in the message: the SNS notification's Timestamp.
+        occurredAt: '2026-11-26T01:47:20.503Z',
         correlation: { snsMessageId: '8f2b6d1a-4c7e-5e9f-a3b0-2d6c8e1f4a7b' },
       },
     },
@@ -85,6 +97,8 @@ describe('parseConnectionCreated: the supported shapes', () => {
         shape: 'eventbridge',
         region: REGION,
         viaSns: true,
+        viaSmn: false,
+        occurredAt: '2026-11-26T01:44:58.000Z',
         correlation: {
           eventId: 'e9b2d7c4-3a1f-4c8e-b5d0-7f6a2e1c9b83',
           source: 'network.vpn-inventory',
@@ -100,6 +114,9 @@ describe('parseConnectionCreated: the supported shapes', () => {
         shape: 'cloud-trace',
         region: 'ap-southeast-1',
         viaSns: true,
+        viaSmn: false,
+        occurredAt: '2026-11-26T01:45:31.884Z',
+        domainId: '6985a531e0e86845683c604dcf177246',
         correlation: {
           eventId: '9a4e2c7b-0d3f-4b1e-8a6c-5e2f9d1b7c3a',
           source: 'HC.VPN',
@@ -119,8 +136,8 @@ describe('parseConnectionCreated: the supported shapes', () => {
 
     // Assess
     expect(result).toEqual({
-      ok: true,
-      event: { ...expected, projectId: PROJECT_ID },
+      kind: 'connections',
+      events: [{ ...expected, projectId: PROJECT_ID }],
     });
   });
 
@@ -135,6 +152,8 @@ describe('parseConnectionCreated: the supported shapes', () => {
       'sns-plain.json',
       'sns-eventbridge.json',
       'sns-cloudevents-cloud-trace.json',
+      'cloudevents-cloud-trace-objects.json',
+      'smn-cloud-trace.json',
     ];
 
     // Act
