@@ -95,9 +95,9 @@ export const startIngestPath = async (
   return {
     webhookUrl,
     attach: (simulator) =>
-      attachEventGrid(simulator, eventGrid, (event, created) => {
+      attachEventGrid(simulator, eventGrid, (created, event) => {
         createdAt.set(created.connection.id, Date.now());
-        published.push(event);
+        if (published.at(-1) !== event) published.push(event);
       }),
     redeliver: (pick) => {
       const event = pick(published);

@@ -8,11 +8,18 @@ export type Classified =
 
 /**
  * Runs an event through the parser `createMonitor` uses, so that the endpoint queues exactly
- * what `createMonitor` will accept. The one place that knows the parser's result type.
+ * what `createMonitor` will accept: a body announcing connections (a batch-create trace
+ * announces several, and is still queued as one message), one announcing none (ignored), or
+ * one that is not valid. The one place that knows the parser's result type.
  */
 export const classifyEvent = (body: string, defaults: ConnectionDefaults): Classified => {
   const parsed = parseConnectionCreated(body, defaults);
-  return parsed.ok
-    ? { kind: 'connections', count: 1 }
-    : { kind: 'invalid', reason: parsed.error.message };
+  switch (parsed.kind) {
+    case 'connections':
+      return { kind: 'connections', count: parsed.events.length };
+    case 'ignored':
+      return { kind: 'ignored', reason: parsed.reason };
+    case 'invalid':
+      return { kind: 'invalid', reason: parsed.error.message };
+  }
 };

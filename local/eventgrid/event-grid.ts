@@ -1,3 +1,7 @@
+import {
+  BATCH_CREATE_VPN_CONNECTION_TRACE,
+  CREATE_VPN_CONNECTION_TRACE,
+} from '../../lib/events/cloud-trace.ts';
 import { sleep } from '../aws/loopback.ts';
 import {
   type CloudEventJson,
@@ -6,11 +10,11 @@ import {
 } from './cloud-trace.ts';
 import { type DeliveryMode, deliveryRequest } from './delivery.ts';
 
-/**
- * The trace names a subscription for new VPN connections lets through. The batch create's
- * trace name is not documented by Huawei, so it is not guessed here; add it when known.
- */
-export const CONNECTION_CREATED_TRACES: readonly string[] = ['createVpnConnection'];
+/** The trace names a subscription for new VPN connections lets through. */
+export const CONNECTION_CREATED_TRACES: readonly string[] = [
+  CREATE_VPN_CONNECTION_TRACE,
+  BATCH_CREATE_VPN_CONNECTION_TRACE,
+];
 
 /**
  * The subscription's filter, as the README's EventGrid steps set it up: VPN cloud-trace
@@ -20,7 +24,7 @@ export const matchesConnectionCreated = (event: CloudEventJson): boolean => {
   const code = String(event.data.code ?? '');
   return (
     event.source === 'HC.VPN' &&
-    event.type === 'VPN:CloudTrace:ApiCall' &&
+    ['VPN:CloudTrace:ApiCall', 'VPN:CloudTrace:ConsoleAction'].includes(event.type) &&
     CONNECTION_CREATED_TRACES.includes(String(event.data.trace_name)) &&
     /^2\d\d$/.test(code)
   );

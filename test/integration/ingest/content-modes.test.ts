@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CloudEvent, CONSTANTS, HTTP } from 'cloudevents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConnectionCreated } from '../../../lib/events/parse.ts';
@@ -40,7 +41,7 @@ const post = (message: { headers: Record<string, unknown>; body: unknown }) =>
   });
 
 const createMonitorAccepts = (body: string) =>
-  parseConnectionCreated(body, { projectId: PROJECT_ID, region: REGION }).ok;
+  parseConnectionCreated(body, { projectId: PROJECT_ID, region: REGION }).kind === 'connections';
 
 describe('CloudEvents HTTP binding, as the official SDK sends it', () => {
   it('queues a structured-mode event with the request body unchanged', async () => {
@@ -122,5 +123,56 @@ describe('CloudEvents HTTP binding, as the official SDK sends it', () => {
     expect(plain.status).toBe(200);
     expect(empty.status).toBe(200);
     expect((await world.drain()).map(announcedId)).toEqual([id]);
+  });
+
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../../events/${name}`, import.meta.url), 'utf8');
+
+  it('queues an SMN notification of a CTS key event as received, as SMN sends it', async () => {
+    const body = fixture('smn-cloud-trace.json');
+
+    const response = await fetch(`${world.url}/${world.tokens.current}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain; charset=UTF-8',
+        'x-smn-message-type': 'Notification',
+      },
+      body,
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ mode: 'smn', queued: 1 });
+    expect(await world.drain()).toEqual([body]);
+  });
+
+  it.each([
+    'ignored/cloudevents-cloud-trace-delete.json',
+    'ignored/cloudevents-cloud-trace-create-failed.json',
+  ])('acknowledges %s, which announces no connection, and queues nothing', async (name) => {
+    const response = await fetch(`${world.url}/${world.tokens.current}`, {
+      method: 'POST',
+      headers: { 'content-type': CONSTANTS.MIME_CE_JSON },
+      body: fixture(name),
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ received: 1, queued: 0, ignored: 1 });
+    expect(await world.drain()).toEqual([]);
+  });
+
+  it('queues a batch-create trace once: createMonitor reads every connection from it', async () => {
+    const body = fixture('batch/cloudevents-cloud-trace-batch-create.json');
+
+    const response = await fetch(`${world.url}/${world.tokens.current}`, {
+      method: 'POST',
+      headers: { 'content-type': CONSTANTS.MIME_CE_JSON },
+      body,
+    });
+
+    expect(response.status).toBe(200);
+    const queued = await world.drain();
+    expect(queued).toEqual([body]);
+    const parsed = parseConnectionCreated(body, { projectId: PROJECT_ID, region: REGION });
+    expect(parsed.kind === 'connections' && parsed.events.length).toBeGreaterThan(1);
   });
 });

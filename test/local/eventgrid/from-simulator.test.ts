@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('EventGrid attached to the Huawei simulator', () => {
-  it('sends the CTS trace of each connection created through the API, without the pre-shared key', async () => {
+  it('sends the CTS trace of each create and batch create through the API, without the pre-shared key', async () => {
     // Prepare
     const eventGrid = startEventGrid({ webhookUrl, mode: 'binary' });
     const detach = attachEventGrid(t.sim, eventGrid);
@@ -64,18 +64,20 @@ describe('EventGrid attached to the Huawei simulator', () => {
     await eventGrid.idle();
     detach();
 
-    // Assess
-    const created = [
-      (one.json.vpn_connection as Json).id,
-      ...(batch.json.vpn_connections as Json[]).map((c) => c.id),
-    ];
-    expect(received.events.map((e) => (e.data as Json).resource_id)).toEqual(created);
+    // Assess: one trace for the create, one for the batch create
+    const single = (one.json.vpn_connection as Json).id;
+    const batched = (batch.json.vpn_connections as Json[]).map((c) => c.id);
+    expect(received.events.map((e) => (e.data as Json).trace_name)).toEqual([
+      'createVpnConnection',
+      'batchCreateVpnConnection',
+    ]);
     expect(received.events.every((e) => e.source === 'HC.VPN')).toBe(true);
     expect(received.bodies.join('\n')).not.toContain(GATEWAY.psk);
-    // createMonitor's parser reads each one, rebuilt in structured form, as that connection.
-    for (const [index, event] of received.events.entries()) {
+    // createMonitor's parser reads each, rebuilt in structured form, as the connections created.
+    const announced = received.events.map((event) => {
       const parsed = parseConnectionCreated(JSON.stringify(event), { region: 'cn-north-4' });
-      expect(parsed.ok && parsed.event.vpnConnectionId).toBe(created[index]);
-    }
+      return parsed.kind === 'connections' ? parsed.events.map((e) => e.vpnConnectionId) : [];
+    });
+    expect(announced).toEqual([[single], batched]);
   });
 });
