@@ -135,7 +135,8 @@ const decodeArray = (mode: 'batched' | 'json', value: unknown[]): Decoded => {
 export const decodeEvents = (request: IngestRequest): Decoded => {
   const type = mediaType(request.headers['content-type']);
   const body = request.body.toString('utf8');
-  if (request.headers['ce-specversion'] !== undefined) return decodeBinary(request, type, body);
+  // The content type decides first: a structured or batched body is that, whatever ce-*
+  // headers come with it (the CloudEvents HTTP binding, 3.1 and 3.2).
   if (type === CLOUDEVENTS_JSON) return decodeJsonBody('structured', body);
   if (type === CLOUDEVENTS_BATCH_JSON) {
     const parsed = parseJson(body);
@@ -143,6 +144,7 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
     if (!Array.isArray(parsed.value)) return malformed('a batch must be a JSON array of events');
     return decodeArray('batched', parsed.value);
   }
+  if (request.headers['ce-specversion'] !== undefined) return decodeBinary(request, type, body);
   if (type !== undefined && JSON_TYPES.has(type)) return decodeJsonBody('json', body);
   return {
     ok: false,

@@ -55,7 +55,11 @@ const matchRoute = (routes: readonly HttpApiRoute[], method: string, path: strin
       const name = /^\{(\w+)\}$/.exec(part)?.[1];
       if (name === undefined) return part === segment;
       if (segment === '') return false;
-      parameters[name] = decodeURIComponent(segment);
+      try {
+        parameters[name] = decodeURIComponent(segment);
+      } catch {
+        return false; // not valid percent-encoding: no route matches
+      }
       return true;
     });
     if (matches) return { routeKey: `${route.method} ${route.path}`, parameters };

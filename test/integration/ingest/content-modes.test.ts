@@ -81,6 +81,18 @@ describe('CloudEvents HTTP binding, as the official SDK sends it', () => {
     expect(readBack.data).toEqual(event.data);
   });
 
+  it('reads a body sent as application/cloudevents+json as structured, even with ce-* headers', async () => {
+    const message = HTTP.structured(traceEvent());
+
+    const response = await post({
+      headers: { ...message.headers, 'ce-specversion': '1.0', 'ce-id': 'not-this-one' },
+      body: message.body,
+    });
+
+    expect(response.status).toBe(200);
+    expect(await world.drain()).toEqual([message.body]);
+  });
+
   it('queues every event of a batch of 23, in several SendMessageBatch calls, each body one event', async () => {
     const ids = Array.from({ length: 23 }, () => randomUUID());
     const events = ids.map((id) => traceEvent(id));
