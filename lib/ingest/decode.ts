@@ -136,7 +136,7 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
   const type = mediaType(request.headers['content-type']);
   const body = request.body.toString('utf8');
   // The content type decides first: a structured or batched body is that, whatever ce-*
-  // headers come with it (the CloudEvents HTTP binding, 3.1 and 3.2).
+  // headers come with it (the CloudEvents HTTP binding's content modes).
   if (type === CLOUDEVENTS_JSON) return decodeJsonBody('structured', body);
   if (type === CLOUDEVENTS_BATCH_JSON) {
     const parsed = parseJson(body);
