@@ -1,9 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ConnectionDefaults } from '../events/parse.ts';
-import { printable } from '../events/problems.ts';
 import type { Log } from '../log.ts';
 import { classifyEvent } from './classify.ts';
-import { decodeEvents, type SmnControlMessage } from './decode.ts';
+import { decodeEvents } from './decode.ts';
 import type { IngestCounters } from './metrics.ts';
 import { queueMessages } from './queue.ts';
 import {
@@ -13,7 +12,8 @@ import {
   presentedTokens,
   UNAUTHORIZED,
 } from './request.ts';
-import { type ConfirmFetch, confirmSubscription, type SmnConfirmationPolicy } from './smn.ts';
+import type { ConfirmFetch, SmnConfirmationPolicy } from './smn.ts';
+import { handleSmnControl } from './subscription.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /** What the ingest endpoint works with; built once per container. */
@@ -118,43 +118,3 @@ export const createIngest =
     log.info('ingest request handled', summary);
     return jsonResponse(200, summary);
   };
-
-const handleSmnControl = async (
-  deps: IngestDeps,
-  message: SmnControlMessage,
-): Promise<IngestResponse> => {
-  const context = {
-    smnType: message.type,
-    topicUrn: message.topicUrn,
-    messageId: message.messageId,
-  };
-  if (message.type === 'UnsubscribeConfirmation') {
-    deps.log.warn('SMN says the subscription to this endpoint was cancelled', context);
-    return jsonResponse(200, { message: 'Unsubscribe confirmation noted' });
-  }
-  const outcome = await confirmSubscription(message, deps.smn, deps.fetchUrl);
-  if (outcome.status === 'confirmed') {
-    deps.log.info('SMN subscription confirmed', { ...context, host: outcome.host });
-    return jsonResponse(200, { message: 'Subscription confirmed' });
-  }
-  if (outcome.status === 'refused') {
-    deps.counters.count('EventsRejected', 1, 'smn-confirmation-refused');
-    deps.log.warn(
-      'SMN subscription confirmation refused: an operator must check the topic and confirm it in the SMN console if it is ours',
-      // The URL is SMN's confirmation link, not our token: logged so an operator can open it.
-      {
-        ...context,
-        host: outcome.host,
-        why: outcome.why,
-        subscribeUrl: printable(message.subscribeUrl ?? '', 2_048),
-      },
-    );
-    return jsonResponse(400, { message: `Subscription confirmation refused: ${outcome.why}` });
-  }
-  deps.log.error('SMN subscription confirmation failed; SMN may send it again', {
-    ...context,
-    host: outcome.host,
-    why: outcome.why,
-  });
-  return jsonResponse(502, { message: 'Subscription confirmation failed; send it again' });
-};
