@@ -1,9 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ConnectionDefaults } from '../events/parse.ts';
-import type { Log } from '../log.ts';
 import { classifyEvent } from './classify.ts';
 import { decodeEvents } from './decode.ts';
-import type { IngestCounters } from './metrics.ts';
 import { queueMessages } from './queue.ts';
 import {
   type IngestRequest,
@@ -12,12 +10,11 @@ import {
   presentedTokens,
   UNAUTHORIZED,
 } from './request.ts';
-import type { ConfirmFetch, SmnConfirmationPolicy } from './smn.ts';
-import { handleSmnControl } from './subscription.ts';
+import { handleSmnControl, type SubscriptionDeps } from './subscription.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /** What the ingest endpoint works with; built once per container. */
-export interface IngestDeps {
+export interface IngestDeps extends SubscriptionDeps {
   verifier: TokenVerifier;
   sqs: SQSClient;
   /** The source queue `createMonitor` reads. */
@@ -26,10 +23,6 @@ export interface IngestDeps {
   defaults: ConnectionDefaults;
   /** Larger bodies are answered 413 without being read. */
   maxBodyBytes: number;
-  smn: SmnConfirmationPolicy;
-  fetchUrl: ConfirmFetch;
-  log: Log;
-  counters: IngestCounters;
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.name : 'Error');

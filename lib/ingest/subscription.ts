@@ -1,8 +1,17 @@
 import { printable } from '../events/problems.ts';
+import type { Log } from '../log.ts';
 import type { SmnControlMessage } from './decode.ts';
-import type { IngestDeps } from './ingest.ts';
+import type { IngestCounters } from './metrics.ts';
 import { type IngestResponse, jsonResponse } from './request.ts';
-import { confirmSubscription } from './smn.ts';
+import { type ConfirmFetch, confirmSubscription, type SmnConfirmationPolicy } from './smn.ts';
+
+/** What answering an SMN subscription message needs. */
+export interface SubscriptionDeps {
+  smn: SmnConfirmationPolicy;
+  fetchUrl: ConfirmFetch;
+  log: Log;
+  counters: IngestCounters;
+}
 
 /**
  * Answers an SMN subscription (un)confirmation: a confirmation is confirmed only when its URL
@@ -10,7 +19,7 @@ import { confirmSubscription } from './smn.ts';
  * fetch is answered 502 so SMN may send it again; an unsubscribe is logged and acknowledged.
  */
 export const handleSmnControl = async (
-  deps: Pick<IngestDeps, 'smn' | 'fetchUrl' | 'log' | 'counters'>,
+  deps: SubscriptionDeps,
   message: SmnControlMessage,
 ): Promise<IngestResponse> => {
   const context = {
