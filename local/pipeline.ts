@@ -86,7 +86,12 @@ export interface PipelineSummary {
   existingConnections: number;
   existingMonitored: number;
   /** The reconcile run's totals, when one ran. */
-  reconcile?: ReconcileSummary['total'] & { runId: string; durationMs: number };
+  reconcile?: ReconcileSummary['total'] & {
+    runId: string;
+    durationMs: number;
+    /** Whether the run looked for orphaned monitors (else `orphansFound` means nothing). */
+    orphansChecked: boolean;
+  };
   /** Each hop from Huawei to the queue, when the connections went through EventGrid. */
   ingestPath?: IngestPathSummary;
 }
@@ -200,7 +205,12 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   let reconciled: PipelineSummary['reconcile'];
   if (options.reconcile) {
     const run = await invokeReconcileLambda({ queue: aws.sqs.queueUrl }, aws.region);
-    reconciled = { ...run.total, runId: run.runId, durationMs: run.durationMs };
+    reconciled = {
+      ...run.total,
+      runId: run.runId,
+      durationMs: run.durationMs,
+      orphansChecked: run.targets.some((target) => target.orphansChecked),
+    };
   }
 
   // Through EventGrid, each connection is created just before its event is sent.

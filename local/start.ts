@@ -138,7 +138,7 @@ const print = (s: PipelineSummary): void => {
       ? ([
           [
             'reconcile run',
-            `${s.reconcile.connectionsSeen} connections in ${s.reconcile.pages} pages, ${s.reconcile.alreadyMonitored} monitored, ${s.reconcile.enqueued} queued, ${s.reconcile.pending} pending, ${s.reconcile.orphansFound} orphans (${(s.reconcile.durationMs / 1000).toFixed(1)} s)`,
+            `${s.reconcile.connectionsSeen} connections in ${s.reconcile.pages} pages, ${s.reconcile.alreadyMonitored} monitored, ${s.reconcile.enqueued} queued, ${s.reconcile.pending} pending, ${s.reconcile.orphansChecked ? `${s.reconcile.orphansFound} orphans` : 'orphans not looked for'} (${(s.reconcile.durationMs / 1000).toFixed(1)} s)`,
           ],
         ] satisfies [string, string][])
       : []),

@@ -40,14 +40,19 @@ export const errorBodySchema = z.looseObject({
 });
 
 /**
- * A VPN connection as `GET /v5/{project_id}/vpn-connection` lists it. Loose: only `id` and
- * `status` are read; the rest (`name`, `vgw_id`, subnets...) is kept as Huawei sends it.
+ * A VPN connection as `GET /v5/{project_id}/vpn-connection` lists it. Loose: only `id`,
+ * `status` and `connection_monitor_id` are read; the rest (`name`, `vgw_id`, subnets...) is
+ * kept as Huawei sends it. `connection_monitor_id` (the Go SDK's `ResponseVpnConnection`) is
+ * taken as sent, whatever its type: which regions or API versions send it, and what it holds
+ * for a connection without a monitor, is not documented, so reconcile reads it with care
+ * (`lib/reconcile/known-monitors.ts`) instead of this schema refusing a page over it.
  */
 export const vpnConnectionSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
   status: z.string(),
   name: z.optional(z.string()),
   vgw_id: z.optional(z.string()),
+  connection_monitor_id: z.optional(z.unknown()),
 });
 export type VpnConnection = z.infer<typeof vpnConnectionSchema>;
 

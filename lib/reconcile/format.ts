@@ -34,17 +34,23 @@ const COLUMNS = [
   ['pages', 'pages'],
 ] as const;
 
+/** A count as shown: `-` for orphans nobody looked for. */
+const cell = (key: (typeof COLUMNS)[number][1], value: number, orphansChecked: boolean): string =>
+  key === 'orphansFound' && !orphansChecked ? '-' : String(value);
+
 /**
  * The summary as text: one row per target and a total, then the targets that did not
- * complete and why. `without` counts `ACTIVE`/`DOWN` connections that had no monitor.
+ * complete and why. `without` counts `ACTIVE`/`DOWN` connections that had no monitor;
+ * `orphans` is `-` where the run did not look for them.
  */
 export const formatSummary = (summary: ReconcileSummary): string => {
-  const rows: [string, ...number[]][] = [
-    ...summary.targets.map((t): [string, ...number[]] => [
+  const anyChecked = summary.targets.some((t) => t.orphansChecked);
+  const rows: [string, ...string[]][] = [
+    ...summary.targets.map((t): [string, ...string[]] => [
       targetLabel(t),
-      ...COLUMNS.map(([, key]) => t[key]),
+      ...COLUMNS.map(([, key]) => cell(key, t[key], t.orphansChecked)),
     ]),
-    ['total', ...COLUMNS.map(([, key]) => summary.total[key])],
+    ['total', ...COLUMNS.map(([, key]) => cell(key, summary.total[key], anyChecked))],
   ];
   const width = Math.max(6, ...rows.map(([label]) => label.length));
   const header = ['target'.padEnd(width), ...COLUMNS.map(([name]) => name.padStart(9))];
@@ -54,8 +60,11 @@ export const formatSummary = (summary: ReconcileSummary): string => {
     `  ${header.join(' ')}`,
     ...rows.map(
       ([label, ...values]) =>
-        `  ${label.padEnd(width)} ${values.map((v) => String(v).padStart(9)).join(' ')}`,
+        `  ${label.padEnd(width)} ${values.map((v) => v.padStart(9)).join(' ')}`,
     ),
+    ...(summary.targets.some((t) => !t.orphansChecked && t.error === undefined)
+      ? ['  orphans: not looked for (a dry run or --delete-orphans looks for them)']
+      : []),
     ...summary.targets
       .filter((t) => t.error !== undefined)
       .map((t) => `  ${targetLabel(t)} not complete: ${t.error}`),

@@ -4,8 +4,9 @@ import type { ReconcileSummary } from './summary.ts';
 
 /**
  * Emits a run's totals: `ConnectionsSeen`, `AlreadyMonitored`, `Enqueued`, `Pending`,
- * `Orphans`, `OrphansDeleted`, and `ReconcileTargetsFailed` (targets that did not complete,
- * which the `ReconcileIncomplete` alarm watches).
+ * `Orphans` (only from a run that looked for them, so no 0 stands for "not looked"),
+ * `OrphansDeleted`, and `ReconcileTargetsFailed` (targets that did not complete, which the
+ * `ReconcileIncomplete` alarm watches).
  */
 export const recordReconcileMetrics = (metrics: MetricsSink, summary: ReconcileSummary): void => {
   const { total } = summary;
@@ -14,7 +15,9 @@ export const recordReconcileMetrics = (metrics: MetricsSink, summary: ReconcileS
     ['AlreadyMonitored', total.alreadyMonitored],
     ['Enqueued', total.enqueued],
     ['Pending', total.pending],
-    ['Orphans', total.orphansFound],
+    ...(summary.targets.some((t) => t.orphansChecked)
+      ? [['Orphans', total.orphansFound] as [string, number]]
+      : []),
     ['OrphansDeleted', total.orphansDeleted],
     ['ReconcileTargetsFailed', total.targetsFailed],
   ];

@@ -1,5 +1,6 @@
 import { vpnConnectionIdSchema } from '../events/ids.ts';
-import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
+import type { VpnConnection } from '../huawei/schemas.ts';
+import type { MonitorRef } from './known-monitors.ts';
 
 /** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */
 export const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
@@ -26,17 +27,21 @@ export interface TargetPlan {
   pending: PlannedConnection[];
   /** Without a monitor and neither of the above (`ERROR`, an unknown status, an odd id). */
   skipped: PlannedConnection[];
+  /** Monitors whose connection is not listed; empty when the plan was not asked to look. */
   orphans: OrphanMonitor[];
 }
 
 /**
  * Sorts a target's connections and monitors into the plan. Pure: the same lists always give
  * the same plan. An id that createMonitor would refuse as invalid input is skipped here rather
- * than queued to end in the dead-letter queue.
+ * than queued to end in the dead-letter queue. Orphans are looked for only with
+ * `findOrphans` (default): a monitor list read after the connections may hold the monitor of a
+ * connection made since, which is no orphan.
  */
 export const planTarget = (
   connections: readonly VpnConnection[],
-  monitors: readonly ConnectionMonitor[],
+  monitors: readonly MonitorRef[],
+  { findOrphans = true }: { findOrphans?: boolean } = {},
 ): TargetPlan => {
   const monitored = new Set(monitors.map((monitor) => monitor.vpn_connection_id));
   const listed = new Set(connections.map((connection) => connection.id));
@@ -54,7 +59,7 @@ export const planTarget = (
     else if (status.startsWith('PENDING_')) plan.pending.push({ id, status });
     else plan.skipped.push({ id, status });
   }
-  for (const monitor of monitors) {
+  for (const monitor of findOrphans ? monitors : []) {
     if (!listed.has(monitor.vpn_connection_id)) {
       plan.orphans.push({ monitorId: monitor.id, vpnConnectionId: monitor.vpn_connection_id });
     }

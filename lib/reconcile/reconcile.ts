@@ -6,13 +6,7 @@ import type { BackoffOptions } from '../retry/backoff.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
 import { enqueueConnections } from './enqueue.ts';
 import { ReconcileOptionsError } from './errors.ts';
-import {
-  DEFAULT_PAGE_SIZE,
-  type HuaweiCalls,
-  listAllConnections,
-  listAllMonitors,
-  type ReconcileClient,
-} from './listing.ts';
+import type { HuaweiCalls, ReconcileClient } from './listing.ts';
 import { newRunId } from './origin.ts';
 import { deleteOrphans } from './orphans.ts';
 import { planTarget } from './plan.ts';
@@ -23,6 +17,7 @@ import {
   totalOf,
   zeroCounts,
 } from './summary.ts';
+import { readTargetState } from './target-state.ts';
 
 /** What a run uses; the handler and the command build it once. */
 export interface ReconcileDeps {
@@ -59,11 +54,20 @@ export interface ReconcileRuntime {
 }
 
 /**
- * Reconciles every target: lists its monitors, then all its VPN connections (monitors first,
- * so a monitor created meanwhile is never taken for an orphan), plans, queues a "VPN connection
- * created" message for each `ACTIVE` or `DOWN` connection without a monitor, and deletes
- * orphaned monitors only when asked. Each Huawei call goes through the run's credential gate
- * and the retry policy. A target that fails is reported with its reason and the run goes on.
+ * Whether a run looks for orphaned monitors: one that deletes them, and a dry run (its plan
+ * lists them). Looking costs the monitor list of every target; a run that does not look
+ * reports its targets' orphans as not checked.
+ */
+export const looksForOrphans = (run: Pick<ReconcileRun, 'dryRun' | 'deleteOrphans'>): boolean =>
+  run.deleteOrphans || run.dryRun;
+
+/**
+ * Reconciles every target: reads its connections and monitors ({@link readTargetState}: the
+ * monitor list first when looking for orphans, else the connections' own
+ * `connection_monitor_id` where every one carries it), plans, queues a "VPN connection created"
+ * message for each `ACTIVE` or `DOWN` connection without a monitor, and deletes orphaned
+ * monitors only when asked. Each Huawei call goes through the run's credential gate and the
+ * retry policy. A target that fails is reported with its reason and the run goes on.
  */
 export const runReconcile = async (
   deps: ReconcileDeps,
@@ -92,21 +96,24 @@ export const runReconcile = async (
     const summary: TargetSummary = {
       ...target,
       ...zeroCounts(),
+      orphansChecked: false,
       plan: { enqueue: [], pending: [], skipped: [], orphans: [] },
     };
     const problems: string[] = [];
     try {
-      const monitors = await listAllMonitors(calls, target);
-      const listing = await listAllConnections(
-        calls,
-        target,
-        run.pageSize ?? DEFAULT_PAGE_SIZE,
-        (p) => runtime.onPage?.({ target, ...p }),
-      );
-      const plan = planTarget(listing.connections, monitors);
+      const state = await readTargetState(calls, target, {
+        findOrphans: looksForOrphans(run),
+        pageSize: run.pageSize,
+        onPage: (p) => runtime.onPage?.({ target, ...p }),
+      });
+      const plan = planTarget(state.connections, state.monitors, {
+        findOrphans: state.orphansChecked,
+      });
       Object.assign(summary, {
-        connectionsSeen: listing.connections.length,
-        pages: listing.pages,
+        connectionsSeen: state.connections.length,
+        pages: state.pages,
+        monitorsFrom: state.monitorsFrom,
+        orphansChecked: state.orphansChecked,
         alreadyMonitored: plan.alreadyMonitored,
         withoutMonitor: plan.enqueue.length,
         pending: plan.pending.length,

@@ -1,6 +1,7 @@
 import type { VpnTarget } from '../huawei/vpn-client.ts';
 import { RetryExhaustedError } from '../retry/with-retry.ts';
 import type { OrphanMonitor, PlannedConnection } from './plan.ts';
+import type { MonitorSource } from './target-state.ts';
 
 /** The counts of a run, per target and in total. */
 export interface ReconcileCounts {
@@ -18,7 +19,7 @@ export interface ReconcileCounts {
   pending: number;
   /** Connections without a monitor in another status (`ERROR`), or with an id that is not one. */
   skipped: number;
-  /** Monitors whose connection is gone. */
+  /** Monitors whose connection is gone (0 where orphans were not checked). */
   orphansFound: number;
   /** Of those, deleted (with `deleteOrphans`, never in a dry run). */
   orphansDeleted: number;
@@ -28,6 +29,13 @@ export interface ReconcileCounts {
 
 /** What a run found and did for one project in one region. */
 export interface TargetSummary extends VpnTarget, ReconcileCounts {
+  /**
+   * Whether orphans were looked for (a run that deletes them, or a dry run): when not,
+   * `orphansFound` is 0 because nobody looked, not because there are none.
+   */
+  orphansChecked: boolean;
+  /** Where the monitors came from: the monitor list, or the connections' `connection_monitor_id`. */
+  monitorsFrom?: MonitorSource | undefined;
   /** The connections and monitors behind the counts, for a dry run's listing. */
   plan: {
     enqueue: PlannedConnection[];

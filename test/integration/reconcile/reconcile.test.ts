@@ -148,7 +148,7 @@ describe('reconcile on the local stack', () => {
     }
   });
 
-  it('reports a monitor whose connection is gone, and keeps it without deleteOrphans', async () => {
+  it('reports a monitor whose connection is gone in a dry run, and keeps it without deleteOrphans', async () => {
     // Prepare: a connection removed behind its monitor's back
     const target = newProject(world);
     const gone = addConnection(world, target);
@@ -156,15 +156,34 @@ describe('reconcile on the local stack', () => {
     world.huawei.removeConnection(target.projectId, gone, { keepMonitor: true });
 
     // Act
-    const summary = await reconcileInto(world, [target]);
+    const summary = await reconcileInto(world, [target], { dryRun: true, queueUrl: undefined });
 
     // Assess
     expect(summary.targets[0]?.plan.orphans).toEqual([
       { monitorId: monitor.id, vpnConnectionId: gone },
     ]);
+    expect(summary.targets[0]?.orphansChecked).toBe(true);
     expect(summary.total).toMatchObject({ orphansFound: 1, orphansDeleted: 0, targetsFailed: 0 });
     expect(world.huawei.monitors(target.projectId).map((m) => m.id)).toEqual([monitor.id]);
     expect(world.huawei.stats().byOperation.delete).toBeUndefined();
+  });
+
+  it('does not look for orphans in a run that neither deletes them nor is dry, and says so', async () => {
+    // Prepare: the same orphan
+    const target = newProject(world);
+    const gone = addConnection(world, target);
+    const { monitor } = await client.createMonitor(target, gone);
+    world.huawei.removeConnection(target.projectId, gone, { keepMonitor: true });
+    world.huawei.resetStats();
+
+    // Act
+    const summary = await reconcileInto(world, [target]);
+
+    // Assess: no monitor list, and no 0 passed off as a count
+    expect(summary.targets[0]).toMatchObject({ orphansChecked: false, orphansFound: 0 });
+    expect(summary.targets[0]?.plan.orphans).toEqual([]);
+    expect(world.huawei.stats().byOperation.list).toBeUndefined();
+    expect(world.huawei.monitors(target.projectId).map((m) => m.id)).toEqual([monitor.id]);
   });
 
   it('deletes orphaned monitors with deleteOrphans, and only those', async () => {

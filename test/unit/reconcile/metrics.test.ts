@@ -8,6 +8,7 @@ const target = (counts: Partial<ReturnType<typeof zeroCounts>>, error?: string) 
   region: 'cn-north-4',
   ...zeroCounts(),
   ...counts,
+  orphansChecked: true,
   plan: { enqueue: [], pending: [], skipped: [], orphans: [] },
   ...(error ? { error } : {}),
 });
@@ -54,5 +55,32 @@ describe('recordReconcileMetrics', () => {
       OrphansDeleted: 1,
       ReconcileTargetsFailed: 1,
     });
+  });
+
+  it('emits no Orphans from a run that did not look for them, rather than a 0', () => {
+    // Prepare: an ordinary run, which decided from connection_monitor_id alone
+    const targets = [
+      { ...target({ connectionsSeen: 4, alreadyMonitored: 4 }), orphansChecked: false },
+    ];
+    const summary: ReconcileSummary = {
+      runId: 'run',
+      dryRun: false,
+      deleteOrphans: false,
+      startedAt: '2026-11-26T00:00:00.000Z',
+      durationMs: 1,
+      targets,
+      total: totalOf(targets),
+    };
+    const metrics = createMetrics();
+
+    // Act
+    recordReconcileMetrics(metrics, summary);
+    const emf = metrics.serializeMetrics();
+
+    // Assess
+    const names = emf._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name) ?? [];
+    expect(names).not.toContain('Orphans');
+    expect(names).toContain('OrphansDeleted');
+    expect(emf.AlreadyMonitored).toBe(4);
   });
 });

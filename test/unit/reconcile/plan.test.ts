@@ -56,6 +56,17 @@ describe('planTarget', () => {
     expect(plan.alreadyMonitored).toBe(1);
   });
 
+  it('looks for no orphan when told not to, and still counts the monitored connections', () => {
+    // Act
+    const plan = planTarget([connection(1, 'ACTIVE')], [monitor(1), monitor(2)], {
+      findOrphans: false,
+    });
+
+    // Assess
+    expect(plan.orphans).toEqual([]);
+    expect(plan.alreadyMonitored).toBe(1);
+  });
+
   it('skips a connection whose id createMonitor would refuse, rather than dead-letter it', () => {
     // Act
     const plan = planTarget([{ id: 'not-a-connection-id', status: 'ACTIVE' }], []);
