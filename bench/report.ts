@@ -16,7 +16,7 @@ export interface Row {
 }
 
 /** `PASS`/`MISS` against the target; empty when the figure has none. */
-export const verdict = (row: Row): string => {
+const verdict = (row: Row): string => {
   const { target, value } = row;
   if (target === undefined) return '';
   if ('atLeast' in target) return value >= target.atLeast ? 'PASS' : 'MISS';
@@ -45,17 +45,22 @@ export const machineLine = (machine: Machine): string =>
   `${machine.cpu_model}, ${machine.cpu_cores} cores, ${machine.memory_gb} GB, ` +
   `Node ${machine.node_version} (${machine.platform})`;
 
+/** The columns of both tables. */
+const HEADER = ['#', 'figure', 'value', 'target', ''];
+
+/** One row's cells, under {@link HEADER}. */
+const tableCells = (row: Row): string[] => [
+  row.benchmark,
+  row.label,
+  formatValue(row),
+  targetText(row),
+  verdict(row),
+];
+
 /** The rows as a plain-text table for the terminal. */
 export const textTable = (rows: readonly Row[]): string => {
-  const cells = rows.map((row) => [
-    row.benchmark,
-    row.label,
-    formatValue(row),
-    targetText(row),
-    verdict(row),
-  ]);
-  const header = ['#', 'figure', 'value', 'target', ''];
-  const widths = header.map((title, column) =>
+  const cells = rows.map(tableCells);
+  const widths = HEADER.map((title, column) =>
     Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)),
   );
   const line = (values: readonly string[]): string =>
@@ -65,22 +70,15 @@ export const textTable = (rows: readonly Row[]): string => {
       )
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join(
+  return [line(HEADER), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join(
     '\n',
   );
 };
 
 /** The rows as a Markdown table, for the README, columns aligned as Biome formats them. */
 export const markdownTable = (rows: readonly Row[]): string => {
-  const header = ['#', 'figure', 'value', 'target', ''];
-  const cells = rows.map((row) => [
-    row.benchmark,
-    row.label,
-    formatValue(row),
-    targetText(row),
-    verdict(row),
-  ]);
-  const widths = header.map((title, column) =>
+  const cells = rows.map(tableCells);
+  const widths = HEADER.map((title, column) =>
     Math.max(3, title.length, ...cells.map((line) => (line[column] ?? '').length)),
   );
   const line = (values: readonly string[]): string =>
@@ -92,5 +90,5 @@ export const markdownTable = (rows: readonly Row[]): string => {
   const rule = `| ${widths
     .map((width, column) => (column === 2 ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width)))
     .join(' | ')} |`;
-  return [line(header), rule, ...cells.map(line)].join('\n');
+  return [line(HEADER), rule, ...cells.map(line)].join('\n');
 };

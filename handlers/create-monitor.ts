@@ -2,16 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { invocationBudget } from '../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../lib/config.ts';
-import { createDependencies } from '../lib/dependencies.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
+import { createDependencies } from '../lib/provision/dependencies.ts';
 import { queueUrlFromArn } from '../lib/provision/postpone.ts';
 import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
 import { readOrigin } from '../lib/reconcile/origin.ts';
-
-/** Stop starting work this long before the Lambda timeout, so the partial response gets out. */
-const STOP_BEFORE_TIMEOUT_MS = 1_500;
 
 const config = loadConfig();
 const logger = createLogger();
@@ -52,12 +50,9 @@ export const createMonitor = async (
   context: Context,
   options: { signal?: AbortSignal } = {},
 ): Promise<SQSBatchResponse> => {
-  const budget = Math.max(0, context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS);
-  const timeout = AbortSignal.timeout(budget);
   const outcomes = await provision(event.Records.map(toQueueMessage), {
     requestId: context.awsRequestId,
-    deadline: Date.now() + budget,
-    signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+    ...invocationBudget(context, options.signal),
   });
   return {
     batchItemFailures: outcomes

@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { invocationDeadline } from '../lib/aws/invocation-budget.ts';
+import { createSqsClient } from '../lib/aws/sqs.ts';
 import { loadReconcileConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
@@ -12,15 +13,10 @@ import { type ReconcileRequest, resolveReconcileRun } from '../lib/reconcile/opt
 import { runReconcile } from '../lib/reconcile/reconcile.ts';
 import { countsOnly, type ReconcileSummary } from '../lib/reconcile/summary.ts';
 
-/** No Huawei attempt starts this close to the timeout, so the summary still gets out. */
-const STOP_BEFORE_TIMEOUT_MS = 10_000;
-
 const config = loadReconcileConfig();
 const logger = createLogger();
 const metrics = createMetrics();
-const deps = createReconcileDependencies(config, new SQSClient({ cacheMiddleware: true }), {
-  cacheMiddleware: true,
-});
+const deps = createReconcileDependencies(config, createSqsClient());
 
 /**
  * The unwrapped handler: the payload holds the run's options (`{"dryRun": true}`, `{"targets":
@@ -33,7 +29,7 @@ export const reconcile = async (
 ): Promise<ReconcileSummary> => {
   const run = resolveReconcileRun(event, config);
   const summary = await runReconcile(deps, run, {
-    deadline: Date.now() + context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS,
+    deadline: invocationDeadline(context),
     onPage: ({ target, page, connections }) =>
       logger.debug('Listed a page of VPN connections', { ...target, page, connections }),
     onRetry: ({ attempt, delayMs, decision }) =>

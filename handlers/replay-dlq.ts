@@ -1,7 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { invocationDeadline } from '../lib/aws/invocation-budget.ts';
+import { createSqsClient } from '../lib/aws/sqs.ts';
 import { loadReplayConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { parseReplayOptions, type ReplayRequest } from '../lib/replay/options.ts';
@@ -9,16 +10,9 @@ import { lineProgress } from '../lib/replay/progress.ts';
 import { replayDeadLetters } from '../lib/replay/replay.ts';
 import type { ReplayReport } from '../lib/replay/report.ts';
 
-/**
- * Start nothing new this long before the timeout (a tenth of it, 1 to 10 s): the batch in
- * flight finishes and the held messages are made visible again before the report is returned.
- */
-const stopBeforeTimeoutMs = (remainingMs: number): number =>
-  Math.min(10_000, Math.max(1_000, remainingMs / 10));
-
 const config = loadReplayConfig();
 const logger = createLogger();
-const sqs = new SQSClient({});
+const sqs = createSqsClient();
 
 /**
  * The unwrapped handler: the payload holds the replay options (`{"max": 100}`, `{"dryRun":
@@ -30,13 +24,12 @@ export const replayDlq = async (
   context: Context,
 ): Promise<ReplayReport> => {
   const options = parseReplayOptions(event ?? {});
-  const remainingMs = context.getRemainingTimeInMillis();
   const progress = lineProgress((line) => logger.info(line), 10_000);
   const report = await replayDeadLetters(
     sqs,
     options,
     {
-      deadline: Date.now() + remainingMs - stopBeforeTimeoutMs(remainingMs),
+      deadline: invocationDeadline(context),
       onStart: (start) => logger.info('replay starting', { ...start }),
       onProgress: (snapshot) => progress.update(snapshot),
     },

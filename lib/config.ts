@@ -1,10 +1,10 @@
+import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
+import type { CredentialSource } from './huawei/credentials.ts';
 import type { VpnTarget } from './huawei/vpn-client.ts';
 import { reconcileTargetTextSchema, uniqueTargets } from './reconcile/targets.ts';
 import * as z from './zod.ts';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const trimmed = () => z.string().check(z.trim());
 
@@ -84,7 +84,7 @@ const requireCredentials = z.superRefine(
 );
 
 /** The environment as this project reads it; see the configuration table in the README. */
-export const environmentSchema = z
+const environmentSchema = z
   .object({
     ...huaweiVariables,
     IDEMPOTENCY_TABLE_NAME: trimmed().check(z.minLength(1, 'is required')),
@@ -98,11 +98,6 @@ export const environmentSchema = z
     SOURCE_QUEUE_URL: optionalUrl(),
   })
   .check(requireCredentials);
-
-/** Where the Huawei credentials come from: the environment (local runs) or Secrets Manager. */
-export type CredentialSource =
-  | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
-  | { kind: 'secrets-manager'; secretId: string };
 
 /** The validated configuration of a running function. */
 export interface Config {
@@ -161,8 +156,9 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
   };
 };
 
-const describeIssues = (issues: readonly { path: PropertyKey[]; message: string }[]): string =>
-  issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`).join('; ');
+/** The error of an environment that does not parse, naming every offending variable. */
+const invalidConfiguration = (issues: Parameters<typeof z.formatIssues>[0]): ConfigurationError =>
+  new ConfigurationError(`Invalid configuration: ${z.formatIssues(issues, 'environment')}`);
 
 /**
  * Parses the environment once, at cold start. Throws a {@link ConfigurationError} that names
@@ -171,10 +167,7 @@ const describeIssues = (issues: readonly { path: PropertyKey[]; message: string 
 export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   const e = parsed.data;
   return {
@@ -192,7 +185,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 };
 
 /** The environment of a replay: the `replayDlq` Lambda, and the `replay` command's defaults. */
-export const replayEnvironmentSchema = z.object({
+const replayEnvironmentSchema = z.object({
   DLQ_URL: optionalUrl('must be the URL of the dead-letter queue'),
   SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue that replayed messages go to'),
 });
@@ -213,10 +206,7 @@ export const loadReplayConfig = (
 ): ReplayConfig => {
   const parsed = replayEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')} ${issue.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   return {
     deadLetterQueueUrl: parsed.data.DLQ_URL,
@@ -225,7 +215,7 @@ export const loadReplayConfig = (
 };
 
 /** The environment of a reconcile run: the `reconcile` Lambda, and the command's defaults. */
-export const reconcileEnvironmentSchema = z
+const reconcileEnvironmentSchema = z
   .object({
     ...huaweiVariables,
     SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue reconciled connections go to'),
@@ -264,7 +254,7 @@ export const loadReconcileConfig = (
 ): ReconcileConfig => {
   const parsed = reconcileEnvironmentSchema.safeParse({ ...env, ...overrides });
   if (!parsed.success) {
-    throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues)}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   const e = parsed.data;
   const fallback =
@@ -291,7 +281,7 @@ const regionListSchema = z.pipe(
 );
 
 /** The environment of the `ingest` function, the endpoint Huawei EventGrid and SMN push to. */
-export const ingestEnvironmentSchema = z.object({
+const ingestEnvironmentSchema = z.object({
   HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
   HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
   SOURCE_QUEUE_URL: trimmed().check(z.url('must be the URL of the queue createMonitor reads')),
@@ -343,7 +333,7 @@ export const loadIngestConfig = (
 ): IngestConfig => {
   const parsed = ingestEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues)}`);
+    throw invalidConfiguration(parsed.error.issues);
   }
   const e = parsed.data;
   // An empty SMN_CONFIRM_REGIONS (serverless.yml's default) means the default region too.

@@ -1,5 +1,4 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MessageOutcome } from './provision/types.ts';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /** The metric calls `lib/` makes; Powertools' Metrics (embedded metric format) provides them. */
 export type MetricsSink = Pick<Metrics, 'addMetric'>;
@@ -10,42 +9,3 @@ export const METRICS_NAMESPACE = 'VpnMonitorProvisioner';
 /** The container's metrics, flushed after each invocation by the handler's `logMetrics`. */
 export const createMetrics = (): Metrics =>
   new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'vpn-monitor-provisioner' });
-
-const STATUS_METRIC: Record<MessageOutcome['status'], string> = {
-  created: 'MonitorsCreated',
-  already_existed: 'MonitorsAlreadyExisted',
-  duplicate: 'DuplicatesAbsorbed',
-  'dead-lettered': 'DeadLettered',
-  'retry-later': 'LeftForRedelivery',
-  ignored: 'EventsIgnored',
-};
-
-/** Counted once for each connection of a message; the others once for the message. */
-const PER_CONNECTION = new Set<MessageOutcome['status']>([
-  'created',
-  'already_existed',
-  'duplicate',
-]);
-
-/**
- * Counts a batch's outcomes: monitors created and found and duplicates absorbed (one for each
- * connection, a batch-create trace carrying several), messages dead-lettered (and of those,
- * invalid events), left for redelivery, and ignored (announcing no new connection, counted as
- * `EventsIgnored`), and retries by reason class.
- */
-export const recordOutcomes = (metrics: MetricsSink, outcomes: readonly MessageOutcome[]): void => {
-  const counts = new Map<string, number>();
-  const bump = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
-  for (const outcome of outcomes) {
-    const { connections } = outcome;
-    for (const part of connections) {
-      if (PER_CONNECTION.has(part.status)) bump(STATUS_METRIC[part.status]);
-    }
-    if (!PER_CONNECTION.has(outcome.status) || connections.length === 0) {
-      bump(STATUS_METRIC[outcome.status]);
-    }
-    if (outcome.failure?.kind === 'invalid-input') bump('InvalidEvents');
-    for (const reason of outcome.retries) bump(`Retries.${reason}`);
-  }
-  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
-};

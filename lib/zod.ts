@@ -10,3 +10,19 @@ import en from 'zod/v4/locales/en.js';
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * zod's issues as one line for an error message: `path message` for each, joined with `; `. An
+ * issue about the whole input (an empty path) is named `whole` when given, else by its message.
+ */
+export const formatIssues = (
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  whole?: string,
+): string =>
+  issues
+    .map((issue) =>
+      [issue.path.map(String).join('.') || whole, issue.message]
+        .filter((part) => part !== undefined && part !== '')
+        .join(' '),
+    )
+    .join('; ');

@@ -10,7 +10,7 @@ import type { DeliveryMode } from './eventgrid/delivery.ts';
 import { type EventGridStats, startEventGrid } from './eventgrid/event-grid.ts';
 
 /** The ingest function's route in serverless.yml, and the one EventGrid's URL uses. */
-export const INGEST_ROUTES = [
+const INGEST_ROUTES = [
   { method: 'POST', path: '/ingest' },
   { method: 'POST', path: '/ingest/{token}' },
 ] as const;

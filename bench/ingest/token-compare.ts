@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createTokenVerifier } from '../../lib/ingest/tokens.ts';
-import { median, now, round } from '../lib/stats.ts';
+import { median, now } from '../lib/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,5 +56,5 @@ for (let round_ = 0; round_ < rounds; round_++) {
 const width = Math.max(...names.map((n) => n.length));
 console.log(`token check, median of ${rounds} rounds of ${calls} calls (ns per call):`);
 for (const name of names) {
-  console.log(`  ${name.padEnd(width)}  ${round(median(perCall[name] ?? [0]), 0)}`);
+  console.log(`  ${name.padEnd(width)}  ${Math.round(median(perCall[name] ?? [0]))}`);
 }

@@ -17,7 +17,7 @@ const track = (child: ChildProcess): ChildProcess => {
 };
 
 /** Stops one child by its pid: SIGTERM, then SIGKILL if it is still there after a grace period. */
-export const stopChild = async (child: ChildProcess): Promise<void> => {
+const stopChild = async (child: ChildProcess): Promise<void> => {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');

@@ -7,12 +7,6 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] as number) + upper) / 2;
 };
 
-/** Rounds to `digits` decimals, for figures meant to be read. */
-export const round = (value: number, digits = 1): number => {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-};
-
 /** Milliseconds since an arbitrary origin, with sub-millisecond resolution. */
 export const now = (): number => performance.now();
 

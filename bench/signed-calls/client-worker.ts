@@ -67,16 +67,23 @@ const requireCommonJs = createRequire(import.meta.url);
 const createBody = (connectionId: string): string =>
   JSON.stringify({ connection_monitor: { vpn_connection_id: connectionId } });
 
-const projectClient = (r: ClientSettings): Driver => {
-  const client = new HuaweiVpnClient({
+/** The project's own client on the endpoint, with the keys given and no secret. */
+const projectVpnClient = (
+  r: { endpoint: string; ak: string; sk: string },
+  options: { connectionsPerOrigin?: number } = {},
+): HuaweiVpnClient =>
+  new HuaweiVpnClient({
     endpoint: () => r.endpoint,
     credentials: createCredentialsProvider(
       { kind: 'environment', ak: r.ak, sk: r.sk, securityToken: undefined },
       () => Promise.reject(new Error('no secret in a benchmark')),
     ),
     attemptTimeoutMs: 10_000,
-    connectionsPerOrigin: r.connections,
+    ...options,
   });
+
+const projectClient = (r: ClientSettings): Driver => {
+  const client = projectVpnClient(r, { connectionsPerOrigin: r.connections });
   const target = { projectId: r.projectId, region: r.region };
   return {
     create: async (connectionId) => {
@@ -315,14 +322,7 @@ export interface ReuseResult {
 const connectionReuse = async (r: ReuseRequest): Promise<ReuseResult> => {
   const simulator = connectToSimulator(r.endpoint);
   await simulator.reset();
-  const client = new HuaweiVpnClient({
-    endpoint: () => r.endpoint,
-    credentials: createCredentialsProvider(
-      { kind: 'environment', ak: r.ak, sk: r.sk, securityToken: undefined },
-      () => Promise.reject(new Error('no secret in a benchmark')),
-    ),
-    attemptTimeoutMs: 10_000,
-  });
+  const client = projectVpnClient(r);
   const target = { projectId: r.projectId, region: r.region };
   try {
     const { failures, firstError } = await runConcurrently(r.creates, r.concurrency, (index) =>

@@ -16,7 +16,7 @@ const AK = 'BENCHMARKEXAMPLEAK001';
 const SK = 'benchmark-example-secret-key-not-a-secret';
 
 /** The clients compared, in the order they run. */
-export const CLIENTS: readonly ClientKind[] = [
+const CLIENTS: readonly ClientKind[] = [
   'project',
   'sdk-core',
   'bare-undici',

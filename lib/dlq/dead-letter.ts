@@ -3,30 +3,71 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import {
+  attributesBytes,
+  MAX_MESSAGE_ATTRIBUTES,
+  MAX_MESSAGE_BYTES,
+} from '../aws/sqs-message-size.ts';
+import * as z from '../zod.ts';
 
 /** The one message attribute that carries why a message was dead-lettered, as compact JSON. */
 export const FAILURE_ATTRIBUTE = 'vpn_monitor_failure';
 
-/** SQS allows 10 attributes a message; ours takes one of them. */
-const MAX_ATTRIBUTES = 10;
-/** SQS's limit for body plus attributes. */
-const MAX_MESSAGE_BYTES = 256 * 1024;
+/** The kinds of failure `createMonitor` dead-letters a message for. */
+const FAILURE_KINDS = ['invalid-input', 'rejected', 'retries-exhausted'] as const;
 
-/** Why a message ended in the dead-letter queue; the JSON of {@link FAILURE_ATTRIBUTE}. */
-export interface FailureReason {
-  /** `invalid-input`, `rejected` (Huawei said no for good), or `retries-exhausted`. */
-  kind: 'invalid-input' | 'rejected' | 'retries-exhausted';
-  message: string;
-  code?: string | undefined;
-  status?: number | undefined;
-  request_id?: string | undefined;
-  attempts: number;
-  receive_count: number;
-  source_message_id: string;
-  vpn_connection_id?: string | undefined;
-  project_id?: string | undefined;
-  failed_at: string;
-}
+/**
+ * Why a message ended in the dead-letter queue: the JSON of {@link FAILURE_ATTRIBUTE}, as
+ * `createMonitor` writes it. `kind` is `invalid-input`, `rejected` (Huawei said no for good),
+ * or `retries-exhausted`.
+ */
+const failureReasonSchema = z.object({
+  kind: z.enum(FAILURE_KINDS),
+  message: z.string(),
+  code: z.optional(z.string()),
+  status: z.optional(z.number()),
+  request_id: z.optional(z.string()),
+  attempts: z.number(),
+  receive_count: z.number(),
+  source_message_id: z.string(),
+  vpn_connection_id: z.optional(z.string()),
+  project_id: z.optional(z.string()),
+  failed_at: z.string(),
+});
+
+/** Why a message ended in the dead-letter queue; see {@link failureReasonSchema}. */
+export type FailureReason = z.infer<typeof failureReasonSchema>;
+
+/**
+ * The same attribute as a replay reads it back, leniently: any non-empty `kind` (an older or
+ * newer writer may know others), every other field may be missing (or `null`, dropped when the
+ * JSON is read).
+ */
+const storedFailureSchema = z.extend(z.partial(failureReasonSchema), {
+  kind: z.string().check(z.minLength(1)),
+});
+
+/** A failure attribute as read back: see {@link readFailureReason}. */
+export type StoredFailureReason = z.infer<typeof storedFailureSchema>;
+
+/**
+ * Reads a {@link FAILURE_ATTRIBUTE} value: `undefined` when there is none (SQS's own redrive
+ * moved the message), `null` when it is there but cannot be read, else the reason.
+ */
+export const readFailureReason = (
+  raw: string | undefined,
+): StoredFailureReason | null | undefined => {
+  if (raw === undefined) return undefined;
+  try {
+    const withoutNulls: unknown = JSON.parse(raw, (_key, value: unknown) =>
+      value === null ? undefined : value,
+    );
+    const parsed = storedFailureSchema.safeParse(withoutNulls);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+};
 
 /** A message as it was received, enough to send it on unchanged. */
 export interface DeadLetterSource {
@@ -35,19 +76,6 @@ export interface DeadLetterSource {
   messageAttributes: Record<string, MessageAttributeValue>;
   messageGroupId?: string | undefined;
 }
-
-const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
-
-const attributesSize = (attributes: Record<string, MessageAttributeValue>): number =>
-  Object.entries(attributes).reduce(
-    (sum, [name, value]) =>
-      sum +
-      byteLength(name) +
-      byteLength(value.DataType ?? '') +
-      byteLength(value.StringValue ?? '') +
-      (value.BinaryValue?.byteLength ?? 0),
-    0,
-  );
 
 /**
  * Sends the message, body unchanged, to the dead-letter queue with the reason attached. The
@@ -69,11 +97,11 @@ export const sendToDeadLetterQueue = async (
     ([name]) => name !== FAILURE_ATTRIBUTE,
   );
   let attributes: Record<string, MessageAttributeValue> = Object.fromEntries(
-    kept.slice(0, MAX_ATTRIBUTES - 1),
+    kept.slice(0, MAX_MESSAGE_ATTRIBUTES - 1),
   );
   const ours = { [FAILURE_ATTRIBUTE]: failure };
   if (
-    byteLength(source.body) + attributesSize(attributes) + attributesSize(ours) >
+    Buffer.byteLength(source.body) + attributesBytes(attributes) + attributesBytes(ours) >
     MAX_MESSAGE_BYTES
   )
     attributes = {};

@@ -27,7 +27,7 @@ const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
  * another: both are accepted. `code` is the HTTP status, as text or a number. CTS traces carry
  * no region, so `region` is read only in case a producer adds it. `time` is epoch milliseconds.
  */
-export const cloudTraceSchema = z.object({
+const cloudTraceSchema = z.object({
   trace_name: correlationValueSchema,
   trace_id: z.optional(correlationValueSchema),
   trace_rating: z.optional(z.string()),
@@ -40,8 +40,6 @@ export const cloudTraceSchema = z.object({
   response: recordedBodySchema,
   time: z.optional(z.union([z.number(), z.string()])),
 });
-/** A Cloud Trace trace, as read. */
-export type CloudTrace = z.infer<typeof cloudTraceSchema>;
 
 /** What a trace says: the connections it created, or why it announces none. */
 export type TraceReading =

@@ -14,7 +14,7 @@ import { readTraceMessage } from './trace-message.ts';
  * version 1.0 is read: `specversion` comes first so that another version is the problem
  * reported. `data` must be a JSON object (the plain fields or a Cloud Trace trace).
  */
-export const cloudEventSchema = z.object({
+const cloudEventSchema = z.object({
   specversion: z.literal('1.0'),
   id: correlationValueSchema,
   source: correlationValueSchema,
@@ -22,8 +22,6 @@ export const cloudEventSchema = z.object({
   time: z.optional(correlationValueSchema),
   data: z.looseObject({}),
 });
-/** A CloudEvents 1.0 event, as read. */
-export type CloudEvent = z.infer<typeof cloudEventSchema>;
 
 /** Reads a CloudEvents 1.0 event found at `path` in the message. */
 export function readCloudEvent(input: unknown, path: string): Reading {

@@ -13,13 +13,7 @@ import {
  * are flags (`viaSns`, `viaSmn`); `smn` is the shape only of an SMN message that wraps nothing,
  * a subscription or unsubscribe confirmation.
  */
-export const messageShapeSchema = z.enum([
-  'plain',
-  'eventbridge',
-  'cloudevents',
-  'cloud-trace',
-  'smn',
-]);
+const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace', 'smn']);
 /** The shape a message had, inside SNS or SMN or not. */
 export type MessageShape = z.infer<typeof messageShapeSchema>;
 
@@ -27,7 +21,7 @@ export type MessageShape = z.infer<typeof messageShapeSchema>;
  * Where the event came from, for consumers and logs. Every field is optional: each shape
  * carries a different subset (`traceId` only in a Cloud Trace trace, `snsMessageId` only via SNS).
  */
-export const correlationSchema = z.object({
+const correlationSchema = z.object({
   /** The EventBridge or CloudEvents event id. */
   eventId: z.exactOptional(correlationValueSchema),
   /** The EventBridge or CloudEvents source, `HC.VPN` for Huawei EventGrid. */
@@ -45,13 +39,13 @@ export const correlationSchema = z.object({
 export type Correlation = z.infer<typeof correlationSchema>;
 
 /** An instant in ISO 8601, UTC, as `Date.prototype.toISOString` writes it. */
-export const isoInstantSchema = z.iso.datetime();
+const isoInstantSchema = z.iso.datetime();
 
 /**
  * A validated "VPN connection created" event: the ids are safe to put in a URL, and the project
  * and region are resolved (from the message, else from the deployment's defaults).
  */
-export const connectionCreatedSchema = z.object({
+const connectionCreatedSchema = z.object({
   vpnConnectionId: vpnConnectionIdSchema,
   projectId: projectIdSchema,
   region: regionSchema,

@@ -6,7 +6,7 @@ import { joinPath, type Outcome, problemFromZod } from './problems.ts';
 import type { Candidate } from './reading.ts';
 
 /** The only `detail-type` this function handles; any other is a routing mistake upstream. */
-export const CONNECTION_CREATED_DETAIL_TYPE = 'VPN Connection Created';
+const CONNECTION_CREATED_DETAIL_TYPE = 'VPN Connection Created';
 
 /**
  * An EventBridge event delivered to SQS by a rule. `detail-type` comes first so that a wrong
@@ -14,7 +14,7 @@ export const CONNECTION_CREATED_DETAIL_TYPE = 'VPN Connection Created';
  * `region` and `account` are AWS's and are deliberately not read: the Huawei region is in
  * `detail`.
  */
-export const eventBridgeEnvelopeSchema = z.object({
+const eventBridgeEnvelopeSchema = z.object({
   'detail-type': z.literal(CONNECTION_CREATED_DETAIL_TYPE),
   version: z.string(),
   id: correlationValueSchema,
@@ -22,8 +22,6 @@ export const eventBridgeEnvelopeSchema = z.object({
   time: z.optional(correlationValueSchema),
   detail: plainFieldsSchema,
 });
-/** An EventBridge envelope, as read. */
-export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
 
 /** Reads an EventBridge envelope found at `path` in the message. */
 export function readEventBridgeEnvelope(input: unknown, path: string): Outcome<Candidate> {

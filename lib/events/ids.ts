@@ -17,8 +17,6 @@ export const vpnConnectionIdSchema = z.string().check(
     error: 'must be 36 letters and digits in 8-4-4-4-12 groups',
   }),
 );
-/** A validated VPN connection id. */
-export type VpnConnectionId = z.infer<typeof vpnConnectionIdSchema>;
 
 /**
  * A Huawei project id: 32 lowercase hex characters.
@@ -44,8 +42,6 @@ export type ProjectId = z.infer<typeof projectIdSchema>;
 export const domainIdSchema = z
   .string()
   .check(z.regex(/^[0-9A-Fa-f]{32}$/, { error: 'must be 32 hex characters' }));
-/** A validated Huawei account id. */
-export type DomainId = z.infer<typeof domainIdSchema>;
 
 /** A Huawei region: lowercase letter groups joined by `-`, ending in a number (`cn-north-4`). */
 export const regionSchema = z.string().check(

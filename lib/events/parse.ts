@@ -18,8 +18,6 @@ import { resolveDefaults } from './resolve-defaults.ts';
 export type {
   ConnectionCreated,
   ConnectionDefaults,
-  Correlation,
-  MessageShape,
   ParseResult,
 } from './connection-created.ts';
 

@@ -14,7 +14,7 @@ export interface Problem {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
 /** Values echoed in a message are cut to this many characters, so reasons stay small. */
-export const ECHO_LIMIT = 64;
+const ECHO_LIMIT = 64;
 
 /**
  * Describes a value for an error message: strings quoted and escaped (control characters and

@@ -20,7 +20,7 @@ export interface Candidate {
 }
 
 /** A well-formed message that announces no new connection, and why. */
-export interface Ignored {
+interface Ignored {
   kind: 'ignored';
   reason: string;
   shape: MessageShape;

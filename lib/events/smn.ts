@@ -18,7 +18,7 @@ import type { NotificationContent } from './sns.ts';
  * event notifications, not their payload), so `message` is read as any supported shape, and
  * anything else is reported as unrecognised rather than guessed at.
  */
-export const smnMessageSchema = z.object({
+const smnMessageSchema = z.object({
   type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
   message_id: correlationValueSchema,
   topic_urn: correlationValueSchema,
@@ -34,7 +34,7 @@ export type SmnReading =
   | { kind: 'confirmation'; reason: string };
 
 /** Why a confirmation is acknowledged and not handled. */
-export const SMN_CONFIRMATION_REASONS = {
+const SMN_CONFIRMATION_REASONS = {
   SubscriptionConfirmation:
     'SMN subscription confirmation is not an event; an operator confirms it',
   UnsubscribeConfirmation: 'SMN unsubscribe confirmation is not an event; nothing is to be done',

@@ -9,15 +9,13 @@ import { joinPath, type Outcome, problemFromZod } from './problems.ts';
  * `Message` is the published message, a JSON string. Signature fields are not checked: the
  * queue's access policy decides who may deliver to it.
  */
-export const snsNotificationSchema = z.object({
+const snsNotificationSchema = z.object({
   Type: z.literal('Notification'),
   MessageId: correlationValueSchema,
   TopicArn: z.string(),
   Message: z.string(),
   Timestamp: z.optional(z.string()),
 });
-/** An SNS notification, as read. */
-export type SnsNotification = z.infer<typeof snsNotificationSchema>;
 
 /** The published message inside a notification (SNS or SMN), parsed, and the notification's facts. */
 export interface NotificationContent {

@@ -7,7 +7,7 @@ import { describeValue, joinPath, type Outcome, type Problem, problemFromZod } f
  * time (the official SDKs' `BatchCreateVpnConnection` doc comment); more than this is not a
  * real trace, and fanning out on it would only multiply a producer's mistake.
  */
-export const MAX_CONNECTIONS_PER_TRACE = 10;
+const MAX_CONNECTIONS_PER_TRACE = 10;
 
 /**
  * A trace's recorded request or response, as an object: editions of the trace structure page

@@ -1,4 +1,4 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSecretReader } from '../aws/secrets-manager.ts';
 import type { HuaweiSettings } from '../config.ts';
 import { type CredentialsProvider, createCredentialsProvider } from './credentials.ts';
 import { HuaweiVpnClient } from './vpn-client.ts';
@@ -11,20 +11,12 @@ export interface HuaweiAccess {
 
 /**
  * Builds the credentials provider and the VPN client once per container. A secret is read with
- * Secrets Manager, whose SDK is loaded on first use: a deployment with credentials in its
- * environment never loads it. `clientConfig` is passed to that SDK client.
+ * Secrets Manager, whose SDK is loaded on first use (see `lib/aws/secrets-manager.ts`).
  */
 export const createHuaweiAccess = (
   config: Pick<HuaweiSettings, 'credentials' | 'vpnEndpoint' | 'huaweiAttemptTimeoutMs'>,
-  clientConfig: { cacheMiddleware?: boolean } = {},
 ): HuaweiAccess => {
-  let secrets: SecretsManagerClient | undefined;
-  const credentials = createCredentialsProvider(config.credentials, async (secretId) => {
-    const sdk = await import('@aws-sdk/client-secrets-manager');
-    secrets ??= new sdk.SecretsManagerClient(clientConfig);
-    const output = await secrets.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
-    return output.SecretString;
-  });
+  const credentials = createCredentialsProvider(config.credentials, createSecretReader());
   return {
     credentials,
     client: new HuaweiVpnClient({

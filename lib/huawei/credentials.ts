@@ -1,7 +1,11 @@
-import type { CredentialSource } from '../config.ts';
 import { ConfigurationError } from '../errors.ts';
 import * as z from '../zod.ts';
 import type { HuaweiCredentials } from './signer.ts';
+
+/** Where the Huawei credentials come from: the environment (local runs) or Secrets Manager. */
+export type CredentialSource =
+  | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
+  | { kind: 'secrets-manager'; secretId: string };
 
 /** Hands out the current Huawei credentials; `refresh()` drops a cached copy that Huawei refused. */
 export interface CredentialsProvider {
@@ -10,7 +14,7 @@ export interface CredentialsProvider {
 }
 
 /** The JSON a Secrets Manager secret holds: `{"ak","sk","security_token"?}`. */
-export const secretValueSchema = z.object({
+const secretValueSchema = z.object({
   ak: z.string().check(z.minLength(1)),
   sk: z.string().check(z.minLength(1)),
   security_token: z.optional(z.string().check(z.minLength(1))),

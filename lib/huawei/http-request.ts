@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { ProvisionerError } from '../errors.ts';
 
 /** Keep-alive connection pools, one per scheme; each keeps its own pool per host and port. */
 export interface KeepAlivePools {
@@ -45,7 +46,7 @@ export interface HttpAnswer {
  * The exchange took longer than its `timeoutMs`. `code` says whether the request can have left:
  * `CONNECT_TIMEOUT` (no connection yet, nothing sent) or `ATTEMPT_TIMEOUT` (it may have).
  */
-export class HttpTimeoutError extends Error {
+export class HttpTimeoutError extends ProvisionerError {
   public readonly code: 'CONNECT_TIMEOUT' | 'ATTEMPT_TIMEOUT';
 
   public constructor(timeoutMs: number, connected: boolean) {

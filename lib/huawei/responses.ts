@@ -1,5 +1,6 @@
 import { HuaweiApiError, HuaweiNetworkError, ProvisionerError } from '../errors.ts';
 import type * as z from '../zod.ts';
+import { HttpTimeoutError } from './http-request.ts';
 import { errorBodySchema } from './schemas.ts';
 
 /** An HTTP answer as the client read it: status, the headers it needs, the raw body. */
@@ -19,10 +20,7 @@ const parseJson = (text: string): unknown => {
 };
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or junk. */
-export const parseRetryAfter = (
-  value: string | undefined,
-  now = Date.now(),
-): number | undefined => {
+const parseRetryAfter = (value: string | undefined, now = Date.now()): number | undefined => {
   if (value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
@@ -45,7 +43,7 @@ export const redactSecrets = (
 };
 
 /** Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format. */
-export const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
+const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
   const parsed = errorBodySchema.safeParse(parseJson(response.body));
   const body = parsed.success ? parsed.data : {};
   return new HuaweiApiError(operation, {
@@ -57,8 +55,48 @@ export const toHuaweiApiError = (operation: string, response: RawResponse): Huaw
   });
 };
 
+/** What every success body of the VPN API may carry: its request id. */
+export interface SuccessBody {
+  request_id?: string | null | undefined;
+}
+
+/** The answers a call accepts: these statuses, with a body of this schema. */
+export interface ExpectedAnswer<T extends SuccessBody> {
+  status: readonly number[];
+  schema: z.ZodMiniType<T>;
+}
+
+/** An accepted answer: its parsed body and its request id (the body's, else the header's). */
+export interface Answer<T extends SuccessBody> {
+  parsed: T;
+  requestId: string | undefined;
+}
+
+/** Throws the {@link HuaweiApiError} of an answer whose status is not one of `status`. */
+export const expectStatus = (
+  operation: string,
+  response: RawResponse,
+  status: readonly number[],
+): void => {
+  if (!status.includes(response.status)) throw toHuaweiApiError(operation, response);
+};
+
+/**
+ * Checks an answer against what the call accepts: another status is a {@link HuaweiApiError}
+ * read from Huawei's error body; a body that does not match the schema is a server fault.
+ */
+export const expectAnswer = <T extends SuccessBody>(
+  operation: string,
+  response: RawResponse,
+  expected: ExpectedAnswer<T>,
+): Answer<T> => {
+  expectStatus(operation, response, expected.status);
+  const parsed = parseSuccess(operation, expected.schema, response);
+  return { parsed, requestId: parsed.request_id ?? response.requestIdHeader };
+};
+
 /** Parses a success body with its schema; a body that does not match is a server fault. */
-export const parseSuccess = <S extends z.ZodMiniType>(
+const parseSuccess = <S extends z.ZodMiniType>(
   operation: string,
   schema: S,
   response: RawResponse,
@@ -97,7 +135,8 @@ const errorCode = (error: unknown): string | undefined => {
  * timeout's (`CONNECT_TIMEOUT` when nothing was sent, `ATTEMPT_TIMEOUT` when it may have been).
  */
 export const toNetworkError = (operation: string, error: unknown): ProvisionerError => {
-  if (error instanceof ProvisionerError) return error;
+  // Already sorted by what to do (a deadline, stopped calls); a timeout is classified here.
+  if (error instanceof ProvisionerError && !(error instanceof HttpTimeoutError)) return error;
   const code = errorCode(error);
   const ambiguous = code === undefined || !NOT_SENT_CODES.has(code);
   const reason = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import * as z from '../zod.ts';
  * A connection monitor as the API returns it. Loose: fields Huawei adds later are kept, so
  * the "monitor created" event carries the API's object verbatim.
  */
-export const connectionMonitorSchema = z.looseObject({
+const connectionMonitorSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
   vpn_connection_id: z.string().check(z.minLength(1)),
   type: z.optional(z.string()),
@@ -15,8 +15,11 @@ export const connectionMonitorSchema = z.looseObject({
 });
 export type ConnectionMonitor = z.infer<typeof connectionMonitorSchema>;
 
-/** `201` answer of `POST /v5/{project_id}/connection-monitors`. */
-export const createMonitorResponseSchema = z.looseObject({
+/**
+ * The answer that carries one monitor: `201` of `POST /v5/{project_id}/connection-monitors`, and
+ * `200` of `GET /v5/{project_id}/connection-monitors/{id}`.
+ */
+export const monitorResponseSchema = z.looseObject({
   connection_monitor: connectionMonitorSchema,
   request_id: z.optional(z.string()),
 });
@@ -26,9 +29,6 @@ export const listMonitorsResponseSchema = z.looseObject({
   connection_monitors: z.array(connectionMonitorSchema),
   request_id: z.optional(z.string()),
 });
-
-/** `200` answer of `GET /v5/{project_id}/connection-monitors/{id}`. */
-export const showMonitorResponseSchema = createMonitorResponseSchema;
 
 /** Huawei's error body; the API documents both field pairs, so both are read. */
 export const errorBodySchema = z.looseObject({

@@ -2,18 +2,20 @@ import { DeadlineExceededError } from '../errors.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { createKeepAlivePools, exchange, type KeepAlivePools } from './http-request.ts';
 import {
-  parseSuccess,
+  type Answer,
+  type ExpectedAnswer,
+  expectAnswer,
+  expectStatus,
   type RawResponse,
   redactSecrets,
-  toHuaweiApiError,
+  type SuccessBody,
   toNetworkError,
 } from './responses.ts';
 import {
   type ConnectionMonitor,
-  createMonitorResponseSchema,
   listMonitorsResponseSchema,
   listVpnConnectionsResponseSchema,
-  showMonitorResponseSchema,
+  monitorResponseSchema,
   type VpnConnection,
 } from './schemas.ts';
 import { authorization, encodeRfc3986, formatSdkDate } from './signer.ts';
@@ -40,6 +42,18 @@ export interface VpnConnectionPage {
 /** The resources this client calls: `/v5/{project_id}/{resource}[/{id}]`. */
 const MONITORS = 'connection-monitors';
 const CONNECTIONS = 'vpn-connection';
+
+/**
+ * One call of the VPN API: `method` on `/v5/{project_id}/{path...}?{query}`, with a JSON `body`
+ * (only a create sends one). `operation` names it in errors.
+ */
+interface HuaweiRequest {
+  operation: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: readonly string[];
+  query?: Record<string, string> | undefined;
+  body?: string | undefined;
+}
 
 /** Per-call options: the caller's abort signal (the Lambda is about to time out). */
 export interface CallOptions {
@@ -83,23 +97,18 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const body = JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } });
-    const response = await this.#send(
-      'create',
-      'POST',
+    const { parsed, requestId } = await this.#call(
       target,
-      [MONITORS],
-      undefined,
-      body,
+      {
+        operation: 'create',
+        method: 'POST',
+        path: [MONITORS],
+        body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
+      },
+      { status: [201, 200], schema: monitorResponseSchema },
       options,
     );
-    if (response.status !== 201 && response.status !== 200)
-      throw toHuaweiApiError('create', response);
-    const parsed = parseSuccess('create', createMonitorResponseSchema, response);
-    return {
-      monitor: parsed.connection_monitor,
-      requestId: parsed.request_id ?? response.requestIdHeader,
-    };
+    return { monitor: parsed.connection_monitor, requestId };
   }
 
   /** `GET /v5/{project_id}/connection-monitors?vpn_connection_id=`: the connection's monitors. */
@@ -108,15 +117,18 @@ export class HuaweiVpnClient {
     vpnConnectionId: string | undefined,
     options: CallOptions = {},
   ): Promise<{ monitors: ConnectionMonitor[]; requestId: string | undefined }> {
-    const query =
-      vpnConnectionId === undefined ? undefined : { vpn_connection_id: vpnConnectionId };
-    const response = await this.#send('list', 'GET', target, [MONITORS], query, '', options);
-    if (response.status !== 200) throw toHuaweiApiError('list', response);
-    const parsed = parseSuccess('list', listMonitorsResponseSchema, response);
-    return {
-      monitors: parsed.connection_monitors,
-      requestId: parsed.request_id ?? response.requestIdHeader,
-    };
+    const { parsed, requestId } = await this.#call(
+      target,
+      {
+        operation: 'list',
+        method: 'GET',
+        path: [MONITORS],
+        ...(vpnConnectionId !== undefined ? { query: { vpn_connection_id: vpnConnectionId } } : {}),
+      },
+      { status: [200], schema: listMonitorsResponseSchema },
+      options,
+    );
+    return { monitors: parsed.connection_monitors, requestId };
   }
 
   /** `GET /v5/{project_id}/connection-monitors/{id}`: one monitor, with its status. */
@@ -125,21 +137,13 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const response = await this.#send(
-      'show',
-      'GET',
+    const { parsed, requestId } = await this.#call(
       target,
-      [MONITORS, monitorId],
-      undefined,
-      '',
+      { operation: 'show', method: 'GET', path: [MONITORS, monitorId] },
+      { status: [200], schema: monitorResponseSchema },
       options,
     );
-    if (response.status !== 200) throw toHuaweiApiError('show', response);
-    const parsed = parseSuccess('show', showMonitorResponseSchema, response);
-    return {
-      monitor: parsed.connection_monitor,
-      requestId: parsed.request_id ?? response.requestIdHeader,
-    };
+    return { monitor: parsed.connection_monitor, requestId };
   }
 
   /** `DELETE /v5/{project_id}/connection-monitors/{id}`: answers 204 with no body. */
@@ -148,17 +152,9 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<{ requestId: string | undefined }> {
-    const response = await this.#send(
-      'delete',
-      'DELETE',
-      target,
-      [MONITORS, monitorId],
-      undefined,
-      '',
-      options,
-    );
-    if (response.status !== 204 && response.status !== 200)
-      throw toHuaweiApiError('delete', response);
+    const request = { operation: 'delete', method: 'DELETE', path: [MONITORS, monitorId] } as const;
+    const response = await this.#send(target, request, options);
+    expectStatus(request.operation, response, [204, 200]);
     return { requestId: response.requestIdHeader };
   }
 
@@ -174,21 +170,16 @@ export class HuaweiVpnClient {
     const query: Record<string, string> = {};
     if (page.limit !== undefined) query.limit = String(page.limit);
     if (page.marker !== undefined) query.marker = page.marker;
-    const response = await this.#send(
-      'listConnections',
-      'GET',
+    const { parsed, requestId } = await this.#call(
       target,
-      [CONNECTIONS],
-      query,
-      '',
+      { operation: 'listConnections', method: 'GET', path: [CONNECTIONS], query },
+      { status: [200], schema: listVpnConnectionsResponseSchema },
       options,
     );
-    if (response.status !== 200) throw toHuaweiApiError('listConnections', response);
-    const parsed = parseSuccess('listConnections', listVpnConnectionsResponseSchema, response);
     return {
       connections: parsed.vpn_connections,
       nextMarker: parsed.page_info?.next_marker ?? undefined,
-      requestId: parsed.request_id ?? response.requestIdHeader,
+      requestId,
     };
   }
 
@@ -198,13 +189,20 @@ export class HuaweiVpnClient {
     this.#pools.https.destroy();
   }
 
-  async #send(
-    operation: string,
-    method: 'GET' | 'POST' | 'DELETE',
+  /** Sends `request`, then checks the answer: {@link expectAnswer}. */
+  async #call<T extends SuccessBody>(
     target: VpnTarget,
-    resourcePath: string[],
-    query: Record<string, string> | undefined,
-    body: string,
+    request: HuaweiRequest,
+    expected: ExpectedAnswer<T>,
+    options: CallOptions,
+  ): Promise<Answer<T>> {
+    return expectAnswer(request.operation, await this.#send(target, request, options), expected);
+  }
+
+  /** One signed attempt of `request`; every failure below HTTP becomes a typed error. */
+  async #send(
+    target: VpnTarget,
+    { operation, method, path, query, body }: HuaweiRequest,
     options: CallOptions,
   ): Promise<RawResponse> {
     if (options.signal?.aborted) {
@@ -212,7 +210,7 @@ export class HuaweiVpnClient {
         `Huawei VPN API ${operation} not attempted: the invocation is ending`,
       );
     }
-    const segments = ['v5', target.projectId, ...resourcePath];
+    const segments = ['v5', target.projectId, ...path];
     const url = new URL(
       `${this.#options.endpoint(target.region)}/${segments.map(encodeRfc3986).join('/')}`,
     );
@@ -227,9 +225,8 @@ export class HuaweiVpnClient {
     };
     if (credentials.securityToken !== undefined)
       headers['x-security-token'] = credentials.securityToken;
-    const sent = method === 'POST' ? body : undefined;
-    headers.authorization = authorization({ method, url, headers, body }, credentials);
-    if (sent !== undefined) headers['content-length'] = String(Buffer.byteLength(sent));
+    headers.authorization = authorization({ method, url, headers, body: body ?? '' }, credentials);
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
 
     try {
       const response = await exchange(this.#pools, {
@@ -240,7 +237,7 @@ export class HuaweiVpnClient {
         path: `${url.pathname}${url.search}`,
         method,
         headers,
-        body: sent,
+        body,
         timeoutMs: this.#options.attemptTimeoutMs,
         signal: options.signal,
       });

@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject } from '../events/json.ts';
 import { type IngestRequest, mediaType } from './request.ts';
 
 /** How a request carried its events. */
-export type ContentMode = 'structured' | 'batched' | 'binary' | 'json' | 'smn';
+type ContentMode = 'structured' | 'batched' | 'binary' | 'json' | 'smn';
 
 /** An SMN HTTP(S) message that is not a notification: a subscription being (un)confirmed. */
 export interface SmnControlMessage {
@@ -24,9 +24,9 @@ export type Decoded =
     };
 
 /** CloudEvents HTTP binding, structured mode. */
-export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
+const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 /** CloudEvents HTTP binding, batched mode. */
-export const CLOUDEVENTS_BATCH_JSON = 'application/cloudevents-batch+json';
+const CLOUDEVENTS_BATCH_JSON = 'application/cloudevents-batch+json';
 
 /** Media types read as plain JSON: SMN's (not documented by Huawei, so both), and binary data. */
 const JSON_TYPES = new Set(['application/json', 'text/plain']);

@@ -89,7 +89,7 @@ export const createIngest =
     counters.count('EventsRejected', queued.failed.length, 'queue-failed');
     const summary = { mode, received: events.length, queued: queued.accepted, ignored };
     if (queued.failed.length > 0) {
-      const codes = [...new Set(queued.failed.map((f) => f.code))];
+      const codes = [...new Set(queued.failed.map((f) => f.reason.split(':')[0]))];
       log.error('SQS did not accept every event; answering 502 so the sender retries', {
         ...summary,
         notQueued: queued.failed.length,

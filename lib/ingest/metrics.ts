@@ -1,10 +1,10 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** The ingest endpoint's metrics; `EventsRejected` has a `reason` dimension. */
-export type IngestMetric = 'EventsReceived' | 'EventsQueued' | 'EventsIgnored' | 'EventsRejected';
+type IngestMetric = 'EventsReceived' | 'EventsQueued' | 'EventsIgnored' | 'EventsRejected';
 
 /** Why a request or an event was turned away: the `reason` dimension of `EventsRejected`. */
-export type RejectReason =
+type RejectReason =
   | 'unauthorized'
   | 'too-large'
   | 'unsupported-media-type'

@@ -6,7 +6,7 @@ import * as z from '../zod.ts';
  * The shortest token accepted in the secret: 32 characters, so that a token is never guessable
  * (a random 32-character base64url string is 192 bits).
  */
-export const MIN_TOKEN_LENGTH = 32;
+const MIN_TOKEN_LENGTH = 32;
 
 const tokenSchema = z.string().check(z.minLength(MIN_TOKEN_LENGTH));
 
@@ -14,15 +14,13 @@ const tokenSchema = z.string().check(z.minLength(MIN_TOKEN_LENGTH));
  * The JSON the ingest token secret holds: the token senders use now, and the one they used
  * before the last rotation, which stays valid until every sender has the new one.
  */
-export const ingestTokenSecretSchema = z.object({
+const ingestTokenSecretSchema = z.object({
   current: tokenSchema,
   previous: z.optional(z.union([tokenSchema, z.literal('')])),
 });
-/** The ingest token secret, as read. */
-export type IngestTokenSecret = z.infer<typeof ingestTokenSecretSchema>;
 
 /** Reads a secret's string value; in AWS this is Secrets Manager's GetSecretValue. */
-export type TokenSecretReader = (secretId: string) => Promise<string | undefined>;
+type TokenSecretReader = (secretId: string) => Promise<string | undefined>;
 
 /** Answers whether a presented token is one of the valid ones. */
 export interface TokenVerifier {

@@ -2,7 +2,7 @@ import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
 import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { ConnectionMonitor } from '../huawei/schemas.ts';
 import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
-import { RetryExhaustedError, type RetryOptions, withRetry } from '../retry/with-retry.ts';
+import { lastFailure, type RetryOptions, withRetry } from '../retry/with-retry.ts';
 
 /** The connection's one monitor, and whether this call created it. */
 export interface EnsuredMonitor {
@@ -17,9 +17,6 @@ export interface EnsureMonitorDeps {
   gate: CredentialGate;
   retry: RetryOptions;
 }
-
-const rootCause = (error: unknown): unknown =>
-  error instanceof RetryExhaustedError ? error.cause : error;
 
 /**
  * Makes sure the VPN connection has its monitor. Creates it; when Huawei answers that one
@@ -45,7 +42,7 @@ export const ensureMonitor = async (
     }, retry);
     return { ...created, outcome: 'created' };
   } catch (error) {
-    const cause = rootCause(error);
+    const cause = lastFailure(error);
     const exists = cause instanceof HuaweiApiError && cause.code === 'VPN.0381';
     if (!exists && !ambiguous) throw error;
     const found = await findMonitor(deps, target, vpnConnectionId);
@@ -55,7 +52,7 @@ export const ensureMonitor = async (
 };
 
 /** The connection's monitor by `GET ...?vpn_connection_id=`, retried like any call. */
-export const findMonitor = async (
+const findMonitor = async (
   deps: EnsureMonitorDeps,
   target: VpnTarget,
   vpnConnectionId: string,

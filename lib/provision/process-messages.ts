@@ -2,8 +2,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
-import { recordOutcomes } from '../metrics.ts';
 import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';
+import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
 import { createFailureSettlement, type DeadLetter } from './settle-failure.ts';
 import type {
@@ -160,6 +160,3 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     return outcomes;
   };
 };
-
-/** The provisioner a container builds once. */
-export type Provisioner = ReturnType<typeof createProvisioner>;

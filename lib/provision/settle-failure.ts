@@ -1,8 +1,9 @@
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { type FailureReason, sendToDeadLetterQueue } from '../dlq/dead-letter.ts';
 import { HuaweiApiError, HuaweiCallsStoppedError } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
-import { RetryExhaustedError } from '../retry/with-retry.ts';
+import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
 import { postpone, postponeSeconds } from './postpone.ts';
 import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
 
@@ -83,11 +84,11 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
     retries: readonly string[],
     deadLetterWith: DeadLetter = deadLetter,
   ): Promise<ConnectionOutcome> => {
-    const cause = error instanceof RetryExhaustedError ? error.cause : error;
+    const cause = lastFailure(error);
     const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
     const lastReceive = message.receiveCount >= config.maxReceiveCount;
     const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId, retries };
-    if (cause instanceof Error && cause.name === 'IdempotencyAlreadyInProgressError') {
+    if (cause instanceof IdempotencyAlreadyInProgressError) {
       // Another invocation holds this connection now, and its own message stays queued until it
       // succeeds; on our last delivery we leave the connection to it rather than dead-letter.
       log.info('Connection in progress in another invocation', { ...base, lastReceive });

@@ -4,7 +4,7 @@ import { PublishError } from '../errors.ts';
 import type { ConnectionMonitor } from '../huawei/schemas.ts';
 
 /** The `DetailType` of every event this project publishes. */
-export const MONITOR_CREATED_DETAIL_TYPE = 'VPN Connection Monitor Created';
+const MONITOR_CREATED_DETAIL_TYPE = 'VPN Connection Monitor Created';
 
 /** The `detail` of a "monitor created" event; `event_id` is stable across repeats. */
 export interface MonitorCreatedDetail {

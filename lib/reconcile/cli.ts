@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
+import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
+import type { CliIo } from '../cli/io.ts';
+import { printJson, stderrLines } from '../cli/output.ts';
 import { loadReconcileConfig } from '../config.ts';
 import { ProvisionerError } from '../errors.ts';
-import type { CliIo } from '../replay/cli.ts';
-import { createSqsClient } from '../sqs-client.ts';
 import { RECONCILE_USAGE } from './cli-usage.ts';
 import { createReconcileDependencies } from './dependencies.ts';
 import { formatPlan, formatSummary } from './format.ts';
@@ -11,26 +11,18 @@ import { runReconcile } from './reconcile.ts';
 import { targetLabel } from './targets.ts';
 
 const readArgs = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      target: { type: 'string', multiple: true },
-      'dry-run': { type: 'boolean' },
-      'delete-orphans': { type: 'boolean' },
-      'page-size': { type: 'string' },
-      queue: { type: 'string' },
-      'huawei-endpoint': { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
-
-const message = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+  readFlags(argv, {
+    target: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    'delete-orphans': { type: 'boolean' },
+    'page-size': { type: 'string' },
+    queue: { type: 'string' },
+    'huawei-endpoint': { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
 
 /**
  * Runs `reconcile` with its arguments (after the subcommand): checks them, reconciles with
@@ -48,16 +40,12 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
     }
     setup = prepare(args, io);
   } catch (error: unknown) {
-    io.stderr.write(`${message(error)}\nRun with --help for the options.\n`);
-    return 2;
+    return usageFailure(io, error);
   }
   const { config, run } = setup;
-  const sqs = (io.createSqs ?? createSqsClient)({
-    ...(args.region !== undefined ? { region: args.region } : {}),
-    ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
-  });
+  const sqs = commandSqsClient(io, args);
   const deps = createReconcileDependencies(config, sqs);
-  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const say = stderrLines(io);
   try {
     say(
       `Reconciling ${run.targets.map(targetLabel).join(', ')}${run.dryRun ? ' (dry run)' : ` into ${run.queueUrl}`}`,
@@ -71,7 +59,7 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
       onTarget: (target) =>
         say(`${targetLabel(target)}: ${target.error ? `not complete: ${target.error}` : 'done'}`),
     });
-    if (args.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (args.json) printJson(io, summary);
     else {
       for (const target of summary.targets) {
         const lines = formatPlan(target, summary);
@@ -92,14 +80,13 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
 
 /** The configuration and the run the arguments ask for; throws on anything wrong. */
 const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
-  for (const [flag, value] of [
-    ['--endpoint', args.endpoint],
-    ['--huawei-endpoint', args['huawei-endpoint']],
-  ] as const) {
-    if (value !== undefined && !URL.canParse(value)) {
-      throw new ProvisionerError(`${flag} must be a URL, got ${value}`);
-    }
-  }
+  requireUrlFlags(
+    [
+      ['--endpoint', args.endpoint],
+      ['--huawei-endpoint', args['huawei-endpoint']],
+    ],
+    (text) => new ProvisionerError(text),
+  );
   const huaweiEndpoint = args['huawei-endpoint'];
   const config = loadReconcileConfig(
     io.env,

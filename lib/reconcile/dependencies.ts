@@ -11,9 +11,8 @@ import type { ReconcileDeps } from './reconcile.ts';
 export const createReconcileDependencies = (
   config: ReconcileConfig,
   sqs: SQSClient,
-  clientConfig: { cacheMiddleware?: boolean } = {},
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const { client, credentials } = createHuaweiAccess(config, clientConfig);
+  const { client, credentials } = createHuaweiAccess(config);
   return {
     client,
     sqs,

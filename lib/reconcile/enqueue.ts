@@ -18,7 +18,7 @@ export interface EnqueueResult {
 }
 
 /** The plain "VPN connection created" body createMonitor reads. */
-export const connectionCreatedBody = (target: VpnTarget, vpnConnectionId: string): string =>
+const connectionCreatedBody = (target: VpnTarget, vpnConnectionId: string): string =>
   JSON.stringify({
     vpn_connection_id: vpnConnectionId,
     project_id: target.projectId,

@@ -9,7 +9,7 @@ import { reconcileTargetListSchema, uniqueTargets } from './targets.ts';
  * example `{"dryRun": true}` or `{"targets": ["<project_id>:cn-north-4"]}`). Unknown fields
  * are refused, so a typo (`"dryrun"`) never turns a dry run into a real one.
  */
-export const reconcileRequestSchema = z.strictObject({
+const reconcileRequestSchema = z.strictObject({
   /** List and plan only; queue nothing, delete nothing. */
   dryRun: z.optional(z.boolean()),
   /** Delete monitors whose connection is gone; default `RECONCILE_DELETE_ORPHANS`. */
@@ -40,10 +40,9 @@ export const resolveReconcileRun = (input: unknown, config: ReconcileConfig): Re
   const request = input === null || input === undefined || isScheduledEvent(input) ? {} : input;
   const parsed = reconcileRequestSchema.safeParse(request);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      [issue.path.join('.'), issue.message].filter((part) => part !== '').join(' '),
+    throw new ReconcileOptionsError(
+      `Invalid reconcile options: ${z.formatIssues(parsed.error.issues)}`,
     );
-    throw new ReconcileOptionsError(`Invalid reconcile options: ${problems.join('; ')}`);
   }
   const options = parsed.data;
   const targets = uniqueTargets(options.targets ?? config.targets);

@@ -1,13 +1,13 @@
 import { HuaweiApiError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { RetryExhaustedError } from '../retry/with-retry.ts';
+import { lastFailure } from '../retry/with-retry.ts';
 import { call, type HuaweiCalls } from './listing.ts';
 import type { OrphanMonitor } from './plan.ts';
 import { describeFailure } from './summary.ts';
 
 /** A monitor that is gone already: Huawei answers 404, or `VPN.0001` for one deleted before. */
 const alreadyGone = (error: unknown): boolean => {
-  const cause = error instanceof RetryExhaustedError ? error.cause : error;
+  const cause = lastFailure(error);
   return cause instanceof HuaweiApiError && (cause.status === 404 || cause.code === 'VPN.0001');
 };
 

@@ -3,7 +3,7 @@ import type { VpnConnection } from '../huawei/schemas.ts';
 import type { MonitorRef } from './known-monitors.ts';
 
 /** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */
-export const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
+const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
 
 /** A connection the plan names, with the status it was listed in. */
 export interface PlannedConnection {

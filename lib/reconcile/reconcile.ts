@@ -58,7 +58,7 @@ export interface ReconcileRuntime {
  * lists them). Looking costs the monitor list of every target; a run that does not look
  * reports its targets' orphans as not checked.
  */
-export const looksForOrphans = (run: Pick<ReconcileRun, 'dryRun' | 'deleteOrphans'>): boolean =>
+const looksForOrphans = (run: Pick<ReconcileRun, 'dryRun' | 'deleteOrphans'>): boolean =>
   run.deleteOrphans || run.dryRun;
 
 /**

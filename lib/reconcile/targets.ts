@@ -3,7 +3,7 @@ import type { VpnTarget } from '../huawei/vpn-client.ts';
 import * as z from '../zod.ts';
 
 /** One reconcile target as written: `project_id:region`, e.g. `0b2f...4a5b:cn-north-4`. */
-export const reconcileTargetSchema = z.pipe(
+const reconcileTargetSchema = z.pipe(
   z.string().check(
     z.trim(),
     z.regex(/^[^:\s]+:[^:\s]+$/, {

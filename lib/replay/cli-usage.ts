@@ -39,13 +39,3 @@ Examples
   vpn-monitor-provisioner replay --reason APIGW.0301 --rate 5
   vpn-monitor-provisioner replay --max 100
 `;
-
-/** Usage of the whole command, as `--help` prints it. */
-export const USAGE = `Usage: vpn-monitor-provisioner <command> [options]
-
-Commands
-  replay      move dead-lettered "VPN connection created" messages back to the source queue
-  reconcile   queue every VPN connection that has no monitor; report orphaned monitors
-
-Run "vpn-monitor-provisioner <command> --help" for a command's options.
-`;

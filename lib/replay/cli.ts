@@ -1,52 +1,34 @@
-import { parseArgs } from 'node:util';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
+import type { CliIo } from '../cli/io.ts';
+import { printJson, stderrLines } from '../cli/output.ts';
 import { loadReplayConfig, type ReplayConfig } from '../config.ts';
 import { ProvisionerError } from '../errors.ts';
-import { runReconcileCommand } from '../reconcile/cli.ts';
-import { createSqsClient } from '../sqs-client.ts';
-import { REPLAY_USAGE, USAGE } from './cli-usage.ts';
+import { REPLAY_USAGE } from './cli-usage.ts';
 import { ReplayOptionsError } from './errors.ts';
 import { formatMessageLine, formatReport } from './format-report.ts';
 import { parseReplayOptions } from './options.ts';
-import { lineProgress, type ProgressStream, terminalProgress } from './progress.ts';
+import { lineProgress, terminalProgress } from './progress.ts';
 import { replayDeadLetters } from './replay.ts';
 import type { ReplayReport } from './report.ts';
 import { describeError } from './runtime.ts';
 
-/** What the command needs from its process; tests pass their own. */
-export interface CliIo {
-  stdout: { write(text: string): unknown };
-  stderr: ProgressStream;
-  /** Environment for `DLQ_URL` and `SOURCE_QUEUE_URL`; default the process's. */
-  env?: Record<string, string | undefined> | undefined;
-  /** Stops the replay cleanly (Ctrl-C). */
-  signal?: AbortSignal | undefined;
-  /** Builds the SQS client; default the AWS SDK's, with `--region` and `--endpoint`. */
-  createSqs?: ((settings: { region?: string; endpoint?: string }) => SQSClient) | undefined;
-}
-
 const readArgs = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      dlq: { type: 'string' },
-      to: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      max: { type: 'string' },
-      rate: { type: 'string' },
-      reason: { type: 'string', multiple: true },
-      connection: { type: 'string', multiple: true },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      mode: { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
+  readFlags(argv, {
+    dlq: { type: 'string' },
+    to: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    max: { type: 'string' },
+    rate: { type: 'string' },
+    reason: { type: 'string', multiple: true },
+    connection: { type: 'string', multiple: true },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    mode: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
 
 const exitStatus = (report: ReplayReport): number =>
   report.failed > 0 ||
@@ -86,22 +68,13 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
         }).filter(([, value]) => value !== undefined),
       ),
     );
-    if (args.endpoint !== undefined && !URL.canParse(args.endpoint)) {
-      throw new ReplayOptionsError(`--endpoint must be a URL, got ${args.endpoint}`);
-    }
+    requireUrlFlags([['--endpoint', args.endpoint]], (text) => new ReplayOptionsError(text));
     config = loadReplayConfig(io.env);
   } catch (error: unknown) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`${message}\nRun with --help for the options.\n`);
-    return 2;
+    return usageFailure(io, error);
   }
-  const sqs = (io.createSqs ?? createSqsClient)({
-    ...(args.region !== undefined ? { region: args.region } : {}),
-    ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
-  });
-  const display = io.stderr.isTTY
-    ? terminalProgress(io.stderr)
-    : lineProgress((line) => io.stderr.write(`${line}\n`));
+  const sqs = commandSqsClient(io, args);
+  const display = io.stderr.isTTY ? terminalProgress(io.stderr) : lineProgress(stderrLines(io));
   try {
     const report = await replayDeadLetters(
       sqs,
@@ -120,7 +93,8 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
       config,
     );
     display.finish();
-    io.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    if (args.json) printJson(io, report);
+    else io.stdout.write(formatReport(report));
     return exitStatus(report);
   } catch (error: unknown) {
     // What stopped the replay before it started: no target, no move task, SQS refusing
@@ -133,17 +107,4 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   } finally {
     sqs.destroy();
   }
-}
-
-/** Runs the command line (`argv` without node and the script), resolving with the exit status. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'replay') return runReplayCommand(rest, io);
-  if (command === 'reconcile') return runReconcileCommand(rest, io);
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout.write(USAGE);
-    return command === undefined ? 2 : 0;
-  }
-  io.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
-  return 2;
 }

@@ -1,4 +1,6 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_BATCH_ENTRIES } from '../aws/sqs-batches.ts';
+import { createCopySender, type Pending } from './copy-sender.ts';
 import { type DeadLetterInfo, readDeadLetterInfo } from './dead-letter-info.ts';
 import { matchesFilter, type ReplayFilter } from './filter.ts';
 import { HeldMessages } from './held-messages.ts';
@@ -6,8 +8,6 @@ import { approximateVisible } from './queues.ts';
 import { createRateLimiter, sendBatchSize, systemClock } from './rate-limiter.ts';
 import type { ReplayReport, StopReason } from './report.ts';
 import { describeError, type ReplayRuntime, stopRequested } from './runtime.ts';
-import { finishDeletes, type Pending, type SendContext, sendPending } from './send-pending.ts';
-import { MAX_BATCH_ENTRIES } from './sqs-batches.ts';
 import { ReplayTally } from './tally.ts';
 
 /** What a copy replay does. */
@@ -55,7 +55,7 @@ export async function copyDeadLetters(
   );
   const held = new HeldMessages();
   const seen = new Set<string>();
-  const context: SendContext = {
+  const sender = createCopySender({
     sqs,
     plan,
     runtime,
@@ -63,8 +63,7 @@ export async function copyDeadLetters(
     held,
     limiter: createRateLimiter(plan.rate, clock),
     batchSize: sendBatchSize(plan.rate),
-    unconfirmedDeletes: [],
-  };
+  });
   const visible = await approximateVisible(sqs, plan.dlqUrl);
   const total =
     plan.max !== undefined && visible !== undefined ? Math.min(plan.max, visible) : visible;
@@ -101,7 +100,7 @@ export async function copyDeadLetters(
         }
       }
       stale = fresh === 0 ? stale + 1 : 0;
-      stopped = (await sendPending(context, pending)) ?? 'drained';
+      stopped = (await sender.send(pending)) ?? 'drained';
       runtime.onProgress?.(tally.progress(total, clock.now()));
       if (stopped !== 'drained') break;
     }
@@ -109,7 +108,7 @@ export async function copyDeadLetters(
     stopped = 'error';
     error = describeError(caught);
   } finally {
-    await finishDeletes(context);
+    await sender.finish();
     for (const problem of await held.release(sqs, plan.dlqUrl)) {
       tally.warn(
         `not made visible again (it will be when its visibility timeout ends): ${problem}`,

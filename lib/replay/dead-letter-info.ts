@@ -1,27 +1,14 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { FAILURE_ATTRIBUTE } from '../dlq/dead-letter.ts';
+import { FAILURE_ATTRIBUTE, readFailureReason } from '../dlq/dead-letter.ts';
 import { parseConnectionCreated } from '../events/parse.ts';
-import * as z from '../zod.ts';
 import { readReplayMetadata } from './replay-metadata.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */
-export const SQS_REDRIVE_KIND = 'sqs-redrive';
+const SQS_REDRIVE_KIND = 'sqs-redrive';
 /** The description of such a message. */
-export const SQS_REDRIVE_DESCRIPTION = 'unknown (moved by SQS redrive)';
+const SQS_REDRIVE_DESCRIPTION = 'unknown (moved by SQS redrive)';
 /** The kind given to a message whose failure attribute is there but cannot be read. */
-export const UNREADABLE_KIND = 'unreadable-reason';
-
-/** The failure attribute as `lib/dlq/dead-letter.ts` writes it, read leniently. */
-const failureAttributeSchema = z.object({
-  kind: z.string().check(z.minLength(1)),
-  message: z.nullish(z.string()),
-  code: z.nullish(z.string()),
-  status: z.nullish(z.number()),
-  attempts: z.nullish(z.number()),
-  source_message_id: z.nullish(z.string()),
-  vpn_connection_id: z.nullish(z.string()),
-  failed_at: z.nullish(z.string()),
-});
+const UNREADABLE_KIND = 'unreadable-reason';
 
 /**
  * Only the connection id is read from the body. The parser fills a missing project and region
@@ -59,16 +46,6 @@ const toDate = (value: string | null | undefined): Date | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : date;
 };
 
-const readFailure = (raw: string | undefined) => {
-  if (raw === undefined) return undefined;
-  try {
-    const parsed = failureAttributeSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-};
-
 const connectionFromBody = (body: string | undefined): string | undefined => {
   if (body === undefined) return undefined;
   const parsed = parseConnectionCreated(body, PLACEHOLDER_DEFAULTS);
@@ -83,7 +60,7 @@ const connectionFromBody = (body: string | undefined): string | undefined => {
  */
 export function readDeadLetterInfo(message: Message): DeadLetterInfo {
   const messageId = message.MessageId ?? '';
-  const failure = readFailure(message.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
+  const failure = readFailureReason(message.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
   const replay = readReplayMetadata(message.MessageAttributes);
   const sentAt = toDate(message.Attributes?.SentTimestamp);
   const common = {

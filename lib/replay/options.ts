@@ -2,12 +2,10 @@ import * as z from '../zod.ts';
 import { ReplayOptionsError } from './errors.ts';
 
 /** `StartMessageMoveTask` takes 1 to 500 messages per second. */
-export const MOVE_TASK_MAX_RATE = 500;
+const MOVE_TASK_MAX_RATE = 500;
 
 /** `auto` takes `move-task` when nothing narrows the replay and SQS offers it, else `copy`. */
-export const replayModeSchema = z.enum(['auto', 'move-task', 'copy']);
-/** How messages are moved. */
-export type ReplayMode = z.infer<typeof replayModeSchema>;
+const replayModeSchema = z.enum(['auto', 'move-task', 'copy']);
 
 const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
 
@@ -35,7 +33,7 @@ const queueUrl = z.url({ error: 'must be a queue URL' });
  * example `{"max": 100, "reason": "APIGW.0301"}`). Unknown fields are refused, so a typo never
  * widens a replay.
  */
-export const replayOptionsSchema = z
+const replayOptionsSchema = z
   .strictObject({
     /** The dead-letter queue; default `DLQ_URL`. */
     dlq: z.optional(queueUrl),
@@ -114,9 +112,5 @@ export function isMoveTaskRate(rate: number): boolean {
 export function parseReplayOptions(input: unknown): ReplayOptions {
   const parsed = replayOptionsSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const field = issue.path.join('.');
-    return field === '' ? issue.message : `${field} ${issue.message}`;
-  });
-  throw new ReplayOptionsError(`Invalid replay options: ${problems.join('; ')}`);
+  throw new ReplayOptionsError(`Invalid replay options: ${z.formatIssues(parsed.error.issues)}`);
 }

@@ -4,14 +4,15 @@ import type {
   MessageAttributeValue,
   SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
+import {
+  attributeBytes,
+  MAX_MESSAGE_ATTRIBUTES,
+  MAX_MESSAGE_BYTES,
+} from '../aws/sqs-message-size.ts';
 import { FAILURE_ATTRIBUTE } from '../dlq/dead-letter.ts';
 import { type DeadLetterInfo, reasonLabel } from './dead-letter-info.ts';
 import { REPLAY_ATTRIBUTE, replayAttribute } from './replay-metadata.ts';
 
-/** SQS's limits: 10 message attributes, 256 KB of body and attributes together. */
-const MAX_ATTRIBUTES = 10;
-/** The most bytes a message, or a whole `SendMessageBatch`, may carry. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Group of a replay into a FIFO queue from a message that had none (a standard DLQ). */
 const DEFAULT_GROUP_ID = 'vpn-monitor-replay';
 
@@ -23,12 +24,6 @@ export interface ReplayEntry {
   /** True when the replay attribute had no room left and the copy goes without it. */
   metadataDropped: boolean;
 }
-
-const attributeBytes = (name: string, value: MessageAttributeValue): number =>
-  Buffer.byteLength(name) +
-  Buffer.byteLength(value.DataType ?? '') +
-  Buffer.byteLength(value.StringValue ?? '') +
-  (value.BinaryValue?.byteLength ?? 0);
 
 /** Only the fields SendMessage takes: received values may carry empty list fields. */
 const sendable = (value: MessageAttributeValue): MessageAttributeValue => ({
@@ -78,7 +73,7 @@ export function buildReplayEntry(
   const baseBytes = Buffer.byteLength(body) + keptBytes;
   const metadataBytes = attributeBytes(REPLAY_ATTRIBUTE, metadata);
   const metadataFits =
-    kept.length < MAX_ATTRIBUTES && baseBytes + metadataBytes <= MAX_MESSAGE_BYTES;
+    kept.length < MAX_MESSAGE_ATTRIBUTES && baseBytes + metadataBytes <= MAX_MESSAGE_BYTES;
   const attributes = Object.fromEntries(
     metadataFits ? [...kept, [REPLAY_ATTRIBUTE, metadata] as const] : kept,
   );
@@ -109,25 +104,4 @@ export function buildReplayEntry(
     bytes: baseBytes + (metadataFits ? metadataBytes : 0),
     metadataDropped: !metadataFits,
   };
-}
-
-/**
- * Groups entries into `SendMessageBatch` calls within SQS's limits: at most `size` entries and
- * 256 KB in all per call, in order.
- */
-export function toBatches<T extends { bytes: number }>(entries: readonly T[], size: number): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    if (current.length >= size || (current.length > 0 && bytes + entry.bytes > MAX_MESSAGE_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += entry.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

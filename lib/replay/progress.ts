@@ -1,12 +1,6 @@
+import type { ProgressStream } from '../cli/io.ts';
 import { type Clock, systemClock } from './rate-limiter.ts';
 import type { ReplayProgress } from './report.ts';
-
-/** Where progress is written: stderr, as Node gives it. */
-export interface ProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean | undefined;
-  columns?: number | undefined;
-}
 
 /** A progress display. */
 export interface ProgressDisplay {
@@ -23,7 +17,7 @@ const duration = (ms: number): string => {
 };
 
 /** The counts of a progress snapshot as words: `moved 40, skipped 5, failed 0, 12.3/s`. */
-export function describeProgress(progress: ReplayProgress): string {
+function describeProgress(progress: ReplayProgress): string {
   const moved = progress.dryRun ? `would move ${progress.wouldMove}` : `moved ${progress.moved}`;
   const rate = progress.elapsedMs > 0 ? (progress.moved * 1000) / progress.elapsedMs : 0;
   const parts = [moved];

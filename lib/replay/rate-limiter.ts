@@ -25,7 +25,7 @@ export const systemClock: Clock = {
 };
 
 /** When to give up waiting for a slot. */
-export interface StopConditions {
+interface StopConditions {
   /** Epoch milliseconds; a slot later than this is refused without waiting. */
   deadline?: number | undefined;
   signal?: AbortSignal | undefined;

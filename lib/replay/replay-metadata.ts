@@ -8,7 +8,7 @@ import * as z from '../zod.ts';
 export const REPLAY_ATTRIBUTE = 'vpn_monitor_replay';
 
 /** The JSON of {@link REPLAY_ATTRIBUTE}. */
-export const replayMetadataSchema = z.object({
+const replayMetadataSchema = z.object({
   /** The message id the event had when it first reached the source queue, as far as known. */
   original_message_id: z.string().check(z.minLength(1)),
   /** The id of the dead-letter message this copy was made from. */

@@ -15,7 +15,7 @@ import {
  * - `stop-calls`: the credentials were refused: no more Huawei calls in this invocation,
  *   refresh them, leave the records for redelivery (five failures lock the key for 5 minutes).
  */
-export type Disposition = 'retry-now' | 'retry-later' | 'give-up' | 'stop-calls';
+type Disposition = 'retry-now' | 'retry-later' | 'give-up' | 'stop-calls';
 
 /** The policy's answer, with a short reason that ends up in logs and DLQ attributes. */
 export interface Decision {

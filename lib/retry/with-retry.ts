@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ProvisionerError } from '../errors.ts';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { type Decision, decide } from './policy.ts';
 
@@ -27,8 +28,11 @@ export interface RetryOptions {
 const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
 
-/** The last failure of a retried call, with how many attempts were made and why it stopped. */
-export class RetryExhaustedError extends Error {
+/**
+ * The last failure of a retried call (its `cause`), with how many attempts were made and why
+ * it stopped. What the caller must do is in `decision`.
+ */
+export class RetryExhaustedError extends ProvisionerError {
   public readonly attempts: number;
   public readonly decision: Decision;
 
@@ -39,6 +43,10 @@ export class RetryExhaustedError extends Error {
     this.decision = decision;
   }
 }
+
+/** The failure itself: the last attempt's error when `error` is a {@link RetryExhaustedError}. */
+export const lastFailure = (error: unknown): unknown =>
+  error instanceof RetryExhaustedError ? error.cause : error;
 
 /**
  * Calls `fn` until it succeeds or the policy says stop. `retry-now` failures are retried with

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Content type of the AWS JSON 1.1 protocol (EventBridge, among others). */
-export const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
+const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
 
 /** Reads the whole request body as UTF-8. */
 export const readBody = async (request: IncomingMessage): Promise<string> => {

@@ -10,7 +10,7 @@ import { sleep } from './loopback.ts';
 import { deleteMessages, isQueueDrained, type PollSettings, receiveBatch } from './sqs-poller.ts';
 import { toSqsRecord } from './sqs-record.ts';
 
-export { FunctionTimeoutError, type SqsBatchHandler } from './lambda-invoke.ts';
+export type { SqsBatchHandler } from './lambda-invoke.ts';
 
 /** Options of {@link runEventSourceMapping}. */
 export interface EventSourceMappingOptions {
@@ -44,7 +44,7 @@ export interface EventSourceMappingOptions {
 }
 
 /** Running totals of a mapping. */
-export interface EventSourceMappingStats {
+interface EventSourceMappingStats {
   /** Batches received. */
   batches: number;
   invocations: number;

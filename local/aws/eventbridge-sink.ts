@@ -21,7 +21,7 @@ export interface SinkEvent {
 }
 
 /** Counters of what the sink answered. */
-export interface SinkStats {
+interface SinkStats {
   /** Every HTTP request, including the ones answered with an error. */
   requests: number;
   accepted: number;

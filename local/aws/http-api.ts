@@ -5,13 +5,13 @@ import { createLambdaContext, newLogStreamName } from './lambda-context.ts';
 import { closeServer, listenOnLoopback } from './loopback.ts';
 
 /** A Lambda handler behind an HTTP API route (payload format 2.0). */
-export type HttpApiHandler = (
+type HttpApiHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
 /** One route: `POST /ingest/{token}`; a `{name}` segment becomes a path parameter. */
-export interface HttpApiRoute {
+interface HttpApiRoute {
   method: string;
   path: string;
 }

@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 /** The only interface the local stand-ins listen on: nothing is reachable from the network. */
 export const LOOPBACK_HOST = '127.0.0.1';
 
-/** Dummy static credentials; the emulators accept anything, the SDK only needs something to sign. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+/** The emulators' dummy credentials, the same the commands use on a loopback endpoint. */
+export { LOCAL_CREDENTIALS } from '../../lib/aws/local-endpoint.ts';
 
 /** Region used when the caller names none. */
 export const DEFAULT_LOCAL_REGION = 'eu-west-1';

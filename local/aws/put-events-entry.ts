@@ -1,10 +1,10 @@
 import { isJsonObject } from './json.ts';
 
 /** EventBridge's limit on one PutEvents entry, computed as EventBridge documents it. */
-export const MAX_ENTRY_BYTES = 256 * 1024;
+const MAX_ENTRY_BYTES = 256 * 1024;
 
 /** A PutEvents entry that passed EventBridge's checks. */
-export interface ValidEntry {
+interface ValidEntry {
   eventBusName: string;
   source: string;
   detailType: string;
@@ -61,7 +61,7 @@ const busName = (eventBusName: unknown): string => {
 };
 
 /** Entry size by EventBridge's rule: Time counts 14 bytes, strings their UTF-8 length. */
-export const entrySize = (entry: Record<string, unknown>): number => {
+const entrySize = (entry: Record<string, unknown>): number => {
   const bytes = (value: unknown): number =>
     typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0;
   const resources = Array.isArray(entry.Resources) ? entry.Resources : [];

@@ -7,6 +7,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunk, MAX_BATCH_ENTRIES } from '../../lib/aws/sqs-batches.ts';
 import { sleep } from './loopback.ts';
 
 /** How {@link receiveBatch} fills a batch. */
@@ -21,9 +22,8 @@ export interface PollSettings {
   pollWaitSeconds: number;
 }
 
-/** SQS returns at most 10 messages per receive and deletes at most 10 per batch call. */
+/** SQS returns at most 10 messages per receive. */
 const MAX_PER_RECEIVE = 10;
-const MAX_PER_DELETE = 10;
 /** Pause between short polls while a batching window is open and the queue is empty. */
 const FILL_PAUSE_MS = 20;
 /** Pause between the two looks that must both see an empty queue. */
@@ -97,12 +97,11 @@ export const deleteMessages = async (
 ): Promise<{ deleted: number; failed: number }> => {
   let deleted = 0;
   let failed = 0;
-  for (let start = 0; start < receiptHandles.length; start += MAX_PER_DELETE) {
-    const chunk = receiptHandles.slice(start, start + MAX_PER_DELETE);
+  for (const handles of chunk(receiptHandles, MAX_BATCH_ENTRIES)) {
     const { Successful = [], Failed = [] } = await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: chunk.map((receiptHandle, index) => ({
+        Entries: handles.map((receiptHandle, index) => ({
           Id: String(index),
           ReceiptHandle: receiptHandle,
         })),

@@ -21,7 +21,7 @@ export interface LocalAwsStackOptions {
 }
 
 /** SDK clients pointed at the stand-ins, with dummy static credentials. */
-export interface LocalAwsClients {
+interface LocalAwsClients {
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
   eventBridge: EventBridgeClient;

@@ -11,7 +11,7 @@ import {
 import { type DeliveryMode, deliveryRequest } from './delivery.ts';
 
 /** The trace names a subscription for new VPN connections lets through. */
-export const CONNECTION_CREATED_TRACES: readonly string[] = [
+const CONNECTION_CREATED_TRACES: readonly string[] = [
   CREATE_VPN_CONNECTION_TRACE,
   BATCH_CREATE_VPN_CONNECTION_TRACE,
 ];
@@ -20,7 +20,7 @@ export const CONNECTION_CREATED_TRACES: readonly string[] = [
  * The subscription's filter, as the README's EventGrid steps set it up: VPN cloud-trace
  * events whose trace announces a create, with a successful (2xx) code.
  */
-export const matchesConnectionCreated = (event: CloudEventJson): boolean => {
+const matchesConnectionCreated = (event: CloudEventJson): boolean => {
   const code = String(event.data.code ?? '');
   return (
     event.source === 'HC.VPN' &&

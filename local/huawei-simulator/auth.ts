@@ -19,7 +19,7 @@ export interface ReceivedRequest {
 }
 
 /** The verdict on a request's AK/SK signature. */
-export type AuthResult = { ok: true; ak: string } | { ok: false; error: ApiError; locked: boolean };
+type AuthResult = { ok: true; ak: string } | { ok: false; error: ApiError; locked: boolean };
 
 /** Checks AK/SK signatures the way Huawei's API gateway does. */
 export interface AuthVerifier {

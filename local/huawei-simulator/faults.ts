@@ -8,7 +8,7 @@ import {
 } from './schemas.ts';
 
 /** What to do to one request instead of (or before) handling it normally. */
-export type FaultAction =
+type FaultAction =
   | { kind: 'status'; error: ApiError }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop-before' }

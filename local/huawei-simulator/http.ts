@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiError, type ErrorFormat, errorBody } from './errors.ts';
 
 /** Request bodies above this size are refused (the API's bodies are a few dozen bytes). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Reads the whole request body as the exact bytes received; `undefined` when it is larger than

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The simulated API operations, as fault rules and statistics name them. */
-export const OPERATIONS = [
+const OPERATIONS = [
   'create',
   'list',
   'show',
@@ -13,12 +13,12 @@ export const OPERATIONS = [
 ] as const;
 
 /** One of {@link OPERATIONS}. */
-export const operationSchema = z.enum(OPERATIONS);
+const operationSchema = z.enum(OPERATIONS);
 /** A simulated API operation. */
 export type Operation = z.infer<typeof operationSchema>;
 
 /** The VPN connection states Huawei documents. */
-export const CONNECTION_STATUSES = [
+const CONNECTION_STATUSES = [
   'ACTIVE',
   'DOWN',
   'ERROR',
@@ -33,9 +33,9 @@ export const connectionStatusSchema = z.enum(CONNECTION_STATUSES);
 export type VpnConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
 /** Huawei project ids: 32 lowercase hex characters. */
-export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
+const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 /** VPN connection and monitor ids: 36 characters, letters and digits in 8-4-4-4-12 groups. */
-export const RESOURCE_ID_PATTERN =
+const RESOURCE_ID_PATTERN =
   /^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/;
 
 /** A project id, validated. */
@@ -105,7 +105,7 @@ export const answerProfileChangeSchema = answerProfileSchema.partial();
 export type AnswerProfileChange = z.infer<typeof answerProfileChangeSchema>;
 
 /** One accepted AK/SK pair; `securityToken` makes it a temporary credential. */
-export const simulatorCredentialSchema = z.strictObject({
+const simulatorCredentialSchema = z.strictObject({
   ak: z.string().min(1),
   sk: z.string().min(1),
   securityToken: z.string().min(1).optional(),

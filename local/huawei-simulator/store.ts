@@ -46,14 +46,14 @@ export interface VpnConnection {
  * One page of connections in creation order; `nextMarker` (the last item's `created_at`) is set
  * when more follow.
  */
-export interface ConnectionPage {
+interface ConnectionPage {
   items: VpnConnection[];
   nextMarker: string | undefined;
   total: number;
 }
 
 /** How a delete went: the documented answers differ for each. */
-export type DeleteOutcome = 'deleted' | 'already-deleted' | 'not-found';
+type DeleteOutcome = 'deleted' | 'already-deleted' | 'not-found';
 
 interface ProjectState {
   /** In creation order, which is also `created_at` order: every stamp is unique and rising. */

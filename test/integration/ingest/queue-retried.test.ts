@@ -56,4 +56,31 @@ describe('when SQS fails part of a batch for its own reasons', () => {
     expect(retry).toBe(3);
     expect(more).toEqual([]);
   });
+
+  it('keeps each SendMessageBatch within 256 KiB, whatever the number of events', async () => {
+    // Prepare: four events of about 90 KiB each: two fit in one call, three do not
+    const before = flaky.batches().length;
+    const ids = Array.from({ length: 4 }, () => randomUUID());
+    const events = ids.map(
+      (id) =>
+        new CloudEvent({
+          id: randomUUID(),
+          source: 'HC.VPN',
+          type: 'VPN:CloudTrace:ApiCall',
+          data: { ...createTrace(id), resource_name: 'x'.repeat(90 * 1024) },
+        }),
+    );
+
+    // Act
+    const response = await fetch(`${world.url}/${world.tokens.current}`, {
+      method: 'POST',
+      headers: { 'content-type': CONSTANTS.MIME_CE_BATCH },
+      body: JSON.stringify(events),
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(flaky.batches().slice(before)).toEqual([2, 2]);
+    expect((await world.drain(world.sqs.queueUrl)).map(announcedId).sort()).toEqual(ids.sort());
+  });
 });

@@ -19,7 +19,7 @@ import { REGION, type World } from '../harness.ts';
 export const huaweiClient = () => createHuaweiAccess(loadReconcileConfig(process.env)).client;
 
 /** A reconcile run's dependencies on the world, built from its environment like the Lambda's. */
-export const reconcileDependencies = (world: World) =>
+const reconcileDependencies = (world: World) =>
   createReconcileDependencies(loadReconcileConfig(process.env), world.aws.clients.sqs);
 
 /** A project of the test's own, so counts are the test's alone. */

@@ -11,8 +11,8 @@ import { type FailureReason, sendToDeadLetterQueue } from '../../../lib/dlq/dead
 import { LOCAL_CREDENTIALS } from '../../../local/aws/loopback.ts';
 
 /** The project and region of every seeded message. */
-export const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
-export const REGION = 'cn-north-4';
+const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
+const REGION = 'cn-north-4';
 
 /** An SDK client for a local SQS endpoint. */
 export const sqsClient = (endpoint: string, region = 'eu-west-1'): SQSClient =>

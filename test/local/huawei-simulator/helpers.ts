@@ -24,7 +24,7 @@ export const CREDENTIALS: HuaweiCredentials = {
   sk: 'sim-test-secret-key-that-must-never-be-echoed',
 };
 /** The simulator's clock starts here in every test: 2026-06-11T08:00:00Z. */
-export const START = Date.parse('2026-06-11T08:00:00Z');
+const START = Date.parse('2026-06-11T08:00:00Z');
 
 /** A JSON answer, loosely typed for assertions. */
 export type Json = Record<string, unknown>;
@@ -163,6 +163,3 @@ export const controllableSleep = () => {
     },
   };
 };
-
-/** Narrows a nested JSON value for assertions. */
-export const field = (json: Json, key: string): Json => json[key] as Json;

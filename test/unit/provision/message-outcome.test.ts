@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureReason } from '../../../lib/dlq/dead-letter.ts';
-import { createMetrics, recordOutcomes } from '../../../lib/metrics.ts';
+import { createMetrics } from '../../../lib/metrics.ts';
 import { createMessageSettlement } from '../../../lib/provision/message-outcome.ts';
+import { recordOutcomes } from '../../../lib/provision/outcome-metrics.ts';
 import type { ReasonDraft } from '../../../lib/provision/settle-failure.ts';
 import type { ConnectionOutcome, QueueMessage } from '../../../lib/provision/types.ts';
 

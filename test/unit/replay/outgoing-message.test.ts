@@ -1,11 +1,8 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../../lib/aws/sqs-message-size.ts';
 import { readDeadLetterInfo } from '../../../lib/replay/dead-letter-info.ts';
-import {
-  buildReplayEntry,
-  MAX_MESSAGE_BYTES,
-  replayDeduplicationId,
-} from '../../../lib/replay/outgoing-message.ts';
+import { buildReplayEntry, replayDeduplicationId } from '../../../lib/replay/outgoing-message.ts';
 
 const NOW = new Date('2025-11-25T12:00:00Z');
 

@@ -1,0 +1,33 @@
+import { createDynamoDbClient } from '../aws/dynamodb.ts';
+import { createEventBridgeClient } from '../aws/eventbridge.ts';
+import { createSqsClient } from '../aws/sqs.ts';
+import type { Config } from '../config.ts';
+import { createHuaweiAccess } from '../huawei/access.ts';
+import { createIdempotency } from '../idempotency/idempotent.ts';
+import type { Log } from '../log.ts';
+import type { ProvisionerDeps } from './types.ts';
+
+/**
+ * Builds `createMonitor`'s clients once per container from the configuration. The AWS SDK
+ * picks up `AWS_REGION`, credentials and the `AWS_ENDPOINT_URL_*` overrides by itself.
+ */
+export const createDependencies = (config: Config, log: Log): ProvisionerDeps => {
+  const { credentials, client } = createHuaweiAccess(config);
+  return {
+    config,
+    log,
+    sqs: createSqsClient(),
+    credentials,
+    client,
+    publisher: {
+      client: createEventBridgeClient(),
+      eventBusName: config.eventBusName,
+      source: config.eventSource,
+    },
+    idempotency: createIdempotency({
+      tableName: config.idempotencyTableName,
+      expiresAfterSeconds: config.idempotencyExpirySeconds,
+      client: createDynamoDbClient(),
+    }),
+  };
+};
