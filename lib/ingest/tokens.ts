@@ -57,17 +57,28 @@ const matchesAny = (candidates: readonly Buffer[], valid: readonly Buffer[]): bo
 
 /**
  * Verifies ingest tokens against the secret (current and previous), read through `readSecret`
- * and cached for `cacheTtlMs`. A secret that cannot be read or does not hold valid tokens
- * throws a {@link ConfigurationError} (the request is then answered 5xx, so the sender retries);
- * the secret's content is never put in an error.
+ * and cached for `cacheTtlMs`. When a read fails after one succeeded, the tokens of that one
+ * are used until a read succeeds again. A secret that cannot be read at all throws the read's
+ * error, and one that does not hold valid tokens a {@link ConfigurationError} (the request is
+ * then answered 5xx, so the sender retries); the secret's content is never put in an error.
  */
 export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifier => {
   const now = options.now ?? Date.now;
   const minRefreshMs = options.minRefreshIntervalMs ?? 5_000;
   let cached: { tokens: Promise<Buffer[]>; readAt: number } | undefined;
+  /** The tokens of the last read that succeeded. */
+  let lastRead: Buffer[] | undefined;
 
   const load = async (): Promise<Buffer[]> => {
-    const text = await options.readSecret(options.secretId);
+    let text: string | undefined;
+    try {
+      text = await options.readSecret(options.secretId);
+    } catch (error: unknown) {
+      // Secrets Manager unreachable: the tokens read last stay valid until it answers again,
+      // so an outage of it is not one of the endpoint. With none read yet, the request fails.
+      if (lastRead !== undefined) return lastRead;
+      throw error;
+    }
     let json: unknown;
     try {
       json = JSON.parse(text ?? '');
@@ -81,7 +92,8 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       );
     }
     const { current, previous } = parsed.data;
-    return [current, ...(previous ? [previous] : [])].map(digest);
+    lastRead = [current, ...(previous ? [previous] : [])].map(digest);
+    return lastRead;
   };
 
   const tokens = (maxAgeMs: number): Promise<Buffer[]> => {

@@ -7,11 +7,12 @@ const PREVIOUS = 'previous-token-for-tests-0123456789abcdef';
 
 /** A secret store with a clock the test moves, counting reads. */
 const store = (value: unknown) => {
-  const state = { value: JSON.stringify(value), reads: 0, now: 0 };
+  const state = { value: JSON.stringify(value), reads: 0, now: 0, down: false };
   const verifier = createTokenVerifier({
     secretId: 'ingest-token',
     readSecret: async () => {
       state.reads++;
+      if (state.down) throw new Error('Secrets Manager is unreachable');
       return state.value;
     },
     cacheTtlMs: 60_000,
@@ -87,4 +88,19 @@ describe('createTokenVerifier', () => {
       expect(String((error as Error).message)).toContain('ingest-token');
     },
   );
+
+  it('keeps the tokens it read while Secrets Manager is unreachable, and fails without any', async () => {
+    const { state, verifier } = store({ current: CURRENT, previous: PREVIOUS });
+    await verifier.verify([CURRENT]);
+    state.down = true;
+    state.now = 120_000;
+
+    expect(await verifier.verify([CURRENT])).toBe(true);
+    expect(await verifier.verify([PREVIOUS])).toBe(true);
+    expect(await verifier.verify(['never-a-token-0123456789abcdef0123'])).toBe(false);
+
+    const cold = store({ current: CURRENT });
+    cold.state.down = true;
+    await expect(cold.verifier.verify([CURRENT])).rejects.toThrow('unreachable');
+  });
 });
