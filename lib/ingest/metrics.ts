@@ -1,7 +1,12 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** The ingest endpoint's metrics; `EventsRejected` has a `reason` dimension. */
-type IngestMetric = 'EventsReceived' | 'EventsQueued' | 'EventsIgnored' | 'EventsRejected';
+type IngestMetric =
+  | 'IngestRequests'
+  | 'EventsReceived'
+  | 'EventsQueued'
+  | 'EventsIgnored'
+  | 'EventsRejected';
 
 /** Why a request or an event was turned away: the `reason` dimension of `EventsRejected`. */
 type RejectReason =

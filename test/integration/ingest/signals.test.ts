@@ -89,12 +89,14 @@ describe('what the ingest endpoint logs and counts', () => {
       metricsWritten()
         .filter((m) => m.name === name && m.reason === reason)
         .reduce((total, m) => total + Number(m.value), 0);
+    expect(sum('IngestRequests')).toBe(5);
     expect(sum('EventsReceived')).toBe(4);
     expect(sum('EventsQueued')).toBe(3);
     expect(sum('EventsRejected', 'unauthorized')).toBe(2);
     expect(sum('EventsRejected', 'malformed')).toBe(1);
     expect(sum('EventsRejected', 'invalid-event')).toBe(1);
     expect(captured).toContain('ingest request handled');
+    expect(captured).not.toContain('No application metrics to publish');
     for (const token of [world.tokens.current, world.tokens.previous, ...wrong]) {
       expect(captured).not.toContain(token);
     }
