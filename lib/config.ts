@@ -393,3 +393,94 @@ export const loadReconcileConfig = (
     sourceQueueUrl: e.SOURCE_QUEUE_URL,
   };
 };
+
+/** A comma-separated list of regions, `cn-north-4,ap-southeast-1`; empty entries are dropped. */
+const regionListSchema = z.pipe(
+  trimmed(),
+  z.transform((value: string) =>
+    value
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== ''),
+  ),
+);
+
+/** The environment of the `ingest` function, the endpoint Huawei EventGrid and SMN push to. */
+const ingestEnvironmentSchema = z.object({
+  HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
+  HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
+  SOURCE_QUEUE_URL: trimmed().check(z.url('must be the URL of the queue createMonitor reads')),
+  INGEST_TOKEN_SECRET_ID: trimmed().check(
+    z.minLength(
+      1,
+      'is required: the Secrets Manager secret holding {"current","previous"?} tokens',
+    ),
+  ),
+  INGEST_TOKEN_CACHE_SECONDS: positiveInt(60),
+  INGEST_MAX_BODY_BYTES: z._default(
+    z.coerce
+      .number()
+      .check(
+        z.int(),
+        z.positive(),
+        z.lte(10 * 1024 * 1024, "must be at most 10 MiB, API Gateway's limit"),
+      ),
+    1024 * 1024,
+  ),
+  SMN_CONFIRM_REGIONS: z.optional(regionListSchema),
+  HUAWEICLOUD_SMN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+});
+
+/** What the `ingest` function reads from its environment. */
+export interface IngestConfig {
+  /** The defaults createMonitor applies, so ingest accepts exactly the events it will. */
+  defaultRegion: string | undefined;
+  defaultProjectId: string | undefined;
+  sourceQueueUrl: string;
+  tokenSecretId: string;
+  tokenCacheTtlMs: number;
+  maxBodyBytes: number;
+  /**
+   * Regions whose SMN endpoint may confirm a subscription: `SMN_CONFIRM_REGIONS` when it lists
+   * any, else the default region, else none (every confirmation is refused and logged).
+   */
+  smnRegions: string[];
+  /** `HUAWEICLOUD_SMN_ENDPOINT`: replaces the regional SMN endpoints (local runs). */
+  smnEndpointOverride: string | undefined;
+}
+
+/**
+ * Parses the `ingest` function's environment at cold start. Throws a {@link ConfigurationError}
+ * naming every offending variable.
+ */
+export const loadIngestConfig = (
+  env: Record<string, string | undefined> = process.env,
+): IngestConfig => {
+  const parsed = ingestEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw invalidConfiguration(parsed.error.issues);
+  }
+  const e = parsed.data;
+  // An empty SMN_CONFIRM_REGIONS (serverless.yml's default) means the default region too.
+  const smnRegions = e.SMN_CONFIRM_REGIONS?.length
+    ? e.SMN_CONFIRM_REGIONS
+    : e.HUAWEICLOUD_REGION
+      ? [e.HUAWEICLOUD_REGION]
+      : [];
+  const badRegion = smnRegions.find((region) => !regionSchema.safeParse(region).success);
+  if (badRegion !== undefined) {
+    throw new ConfigurationError(
+      `Invalid configuration: SMN_CONFIRM_REGIONS holds ${JSON.stringify(badRegion)}, which is not a region such as cn-north-4`,
+    );
+  }
+  return {
+    defaultRegion: e.HUAWEICLOUD_REGION,
+    defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
+    sourceQueueUrl: e.SOURCE_QUEUE_URL,
+    tokenSecretId: e.INGEST_TOKEN_SECRET_ID,
+    tokenCacheTtlMs: e.INGEST_TOKEN_CACHE_SECONDS * 1000,
+    maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+    smnRegions,
+    smnEndpointOverride: e.HUAWEICLOUD_SMN_ENDPOINT,
+  };
+};

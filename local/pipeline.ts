@@ -7,11 +7,18 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
+import { sleep } from './aws/loopback.ts';
+import { isQueueDrained } from './aws/sqs-poller.ts';
 import { startLocalAwsStack } from './aws/stack.ts';
 import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
 import { createMonitorEnvironment } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
 import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
+import {
+  announceThroughEventGrid,
+  type IngestPathSummary,
+  startIngestPath,
+} from './ingest-path.ts';
 import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
 import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
 
@@ -38,6 +45,15 @@ export interface PipelineOptions {
   existingConnections?: number;
   /** Run the `reconcile` Lambda once before the event stream, so the existing ones are queued. */
   reconcile?: boolean;
+  /**
+   * Announce the connections the way Huawei Cloud would: each is created in the simulator, its
+   * CTS event goes through the EventGrid stand-in to the real `ingest` handler behind a local
+   * HTTP API, which queues it; duplicates are EventGrid delivering an event twice. Unknown
+   * connections and invalid bodies still go straight to the queue. Default false.
+   */
+  viaEventGrid?: boolean;
+  /** With `viaEventGrid`: connections created per second; default 25. */
+  createRatePerSecond?: number;
   onProgress?: (progress: { handled: number; total: number; report: BatchReport }) => void;
   /** Leave the stack running after the summary; the caller stops it. */
   keep?: boolean;
@@ -94,13 +110,15 @@ export interface PipelineSummary {
     /** Whether the run looked for orphaned monitors (else `orphansFound` means nothing). */
     orphansChecked: boolean;
   };
+  /** Each hop from Huawei to the queue, when the connections went through EventGrid. */
+  ingestPath?: IngestPathSummary;
   /** With `accounts: 3`, a row per account. */
   accounts?: AccountRow[];
 }
 
 const servedBy = (scenario: AccountsScenario, source: string, issued: Record<string, number>) => {
   if (source === 'static')
-    return `static key from Secrets Manager (${scenario.secrets.reads('vpn-monitor/huawei/payments')} secret read)`;
+    return `static key from Secrets Manager (${scenario.secrets.reads()} secret read)`;
   if (source === 'agency')
     return `agency via STS assume with the payments key (${issued.assume ?? 0} credentials issued)`;
   return `keyless: ${scenario.sts.issued()} AWS web identity token, ${issued['assume-with-oidc'] ?? 0} STS assume-with-oidc`;
@@ -218,6 +236,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   }
   Object.assign(process.env, environment);
   const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
+  const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
   // Connections from before the deployment: no event will ever name them. A reconcile run
   // (the real Lambda handler) finds them and queues them before the event stream starts.
@@ -234,9 +253,11 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     };
   }
 
-  // Connections spread over the projects, round robin; each remembers its project.
+  // Connections spread over the projects, round robin; each remembers its project. Through
+  // EventGrid (one project), each connection is created just before its event is sent.
   const targetOf = new Map<string, { projectId: string; region: string }>();
   const connections = Array.from({ length: unique }, (_, i) => {
+    if (ingestPath) return randomUUID();
     const target = targets[i % targets.length] ?? home;
     const id = huawei.addConnection(target.projectId, randomUUID()).id;
     targetOf.set(id, target);
@@ -244,9 +265,13 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   });
   const pending = connections.slice(0, notReady);
   const projectOf = (id: string): string => targetOf.get(id)?.projectId ?? home.projectId;
-  for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'PENDING_CREATE');
+  if (!ingestPath) {
+    for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'PENDING_CREATE');
+  }
   // Connections finish creating a moment later, as on Huawei Cloud.
+  // (Through EventGrid, each one 1.5 s after it was created: announceThroughEventGrid.)
   const becomeActive = setTimeout(() => {
+    if (ingestPath) return;
     for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'ACTIVE');
   }, 1_500);
 
@@ -258,8 +283,8 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     return connectionCreatedBody(shape, { vpnConnectionId, ...target });
   };
   const bodies = [
-    ...connections.map(announce),
-    ...Array.from({ length: duplicates }, () => announce(pick(connections))),
+    ...(ingestPath ? [] : connections.map(announce)),
+    ...Array.from({ length: ingestPath ? 0 : duplicates }, () => announce(pick(connections))),
     ...Array.from({ length: unknown }, () => announce(randomUUID())),
     ...Array.from(
       { length: invalid },
@@ -291,12 +316,31 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     batchSize: options.batchSize,
     concurrency: options.concurrency,
     functionTimeoutMs: 6_000,
-    untilEmpty: true,
+    // Through EventGrid, the queue can be empty between deliveries: the run ends below instead.
+    untilEmpty: !ingestPath,
     onBatch: (report) => {
       handled += report.deleted;
-      options.onProgress?.({ handled, total: bodies.length + (reconciled?.enqueued ?? 0), report });
+      const viaEventGrid = ingestPath ? connections.length + duplicates : 0;
+      options.onProgress?.({
+        handled,
+        total: bodies.length + viaEventGrid + (reconciled?.enqueued ?? 0),
+        report,
+      });
     },
   });
+  if (ingestPath) {
+    byShape['cloud-trace via EventGrid'] = connections.length + duplicates;
+    await announceThroughEventGrid(ingestPath, huawei, {
+      projectId: PROJECT_ID,
+      connections,
+      pending: new Set(pending),
+      redeliveries: duplicates,
+      ratePerSecond: options.createRatePerSecond ?? 25,
+      random,
+    });
+    while (!(await isQueueDrained(aws.clients.sqs, aws.sqs.queueUrl))) await sleep(100);
+    await mapping.stop();
+  }
   const mappingStats = await mapping.finished;
   clearTimeout(becomeActive);
   huawei.setRandomFaults(undefined);
@@ -318,7 +362,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const simulatorStats = huawei.stats();
 
   const summary: PipelineSummary = {
-    eventsIn: bodies.length,
+    eventsIn: bodies.length + (ingestPath ? connections.length + duplicates : 0),
     byShape,
     uniqueConnections: connections.length,
     duplicatesSent: duplicates,
@@ -347,6 +391,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     existingConnections: existing.length,
     existingMonitored: existing.filter((id) => monitorCount.has(id)).length,
     ...(reconciled ? { reconcile: reconciled } : {}),
+    ...(ingestPath ? { ingestPath: ingestPath.summary(events) } : {}),
     ...(scenario
       ? {
           accounts: scenario.accounts.map((account) => ({
@@ -361,6 +406,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       : {}),
   };
   const stop = async () => {
+    await ingestPath?.stop();
     await huawei.stop();
     await scenario?.stop();
     await aws.stop();

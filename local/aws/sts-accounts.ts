@@ -3,7 +3,7 @@ import type {
   SimulatorAccount,
   SimulatorIdentityOptions,
 } from '../huawei-simulator/identity/identity-options.ts';
-import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.ts';
+import { type LocalSecretsManager, startSecretsManager } from './secrets-manager.ts';
 import { type LocalSts, startLocalSts } from './sts.ts';
 
 /** One account of the local scenario, as a test or the summary needs to know it. */
@@ -90,7 +90,7 @@ export const startAccountsScenario = async (
     functionArn:
       'arn:aws:lambda:eu-west-1:000000000000:function:vpn-monitor-provisioner-createMonitor',
   });
-  const secrets = await startLocalSecretsManager({
+  const secrets = await startSecretsManager({
     [CENTRAL_SECRET]: JSON.stringify({ ak: CENTRAL_KEY.ak, sk: CENTRAL_KEY.sk }),
   });
   const [payments, retail, logistics] = SCENARIO_ACCOUNTS as [

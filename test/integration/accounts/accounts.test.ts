@@ -45,7 +45,7 @@ describe('createMonitor across three accounts, one per credential source', () =>
       securitytokens: 0,
     });
     expect(world.scenario.sts.issued()).toBe(1);
-    expect(world.scenario.secrets.reads('vpn-monitor/huawei/payments')).toBe(1);
+    expect(world.scenario.secrets.reads()).toBe(1);
     // the OIDC account lists "discover": its projects came from IAM
     expect(world.huawei.identity.stats().projectListings).toBe(1);
   });
