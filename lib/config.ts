@@ -1,3 +1,6 @@
+import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
+import { iamEndpointResolver, stsEndpointResolver } from './accounts/endpoints.ts';
+import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
 import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
@@ -98,6 +101,13 @@ const huaweiVariables = {
   HUAWEICLOUD_SDK_SK: optionalText,
   HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
   HUAWEICLOUD_CREDENTIALS_SECRET_ID: optionalText,
+  ACCOUNTS_DOCUMENT: optionalText,
+  ACCOUNTS_DOCUMENT_SECRET_ID: optionalText,
+  ACCOUNTS_DOCUMENT_PARAMETER: optionalText,
+  HUAWEICLOUD_STS_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_STS_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEICLOUD_IAM_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_IAM_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
   HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
   HUAWEI_MAX_ATTEMPTS: positiveInt(5),
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
@@ -131,16 +141,34 @@ const attemptFitsTimeout = z.superRefine(
 /** At most this many records of a batch in flight at once. */
 const MAX_RECORD_CONCURRENCY = 50;
 
-/** Credentials must come from somewhere: both keys, or a secret. */
+const DOCUMENT_VARIABLES = [
+  'ACCOUNTS_DOCUMENT',
+  'ACCOUNTS_DOCUMENT_SECRET_ID',
+  'ACCOUNTS_DOCUMENT_PARAMETER',
+] as const;
+
+/** Credentials must come from somewhere: an accounts document, both keys, or a secret. */
 const requireCredentials = z.superRefine(
   (
     env: {
       HUAWEICLOUD_SDK_AK?: string | undefined;
       HUAWEICLOUD_SDK_SK?: string | undefined;
       HUAWEICLOUD_CREDENTIALS_SECRET_ID?: string | undefined;
+      ACCOUNTS_DOCUMENT?: string | undefined;
+      ACCOUNTS_DOCUMENT_SECRET_ID?: string | undefined;
+      ACCOUNTS_DOCUMENT_PARAMETER?: string | undefined;
     },
     ctx,
   ) => {
+    const documents = DOCUMENT_VARIABLES.filter((name) => env[name] !== undefined);
+    if (documents.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [documents[1] ?? 'ACCOUNTS_DOCUMENT'],
+        message: `set one of ${DOCUMENT_VARIABLES.join(', ')}, not ${documents.join(' and ')}`,
+      });
+    }
+    if (documents.length > 0) return;
     const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
     if (hasKeys && (env.HUAWEICLOUD_SDK_AK === undefined || env.HUAWEICLOUD_SDK_SK === undefined)) {
       ctx.addIssue({
@@ -154,7 +182,7 @@ const requireCredentials = z.superRefine(
         code: 'custom',
         path: ['HUAWEICLOUD_CREDENTIALS_SECRET_ID'],
         message:
-          'set HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+          'set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
       });
     }
   },
@@ -219,7 +247,12 @@ export interface Config {
   defaultProjectId: string | undefined;
   /** The VPN API base URL for a region, without a trailing slash. */
   vpnEndpoint: (region: string) => string;
-  credentials: CredentialSource;
+  /** The single key of a deployment without an accounts document. */
+  credentials: CredentialSource | undefined;
+  /** Where the accounts document is (a single key becomes a one-account document). */
+  accountsDocument: AccountsDocumentSource;
+  /** Huawei STS and IAM, per region. */
+  identityEndpoints: IdentityEndpoints;
   idempotencyTableName: string;
   idempotencyExpirySeconds: number;
   eventBusName: string;
@@ -255,6 +288,8 @@ export type HuaweiSettings = Pick<
   | 'defaultProjectId'
   | 'vpnEndpoint'
   | 'credentials'
+  | 'accountsDocument'
+  | 'identityEndpoints'
   | 'huaweiAttemptTimeoutMs'
   | 'huaweiMaxAttempts'
   | 'huaweiBackoff'
@@ -262,7 +297,42 @@ export type HuaweiSettings = Pick<
   | 'throttlePauseMs'
 >;
 
+const singleKey = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>) => {
+  if (e.HUAWEICLOUD_SDK_AK !== undefined && e.HUAWEICLOUD_SDK_SK !== undefined) {
+    return {
+      kind: 'environment' as const,
+      ak: e.HUAWEICLOUD_SDK_AK,
+      sk: e.HUAWEICLOUD_SDK_SK,
+      securityToken: e.HUAWEICLOUD_SDK_SECURITY_TOKEN,
+    };
+  }
+  return e.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined
+    ? undefined
+    : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
+};
+
+const documentSource = (
+  e: z.output<z.ZodMiniObject<typeof huaweiVariables>>,
+  credentials: CredentialSource | undefined,
+): AccountsDocumentSource => {
+  if (e.ACCOUNTS_DOCUMENT !== undefined) {
+    // Inline, the document is checked at cold start like any other variable.
+    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION);
+    return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
+  }
+  if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
+    return { kind: 'secret', secretId: e.ACCOUNTS_DOCUMENT_SECRET_ID };
+  if (e.ACCOUNTS_DOCUMENT_PARAMETER !== undefined)
+    return { kind: 'parameter', name: e.ACCOUNTS_DOCUMENT_PARAMETER };
+  // requireCredentials has made sure one of the four is set.
+  return {
+    kind: 'single-key',
+    credentials: credentials ?? { kind: 'secrets-manager', secretId: '' },
+  };
+};
+
 const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): HuaweiSettings => {
+  const credentials = singleKey(e);
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
     defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
@@ -270,15 +340,18 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
       all: e.HUAWEICLOUD_VPN_ENDPOINT,
       byRegion: e.HUAWEICLOUD_VPN_ENDPOINTS ?? {},
     }),
-    credentials:
-      e.HUAWEICLOUD_SDK_AK !== undefined && e.HUAWEICLOUD_SDK_SK !== undefined
-        ? {
-            kind: 'environment',
-            ak: e.HUAWEICLOUD_SDK_AK,
-            sk: e.HUAWEICLOUD_SDK_SK,
-            securityToken: e.HUAWEICLOUD_SDK_SECURITY_TOKEN,
-          }
-        : { kind: 'secrets-manager', secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID ?? '' },
+    credentials,
+    accountsDocument: documentSource(e, credentials),
+    identityEndpoints: {
+      sts: stsEndpointResolver({
+        all: e.HUAWEICLOUD_STS_ENDPOINT,
+        byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+      }),
+      iam: iamEndpointResolver({
+        all: e.HUAWEICLOUD_IAM_ENDPOINT,
+        byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
+      }),
+    },
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
     huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
@@ -415,5 +488,96 @@ export const loadReconcileConfig = (
     sourceQueueUrl: e.SOURCE_QUEUE_URL,
     breakerTableName: e.IDEMPOTENCY_TABLE_NAME,
     enqueueRate: e.RECONCILE_ENQUEUE_RATE,
+  };
+};
+
+/** A comma-separated list of regions, `cn-north-4,ap-southeast-1`; empty entries are dropped. */
+const regionListSchema = z.pipe(
+  trimmed(),
+  z.transform((value: string) =>
+    value
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== ''),
+  ),
+);
+
+/** The environment of the `ingest` function, the endpoint Huawei EventGrid and SMN push to. */
+const ingestEnvironmentSchema = z.object({
+  HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
+  HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
+  SOURCE_QUEUE_URL: trimmed().check(z.url('must be the URL of the queue createMonitor reads')),
+  INGEST_TOKEN_SECRET_ID: trimmed().check(
+    z.minLength(
+      1,
+      'is required: the Secrets Manager secret holding {"current","previous"?} tokens',
+    ),
+  ),
+  INGEST_TOKEN_CACHE_SECONDS: positiveInt(60),
+  INGEST_MAX_BODY_BYTES: z._default(
+    z.coerce
+      .number()
+      .check(
+        z.int(),
+        z.positive(),
+        z.lte(10 * 1024 * 1024, "must be at most 10 MiB, API Gateway's limit"),
+      ),
+    1024 * 1024,
+  ),
+  SMN_CONFIRM_REGIONS: z.optional(regionListSchema),
+  HUAWEICLOUD_SMN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+});
+
+/** What the `ingest` function reads from its environment. */
+export interface IngestConfig {
+  /** The defaults createMonitor applies, so ingest accepts exactly the events it will. */
+  defaultRegion: string | undefined;
+  defaultProjectId: string | undefined;
+  sourceQueueUrl: string;
+  tokenSecretId: string;
+  tokenCacheTtlMs: number;
+  maxBodyBytes: number;
+  /**
+   * Regions whose SMN endpoint may confirm a subscription: `SMN_CONFIRM_REGIONS` when it lists
+   * any, else the default region, else none (every confirmation is refused and logged).
+   */
+  smnRegions: string[];
+  /** `HUAWEICLOUD_SMN_ENDPOINT`: replaces the regional SMN endpoints (local runs). */
+  smnEndpointOverride: string | undefined;
+}
+
+/**
+ * Parses the `ingest` function's environment at cold start. Throws a {@link ConfigurationError}
+ * naming every offending variable.
+ */
+export const loadIngestConfig = (
+  env: Record<string, string | undefined> = process.env,
+): IngestConfig => {
+  const parsed = ingestEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw invalidConfiguration(parsed.error.issues);
+  }
+  const e = parsed.data;
+  // An empty SMN_CONFIRM_REGIONS (serverless.yml's default) means the default region too.
+  const smnRegions = e.SMN_CONFIRM_REGIONS?.length
+    ? e.SMN_CONFIRM_REGIONS
+    : e.HUAWEICLOUD_REGION
+      ? [e.HUAWEICLOUD_REGION]
+      : [];
+  const badRegion = smnRegions.find((region) => !regionSchema.safeParse(region).success);
+  if (badRegion !== undefined) {
+    throw new ConfigurationError(
+      `Invalid configuration: SMN_CONFIRM_REGIONS holds ${JSON.stringify(badRegion)}, which is not a region such as cn-north-4`,
+    );
+  }
+  return {
+    defaultRegion: e.HUAWEICLOUD_REGION,
+    defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
+    sourceQueueUrl: e.SOURCE_QUEUE_URL,
+    tokenSecretId: e.INGEST_TOKEN_SECRET_ID,
+    tokenCacheTtlMs: e.INGEST_TOKEN_CACHE_SECONDS * 1000,
+    maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+    smnRegions,
+    smnEndpointOverride: e.HUAWEICLOUD_SMN_ENDPOINT,
   };
 };

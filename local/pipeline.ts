@@ -7,10 +7,18 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
+import { sleep } from './aws/loopback.ts';
+import { isQueueDrained } from './aws/sqs-poller.ts';
 import { startLocalAwsStack } from './aws/stack.ts';
+import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
 import { createMonitorEnvironment } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
 import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
+import {
+  announceThroughEventGrid,
+  type IngestPathSummary,
+  startIngestPath,
+} from './ingest-path.ts';
 import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
 import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
 
@@ -37,9 +45,35 @@ export interface PipelineOptions {
   existingConnections?: number;
   /** Run the `reconcile` Lambda once before the event stream, so the existing ones are queued. */
   reconcile?: boolean;
+  /**
+   * Announce the connections the way Huawei Cloud would: each is created in the simulator, its
+   * CTS event goes through the EventGrid stand-in to the real `ingest` handler behind a local
+   * HTTP API, which queues it; duplicates are EventGrid delivering an event twice. Unknown
+   * connections and invalid bodies still go straight to the queue. Default false.
+   */
+  viaEventGrid?: boolean;
+  /** With `viaEventGrid`: connections created per second; default 25. */
+  createRatePerSecond?: number;
   onProgress?: (progress: { handled: number; total: number; report: BatchReport }) => void;
   /** Leave the stack running after the summary; the caller stops it. */
   keep?: boolean;
+  /**
+   * 1 (default): one Huawei key in the environment, one project. 3: three Huawei accounts, one
+   * per credential source (static key in a secret, agency, keyless OIDC), no key in the
+   * function's environment, connections spread over their projects.
+   */
+  accounts?: 1 | 3;
+}
+
+/** One account of a multi-account run: how its credentials were served, and its monitors. */
+interface AccountRow {
+  name: string;
+  source: string;
+  /** How the credentials were obtained, counted by the stand-ins. */
+  servedBy: string;
+  projectId: string;
+  region: string;
+  monitors: number;
 }
 
 /** The figures a run ends with; every one is counted from the stand-ins' own state. */
@@ -76,7 +110,19 @@ export interface PipelineSummary {
     /** Whether the run looked for orphaned monitors (else `orphansFound` means nothing). */
     orphansChecked: boolean;
   };
+  /** Each hop from Huawei to the queue, when the connections went through EventGrid. */
+  ingestPath?: IngestPathSummary;
+  /** With `accounts: 3`, a row per account. */
+  accounts?: AccountRow[];
 }
+
+const servedBy = (scenario: AccountsScenario, source: string, issued: Record<string, number>) => {
+  if (source === 'static')
+    return `static key from Secrets Manager (${scenario.secrets.reads()} secret read)`;
+  if (source === 'agency')
+    return `agency via STS assume with the payments key (${issued.assume ?? 0} credentials issued)`;
+  return `keyless: ${scenario.sts.issued()} AWS web identity token, ${issued['assume-with-oidc'] ?? 0} STS assume-with-oidc`;
+};
 
 const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 const REGION = 'cn-north-4';
@@ -153,39 +199,50 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const aws = await startLocalAwsStack({
     sqs: { visibilityTimeoutSeconds: 2, maxReceiveCount: options.maxReceiveCount },
   });
-  const huawei = await startHuaweiSimulator({
-    credentials: [CREDENTIALS],
-    projects: { [PROJECT_ID]: 0 },
-  });
-  Object.assign(
-    process.env,
-    createMonitorEnvironment(
-      {
-        aws,
-        huaweiEndpoint: huawei.endpoint,
-        credentials: CREDENTIALS,
-        projectId: PROJECT_ID,
-        region: REGION,
-        eventBusName: 'vpn-monitor-provisioner-local',
-        maxReceiveCount: options.maxReceiveCount,
-      },
-      {
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-        HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-        HUAWEI_RETRY_BASE_MS: '50',
-        HUAWEI_RETRY_CAP_MS: '500',
-        HUAWEI_THROTTLE_PAUSE_MS: '200',
-        NOT_READY_DELAY_SECONDS: '1',
-        // Unknown connections are waited for this long after their event, then dead-lettered.
-        NOT_FOUND_GRACE_SECONDS: '3',
-      },
-    ),
+  const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
+  const huawei = await startHuaweiSimulator(
+    scenario
+      ? { credentials: [], identity: scenario.identity }
+      : { credentials: [CREDENTIALS], projects: { [PROJECT_ID]: 0 } },
   );
+  const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
+  const environment = createMonitorEnvironment(
+    {
+      aws,
+      huaweiEndpoint: huawei.endpoint,
+      credentials: CREDENTIALS,
+      projectId: PROJECT_ID,
+      region: REGION,
+      eventBusName: 'vpn-monitor-provisioner-local',
+      maxReceiveCount: options.maxReceiveCount,
+    },
+    {
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+      HUAWEI_RETRY_BASE_MS: '50',
+      HUAWEI_RETRY_CAP_MS: '500',
+      HUAWEI_THROTTLE_PAUSE_MS: '200',
+      NOT_READY_DELAY_SECONDS: '1',
+      // Unknown connections are waited for this long after their event, then dead-lettered.
+      NOT_FOUND_GRACE_SECONDS: '3',
+      ...scenario?.environmentFor(huawei.endpoint),
+    },
+  );
+  if (scenario) {
+    // Many accounts: no Huawei key and no default project in the function's environment.
+    for (const name of ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_PROJECT_ID']) {
+      delete environment[name];
+      delete process.env[name];
+    }
+  }
+  Object.assign(process.env, environment);
   const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
+  const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
   // Connections from before the deployment: no event will ever name them. A reconcile run
   // (the real Lambda handler) finds them and queues them before the event stream starts.
-  const existing = addExistingConnections(huawei, PROJECT_ID, options.existingConnections ?? 0);
+  const home = targets[0] ?? { projectId: PROJECT_ID, region: REGION };
+  const existing = addExistingConnections(huawei, home.projectId, options.existingConnections ?? 0);
   let reconciled: PipelineSummary['reconcile'];
   if (options.reconcile) {
     const run = await invokeReconcileLambda({ queue: aws.sqs.queueUrl }, aws.region);
@@ -197,26 +254,38 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     };
   }
 
-  const connections = Array.from(
-    { length: unique },
-    () => huawei.addConnection(PROJECT_ID, randomUUID()).id,
-  );
+  // Connections spread over the projects, round robin; each remembers its project. Through
+  // EventGrid (one project), each connection is created just before its event is sent.
+  const targetOf = new Map<string, { projectId: string; region: string }>();
+  const connections = Array.from({ length: unique }, (_, i) => {
+    if (ingestPath) return randomUUID();
+    const target = targets[i % targets.length] ?? home;
+    const id = huawei.addConnection(target.projectId, randomUUID()).id;
+    targetOf.set(id, target);
+    return id;
+  });
   const pending = connections.slice(0, notReady);
-  for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
+  const projectOf = (id: string): string => targetOf.get(id)?.projectId ?? home.projectId;
+  if (!ingestPath) {
+    for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'PENDING_CREATE');
+  }
   // Connections finish creating a moment later, as on Huawei Cloud.
+  // (Through EventGrid, each one 1.5 s after it was created: announceThroughEventGrid.)
   const becomeActive = setTimeout(() => {
-    for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'ACTIVE');
+    if (ingestPath) return;
+    for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'ACTIVE');
   }, 1_500);
 
   const byShape: Record<string, number> = {};
   const announce = (vpnConnectionId: string): string => {
     const shape = pick(BODY_SHAPES);
     byShape[shape] = (byShape[shape] ?? 0) + 1;
-    return connectionCreatedBody(shape, { vpnConnectionId, projectId: PROJECT_ID, region: REGION });
+    const target = targetOf.get(vpnConnectionId) ?? home;
+    return connectionCreatedBody(shape, { vpnConnectionId, ...target });
   };
   const bodies = [
-    ...connections.map(announce),
-    ...Array.from({ length: duplicates }, () => announce(pick(connections))),
+    ...(ingestPath ? [] : connections.map(announce)),
+    ...Array.from({ length: ingestPath ? 0 : duplicates }, () => announce(pick(connections))),
     ...Array.from({ length: unknown }, () => announce(randomUUID())),
     ...Array.from(
       { length: invalid },
@@ -248,17 +317,36 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     batchSize: options.batchSize,
     concurrency: options.concurrency,
     functionTimeoutMs: 6_000,
-    untilEmpty: true,
+    // Through EventGrid, the queue can be empty between deliveries: the run ends below instead.
+    untilEmpty: !ingestPath,
     onBatch: (report) => {
       handled += report.deleted;
-      options.onProgress?.({ handled, total: bodies.length + (reconciled?.enqueued ?? 0), report });
+      const viaEventGrid = ingestPath ? connections.length + duplicates : 0;
+      options.onProgress?.({
+        handled,
+        total: bodies.length + viaEventGrid + (reconciled?.enqueued ?? 0),
+        report,
+      });
     },
   });
+  if (ingestPath) {
+    byShape['cloud-trace via EventGrid'] = connections.length + duplicates;
+    await announceThroughEventGrid(ingestPath, huawei, {
+      projectId: PROJECT_ID,
+      connections,
+      pending: new Set(pending),
+      redeliveries: duplicates,
+      ratePerSecond: options.createRatePerSecond ?? 25,
+      random,
+    });
+    while (!(await isQueueDrained(aws.clients.sqs, aws.sqs.queueUrl))) await sleep(100);
+    await mapping.stop();
+  }
   const mappingStats = await mapping.finished;
   clearTimeout(becomeActive);
   huawei.setRandomFaults(undefined);
 
-  const monitors = huawei.monitors(PROJECT_ID);
+  const monitors = targets.flatMap((target) => huawei.monitors(target.projectId));
   const monitorCount = new Map<string, number>();
   for (const m of monitors)
     monitorCount.set(m.vpn_connection_id, (monitorCount.get(m.vpn_connection_id) ?? 0) + 1);
@@ -275,7 +363,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const simulatorStats = huawei.stats();
 
   const summary: PipelineSummary = {
-    eventsIn: bodies.length,
+    eventsIn: bodies.length + (ingestPath ? connections.length + duplicates : 0),
     byShape,
     uniqueConnections: connections.length,
     duplicatesSent: duplicates,
@@ -304,9 +392,24 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     existingConnections: existing.length,
     existingMonitored: existing.filter((id) => monitorCount.has(id)).length,
     ...(reconciled ? { reconcile: reconciled } : {}),
+    ...(ingestPath ? { ingestPath: ingestPath.summary(events) } : {}),
+    ...(scenario
+      ? {
+          accounts: scenario.accounts.map((account) => ({
+            name: account.name,
+            source: account.source,
+            servedBy: servedBy(scenario, account.source, huawei.identity.stats().issued),
+            projectId: account.projectId,
+            region: account.region,
+            monitors: huawei.monitors(account.projectId).length,
+          })),
+        }
+      : {}),
   };
   const stop = async () => {
+    await ingestPath?.stop();
     await huawei.stop();
+    await scenario?.stop();
     await aws.stop();
   };
   if (!options.keep) await stop();

@@ -4,7 +4,9 @@ import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
 const USAGE = `Usage: npm start -- [options]
 
 Runs vpn-monitor-provisioner end to end on an embedded local stack (SQS and DynamoDB emulators,
-a Huawei VPN API simulator, a local EventBridge), no cloud account needed.
+a Huawei VPN API simulator, a local EventBridge), no cloud account needed. By default every new
+connection takes the whole way: created in the simulator, its CTS event sent by an EventGrid
+stand-in to the real ingest handler (behind a local HTTP API), queued, then provisioned.
 
 Options:
   --events N          messages to send (default 300)
@@ -19,6 +21,12 @@ Options:
                       deployment (default 450 with --reconcile, else 0)
   --reconcile         run the reconcile Lambda once before the event stream: it lists every
                       connection (pages of 200) and queues those without a monitor
+  --direct            put the "connection created" messages straight on the queue (mixed
+                      shapes), skipping EventGrid and the ingest endpoint
+  --create-rate N     with EventGrid: connections created per second (default 25)
+  --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
+                      credential source (static key, agency, keyless OIDC federation), with
+                      no Huawei key in the function's environment (implies --direct)
   --json              print the summary as JSON
   --help              this text`;
 
@@ -49,6 +57,9 @@ const { values } = parseArgs({
     'max-receive': { type: 'string' },
     existing: { type: 'string' },
     reconcile: { type: 'boolean' },
+    accounts: { type: 'string' },
+    direct: { type: 'boolean' },
+    'create-rate': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -57,6 +68,10 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
+}
+if (values.accounts !== undefined && values.accounts !== '1' && values.accounts !== '3') {
+  console.error(`--accounts must be 1 or 3, got "${values.accounts}"\n\n${USAGE}`);
+  process.exit(2);
 }
 
 const tty = process.stderr.isTTY;
@@ -71,6 +86,28 @@ const progress = (handled: number, total: number, redelivered: number): void => 
     process.stderr.write(`${text}\n`);
   }
 };
+
+const counts = (record: Record<string, number>): string =>
+  Object.entries(record)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+
+/** The hops from Huawei to the queue, when the run went through EventGrid. */
+const ingestRows = (p: NonNullable<PipelineSummary['ingestPath']>): [string, string][] => [
+  ['connections created', `${p.connectionsCreated} in the simulated Huawei Cloud`],
+  [
+    'EventGrid delivered',
+    `${p.eventGrid.delivered} events (${counts(p.eventGrid.byMode)}) in ${p.eventGrid.requests} requests, ${p.eventGrid.retries} retried, ${p.eventGrid.deadLettered} dead-lettered`,
+  ],
+  ['ingest answered', `${p.ingest.requests} requests (HTTP ${counts(p.ingest.byStatus)})`],
+  [
+    'created -> monitor',
+    p.latencyMs === undefined
+      ? 'no connection got its monitor'
+      : `${p.monitored} of ${p.connectionsCreated} connections; median ${p.latencyMs.median} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms`,
+  ],
+];
 
 const print = (s: PipelineSummary): void => {
   const rows: [string, string | number][] = [
@@ -121,6 +158,11 @@ const print = (s: PipelineSummary): void => {
           ],
         ] satisfies [string, string][])
       : []),
+    ...(s.ingestPath ? ingestRows(s.ingestPath) : []),
+    ...(s.accounts ?? []).map((a): [string, string] => [
+      `account ${a.name}`,
+      `${a.monitors} monitors in ${a.projectId} (${a.region}); ${a.source}: ${a.servedBy}`,
+    ]),
     ['time taken', `${(s.durationMs / 1000).toFixed(1)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -142,6 +184,9 @@ const { summary } = await runLocalPipeline({
   maxReceiveCount: number(values['max-receive'], 3, 'max-receive', 1000) || 1,
   existingConnections: number(values.existing, values.reconcile ? 450 : 0, 'existing', 100_000),
   reconcile: values.reconcile ?? false,
+  accounts: values.accounts === '3' ? 3 : 1,
+  viaEventGrid: !(values.direct ?? false) && values.accounts !== '3',
+  createRatePerSecond: number(values['create-rate'], 25, 'create-rate', 10_000) || 25,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });
 if (tty) process.stderr.write('\n');

@@ -11,12 +11,12 @@ import {
 } from './trace-connections.ts';
 
 /** The Cloud Trace Service operation that records a new VPN connection. */
-const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
+export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
 /**
  * The operation that records `POST /v5/{project_id}/vpn-connections/batch-create` (the VPN
  * user guide's "Key Operations That Can Be Recorded by CTS").
  */
-const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
+export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
 
 const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
 

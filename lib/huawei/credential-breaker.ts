@@ -106,17 +106,12 @@ export class CredentialBreaker {
   readonly #owner = randomUUID();
   readonly #store: BreakerStore;
   readonly #settings: BreakerSettings;
-  readonly #credentials: CredentialsProvider;
-  readonly #canChange: boolean;
   readonly #now: () => number;
   readonly #onStoreError: (error: unknown) => void;
 
   public constructor(options: {
     store: BreakerStore;
     settings: BreakerSettings;
-    credentials: CredentialsProvider;
-    /** Whether the credentials can change without a redeploy (a secret: yes). */
-    canChange: boolean;
     /** Told when the breaker's own write fails; the call's outcome stands regardless. */
     onStoreError?: (error: unknown) => void;
     now?: () => number;
@@ -124,19 +119,23 @@ export class CredentialBreaker {
     this.#onStoreError = options.onStoreError ?? (() => undefined);
     this.#store = options.store;
     this.#settings = options.settings;
-    this.#credentials = options.credentials;
-    this.#canChange = options.canChange;
     this.#now = options.now ?? Date.now;
   }
 
   /**
-   * Starts an invocation's session and its breaker read at once, so that the read runs beside
-   * the records' first DynamoDB writes; the first Huawei call awaits it.
+   * Starts an invocation's session for one set of credentials (one account's) and its breaker
+   * read at once, so that the read runs beside the records' first DynamoDB writes; the first
+   * Huawei call awaits it. `canChange`: whether the credentials can change without a redeploy
+   * (a secret, an agency's temporary keys: yes; the environment's: no).
    */
-  public session(budget: { deadline: number; signal?: AbortSignal | undefined }): BreakerSession {
+  public session(
+    budget: { deadline: number; signal?: AbortSignal | undefined },
+    credentials: CredentialsProvider,
+    canChange: boolean,
+  ): BreakerSession {
     const startedAt = this.#now();
     const load = async () => {
-      const identity = credentialsIdentity(await this.#credentials.get());
+      const identity = credentialsIdentity(await credentials.get());
       return { identity, state: await this.#store.read(identity) };
     };
     let current = load();
@@ -153,7 +152,7 @@ export class CredentialBreaker {
             owner: this.#owner,
             provenHere: this.#provenHere.has(identity),
             freshSince: startedAt,
-            canChange: this.#canChange,
+            canChange,
           },
           this.#settings,
         );
@@ -162,11 +161,11 @@ export class CredentialBreaker {
           return 'trusted';
         }
         if (verdict.kind === 'open') {
-          if (this.#canChange && !refreshed) {
+          if (canChange && !refreshed) {
             // Another container saw these credentials refused: read the secret again, in case
             // it was rotated since this container cached it.
             refreshed = true;
-            this.#credentials.refresh();
+            credentials.refresh();
             current = load();
             continue;
           }

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HuaweiSettings } from '../config.ts';
 import { createDynamoBreakerStore } from './breaker-store.ts';
 import { CredentialBreaker } from './credential-breaker.ts';
-import type { CredentialsProvider } from './credentials.ts';
 
 /** How often a container waiting for another's probe reads the breaker again. */
 const POLL_MS = 250;
@@ -12,11 +11,10 @@ const MAX_REFUSALS_IN_A_ROW = 3;
 /**
  * The container's credential breaker on the idempotency table, with the production rules: a
  * probe lease outlasts one Huawei attempt by two seconds, the cool-down comes from the
- * configuration, and a secret's credentials are tried again only once the secret changes.
+ * configuration; the caller says per session whether its credentials can change.
  */
 export const createFleetBreaker = (options: {
-  config: Pick<HuaweiSettings, 'credentials' | 'huaweiAttemptTimeoutMs' | 'breakerCooldownMs'>;
-  credentials: CredentialsProvider;
+  config: Pick<HuaweiSettings, 'huaweiAttemptTimeoutMs' | 'breakerCooldownMs'>;
   client: DynamoDBClient;
   tableName: string;
   ttlSeconds: number;
@@ -24,8 +22,6 @@ export const createFleetBreaker = (options: {
 }): CredentialBreaker =>
   new CredentialBreaker({
     store: createDynamoBreakerStore(options),
-    credentials: options.credentials,
-    canChange: options.config.credentials.kind === 'secrets-manager',
     settings: {
       cooldownMs: options.config.breakerCooldownMs,
       maxRefusalsInARow: MAX_REFUSALS_IN_A_ROW,

@@ -13,13 +13,13 @@ import type { ProvisionerDeps } from './types.ts';
  * picks up `AWS_REGION`, credentials and the `AWS_ENDPOINT_URL_*` overrides by itself.
  */
 export const createDependencies = (config: Config, log: Log): ProvisionerDeps => {
-  const { credentials, client } = createHuaweiAccess(config);
+  const { accounts, client } = createHuaweiAccess(config);
   const dynamoDb = createDynamoDbClient();
   return {
     config,
     log,
     sqs: createSqsClient(),
-    credentials,
+    accounts,
     client,
     publisher: {
       client: createEventBridgeClient(),
@@ -34,7 +34,6 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
     // The fleet's credential breakers live in the same table, on the same client.
     breaker: createFleetBreaker({
       config,
-      credentials,
       client: dynamoDb,
       tableName: config.idempotencyTableName,
       ttlSeconds: config.idempotencyExpirySeconds,

@@ -18,20 +18,19 @@ export const createReconcileDependencies = (
   config: ReconcileConfig,
   sqs: SQSClient,
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const { client, credentials } = createHuaweiAccess(config);
+  const access = createHuaweiAccess(config);
   const tableName = config.breakerTableName;
   const dynamoDb = tableName === undefined ? undefined : createDynamoDbClient();
   return {
-    client,
+    client: access.client,
     sqs,
-    credentials,
+    accounts: access.accounts,
     enqueueRate: config.enqueueRate,
     breaker:
       tableName === undefined || dynamoDb === undefined
         ? undefined
         : createFleetBreaker({
             config,
-            credentials,
             client: dynamoDb,
             tableName,
             ttlSeconds: BREAKER_TTL_SECONDS,
@@ -43,7 +42,7 @@ export const createReconcileDependencies = (
     },
     close: async () => {
       dynamoDb?.destroy();
-      await client.close();
+      await access.close();
     },
   };
 };

@@ -5,6 +5,8 @@ import { type AuthVerifier, createAuthVerifier } from './auth.ts';
 import { type ConnectionEvents, createConnectionEvents } from './connection-events.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
+import { createIdentityState, type IdentityState } from './identity/identity-state.ts';
+import { createOidcVerifier, type OidcVerifier } from './identity/oidc-verifier.ts';
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -31,6 +33,9 @@ export interface SimulatorContext {
   latency: { ms: number };
   /** The per-project request rate limit, when one is set. */
   rateLimit: RateLimiter;
+  /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
+  identity: IdentityState;
+  oidc: OidcVerifier;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -59,10 +64,13 @@ export const createSimulatorState = (
   const policy = { ...DEFAULT_LOCKOUT, ...options.lockout };
   const initialCredentials = simulatorCredentialsSchema.parse(options.credentials);
   const lockout = createLockoutTracker(policy, now);
+  const identity = createIdentityState(options.identity ?? { accounts: [] }, now);
+  const oidc = createOidcVerifier();
   const verifier = createAuthVerifier({
     credentials: initialCredentials,
     now,
     lockout,
+    lookupKey: (ak) => identity.key(ak),
   });
   const store = createStore(now);
   const faults = createFaultInjector();
@@ -82,6 +90,9 @@ export const createSimulatorState = (
   };
 
   const seed = (): void => {
+    for (const account of options.identity?.accounts ?? []) {
+      for (const projectId of Object.keys(account.projects)) store.addProject(projectId);
+    }
     for (const [projectId, connections] of Object.entries(options.projects ?? {})) {
       store.addProject(projectId);
       if (typeof connections === 'number') {
@@ -153,6 +164,8 @@ export const createSimulatorState = (
       latency.ms = checkedLatency(options.latencyMs ?? 0);
       rateLimit.set(options.rateLimit);
       api.answers = initialAnswers();
+      identity.reset();
+      oidc.reset();
     },
   };
 
@@ -167,6 +180,8 @@ export const createSimulatorState = (
       sleep,
       latency,
       rateLimit,
+      identity,
+      oidc,
     },
     control,
     events,

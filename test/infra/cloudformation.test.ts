@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig, loadReconcileConfig, loadReplayConfig } from '../../lib/config.ts';
+import {
+  loadConfig,
+  loadIngestConfig,
+  loadReconcileConfig,
+  loadReplayConfig,
+} from '../../lib/config.ts';
 import { createMetrics, METRICS_NAMESPACE } from '../../lib/metrics.ts';
 import {
   type Evaluator,
@@ -48,6 +53,7 @@ const STAGES = {
 
 const EXISTING_SECRET_NAME = 'platform/huawei-vpn-key';
 const EXISTING_SECRET_ARN = `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:platform/huawei-vpn-key-Xy12Ab`;
+const ACCOUNTS_PARAMETER = '/vpn-monitor/accounts';
 const EXISTING_TOPIC_ARN = `arn:aws:sns:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:platform-alarms`;
 
 interface Packaged {
@@ -84,7 +90,15 @@ beforeAll(() => {
     'tracing=false',
   ]);
   pack('dev-existing-secret-arn', 'dev', [`huaweiCredentialsSecret=${EXISTING_SECRET_ARN}`]);
-}, 90_000);
+  pack('dev-keyless', 'dev', [
+    `accountsDocumentParameter=${ACCOUNTS_PARAMETER}`,
+    'webIdentityAudience=huawei-vpn-monitor',
+  ]);
+  pack('prod-accounts-with-secrets', 'prod', [
+    `accountsDocumentParameter=${ACCOUNTS_PARAMETER}`,
+    'accountSecretsPrefix=vpn-monitor/huawei/',
+  ]);
+}, 150_000);
 
 afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
@@ -300,7 +314,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
 
   it("keeps each function's logs for the stage's retention, and traces as the stage says", () => {
     const p = get(stage);
-    for (const id of ['CreateMonitor', 'ReplayDlq', 'Reconcile']) {
+    for (const id of ['CreateMonitor', 'ReplayDlq', 'Reconcile', 'Ingest']) {
       expect(props(p, `${id}LogGroup`).RetentionInDays).toBe(expected.logRetentionInDays);
       expect(p.template.Resources[`${id}LambdaFunction`]?.DependsOn).toContain(`${id}LogGroup`);
       const tracing = props(p, `${id}LambdaFunction`).TracingConfig;
@@ -329,7 +343,12 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     const keys = lambdaFunctions(p.template).map(([functionId]) =>
       basename((props(p, functionId).Code as { S3Key: string }).S3Key),
     );
-    expect(keys.sort()).toEqual(['createMonitor.zip', 'reconcile.zip', 'replayDlq.zip']);
+    expect(keys.sort()).toEqual([
+      'createMonitor.zip',
+      'ingest.zip',
+      'reconcile.zip',
+      'replayDlq.zip',
+    ]);
   });
 
   it('publishes to a custom bus, archived for replay when the stage asks', () => {
@@ -352,7 +371,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         .filter(([, { Type }]) => Type.startsWith('AWS::IAM::'))
         .map(([id]) => id)
         .sort();
-      expect(roles).toEqual(['CreateMonitorRole', 'ReconcileRole', 'ReplayDlqRole']);
+      expect(roles).toEqual(['CreateMonitorRole', 'IngestRole', 'ReconcileRole', 'ReplayDlqRole']);
       expect(props(p, 'CreateMonitorLambdaFunction').Role).toEqual({
         'Fn::GetAtt': ['CreateMonitorRole', 'Arn'],
       });
@@ -361,6 +380,9 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       });
       expect(props(p, 'ReconcileLambdaFunction').Role).toEqual({
         'Fn::GetAtt': ['ReconcileRole', 'Arn'],
+      });
+      expect(props(p, 'IngestLambdaFunction').Role).toEqual({
+        'Fn::GetAtt': ['IngestRole', 'Arn'],
       });
       for (const role of roles) {
         expect(resolved(p, role).AssumeRolePolicyDocument).toEqual({
@@ -378,7 +400,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
 
     it('scopes every statement: no "*" action, resources by reference, "*" only for X-Ray', () => {
       const p = get(stage);
-      for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole']) {
+      for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole', 'IngestRole']) {
         const raw = (
           props(p, role).Policies as { PolicyDocument: { Statement: unknown[] } }[]
         ).flatMap((policy) => policy.PolicyDocument.Statement);
@@ -386,15 +408,31 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
           // X-Ray's "*" is the one resource typed out, in a statement that exists only when
           // tracing is on; every other resource is a reference (Ref, Fn::GetAtt, Fn::Sub, or an
           // Fn::If choosing between them), so it names this stack's resource or a parameter's.
+          // GetWebIdentityToken has no resource either: its statement exists only with an
+          // audience configured, and its conditions pin the audience and the token's lifetime.
           if (JSON.stringify(statement).includes('"Resource":"*"')) {
-            expect(statement, role).toMatchObject({ 'Fn::If': ['TracingEnabled', {}, {}] });
+            const federation = JSON.stringify(statement).includes('sts:GetWebIdentityToken');
+            expect(statement, role).toMatchObject({
+              'Fn::If': [federation ? 'WebIdentityFederation' : 'TracingEnabled', {}, {}],
+            });
+            if (federation) {
+              expect(JSON.stringify(statement), role).toContain('sts:IdentityTokenAudience');
+              expect(JSON.stringify(statement), role).toContain('sts:DurationSeconds');
+            }
             continue;
           }
-          const { Resource } = statement as Statement;
-          for (const resource of list(Resource)) {
-            expect(Object.keys(resource as object), role).toEqual([
-              expect.stringMatching(/^(Ref|Fn::GetAtt|Fn::Sub|Fn::If)$/),
-            ]);
+          // A statement that only some parameters create is an Fn::If of it and AWS::NoValue.
+          const fnIf = (statement as { 'Fn::If'?: unknown[] })['Fn::If'];
+          const branches = (fnIf === undefined ? [statement] : fnIf.slice(1)).filter(
+            (branch) => JSON.stringify(branch) !== '{"Ref":"AWS::NoValue"}',
+          );
+          for (const branch of branches) {
+            const { Resource } = branch as Statement;
+            for (const resource of list(Resource)) {
+              expect(Object.keys(resource as object), role).toEqual([
+                expect.stringMatching(/^(Ref|Fn::GetAtt|Fn::Sub|Fn::If)$/),
+              ]);
+            }
           }
         }
         for (const statement of statementsOf(p, role)) {
@@ -535,7 +573,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         .filter(([, { Type }]) => Type === 'AWS::CloudWatch::Alarm')
         .map(([id]): Props & { id: string } => ({ ...resolved(p, id), id }));
 
-    it('watches the DLQ, the backlog, every function, reconciliation and Huawei authentication', () => {
+    it('watches the DLQ, the backlog, every function, reconciliation, Huawei authentication and the ingest endpoint', () => {
       const p = get(stage);
       const queueName = (id: string) => p.e.resolveText({ 'Fn::GetAtt': [id, 'QueueName'] });
       const functionName = (id: string) => p.e.resolveText({ Ref: id });
@@ -621,6 +659,17 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
           'Sum',
           0,
         ),
+        alarm(
+          'IngestErrorsAlarm',
+          'AWS/Lambda',
+          'Errors',
+          { FunctionName: functionName('IngestLambdaFunction') },
+          'Sum',
+          0,
+        ),
+        // Rates, from metric math (see the ingest endpoint's own tests below).
+        { id: 'IngestServerErrorRateAlarm', Threshold: 0.05 },
+        { id: 'IngestClientErrorRateAlarm', Threshold: 0.25 },
       ]);
       for (const { id, TreatMissingData, AlarmDescription } of alarms) {
         expect(TreatMissingData, id).toBe('notBreaching');
@@ -698,7 +747,7 @@ describe('serverless package with existing resources passed as parameters', () =
     }
     // tracing=false: no X-Ray, so no "*" resource at all.
     expect(props(p, 'CreateMonitorLambdaFunction').TracingConfig).toBeUndefined();
-    for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole']) {
+    for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole', 'IngestRole']) {
       expect(grantsOf(p, role).filter((grant) => grant.endsWith(' on *'))).toEqual([]);
     }
     expect(
@@ -718,5 +767,198 @@ describe('serverless package with existing resources passed as parameters', () =
     expect(
       grantsOf(p, 'CreateMonitorRole').filter((grant) => grant.startsWith('secretsmanager:')),
     ).toEqual([`secretsmanager:GetSecretValue on ${EXISTING_SECRET_ARN}`]);
+  });
+});
+
+describe.each(['dev', 'prod'] as const)(
+  'the ingest endpoint, serverless package --stage %s',
+  (stage) => {
+    it('routes POST /ingest and POST /ingest/{token} to the ingest function, and nothing else', () => {
+      const p = get(stage);
+      const routes = Object.entries(p.template.Resources)
+        .filter(([, { Type }]) => Type === 'AWS::ApiGatewayV2::Route')
+        .map(([id]) => resolved(p, id).RouteKey)
+        .sort();
+      expect(routes).toEqual(['POST /ingest', 'POST /ingest/{token}']);
+      expect(resolved(p, 'HttpApiIntegrationIngest')).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: arnOf(p, 'IngestLambdaFunction'),
+        PayloadFormatVersion: '2.0',
+      });
+      expect(resolved(p, 'HttpApi')).toMatchObject({ ProtocolType: 'HTTP' });
+    });
+
+    it('throttles the stage with the rate and burst parameters', () => {
+      const p = get(stage);
+      expect(resolved(p, 'HttpApiStage').DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+      });
+    });
+
+    it('keeps the token out of the access log: the route template, never the path', () => {
+      const p = get(stage);
+      const { Format } = resolved(p, 'HttpApiStage').AccessLogSettings as { Format: string };
+      const variables = [...Format.matchAll(/\$context\.([A-Za-z.]+)/g)].map((m) => m[1]);
+      expect(variables).toContain('routeKey');
+      for (const leaky of ['path', 'resourcePath', 'http.path', 'requestOverride', 'authorizer']) {
+        expect(variables.some((v) => v === leaky || v?.startsWith(`${leaky}.`))).toBe(false);
+      }
+      expect(Format).not.toMatch(/\$request\.|authorization|header/i);
+      expect(JSON.parse(Format)).toHaveProperty('status', '$context.status');
+    });
+
+    it('generates the token secret in AWS, with no value in the template, and passes only its id', () => {
+      const p = get(stage);
+      const secret = props(p, 'IngestTokenSecret');
+      expect(secret).not.toHaveProperty('SecretString');
+      expect(secret.GenerateSecretString).toMatchObject({
+        GenerateStringKey: 'current',
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+      });
+      expect(
+        Number((secret.GenerateSecretString as { PasswordLength: number }).PasswordLength),
+      ).toBeGreaterThanOrEqual(32);
+      const config = loadIngestConfig(environmentOf(p, 'IngestLambdaFunction'));
+      expect(config).toMatchObject({
+        tokenSecretId: p.e.resolveText({ Ref: 'IngestTokenSecret' }),
+        sourceQueueUrl: p.e.resolveText({ Ref: 'SourceQueue' }),
+        smnRegions: ['cn-north-4'],
+        smnEndpointOverride: undefined,
+        maxBodyBytes: 1024 * 1024,
+      });
+      // The same defaults as createMonitor's, so both accept the same events.
+      const createMonitor = loadConfig(environmentOf(p, 'CreateMonitorLambdaFunction'));
+      expect(config.defaultRegion).toBe(createMonitor.defaultRegion);
+      expect(config.defaultProjectId).toBe(createMonitor.defaultProjectId);
+    });
+
+    it('lets ingest send to the source queue and read its tokens, nothing more', () => {
+      const p = get(stage);
+      expect(grantsOf(p, 'IngestRole')).toEqual(
+        [
+          ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(p, 'IngestLogGroup')),
+          ...grants(['sqs:SendMessage'], arnOf(p, 'SourceQueue')),
+          ...grants(
+            ['secretsmanager:GetSecretValue'],
+            p.e.resolveText({ Ref: 'IngestTokenSecret' }),
+          ),
+          ...(STAGES[stage].tracing ? X_RAY : []),
+        ].sort(),
+      );
+      expect(
+        allows(
+          p,
+          'IngestRole',
+          'secretsmanager:GetSecretValue',
+          p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
+        ),
+      ).toBe(false);
+      expect(allows(p, 'IngestRole', 'sqs:SendMessage', arnOf(p, 'DeadLetterQueue'))).toBe(false);
+    });
+
+    it.each([
+      ['IngestServerErrorRateAlarm', '5xx', 0.05],
+      ['IngestClientErrorRateAlarm', '4xx', 0.25],
+    ])(
+      '%s alarms on the share of %s answers of the API, once it has 10 requests',
+      (id, metric, threshold) => {
+        const p = get(stage);
+        const alarm = resolved(p, id) as {
+          Metrics: {
+            Id: string;
+            Expression?: string;
+            ReturnData: boolean;
+            MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown } };
+          }[];
+          Threshold: number;
+          ComparisonOperator: string;
+        };
+        const api = [{ Name: 'ApiId', Value: p.e.resolveText({ Ref: 'HttpApi' }) }];
+        const stat = (metricId: string) => alarm.Metrics.find((m) => m.Id === metricId)?.MetricStat;
+        expect(stat('errors')?.Metric).toEqual({
+          Namespace: 'AWS/ApiGateway',
+          MetricName: metric,
+          Dimensions: api,
+        });
+        expect(stat('requests')?.Metric).toEqual({
+          Namespace: 'AWS/ApiGateway',
+          MetricName: 'Count',
+          Dimensions: api,
+        });
+        const returned = alarm.Metrics.filter((m) => m.ReturnData);
+        expect(returned.map((m) => m.Expression)).toEqual([
+          'IF(requests >= 10, errors / requests, 0)',
+        ]);
+        expect(alarm).toMatchObject({
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+      },
+    );
+  },
+);
+
+describe('serverless package with an accounts document', () => {
+  const HUAWEI_FUNCTIONS = [
+    ['CreateMonitorLambdaFunction', 'CreateMonitorRole'],
+    ['ReconcileLambdaFunction', 'ReconcileRole'],
+  ] as const;
+  const parameterArn = `arn:aws:ssm:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:parameter${ACCOUNTS_PARAMETER}`;
+
+  it('creates no Huawei secret when every account is keyless, and passes only the parameter', () => {
+    const p = get('dev-keyless');
+    expect(p.e.exists('HuaweiCredentialsSecret')).toBe(false);
+    for (const [functionId, roleId] of HUAWEI_FUNCTIONS) {
+      const env = environmentOf(p, functionId);
+      expect(env.ACCOUNTS_DOCUMENT_PARAMETER).toBe(ACCOUNTS_PARAMETER);
+      expect(env).not.toHaveProperty('HUAWEICLOUD_CREDENTIALS_SECRET_ID');
+      expect(
+        grantsOf(p, roleId).filter((grant) => /^(secretsmanager|ssm|sts):/.test(grant)),
+      ).toEqual([`ssm:GetParameter on ${parameterArn}`, 'sts:GetWebIdentityToken on *']);
+    }
+    expect(loadConfig(environmentOf(p, 'CreateMonitorLambdaFunction')).accountsDocument).toEqual({
+      kind: 'parameter',
+      name: ACCOUNTS_PARAMETER,
+    });
+  });
+
+  it('grants GetWebIdentityToken only for the audience and up to the duration configured', () => {
+    const p = get('dev-keyless');
+    for (const [, roleId] of HUAWEI_FUNCTIONS) {
+      const federation = statementsOf(p, roleId).filter((statement) =>
+        list(statement.Action).includes('sts:GetWebIdentityToken'),
+      );
+      expect(federation).toHaveLength(1);
+      expect((federation[0] as Statement & { Condition?: unknown }).Condition).toEqual({
+        'ForAllValues:StringEquals': { 'sts:IdentityTokenAudience': 'huawei-vpn-monitor' },
+        NumericLessThanEquals: { 'sts:DurationSeconds': 300 },
+      });
+    }
+    // and nobody else may ask for tokens
+    expect(grantsOf(p, 'ReplayDlqRole').filter((g) => g.startsWith('sts:'))).toEqual([]);
+  });
+
+  it('lets static and agency accounts read their secrets under the prefix, and no token without an audience', () => {
+    const p = get('prod-accounts-with-secrets');
+    expect(p.e.exists('HuaweiCredentialsSecret')).toBe(false);
+    const prefixArn = `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:vpn-monitor/huawei/*`;
+    for (const [, roleId] of HUAWEI_FUNCTIONS) {
+      expect(
+        grantsOf(p, roleId).filter((grant) => /^(secretsmanager|ssm|sts):/.test(grant)),
+      ).toEqual([
+        `secretsmanager:GetSecretValue on ${prefixArn}`,
+        `ssm:GetParameter on ${parameterArn}`,
+      ]);
+      expect(
+        allows(
+          p,
+          roleId,
+          'secretsmanager:GetSecretValue',
+          `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:platform/other-AbCdEf`,
+        ),
+      ).toBe(false);
+    }
   });
 });

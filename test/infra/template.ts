@@ -113,6 +113,8 @@ export const evaluate = (template: Template): Evaluator => {
         return account;
       case 'AWS::Partition':
         return partition;
+      case 'AWS::URLSuffix':
+        return 'amazonaws.com';
       case 'AWS::StackName':
         return 'stack';
     }
@@ -134,6 +136,11 @@ export const evaluate = (template: Template): Evaluator => {
         return property(name, 'LogGroupName');
       case 'AWS::IAM::Role':
         return name;
+      case 'AWS::ApiGatewayV2::Api':
+        // An API id: 10 lowercase letters and digits.
+        return 'a1b2c3d4e5';
+      case 'AWS::ApiGatewayV2::Integration':
+        return 'int0001';
       default:
         throw new Error(`no look-alike Ref for ${name} (${Type})`);
     }

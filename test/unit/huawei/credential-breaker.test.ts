@@ -124,10 +124,12 @@ describe('CredentialBreaker on DynamoDB', () => {
       get: () => Promise.resolve({ ...current(), ak: `${current().ak}-${table}` }),
       refresh: () => undefined,
     };
-    return Array.from(
-      { length: count },
-      () => new CredentialBreaker({ store, settings: SETTINGS, credentials, canChange }),
-    );
+    return Array.from({ length: count }, () => {
+      const breaker = new CredentialBreaker({ store, settings: SETTINGS });
+      return {
+        session: (budget: { deadline: number }) => breaker.session(budget, credentials, canChange),
+      };
+    });
   };
 
   it('lets one of many cold containers probe; a refusal stops all the others without a call', async () => {

@@ -1,0 +1,155 @@
+import { isJsonObject, type JsonObject } from '../events/json.ts';
+import { type IngestRequest, mediaType } from './request.ts';
+
+/** How a request carried its events. */
+type ContentMode = 'structured' | 'batched' | 'binary' | 'json' | 'smn';
+
+/** An SMN HTTP(S) message that is not a notification: a subscription being (un)confirmed. */
+export interface SmnControlMessage {
+  type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
+  subscribeUrl: string | undefined;
+  topicUrn: string | undefined;
+  messageId: string | undefined;
+}
+
+/** The events of a request, each as the message body the queue gets, or why there are none. */
+export type Decoded =
+  | { ok: true; mode: ContentMode; events: string[] }
+  | { ok: true; mode: 'smn-control'; message: SmnControlMessage }
+  | {
+      ok: false;
+      status: 400 | 415;
+      reason: 'malformed' | 'unsupported-media-type';
+      message: string;
+    };
+
+/** CloudEvents HTTP binding, structured mode. */
+const CLOUDEVENTS_JSON = 'application/cloudevents+json';
+/** CloudEvents HTTP binding, batched mode. */
+const CLOUDEVENTS_BATCH_JSON = 'application/cloudevents-batch+json';
+
+/** Media types read as plain JSON: SMN's (not documented by Huawei, so both), and binary data. */
+const JSON_TYPES = new Set(['application/json', 'text/plain']);
+const isJsonMediaType = (type: string | undefined): boolean =>
+  type !== undefined && (type === 'application/json' || type.endsWith('+json'));
+
+const SMN_CONTROL_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfirmation']);
+
+const malformed = (message: string): Decoded => ({
+  ok: false,
+  status: 400,
+  reason: 'malformed',
+  message,
+});
+
+const parseJson = (text: string): { ok: true; value: unknown } | { ok: false; message: string } => {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error: unknown) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+};
+
+/** True when a JSON object is an SMN HTTP(S) message (snake_case, `type` and `topic_urn`). */
+const isSmnMessage = (value: JsonObject): boolean =>
+  typeof value.type === 'string' && typeof value.topic_urn === 'string';
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** A header value of binary mode: percent-encoded per the CloudEvents HTTP binding. */
+const decodeHeader = (value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+const decodeBinary = (request: IngestRequest, type: string | undefined, body: string): Decoded => {
+  if (!isJsonMediaType(type)) {
+    return {
+      ok: false,
+      status: 415,
+      reason: 'unsupported-media-type',
+      message: `binary-mode CloudEvents must carry JSON data (application/json), not ${type ?? 'no Content-Type'}`,
+    };
+  }
+  const data = parseJson(body);
+  if (!data.ok) return malformed(`the event data is not JSON: ${data.message}`);
+  const attributes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name.startsWith('ce-') && name.length > 3 && value !== undefined) {
+      attributes[name.slice(3)] = decodeHeader(value);
+    }
+  }
+  const contentType = request.headers['content-type'];
+  // Rebuilt in structured form, the form createMonitor reads, with every attribute kept.
+  const event = {
+    ...attributes,
+    ...(contentType === undefined ? {} : { datacontenttype: contentType }),
+    data: data.value,
+  };
+  return { ok: true, mode: 'binary', events: [JSON.stringify(event)] };
+};
+
+const decodeJsonBody = (mode: 'structured' | 'json', body: string): Decoded => {
+  const parsed = parseJson(body);
+  if (!parsed.ok) return malformed(`the body is not JSON: ${parsed.message}`);
+  const value = parsed.value;
+  if (mode === 'json' && Array.isArray(value)) return decodeArray('json', value);
+  if (!isJsonObject(value)) return malformed('the body must be a JSON object');
+  if (mode === 'json' && isSmnMessage(value)) {
+    const type = String(value.type);
+    if (SMN_CONTROL_TYPES.has(type)) {
+      return {
+        ok: true,
+        mode: 'smn-control',
+        message: {
+          type: type as SmnControlMessage['type'],
+          subscribeUrl: text(value.subscribe_url),
+          topicUrn: text(value.topic_urn),
+          messageId: text(value.message_id),
+        },
+      };
+    }
+    return { ok: true, mode: 'smn', events: [body] };
+  }
+  return { ok: true, mode, events: [body] };
+};
+
+const decodeArray = (mode: 'batched' | 'json', value: unknown[]): Decoded => {
+  const notObject = value.findIndex((element) => !isJsonObject(element));
+  if (notObject >= 0) return malformed(`element ${notObject} of the batch is not a JSON object`);
+  return { ok: true, mode, events: value.map((element) => JSON.stringify(element)) };
+};
+
+/**
+ * Reads a request's events by its content mode, per the CloudEvents HTTP binding: structured
+ * (`application/cloudevents+json`, the body is the event), batched
+ * (`application/cloudevents-batch+json`, a JSON array of events), binary (`ce-*` headers, the
+ * body is the data, rebuilt here into one structured event); and plain JSON, which may be an
+ * SMN HTTP(S) message (snake_case). Each event comes back as the message body to queue:
+ * the request's own bytes where the request is one event, else the event re-serialised.
+ */
+export const decodeEvents = (request: IngestRequest): Decoded => {
+  const type = mediaType(request.headers['content-type']);
+  const body = request.body.toString('utf8');
+  // The content type decides first: a structured or batched body is that, whatever ce-*
+  // headers come with it (the CloudEvents HTTP binding's content modes).
+  if (type === CLOUDEVENTS_JSON) return decodeJsonBody('structured', body);
+  if (type === CLOUDEVENTS_BATCH_JSON) {
+    const parsed = parseJson(body);
+    if (!parsed.ok) return malformed(`the body is not JSON: ${parsed.message}`);
+    if (!Array.isArray(parsed.value)) return malformed('a batch must be a JSON array of events');
+    return decodeArray('batched', parsed.value);
+  }
+  if (request.headers['ce-specversion'] !== undefined) return decodeBinary(request, type, body);
+  if (type !== undefined && JSON_TYPES.has(type)) return decodeJsonBody('json', body);
+  return {
+    ok: false,
+    status: 415,
+    reason: 'unsupported-media-type',
+    message: `Content-Type ${type ?? '(none)'} is not accepted; send ${CLOUDEVENTS_JSON}, ${CLOUDEVENTS_BATCH_JSON}, a binary-mode CloudEvent (ce-* headers) or application/json`,
+  };
+};

@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { SinkEvent } from './aws/eventbridge-sink.ts';
+import { type HttpApiStats, startHttpApi } from './aws/http-api.ts';
+import { startSecretsManager } from './aws/secrets-manager.ts';
+import type { LocalAwsStack } from './aws/stack.ts';
+import { attachEventGrid, type ConnectionSource } from './eventgrid/attach.ts';
+import type { CloudEventJson } from './eventgrid/cloud-trace.ts';
+import type { DeliveryMode } from './eventgrid/delivery.ts';
+import { type EventGridStats, startEventGrid } from './eventgrid/event-grid.ts';
+
+/** The ingest function's route in serverless.yml, and the one EventGrid's URL uses. */
+const INGEST_ROUTES = [
+  { method: 'POST', path: '/ingest' },
+  { method: 'POST', path: '/ingest/{token}' },
+] as const;
+
+const TOKEN_SECRET_ID = 'vpn-monitor-provisioner/ingest-token';
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+/** Options of {@link startIngestPath}. */
+export interface IngestPathOptions {
+  /** How EventGrid sends; default `mixed` (structured, binary and batched in turn). */
+  mode?: DeliveryMode | 'mixed';
+}
+
+/** Each hop of the way from Huawei to a monitor, counted. */
+export interface IngestPathSummary {
+  /** Connections whose creation EventGrid was told of. */
+  connectionsCreated: number;
+  eventGrid: EventGridStats;
+  /** What the ingest endpoint answered, by HTTP status. */
+  ingest: HttpApiStats;
+  /** Connections announced this way that got their "monitor created" event. */
+  monitored: number;
+  /** From "connection created" to "monitor created", over the monitored ones. */
+  latencyMs: { median: number; p99: number; max: number } | undefined;
+}
+
+/** The way from the simulated Huawei Cloud to the queue: EventGrid, then the ingest endpoint. */
+export interface IngestPath {
+  /** The webhook URL EventGrid posts to (it holds the token: never print it). */
+  webhookUrl: string;
+  /**
+   * Attaches EventGrid to the simulator: from now on each connection it creates sends its CTS
+   * event; remembers when, for the latency. Returns the function that detaches it.
+   */
+  attach(simulator: ConnectionSource): () => void;
+  /** EventGrid delivers the `n`-th event it sent once more (it delivers at least once). */
+  redeliver(pick: (published: readonly CloudEventJson[]) => CloudEventJson | undefined): void;
+  /** Resolves once EventGrid has delivered (or given up on) everything it was given. */
+  settled(): Promise<void>;
+  summary(events: readonly SinkEvent[]): IngestPathSummary;
+  stop(): Promise<void>;
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+
+/**
+ * Serves the real `ingest` handler like API Gateway's HTTP API would, with its token in a
+ * Secrets Manager stand-in, and starts an EventGrid stand-in whose webhook target is that
+ * endpoint with the token as the last path segment. `process.env` must already point at the
+ * local AWS stack and name the source queue (`SOURCE_QUEUE_URL`), as for createMonitor.
+ */
+export const startIngestPath = async (
+  aws: LocalAwsStack,
+  options: IngestPathOptions = {},
+): Promise<IngestPath> => {
+  const token = randomBytes(32).toString('base64url');
+  const secrets = await startSecretsManager(
+    { [TOKEN_SECRET_ID]: JSON.stringify({ current: token }) },
+    aws.region,
+  );
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    INGEST_TOKEN_SECRET_ID: TOKEN_SECRET_ID,
+  });
+  const { handler } = (await import('../handlers/ingest.ts')) as { handler: Handler };
+  const api = await startHttpApi({
+    routes: INGEST_ROUTES,
+    handler,
+    functionName: 'ingest',
+    region: aws.region,
+  });
+  const webhookUrl = `${api.endpoint}/ingest/${token}`;
+  const eventGrid = startEventGrid({ webhookUrl, mode: options.mode ?? 'mixed', retryBaseMs: 50 });
+  const createdAt = new Map<string, number>();
+  const published: CloudEventJson[] = [];
+
+  return {
+    webhookUrl,
+    attach: (simulator) =>
+      attachEventGrid(simulator, eventGrid, (created, event) => {
+        createdAt.set(created.connection.id, Date.now());
+        if (published.at(-1) !== event) published.push(event);
+      }),
+    redeliver: (pick) => {
+      const event = pick(published);
+      if (event !== undefined) eventGrid.publish(event);
+    },
+    settled: () => eventGrid.idle(),
+    summary: (events) => {
+      const firstEvent = new Map<string, number>();
+      for (const event of events) {
+        const id = String(event.detail.vpn_connection_id);
+        const at = Date.parse(event.time);
+        if (createdAt.has(id) && !(at >= (firstEvent.get(id) ?? Number.POSITIVE_INFINITY))) {
+          firstEvent.set(id, at);
+        }
+      }
+      const latencies = [...firstEvent].map(([id, at]) => at - (createdAt.get(id) ?? at));
+      latencies.sort((a, b) => a - b);
+      return {
+        connectionsCreated: createdAt.size,
+        eventGrid: eventGrid.stats(),
+        ingest: api.stats(),
+        monitored: firstEvent.size,
+        latencyMs:
+          latencies.length === 0
+            ? undefined
+            : {
+                median: percentile(latencies, 50),
+                p99: percentile(latencies, 99),
+                max: latencies.at(-1) ?? 0,
+              },
+      };
+    },
+    stop: async () => {
+      await eventGrid.stop();
+      await api.stop();
+      await secrets.stop();
+    },
+  };
+};
+
+/** Which connections to create and announce through EventGrid, and how fast. */
+export interface EventGridPlan {
+  projectId: string;
+  /** Ids of the connections to create, in order. */
+  connections: readonly string[];
+  /** Of those, the ones that are still PENDING_CREATE for a moment after they are created. */
+  pending: ReadonlySet<string>;
+  /** How many of the events EventGrid delivers a second time. */
+  redeliveries: number;
+  ratePerSecond: number;
+  random: () => number;
+}
+
+/** The simulator calls the plan needs. */
+export interface SimulatedVpn extends ConnectionSource {
+  addConnection(projectId: string, id: string, status?: 'PENDING_CREATE' | 'ACTIVE'): unknown;
+  setConnectionStatus(projectId: string, id: string, status: 'PENDING_CREATE' | 'ACTIVE'): unknown;
+}
+
+/**
+ * Creates the plan's connections in the simulator at a steady rate with EventGrid attached, so
+ * each creation sends its CTS event through EventGrid to the ingest endpoint; EventGrid
+ * delivers some events twice. Pending connections turn ACTIVE 1.5 s after they were created,
+ * as on Huawei Cloud. Resolves once every event is delivered and every connection is ACTIVE.
+ */
+export const announceThroughEventGrid = async (
+  path: IngestPath,
+  huawei: SimulatedVpn,
+  plan: EventGridPlan,
+): Promise<void> => {
+  const activations: Promise<void>[] = [];
+  const gapMs = 1_000 / plan.ratePerSecond;
+  const started = Date.now();
+  const pickOne = (published: readonly CloudEventJson[]) =>
+    published[Math.floor(plan.random() * published.length)];
+  // After which creation EventGrid delivers an earlier event again (an index may repeat).
+  const redeliverAfter = Array.from({ length: plan.redeliveries }, () =>
+    Math.floor(plan.random() * plan.connections.length),
+  );
+  const detach = path.attach(huawei);
+  try {
+    for (const [index, id] of plan.connections.entries()) {
+      const wait = started + index * gapMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const pending = plan.pending.has(id);
+      huawei.addConnection(plan.projectId, id, pending ? 'PENDING_CREATE' : 'ACTIVE');
+      if (pending) {
+        activations.push(
+          new Promise((resolve) => setTimeout(resolve, 1_500)).then(() => {
+            huawei.setConnectionStatus(plan.projectId, id, 'ACTIVE');
+          }),
+        );
+      }
+      for (const after of redeliverAfter) if (after === index) path.redeliver(pickOne);
+    }
+  } finally {
+    detach();
+  }
+  await Promise.all([path.settled(), ...activations]);
+};

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { runLocalPipeline } from '../../../local/pipeline.ts';
+
+describe('npm start through EventGrid and the ingest endpoint', () => {
+  it('gives every connection created in the simulator its monitor, each hop counted', async () => {
+    const { summary } = await runLocalPipeline({
+      events: 80,
+      duplicateRate: 0.1,
+      faultRate: 0.1,
+      invalidRate: 0.02,
+      seed: 20261201,
+      batchSize: 10,
+      concurrency: 2,
+      maxReceiveCount: 3,
+      viaEventGrid: true,
+      createRatePerSecond: 100,
+    });
+
+    const path = summary.ingestPath;
+    expect(path).toBeDefined();
+    expect(path?.connectionsCreated).toBe(summary.uniqueConnections);
+    // Every event EventGrid was given reached the queue through the endpoint, in every mode.
+    expect(path?.eventGrid.delivered).toBe(summary.uniqueConnections + summary.duplicatesSent);
+    expect(path?.eventGrid.deadLettered).toBe(0);
+    expect(Object.values(path?.eventGrid.byMode ?? {}).every((n) => n > 0)).toBe(true);
+    expect(path?.ingest.byStatus[200]).toBe(path?.eventGrid.requests);
+    // One monitor per connection, none lost, and the time to it measured for each.
+    expect(summary.monitors).toBe(summary.uniqueConnections);
+    expect(summary.duplicateMonitors).toBe(0);
+    expect(summary.lostConnections).toBe(0);
+    expect(path?.monitored).toBe(summary.uniqueConnections);
+    expect(path?.latencyMs?.p99).toBeGreaterThanOrEqual(path?.latencyMs?.median ?? 0);
+  });
+});
