@@ -171,7 +171,9 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       );
     }
     const delaySeconds =
-      cause instanceof CredentialsBreakerOpenError
+      // A breaker held open (no probe is coming) leaves its records to the queue's own
+      // visibility timeout, and so to the DLQ with the reason after the last delivery.
+      cause instanceof CredentialsBreakerOpenError && cause.retryAt !== undefined
         ? await postponeIfPossible(message, breakerWaitSeconds(cause.retryAt))
         : undefined;
     log.warn('Message left for redelivery', {
