@@ -23,6 +23,13 @@ export interface IdentityEndpoints {
   iam: (region: string | undefined) => string;
 }
 
+/** How the identity client is built: its endpoints, a per-attempt timeout, and a clock for tests. */
+export interface IdentityClientOptions {
+  endpoints: IdentityEndpoints;
+  attemptTimeoutMs: number;
+  now?: () => Date;
+}
+
 const text = z.string().check(z.minLength(1));
 
 /** STS v5's answer to `assume` and `assume-with-oidc` (`credentials` is all this reads). */
@@ -57,11 +64,7 @@ const REGION_NAME = /^([a-z]{2,}(?:-[a-z]+)+-\d+)(?:_.*)?$/;
  * are {@link AccountCredentialsError}s naming the account; no credential or token ever appears
  * in an error.
  */
-export const createHuaweiIdentityClient = (options: {
-  endpoints: IdentityEndpoints;
-  attemptTimeoutMs: number;
-  now?: () => Date;
-}) => {
+export const createHuaweiIdentityClient = (options: IdentityClientOptions) => {
   const { call, parse, close } = createIdentityCaller(options);
 
   const fromSts = (account: string, what: string, answer: Answer): TemporaryCredentials => {
