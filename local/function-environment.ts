@@ -1,5 +1,7 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { HuaweiCredentials } from '../lib/huawei/signer.ts';
-import type { LocalAwsStack } from './aws/stack.ts';
+import { type LocalAwsStack, startLocalAwsStack } from './aws/stack.ts';
+import { type HuaweiSimulator, startHuaweiSimulator } from './huawei-simulator/index.ts';
 
 /** Where createMonitor runs locally: the stand-ins, the simulator, and as whom. */
 export interface LocalFunctionSetting {
@@ -40,3 +42,44 @@ export const createMonitorEnvironment = (
   MAX_RECEIVE_COUNT: String(setting.maxReceiveCount),
   ...tuning,
 });
+
+/** createMonitor's handler as a local caller invokes it (the Lambda entry point, unwrapped of types). */
+export type CreateMonitorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** What {@link startCreateMonitorWorld} starts: where createMonitor runs, and its real handler. */
+export interface CreateMonitorWorld {
+  aws: LocalAwsStack;
+  huawei: HuaweiSimulator;
+  handler: CreateMonitorHandler;
+}
+
+/**
+ * Starts the stand-ins createMonitor needs (the local AWS stack, a Huawei simulator that knows
+ * `credentials` and `projectId`), points the environment at them, then imports the real handler
+ * module, which reads its configuration at import, as a cold start does. `npm start` and the
+ * integration tests both start their world here; `tuning` is passed to
+ * {@link createMonitorEnvironment}.
+ */
+export const startCreateMonitorWorld = async (
+  setting: Omit<LocalFunctionSetting, 'aws' | 'huaweiEndpoint'> & {
+    visibilityTimeoutSeconds: number;
+  },
+  tuning: Record<string, string> = {},
+): Promise<CreateMonitorWorld> => {
+  const { visibilityTimeoutSeconds, ...function_ } = setting;
+  const aws = await startLocalAwsStack({
+    sqs: { visibilityTimeoutSeconds, maxReceiveCount: setting.maxReceiveCount },
+  });
+  const huawei = await startHuaweiSimulator({
+    credentials: [setting.credentials],
+    projects: { [setting.projectId]: 0 },
+  });
+  Object.assign(
+    process.env,
+    createMonitorEnvironment({ ...function_, aws, huaweiEndpoint: huawei.endpoint }, tuning),
+  );
+  const { handler } = (await import('../handlers/create-monitor.ts')) as {
+    handler: CreateMonitorHandler;
+  };
+  return { aws, huawei, handler };
+};

@@ -4,15 +4,13 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { sleep } from './aws/loopback.ts';
 import { isQueueDrained } from './aws/sqs-poller.ts';
-import { startLocalAwsStack } from './aws/stack.ts';
-import { createMonitorEnvironment } from './function-environment.ts';
+import { startCreateMonitorWorld } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
-import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
+import { RANDOM_FAULT_KINDS } from './huawei-simulator/index.ts';
 import {
   announceThroughEventGrid,
   type IngestPathSummary,
@@ -103,8 +101,6 @@ const CREDENTIALS = {
   sk: 'local-stack-example-secret-key-do-not-use',
 };
 
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
 const sendAll = async (sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> => {
   for (let i = 0; i < bodies.length; i += 10) {
     const entries = bodies
@@ -168,37 +164,25 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const unique = Math.max(1, options.events - invalid - duplicates - unknown);
   const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
 
-  const aws = await startLocalAwsStack({
-    sqs: { visibilityTimeoutSeconds: 2, maxReceiveCount: options.maxReceiveCount },
-  });
-  const huawei = await startHuaweiSimulator({
-    credentials: [CREDENTIALS],
-    projects: { [PROJECT_ID]: 0 },
-  });
-  Object.assign(
-    process.env,
-    createMonitorEnvironment(
-      {
-        aws,
-        huaweiEndpoint: huawei.endpoint,
-        credentials: CREDENTIALS,
-        projectId: PROJECT_ID,
-        region: REGION,
-        eventBusName: 'vpn-monitor-provisioner-local',
-        maxReceiveCount: options.maxReceiveCount,
-      },
-      {
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-        HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-        HUAWEI_RETRY_BASE_MS: '50',
-        HUAWEI_RETRY_CAP_MS: '500',
-        NOT_READY_DELAY_SECONDS: '1',
-        // Unknown connections are waited for this long after their event, then dead-lettered.
-        NOT_FOUND_GRACE_SECONDS: '3',
-      },
-    ),
+  const { aws, huawei, handler } = await startCreateMonitorWorld(
+    {
+      visibilityTimeoutSeconds: 2,
+      credentials: CREDENTIALS,
+      projectId: PROJECT_ID,
+      region: REGION,
+      eventBusName: 'vpn-monitor-provisioner-local',
+      maxReceiveCount: options.maxReceiveCount,
+    },
+    {
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+      HUAWEI_RETRY_BASE_MS: '50',
+      HUAWEI_RETRY_CAP_MS: '500',
+      NOT_READY_DELAY_SECONDS: '1',
+      // Unknown connections are waited for this long after their event, then dead-lettered.
+      NOT_FOUND_GRACE_SECONDS: '3',
+    },
   );
-  const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
   const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
   // Connections from before the deployment: no event will ever name them. A reconcile run
