@@ -1,3 +1,6 @@
+import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
+import { iamEndpointResolver, stsEndpointResolver } from './accounts/endpoints.ts';
+import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
 import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
@@ -78,22 +81,47 @@ const huaweiVariables = {
   HUAWEICLOUD_SDK_SK: optionalText,
   HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
   HUAWEICLOUD_CREDENTIALS_SECRET_ID: optionalText,
+  ACCOUNTS_DOCUMENT: optionalText,
+  ACCOUNTS_DOCUMENT_SECRET_ID: optionalText,
+  ACCOUNTS_DOCUMENT_PARAMETER: optionalText,
+  HUAWEICLOUD_STS_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_STS_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEICLOUD_IAM_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_IAM_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
   HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
   HUAWEI_MAX_ATTEMPTS: positiveInt(5),
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
   HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
 };
 
-/** Credentials must come from somewhere: both keys, or a secret. */
+const DOCUMENT_VARIABLES = [
+  'ACCOUNTS_DOCUMENT',
+  'ACCOUNTS_DOCUMENT_SECRET_ID',
+  'ACCOUNTS_DOCUMENT_PARAMETER',
+] as const;
+
+/** Credentials must come from somewhere: an accounts document, both keys, or a secret. */
 const requireCredentials = z.superRefine(
   (
     env: {
       HUAWEICLOUD_SDK_AK?: string | undefined;
       HUAWEICLOUD_SDK_SK?: string | undefined;
       HUAWEICLOUD_CREDENTIALS_SECRET_ID?: string | undefined;
+      ACCOUNTS_DOCUMENT?: string | undefined;
+      ACCOUNTS_DOCUMENT_SECRET_ID?: string | undefined;
+      ACCOUNTS_DOCUMENT_PARAMETER?: string | undefined;
     },
     ctx,
   ) => {
+    const documents = DOCUMENT_VARIABLES.filter((name) => env[name] !== undefined);
+    if (documents.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [documents[1] ?? 'ACCOUNTS_DOCUMENT'],
+        message: `set one of ${DOCUMENT_VARIABLES.join(', ')}, not ${documents.join(' and ')}`,
+      });
+    }
+    if (documents.length > 0) return;
     const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
     if (hasKeys && (env.HUAWEICLOUD_SDK_AK === undefined || env.HUAWEICLOUD_SDK_SK === undefined)) {
       ctx.addIssue({
@@ -107,7 +135,7 @@ const requireCredentials = z.superRefine(
         code: 'custom',
         path: ['HUAWEICLOUD_CREDENTIALS_SECRET_ID'],
         message:
-          'set HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+          'set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
       });
     }
   },
@@ -149,7 +177,12 @@ export interface Config {
   defaultProjectId: string | undefined;
   /** The VPN API base URL for a region, without a trailing slash. */
   vpnEndpoint: (region: string) => string;
-  credentials: CredentialSource;
+  /** The single key of a deployment without an accounts document. */
+  credentials: CredentialSource | undefined;
+  /** Where the accounts document is (a single key becomes a one-account document). */
+  accountsDocument: AccountsDocumentSource;
+  /** Huawei STS and IAM, per region. */
+  identityEndpoints: IdentityEndpoints;
   idempotencyTableName: string;
   idempotencyExpirySeconds: number;
   eventBusName: string;
@@ -178,12 +211,49 @@ export type HuaweiSettings = Pick<
   | 'defaultProjectId'
   | 'vpnEndpoint'
   | 'credentials'
+  | 'accountsDocument'
+  | 'identityEndpoints'
   | 'huaweiAttemptTimeoutMs'
   | 'huaweiMaxAttempts'
   | 'huaweiBackoff'
 >;
 
+const singleKey = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>) => {
+  if (e.HUAWEICLOUD_SDK_AK !== undefined && e.HUAWEICLOUD_SDK_SK !== undefined) {
+    return {
+      kind: 'environment' as const,
+      ak: e.HUAWEICLOUD_SDK_AK,
+      sk: e.HUAWEICLOUD_SDK_SK,
+      securityToken: e.HUAWEICLOUD_SDK_SECURITY_TOKEN,
+    };
+  }
+  return e.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined
+    ? undefined
+    : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
+};
+
+const documentSource = (
+  e: z.output<z.ZodMiniObject<typeof huaweiVariables>>,
+  credentials: CredentialSource | undefined,
+): AccountsDocumentSource => {
+  if (e.ACCOUNTS_DOCUMENT !== undefined) {
+    // Inline, the document is checked at cold start like any other variable.
+    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION);
+    return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
+  }
+  if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
+    return { kind: 'secret', secretId: e.ACCOUNTS_DOCUMENT_SECRET_ID };
+  if (e.ACCOUNTS_DOCUMENT_PARAMETER !== undefined)
+    return { kind: 'parameter', name: e.ACCOUNTS_DOCUMENT_PARAMETER };
+  // requireCredentials has made sure one of the four is set.
+  return {
+    kind: 'single-key',
+    credentials: credentials ?? { kind: 'secrets-manager', secretId: '' },
+  };
+};
+
 const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): HuaweiSettings => {
+  const credentials = singleKey(e);
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
     defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
@@ -191,15 +261,18 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
       all: e.HUAWEICLOUD_VPN_ENDPOINT,
       byRegion: e.HUAWEICLOUD_VPN_ENDPOINTS ?? {},
     }),
-    credentials:
-      e.HUAWEICLOUD_SDK_AK !== undefined && e.HUAWEICLOUD_SDK_SK !== undefined
-        ? {
-            kind: 'environment',
-            ak: e.HUAWEICLOUD_SDK_AK,
-            sk: e.HUAWEICLOUD_SDK_SK,
-            securityToken: e.HUAWEICLOUD_SDK_SECURITY_TOKEN,
-          }
-        : { kind: 'secrets-manager', secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID ?? '' },
+    credentials,
+    accountsDocument: documentSource(e, credentials),
+    identityEndpoints: {
+      sts: stsEndpointResolver({
+        all: e.HUAWEICLOUD_STS_ENDPOINT,
+        byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+      }),
+      iam: iamEndpointResolver({
+        all: e.HUAWEICLOUD_IAM_ENDPOINT,
+        byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
+      }),
+    },
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
     huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },

@@ -8,6 +8,7 @@ import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { sleep } from './aws/loopback.ts';
 import { isQueueDrained } from './aws/sqs-poller.ts';
+import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
 import { startCreateMonitorWorld } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
 import { RANDOM_FAULT_KINDS } from './huawei-simulator/index.ts';
@@ -54,6 +55,23 @@ export interface PipelineOptions {
   onProgress?: (progress: { handled: number; total: number; report: BatchReport }) => void;
   /** Leave the stack running after the summary; the caller stops it. */
   keep?: boolean;
+  /**
+   * 1 (default): one Huawei key in the environment, one project. 3: three Huawei accounts, one
+   * per credential source (static key in a secret, agency, keyless OIDC), no key in the
+   * function's environment, connections spread over their projects.
+   */
+  accounts?: 1 | 3;
+}
+
+/** One account of a multi-account run: how its credentials were served, and its monitors. */
+interface AccountRow {
+  name: string;
+  source: string;
+  /** How the credentials were obtained, counted by the stand-ins. */
+  servedBy: string;
+  projectId: string;
+  region: string;
+  monitors: number;
 }
 
 /** The figures a run ends with; every one is counted from the stand-ins' own state. */
@@ -92,7 +110,17 @@ export interface PipelineSummary {
   };
   /** Each hop from Huawei to the queue, when the connections went through EventGrid. */
   ingestPath?: IngestPathSummary;
+  /** With `accounts: 3`, a row per account. */
+  accounts?: AccountRow[];
 }
+
+const servedBy = (scenario: AccountsScenario, source: string, issued: Record<string, number>) => {
+  if (source === 'static')
+    return `static key from Secrets Manager (${scenario.secrets.reads()} secret read)`;
+  if (source === 'agency')
+    return `agency via STS assume with the payments key (${issued.assume ?? 0} credentials issued)`;
+  return `keyless: ${scenario.sts.issued()} AWS web identity token, ${issued['assume-with-oidc'] ?? 0} STS assume-with-oidc`;
+};
 
 const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 const REGION = 'cn-north-4';
@@ -164,6 +192,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const unique = Math.max(1, options.events - invalid - duplicates - unknown);
   const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
 
+  const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
   const { aws, huawei, handler } = await startCreateMonitorWorld(
     {
       visibilityTimeoutSeconds: 2,
@@ -173,7 +202,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       eventBusName: 'vpn-monitor-provisioner-local',
       maxReceiveCount: options.maxReceiveCount,
     },
-    {
+    (simulator) => ({
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
       HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
       HUAWEI_RETRY_BASE_MS: '50',
@@ -181,13 +210,25 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       NOT_READY_DELAY_SECONDS: '1',
       // Unknown connections are waited for this long after their event, then dead-lettered.
       NOT_FOUND_GRACE_SECONDS: '3',
-    },
+      ...scenario?.environmentFor(simulator.endpoint),
+      // Many accounts: no Huawei key and no default project in the function's environment.
+      ...(scenario
+        ? {
+            HUAWEICLOUD_SDK_AK: undefined,
+            HUAWEICLOUD_SDK_SK: undefined,
+            HUAWEICLOUD_PROJECT_ID: undefined,
+          }
+        : {}),
+    }),
+    scenario ? { credentials: [], identity: scenario.identity } : undefined,
   );
+  const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
   const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
   // Connections from before the deployment: no event will ever name them. A reconcile run
   // (the real Lambda handler) finds them and queues them before the event stream starts.
-  const existing = addExistingConnections(huawei, PROJECT_ID, options.existingConnections ?? 0);
+  const home = targets[0] ?? { projectId: PROJECT_ID, region: REGION };
+  const existing = addExistingConnections(huawei, home.projectId, options.existingConnections ?? 0);
   let reconciled: PipelineSummary['reconcile'];
   if (options.reconcile) {
     const run = await invokeReconcileLambda({ queue: aws.sqs.queueUrl }, aws.region);
@@ -199,26 +240,34 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     };
   }
 
-  // Through EventGrid, each connection is created just before its event is sent.
-  const connections = Array.from({ length: unique }, () =>
-    ingestPath ? randomUUID() : huawei.addConnection(PROJECT_ID, randomUUID()).id,
-  );
+  // Connections spread over the projects, round robin; each remembers its project. Through
+  // EventGrid (one project), each connection is created just before its event is sent.
+  const targetOf = new Map<string, { projectId: string; region: string }>();
+  const connections = Array.from({ length: unique }, (_, i) => {
+    if (ingestPath) return randomUUID();
+    const target = targets[i % targets.length] ?? home;
+    const id = huawei.addConnection(target.projectId, randomUUID()).id;
+    targetOf.set(id, target);
+    return id;
+  });
   const pending = connections.slice(0, notReady);
+  const projectOf = (id: string): string => targetOf.get(id)?.projectId ?? home.projectId;
   if (!ingestPath) {
-    for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'PENDING_CREATE');
+    for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'PENDING_CREATE');
   }
   // Connections finish creating a moment later, as on Huawei Cloud.
   // (Through EventGrid, each one 1.5 s after it was created: announceThroughEventGrid.)
   const becomeActive = setTimeout(() => {
     if (ingestPath) return;
-    for (const id of pending) huawei.setConnectionStatus(PROJECT_ID, id, 'ACTIVE');
+    for (const id of pending) huawei.setConnectionStatus(projectOf(id), id, 'ACTIVE');
   }, 1_500);
 
   const byShape: Record<string, number> = {};
   const announce = (vpnConnectionId: string): string => {
     const shape = pick(BODY_SHAPES);
     byShape[shape] = (byShape[shape] ?? 0) + 1;
-    return connectionCreatedBody(shape, { vpnConnectionId, projectId: PROJECT_ID, region: REGION });
+    const target = targetOf.get(vpnConnectionId) ?? home;
+    return connectionCreatedBody(shape, { vpnConnectionId, ...target });
   };
   const bodies = [
     ...(ingestPath ? [] : connections.map(announce)),
@@ -283,7 +332,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   clearTimeout(becomeActive);
   huawei.setRandomFaults(undefined);
 
-  const monitors = huawei.monitors(PROJECT_ID);
+  const monitors = targets.flatMap((target) => huawei.monitors(target.projectId));
   const monitorCount = new Map<string, number>();
   for (const m of monitors)
     monitorCount.set(m.vpn_connection_id, (monitorCount.get(m.vpn_connection_id) ?? 0) + 1);
@@ -330,10 +379,23 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     existingMonitored: existing.filter((id) => monitorCount.has(id)).length,
     ...(reconciled ? { reconcile: reconciled } : {}),
     ...(ingestPath ? { ingestPath: ingestPath.summary(events) } : {}),
+    ...(scenario
+      ? {
+          accounts: scenario.accounts.map((account) => ({
+            name: account.name,
+            source: account.source,
+            servedBy: servedBy(scenario, account.source, huawei.identity.stats().issued),
+            projectId: account.projectId,
+            region: account.region,
+            monitors: huawei.monitors(account.projectId).length,
+          })),
+        }
+      : {}),
   };
   const stop = async () => {
     await ingestPath?.stop();
     await huawei.stop();
+    await scenario?.stop();
     await aws.stop();
   };
   if (!options.keep) await stop();

@@ -24,6 +24,9 @@ Options:
   --direct            put the "connection created" messages straight on the queue (mixed
                       shapes), skipping EventGrid and the ingest endpoint
   --create-rate N     with EventGrid: connections created per second (default 25)
+  --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
+                      credential source (static key, agency, keyless OIDC federation), with
+                      no Huawei key in the function's environment (implies --direct)
   --json              print the summary as JSON
   --help              this text`;
 
@@ -54,6 +57,7 @@ const { values } = parseArgs({
     'max-receive': { type: 'string' },
     existing: { type: 'string' },
     reconcile: { type: 'boolean' },
+    accounts: { type: 'string' },
     direct: { type: 'boolean' },
     'create-rate': { type: 'string' },
     json: { type: 'boolean' },
@@ -64,6 +68,10 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
+}
+if (values.accounts !== undefined && values.accounts !== '1' && values.accounts !== '3') {
+  console.error(`--accounts must be 1 or 3, got "${values.accounts}"\n\n${USAGE}`);
+  process.exit(2);
 }
 
 const tty = process.stderr.isTTY;
@@ -151,6 +159,10 @@ const print = (s: PipelineSummary): void => {
         ] satisfies [string, string][])
       : []),
     ...(s.ingestPath ? ingestRows(s.ingestPath) : []),
+    ...(s.accounts ?? []).map((a): [string, string] => [
+      `account ${a.name}`,
+      `${a.monitors} monitors in ${a.projectId} (${a.region}); ${a.source}: ${a.servedBy}`,
+    ]),
     ['time taken', `${(s.durationMs / 1000).toFixed(1)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -172,7 +184,8 @@ const { summary } = await runLocalPipeline({
   maxReceiveCount: number(values['max-receive'], 3, 'max-receive', 1000) || 1,
   existingConnections: number(values.existing, values.reconcile ? 450 : 0, 'existing', 100_000),
   reconcile: values.reconcile ?? false,
-  viaEventGrid: !(values.direct ?? false),
+  accounts: values.accounts === '3' ? 3 : 1,
+  viaEventGrid: !(values.direct ?? false) && values.accounts !== '3',
   createRatePerSecond: number(values['create-rate'], 25, 'create-rate', 10_000) || 25,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });

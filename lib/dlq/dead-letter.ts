@@ -23,6 +23,7 @@ export const WAIT_ATTRIBUTE = 'vpn_monitor_wait';
 /** The kinds of failure `createMonitor` dead-letters a message for. */
 const FAILURE_KINDS = [
   'invalid-input',
+  'unknown-project',
   'rejected',
   'retries-exhausted',
   'not-ready-timeout',
@@ -30,9 +31,10 @@ const FAILURE_KINDS = [
 
 /**
  * Why a message ended in the dead-letter queue: the JSON of {@link FAILURE_ATTRIBUTE}, as
- * `createMonitor` writes it. `kind` is `invalid-input`, `rejected` (Huawei said no for good),
- * `retries-exhausted`, or `not-ready-timeout` (the connection stayed not ready for
- * `NOT_READY_MAX_WAIT_SECONDS`). `connection_status` is the connection's status when it was
+ * `createMonitor` writes it. `kind` is `invalid-input`, `unknown-project` (no account of the
+ * accounts document owns the project, or the event's account is another), `rejected` (Huawei
+ * said no for good), `retries-exhausted`, or `not-ready-timeout` (the connection stayed not
+ * ready for `NOT_READY_MAX_WAIT_SECONDS`). `connection_status` is the connection's status when it was
  * read (`PENDING_CREATE`, `NOT_FOUND`...).
  */
 const failureReasonSchema = z.object({

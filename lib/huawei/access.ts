@@ -1,28 +1,70 @@
+import { describeDocumentSource, loadAccountsDocument } from '../accounts/document-source.ts';
+import {
+  createHuaweiIdentityClient,
+  type HuaweiIdentityClient,
+} from '../accounts/huawei-identity.ts';
+import { type AccountRegistry, createAccountRegistry } from '../accounts/registry.ts';
+import { createWebIdentityTokenSource } from '../accounts/web-identity.ts';
 import { createSecretReader } from '../aws/secrets-manager.ts';
+import { createParameterReader } from '../aws/ssm.ts';
+import { createWebIdentityTokenRequester } from '../aws/sts.ts';
 import type { HuaweiSettings } from '../config.ts';
-import { type CredentialsProvider, createCredentialsProvider } from './credentials.ts';
 import { HuaweiVpnClient } from './vpn-client.ts';
 
-/** The Huawei credentials and the VPN API client built on them. */
+/** The Huawei accounts, their credentials, and the VPN API client that uses them. */
 export interface HuaweiAccess {
-  credentials: CredentialsProvider;
+  accounts: AccountRegistry;
   client: HuaweiVpnClient;
+  identity: HuaweiIdentityClient;
+  /** Closes the keep-alive connections (commands and tests; Lambda just freezes). */
+  close(): Promise<void>;
 }
 
 /**
- * Builds the credentials provider and the VPN client once per container. A secret is read with
- * Secrets Manager, whose SDK is loaded on first use (see `lib/aws/secrets-manager.ts`).
+ * Builds the accounts registry and the VPN client once per container. Each call is signed with
+ * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) are loaded
+ * on first use: a deployment with its key in the environment never loads them.
  */
 export const createHuaweiAccess = (
-  config: Pick<HuaweiSettings, 'credentials' | 'vpnEndpoint' | 'huaweiAttemptTimeoutMs'>,
+  config: Pick<
+    HuaweiSettings,
+    | 'accountsDocument'
+    | 'identityEndpoints'
+    | 'vpnEndpoint'
+    | 'huaweiAttemptTimeoutMs'
+    | 'defaultRegion'
+  >,
 ): HuaweiAccess => {
-  const credentials = createCredentialsProvider(config.credentials, createSecretReader());
+  const readSecret = createSecretReader();
+  const readParameter = createParameterReader();
+  const identity = createHuaweiIdentityClient({
+    endpoints: config.identityEndpoints,
+    attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+  });
+  const accounts = createAccountRegistry({
+    loadDocument: () =>
+      loadAccountsDocument(
+        config.accountsDocument,
+        { readSecret, readParameter },
+        config.defaultRegion,
+      ),
+    where: describeDocumentSource(config.accountsDocument),
+    readSecret,
+    identity,
+    webIdentity: createWebIdentityTokenSource(createWebIdentityTokenRequester()),
+  });
+  const client = new HuaweiVpnClient({
+    endpoint: config.vpnEndpoint,
+    credentials: { forTarget: (target) => accounts.forTarget(target) },
+    attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+  });
   return {
-    credentials,
-    client: new HuaweiVpnClient({
-      endpoint: config.vpnEndpoint,
-      credentials,
-      attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
-    }),
+    accounts,
+    client,
+    identity,
+    close: async () => {
+      identity.close();
+      await client.close();
+    },
   };
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../errors.ts';
 import * as z from '../zod.ts';
 import type { HuaweiCredentials } from './signer.ts';
@@ -12,6 +13,13 @@ export interface CredentialsProvider {
   get(): Promise<HuaweiCredentials>;
   refresh(): void;
 }
+
+/**
+ * A stable, non-secret identity of a key: the first 16 hex characters of the SHA-256 of its
+ * AK. Two providers holding the same key have the same identity; the AK itself is never shown.
+ */
+export const credentialIdentity = (credentials: Pick<HuaweiCredentials, 'ak'>): string =>
+  createHash('sha256').update(credentials.ak).digest('hex').slice(0, 16);
 
 /** The JSON a Secrets Manager secret holds: `{"ak","sk","security_token"?}`. */
 const secretValueSchema = z.object({

@@ -43,7 +43,7 @@ export const redactSecrets = (
 };
 
 /** Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format. */
-const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
+export const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
   const parsed = errorBodySchema.safeParse(parseJson(response.body));
   const body = parsed.success ? parsed.data : {};
   return new HuaweiApiError(operation, {

@@ -64,7 +64,8 @@ export interface CallOptions {
 /** How the client is built; one instance per container. */
 export interface VpnClientOptions {
   endpoint: (region: string) => string;
-  credentials: CredentialsProvider;
+  /** One key for every call, or the key of each target's account (`lib/accounts/`). */
+  credentials: CredentialsProvider | { forTarget(target: VpnTarget): CredentialsProvider };
   /** Each HTTP attempt is cut off after this long (connect, headers and body). */
   attemptTimeoutMs: number;
   /** Keep-alive connections per origin. */
@@ -237,7 +238,11 @@ export class HuaweiVpnClient {
     );
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.append(key, value);
 
-    const credentials = await this.#options.credentials.get();
+    const provider = this.#options.credentials;
+    const credentials = await ('forTarget' in provider
+      ? provider.forTarget(target)
+      : provider
+    ).get();
     const headers: Record<string, string> = {
       'content-type': 'application/json;charset=UTF-8',
       host: url.host,

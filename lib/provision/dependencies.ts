@@ -12,12 +12,12 @@ import type { ProvisionerDeps } from './types.ts';
  * picks up `AWS_REGION`, credentials and the `AWS_ENDPOINT_URL_*` overrides by itself.
  */
 export const createDependencies = (config: Config, log: Log): ProvisionerDeps => {
-  const { credentials, client } = createHuaweiAccess(config);
+  const { accounts, client } = createHuaweiAccess(config);
   return {
     config,
     log,
     sqs: createSqsClient(),
-    credentials,
+    accounts,
     client,
     publisher: {
       client: createEventBridgeClient(),

@@ -1,4 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { UnknownProjectError } from '../accounts/account-errors.ts';
+import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
@@ -50,8 +52,26 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     message: QueueMessage,
     event: ConnectionCreated,
     invocation: Invocation,
-    gate: CredentialGate,
+    gateOf: (account: AccountAccess) => CredentialGate,
   ): Promise<ConnectionOutcome> => {
+    // The project picks the account, and so the key its calls are signed with.
+    let account: AccountAccess;
+    try {
+      account = await deps.accounts.route(event);
+    } catch (error) {
+      if (error instanceof UnknownProjectError) {
+        const draft = {
+          kind: 'unknown-project' as const,
+          message: error.message,
+          attempts: 0,
+          vpn_connection_id: event.vpnConnectionId,
+          project_id: event.projectId,
+        };
+        return noteDeadLetter(message, draft, []);
+      }
+      return settle(message, event, error, [], noteDeadLetter);
+    }
+    const gate = gateOf(account);
     const retries: string[] = [];
     const ctx: StepContext = {
       invocationId: invocation.requestId,
@@ -110,10 +130,24 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
-    const gate = new CredentialGate(() => {
-      deps.credentials.refresh();
-      deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
-    });
+    // One gate per account: a refused key or agency stops that account's calls only.
+    const gates = new Map<string, CredentialGate>();
+    const gateOf = (account: AccountAccess): CredentialGate => {
+      let gate = gates.get(account.spec.name);
+      if (gate === undefined) {
+        gate = new CredentialGate(() => {
+          account.credentials.refresh();
+          log.warn('Huawei refused the credentials of an account; its calls stop', {
+            account: account.spec.name,
+            source: account.spec.source.kind,
+            identity: account.credentials.identity(),
+          });
+          deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
+        });
+        gates.set(account.spec.name, gate);
+      }
+      return gate;
+    };
     const firsts = new Map<string, Promise<ConnectionOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
@@ -151,7 +185,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
           const key = connectionKey(event, message.origin);
           const first = firsts.get(key);
           if (first) return twinOf(message, event, first);
-          const outcome = processOne(message, event, invocation, gate);
+          const outcome = processOne(message, event, invocation, gateOf);
           firsts.set(key, outcome);
           return outcome;
         });

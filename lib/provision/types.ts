@@ -1,10 +1,10 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
+import type { AccountRegistry } from '../accounts/registry.ts';
 import type { InvocationBudget } from '../aws/invocation-budget.ts';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
 import type { CredentialGate } from '../huawei/credential-gate.ts';
-import type { CredentialsProvider } from '../huawei/credentials.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
@@ -83,7 +83,8 @@ export interface MessageOutcome extends Omit<ConnectionOutcome, 'status' | 'notR
 export interface ProvisionerDeps {
   config: Config;
   client: HuaweiVpnClient;
-  credentials: CredentialsProvider;
+  /** The Huawei accounts: which one a project belongs to, and its credentials. */
+  accounts: AccountRegistry;
   sqs: SQSClient;
   publisher: PublisherOptions;
   idempotency: Idempotency;

@@ -13,6 +13,7 @@ import { targetLabel } from './targets.ts';
 const readArgs = (argv: string[]) =>
   readFlags(argv, {
     target: { type: 'string', multiple: true },
+    account: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'delete-orphans': { type: 'boolean' },
     'page-size': { type: 'string' },
@@ -48,7 +49,7 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
   const say = stderrLines(io);
   try {
     say(
-      `Reconciling ${run.targets.map(targetLabel).join(', ')}${run.dryRun ? ' (dry run)' : ` into ${run.queueUrl}`}`,
+      `Reconciling ${run.account !== undefined ? `account ${run.account}` : run.targets.length > 0 ? run.targets.map(targetLabel).join(', ') : 'every project of every account'}${run.dryRun ? ' (dry run)' : ` into ${run.queueUrl}`}`,
     );
     const summary = await runReconcile(deps, run, {
       signal: io.signal,
@@ -96,6 +97,7 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
     dryRun: args['dry-run'] ?? false,
     ...(args['delete-orphans'] !== undefined ? { deleteOrphans: args['delete-orphans'] } : {}),
     ...(args.target !== undefined ? { targets: args.target } : {}),
+    ...(args.account !== undefined ? { account: args.account } : {}),
     ...(args.queue !== undefined ? { queue: args.queue } : {}),
     ...(args['page-size'] !== undefined ? { pageSize: args['page-size'] } : {}),
   };

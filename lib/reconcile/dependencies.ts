@@ -12,16 +12,16 @@ export const createReconcileDependencies = (
   config: ReconcileConfig,
   sqs: SQSClient,
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const { client, credentials } = createHuaweiAccess(config);
+  const access = createHuaweiAccess(config);
   return {
-    client,
+    client: access.client,
     sqs,
-    credentials,
+    accounts: access.accounts,
     huawei: {
       maxAttempts: config.huaweiMaxAttempts,
       attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
       backoff: config.huaweiBackoff,
     },
-    close: () => client.close(),
+    close: () => access.close(),
   };
 };

@@ -47,13 +47,13 @@ export const formatSummary = (summary: ReconcileSummary): string => {
   const anyChecked = summary.targets.some((t) => t.orphansChecked);
   const rows: [string, ...string[]][] = [
     ...summary.targets.map((t): [string, ...string[]] => [
-      targetLabel(t),
+      t.account === undefined ? targetLabel(t) : `${t.account} (${t.source}) ${targetLabel(t)}`,
       ...COLUMNS.map(([, key]) => cell(key, t[key], t.orphansChecked)),
     ]),
     ['total', ...COLUMNS.map(([, key]) => cell(key, summary.total[key], anyChecked))],
   ];
-  const width = Math.max(6, ...rows.map(([label]) => label.length));
-  const header = ['target'.padEnd(width), ...COLUMNS.map(([name]) => name.padStart(9))];
+  const width = Math.max(18, ...rows.map(([label]) => label.length));
+  const header = ['account and target'.padEnd(width), ...COLUMNS.map(([name]) => name.padStart(9))];
   const lines = [
     '',
     `Reconcile run ${summary.runId}${summary.dryRun ? ' (dry run: nothing queued or deleted)' : ''}`,

@@ -16,6 +16,8 @@ const reconcileRequestSchema = z.strictObject({
   deleteOrphans: z.optional(z.boolean()),
   /** `project_id:region` targets, a list or one comma-separated string; default the config's. */
   targets: z.optional(reconcileTargetListSchema),
+  /** Only the projects of this account of the accounts document. */
+  account: z.optional(z.string().check(z.minLength(1))),
   /** The source queue; default `SOURCE_QUEUE_URL`. */
   queue: z.optional(z.url({ error: 'must be a queue URL' })),
   /** Connections per page, 1-2000 (Huawei's maximum is 200 in most regions). */
@@ -46,7 +48,8 @@ export const resolveReconcileRun = (input: unknown, config: ReconcileConfig): Re
   }
   const options = parsed.data;
   const targets = uniqueTargets(options.targets ?? config.targets);
-  if (targets.length === 0) {
+  // With an accounts document, no target means every project of every account.
+  if (targets.length === 0 && config.accountsDocument?.kind === 'single-key') {
     throw new ReconcileOptionsError(
       'Nothing to reconcile: name a target (--target project_id:region, or "targets" in the payload), or set RECONCILE_TARGETS, or HUAWEICLOUD_PROJECT_ID with HUAWEICLOUD_REGION',
     );
@@ -59,7 +62,13 @@ export const resolveReconcileRun = (input: unknown, config: ReconcileConfig): Re
     );
   }
   return {
-    targets,
+    targets:
+      options.targets === undefined &&
+      config.accountsDocument?.kind !== 'single-key' &&
+      options.account === undefined
+        ? []
+        : targets,
+    account: options.account,
     queueUrl,
     dryRun,
     deleteOrphans: options.deleteOrphans ?? config.deleteOrphans,

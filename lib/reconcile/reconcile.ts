@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AccountAccess, AccountRegistry } from '../accounts/registry.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
-import type { CredentialsProvider } from '../huawei/credentials.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
 import type { BackoffOptions } from '../retry/backoff.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
@@ -23,14 +23,17 @@ import { readTargetState } from './target-state.ts';
 export interface ReconcileDeps {
   client: ReconcileClient;
   sqs: SQSClient;
-  /** Dropped when Huawei refuses the credentials, so the next call reads them again. */
-  credentials: Pick<CredentialsProvider, 'refresh'>;
+  /** The accounts: whose projects to cover, and whose key each call is signed with. */
+  accounts: Pick<AccountRegistry, 'accounts' | 'account' | 'projects' | 'route'>;
   huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
 }
 
 /** What to reconcile and how. */
 export interface ReconcileRun {
+  /** Projects to reconcile; when empty, every project of every account (or of `account`). */
   targets: readonly VpnTarget[];
+  /** Only this account's projects (`--account`). */
+  account?: string | undefined;
   /** The source queue; required unless `dryRun`. */
   queueUrl: string | undefined;
   /** List and plan only: nothing is queued or deleted. */
@@ -80,9 +83,19 @@ export const runReconcile = async (
   }
   const started = Date.now();
   const runId = run.runId ?? newRunId(new Date(started));
+  // One gate per account: a refused key stops that account's calls only.
+  const gates = new Map<string, CredentialGate>();
+  const callsOf = (account: AccountAccess): HuaweiCalls => {
+    let gate = gates.get(account.spec.name);
+    if (gate === undefined) {
+      gate = new CredentialGate(() => account.credentials.refresh());
+      gates.set(account.spec.name, gate);
+    }
+    return { ...calls, gate };
+  };
   const calls: HuaweiCalls = {
     client: deps.client,
-    gate: new CredentialGate(() => deps.credentials.refresh()),
+    gate: new CredentialGate(() => undefined),
     retry: {
       ...deps.huawei,
       deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
@@ -92,7 +105,11 @@ export const runReconcile = async (
     },
   };
 
-  const reconcileTarget = async (target: VpnTarget): Promise<TargetSummary> => {
+  const reconcileTarget = async (
+    target: VpnTarget,
+    known: AccountAccess | undefined,
+    unlisted: unknown,
+  ): Promise<TargetSummary> => {
     const summary: TargetSummary = {
       ...target,
       ...zeroCounts(),
@@ -101,6 +118,11 @@ export const runReconcile = async (
     };
     const problems: string[] = [];
     try {
+      const account = known ?? (await deps.accounts.route(target));
+      summary.account = account.spec.name;
+      summary.source = account.spec.source.kind;
+      if (unlisted !== undefined) throw unlisted;
+      const calls = callsOf(account);
       const state = await readTargetState(calls, target, {
         findOrphans: looksForOrphans(run),
         pageSize: run.pageSize,
@@ -146,7 +168,8 @@ export const runReconcile = async (
   };
 
   const targets: TargetSummary[] = [];
-  for (const target of run.targets) targets.push(await reconcileTarget(target));
+  for (const { target, account, unlisted } of await targetsOf(deps.accounts, run))
+    targets.push(await reconcileTarget(target, account, unlisted));
   return {
     runId,
     dryRun: run.dryRun,
@@ -156,4 +179,42 @@ export const runReconcile = async (
     targets,
     total: totalOf(targets),
   };
+};
+
+/**
+ * The run's targets with their accounts: the named targets (their accounts found by routing),
+ * or every project of every account, or of the one named. An account whose projects cannot be
+ * listed becomes one failed row, and the run goes on.
+ */
+const targetsOf = async (
+  accounts: ReconcileDeps['accounts'],
+  run: ReconcileRun,
+): Promise<{ target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[]> => {
+  if (run.targets.length > 0 && run.account === undefined)
+    return run.targets.map((target) => ({ target, account: undefined }));
+  let chosen = await accounts.accounts();
+  if (run.account !== undefined) {
+    const named = await accounts.account(run.account);
+    if (named === undefined) {
+      throw new ReconcileOptionsError(
+        `No account ${run.account} in the accounts document; it has ${chosen.map((a) => a.spec.name).join(', ')}`,
+      );
+    }
+    chosen = [named];
+  }
+  const found: { target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[] = [];
+  for (const account of chosen) {
+    if (account.spec.projects === 'any') {
+      for (const target of run.targets) found.push({ target, account });
+      continue;
+    }
+    try {
+      for (const target of await accounts.projects(account)) found.push({ target, account });
+    } catch (error) {
+      // One row stands for the projects that could not be listed; its error says why.
+      const region = 'region' in account.spec.source ? account.spec.source.region : '-';
+      found.push({ target: { projectId: 'discover', region }, account, unlisted: error });
+    }
+  }
+  return found;
 };

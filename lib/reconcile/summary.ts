@@ -29,6 +29,9 @@ export interface ReconcileCounts {
 
 /** What a run found and did for one project in one region. */
 export interface TargetSummary extends VpnTarget, ReconcileCounts {
+  /** The account the project belongs to, and where its credentials came from. */
+  account?: string | undefined;
+  source?: string | undefined;
   /**
    * Whether orphans were looked for (a run that deletes them, or a dry run): when not,
    * `orphansFound` is 0 because nobody looked, not because there are none.

@@ -1,3 +1,4 @@
+import { AccountCredentialsError } from '../accounts/account-errors.ts';
 import {
   ConnectionNotReadyError,
   DeadlineExceededError,
@@ -102,6 +103,16 @@ const HUAWEI_RULES: readonly HuaweiRule[] = [
 const decideHuawei = (error: HuaweiApiError): Decision => {
   const { status, code = '' } = error;
   const label = `HTTP ${status}${code ? ` ${code}` : ''}`;
+  // Huawei STS/IAM (or AWS STS) would not hand out an account's credentials: that account's
+  // key, agency or token is refused, not one project's permission. Its calls stop; its
+  // records are redelivered once the agency or provider is fixed.
+  if (error instanceof AccountCredentialsError && status !== 429 && status < 500) {
+    return {
+      disposition: 'stop-calls',
+      category: 'credentials',
+      reason: `account credentials refused (${label})`,
+    };
+  }
   const rule = HUAWEI_RULES.find(
     (r) => r.codes?.has(code) === true || r.statuses?.(status) === true,
   );

@@ -62,6 +62,11 @@ const serve = async (
   if (!store.hasProject(route.projectId)) {
     return fail(apiError(403, ERROR_CODES.projectUnavailable, 'The project is unavailable'));
   }
+  // A key of one account (or credentials issued for it) reaches only that account's projects.
+  const keyDomain = context.identity.key(auth.ak)?.domainId;
+  if (keyDomain !== undefined && context.identity.domainOfProject(route.projectId) !== keyDomain) {
+    return fail(apiError(403, ERROR_CODES.projectUnavailable, 'The project is unavailable'));
+  }
 
   const input = route.operation === 'create' ? parseCreateBody(body) : undefined;
   const fault = faults.next(route.operation, connectionOf(route, url, input, store));

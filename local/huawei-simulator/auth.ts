@@ -94,6 +94,8 @@ export const createAuthVerifier = (options: {
   credentials: readonly HuaweiCredentials[];
   now: () => number;
   lockout: LockoutTracker;
+  /** Keys known elsewhere (the identity side's accounts and temporary credentials). */
+  lookupKey?: (ak: string) => { credentials: HuaweiCredentials; expiresAt?: number } | undefined;
 }): AuthVerifier => {
   const { now, lockout } = options;
   let keys = new Map<string, HuaweiCredentials>();
@@ -158,7 +160,8 @@ export const createAuthVerifier = (options: {
         );
       }
       const signedHeaders = parsed.signedHeaders.map((name) => name.toLowerCase());
-      const credential = keys.get(parsed.access);
+      const other = keys.has(parsed.access) ? undefined : options.lookupKey?.(parsed.access);
+      const credential = keys.get(parsed.access) ?? other?.credentials;
       if (credential === undefined) {
         const described = describeCanonical(request, signedHeaders);
         const detail =
@@ -172,6 +175,9 @@ export const createAuthVerifier = (options: {
         // Huawei's words for a locked key (API signing guide, "Common Errors Related to IAM
         // Authentication Information"): the same code as any other signature refusal.
         return failure('AK access failed to reach the limit,forbidden.', true);
+      }
+      if (other?.expiresAt !== undefined && now() >= other.expiresAt) {
+        return failure(`the security token of access key ${credential.ak} has expired`);
       }
       const problem = check(request, credential, signedHeaders, parsed.signature);
       if (problem !== undefined) {

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest } from './api-handler.ts';
 import { CONTROL_PREFIX, handleControlRequest } from './control.ts';
+import { handleIdentityRequest, isIdentityPath } from './identity/identity-handler.ts';
 import { createSimulatorState } from './simulator-state.ts';
 import type { HuaweiSimulator, HuaweiSimulatorOptions } from './types.ts';
 
@@ -24,10 +25,13 @@ export const startHuaweiSimulator = async (
   const stopping = new AbortController();
   const { context, control, events } = createSimulatorState(options, stopping.signal);
 
+  let baseUrl = '';
   const server = createServer((request, response) => {
     if (isControlPath(request.url ?? '')) {
       context.stats.control();
       handleControlRequest(control, request, response);
+    } else if (isIdentityPath(request.url ?? '')) {
+      handleIdentityRequest(context, request, response, baseUrl);
     } else {
       handleApiRequest(context, request, response);
     }
@@ -39,13 +43,15 @@ export const startHuaweiSimulator = async (
   server.listen(options.port ?? 0, SIMULATOR_HOST);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${SIMULATOR_HOST}:${port}`;
 
   let stopped: Promise<void> | undefined;
   return {
     ...control,
-    endpoint: `http://${SIMULATOR_HOST}:${port}`,
+    endpoint: baseUrl,
     port,
     onConnectionCreated: (listener) => events.on(listener),
+    identity: context.identity,
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         stopping.abort();

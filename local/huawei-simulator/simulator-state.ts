@@ -5,6 +5,8 @@ import { type AuthVerifier, createAuthVerifier } from './auth.ts';
 import { type ConnectionEvents, createConnectionEvents } from './connection-events.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
+import { createIdentityState, type IdentityState } from './identity/identity-state.ts';
+import { createOidcVerifier, type OidcVerifier } from './identity/oidc-verifier.ts';
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
 import {
@@ -28,6 +30,9 @@ export interface SimulatorContext {
   sleep: (ms: number) => Promise<void>;
   /** Milliseconds every API request waits before it is handled. */
   latency: { ms: number };
+  /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
+  identity: IdentityState;
+  oidc: OidcVerifier;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -56,10 +61,13 @@ export const createSimulatorState = (
   const policy = { ...DEFAULT_LOCKOUT, ...options.lockout };
   const initialCredentials = simulatorCredentialsSchema.parse(options.credentials);
   const lockout = createLockoutTracker(policy, now);
+  const identity = createIdentityState(options.identity ?? { accounts: [] }, now);
+  const oidc = createOidcVerifier();
   const verifier = createAuthVerifier({
     credentials: initialCredentials,
     now,
     lockout,
+    lookupKey: (ak) => identity.key(ak),
   });
   const store = createStore(now);
   const faults = createFaultInjector();
@@ -78,6 +86,9 @@ export const createSimulatorState = (
   };
 
   const seed = (): void => {
+    for (const account of options.identity?.accounts ?? []) {
+      for (const projectId of Object.keys(account.projects)) store.addProject(projectId);
+    }
     for (const [projectId, connections] of Object.entries(options.projects ?? {})) {
       store.addProject(projectId);
       if (typeof connections === 'number') {
@@ -147,6 +158,8 @@ export const createSimulatorState = (
       stats.reset();
       latency.ms = checkedLatency(options.latencyMs ?? 0);
       api.answers = initialAnswers();
+      identity.reset();
+      oidc.reset();
     },
   };
 
@@ -160,6 +173,8 @@ export const createSimulatorState = (
       errorFormat: options.errorFormat ?? 'error-code',
       sleep,
       latency,
+      identity,
+      oidc,
     },
     control,
     events,

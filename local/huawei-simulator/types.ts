@@ -2,6 +2,8 @@ import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
 import type { ConnectionCreatedListener } from './connection-events.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
+import type { SimulatorIdentityOptions } from './identity/identity-options.ts';
+import type { IdentityState } from './identity/identity-state.ts';
 import type { LockoutPolicy } from './lockout.ts';
 import type {
   AnswerProfile,
@@ -51,6 +53,11 @@ export interface HuaweiSimulatorOptions {
   readyAfterMs?: number;
   /** Project id → the account (domain) id it belongs to, carried by connection events. */
   domainIds?: Readonly<Record<string, string>>;
+  /**
+   * Huawei accounts for STS and IAM (`identity/`): their keys and the temporary credentials
+   * issued for them reach only their own projects. Keys in `credentials` reach every project.
+   */
+  identity?: SimulatorIdentityOptions;
 }
 
 /** A monitor with the project it belongs to, as tests and the control surface see it. */
@@ -113,6 +120,11 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
    * the control surface; returns a function that removes it.
    */
   onConnectionCreated(listener: ConnectionCreatedListener): () => void;
+  /** The identity side: issued credentials, counts, agencies to revoke (in-process only). */
+  identity: Pick<
+    IdentityState,
+    'issuedCredentials' | 'stats' | 'setAgencyRevoked' | 'domainOfProject' | 'expireIssued'
+  >;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }

@@ -53,6 +53,7 @@ const STAGES = {
 
 const EXISTING_SECRET_NAME = 'platform/huawei-vpn-key';
 const EXISTING_SECRET_ARN = `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:platform/huawei-vpn-key-Xy12Ab`;
+const ACCOUNTS_PARAMETER = '/vpn-monitor/accounts';
 const EXISTING_TOPIC_ARN = `arn:aws:sns:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:platform-alarms`;
 
 interface Packaged {
@@ -89,7 +90,15 @@ beforeAll(() => {
     'tracing=false',
   ]);
   pack('dev-existing-secret-arn', 'dev', [`huaweiCredentialsSecret=${EXISTING_SECRET_ARN}`]);
-}, 90_000);
+  pack('dev-keyless', 'dev', [
+    `accountsDocumentParameter=${ACCOUNTS_PARAMETER}`,
+    'webIdentityAudience=huawei-vpn-monitor',
+  ]);
+  pack('prod-accounts-with-secrets', 'prod', [
+    `accountsDocumentParameter=${ACCOUNTS_PARAMETER}`,
+    'accountSecretsPrefix=vpn-monitor/huawei/',
+  ]);
+}, 150_000);
 
 afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
@@ -398,15 +407,31 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
           // X-Ray's "*" is the one resource typed out, in a statement that exists only when
           // tracing is on; every other resource is a reference (Ref, Fn::GetAtt, Fn::Sub, or an
           // Fn::If choosing between them), so it names this stack's resource or a parameter's.
+          // GetWebIdentityToken has no resource either: its statement exists only with an
+          // audience configured, and its conditions pin the audience and the token's lifetime.
           if (JSON.stringify(statement).includes('"Resource":"*"')) {
-            expect(statement, role).toMatchObject({ 'Fn::If': ['TracingEnabled', {}, {}] });
+            const federation = JSON.stringify(statement).includes('sts:GetWebIdentityToken');
+            expect(statement, role).toMatchObject({
+              'Fn::If': [federation ? 'WebIdentityFederation' : 'TracingEnabled', {}, {}],
+            });
+            if (federation) {
+              expect(JSON.stringify(statement), role).toContain('sts:IdentityTokenAudience');
+              expect(JSON.stringify(statement), role).toContain('sts:DurationSeconds');
+            }
             continue;
           }
-          const { Resource } = statement as Statement;
-          for (const resource of list(Resource)) {
-            expect(Object.keys(resource as object), role).toEqual([
-              expect.stringMatching(/^(Ref|Fn::GetAtt|Fn::Sub|Fn::If)$/),
-            ]);
+          // A statement that only some parameters create is an Fn::If of it and AWS::NoValue.
+          const fnIf = (statement as { 'Fn::If'?: unknown[] })['Fn::If'];
+          const branches = (fnIf === undefined ? [statement] : fnIf.slice(1)).filter(
+            (branch) => JSON.stringify(branch) !== '{"Ref":"AWS::NoValue"}',
+          );
+          for (const branch of branches) {
+            const { Resource } = branch as Statement;
+            for (const resource of list(Resource)) {
+              expect(Object.keys(resource as object), role).toEqual([
+                expect.stringMatching(/^(Ref|Fn::GetAtt|Fn::Sub|Fn::If)$/),
+              ]);
+            }
           }
         }
         for (const statement of statementsOf(p, role)) {
@@ -865,3 +890,66 @@ describe.each(['dev', 'prod'] as const)(
     );
   },
 );
+
+describe('serverless package with an accounts document', () => {
+  const HUAWEI_FUNCTIONS = [
+    ['CreateMonitorLambdaFunction', 'CreateMonitorRole'],
+    ['ReconcileLambdaFunction', 'ReconcileRole'],
+  ] as const;
+  const parameterArn = `arn:aws:ssm:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:parameter${ACCOUNTS_PARAMETER}`;
+
+  it('creates no Huawei secret when every account is keyless, and passes only the parameter', () => {
+    const p = get('dev-keyless');
+    expect(p.e.exists('HuaweiCredentialsSecret')).toBe(false);
+    for (const [functionId, roleId] of HUAWEI_FUNCTIONS) {
+      const env = environmentOf(p, functionId);
+      expect(env.ACCOUNTS_DOCUMENT_PARAMETER).toBe(ACCOUNTS_PARAMETER);
+      expect(env).not.toHaveProperty('HUAWEICLOUD_CREDENTIALS_SECRET_ID');
+      expect(
+        grantsOf(p, roleId).filter((grant) => /^(secretsmanager|ssm|sts):/.test(grant)),
+      ).toEqual([`ssm:GetParameter on ${parameterArn}`, 'sts:GetWebIdentityToken on *']);
+    }
+    expect(loadConfig(environmentOf(p, 'CreateMonitorLambdaFunction')).accountsDocument).toEqual({
+      kind: 'parameter',
+      name: ACCOUNTS_PARAMETER,
+    });
+  });
+
+  it('grants GetWebIdentityToken only for the audience and up to the duration configured', () => {
+    const p = get('dev-keyless');
+    for (const [, roleId] of HUAWEI_FUNCTIONS) {
+      const federation = statementsOf(p, roleId).filter((statement) =>
+        list(statement.Action).includes('sts:GetWebIdentityToken'),
+      );
+      expect(federation).toHaveLength(1);
+      expect((federation[0] as Statement & { Condition?: unknown }).Condition).toEqual({
+        'ForAllValues:StringEquals': { 'sts:IdentityTokenAudience': 'huawei-vpn-monitor' },
+        NumericLessThanEquals: { 'sts:DurationSeconds': 300 },
+      });
+    }
+    // and nobody else may ask for tokens
+    expect(grantsOf(p, 'ReplayDlqRole').filter((g) => g.startsWith('sts:'))).toEqual([]);
+  });
+
+  it('lets static and agency accounts read their secrets under the prefix, and no token without an audience', () => {
+    const p = get('prod-accounts-with-secrets');
+    expect(p.e.exists('HuaweiCredentialsSecret')).toBe(false);
+    const prefixArn = `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:vpn-monitor/huawei/*`;
+    for (const [, roleId] of HUAWEI_FUNCTIONS) {
+      expect(
+        grantsOf(p, roleId).filter((grant) => /^(secretsmanager|ssm|sts):/.test(grant)),
+      ).toEqual([
+        `secretsmanager:GetSecretValue on ${prefixArn}`,
+        `ssm:GetParameter on ${parameterArn}`,
+      ]);
+      expect(
+        allows(
+          p,
+          roleId,
+          'secretsmanager:GetSecretValue',
+          `arn:aws:secretsmanager:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:secret:platform/other-AbCdEf`,
+        ),
+      ).toBe(false);
+    }
+  });
+});

@@ -91,7 +91,7 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('only-one-key');
   });
 
-  it('asks for a secret or both keys when there are no credentials', () => {
+  it('asks for an accounts document, a secret or both keys when there are no credentials', () => {
     // Prepare
     const { HUAWEICLOUD_SDK_AK: _ak, HUAWEICLOUD_SDK_SK: _sk, ...rest } = VALID;
 
@@ -100,7 +100,7 @@ describe('loadConfig', () => {
 
     // Assess: a blank variable counts as unset
     expect(error.message).toBe(
-      'Invalid configuration: HUAWEICLOUD_CREDENTIALS_SECRET_ID set HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+      'Invalid configuration: HUAWEICLOUD_CREDENTIALS_SECRET_ID set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
     );
   });
 

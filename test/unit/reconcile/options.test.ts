@@ -12,6 +12,14 @@ const config = (overrides: Partial<ReconcileConfig> = {}): ReconcileConfig => ({
   defaultProjectId: PROJECT,
   vpnEndpoint: (region) => `https://vpn.${region}.myhuaweicloud.com`,
   credentials: { kind: 'secrets-manager', secretId: 'secret' },
+  accountsDocument: {
+    kind: 'single-key',
+    credentials: { kind: 'secrets-manager', secretId: 'secret' },
+  },
+  identityEndpoints: {
+    sts: (region) => `https://sts.${region}.myhuaweicloud.com`,
+    iam: () => 'https://iam.myhuaweicloud.com',
+  },
   huaweiAttemptTimeoutMs: 10_000,
   huaweiMaxAttempts: 5,
   huaweiBackoff: { baseMs: 200, capMs: 5_000 },

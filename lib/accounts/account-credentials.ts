@@ -1,0 +1,195 @@
+import {
+  type CredentialsProvider,
+  createCredentialsProvider,
+  credentialIdentity,
+  type SecretReader,
+} from '../huawei/credentials.ts';
+import type { HuaweiCredentials } from '../huawei/signer.ts';
+import type { AccountSpec } from './document.ts';
+import type { HuaweiIdentityClient, TemporaryCredentials } from './huawei-identity.ts';
+import type { WebIdentityTokenSource } from './web-identity.ts';
+
+/** An account's credentials: which account and source, and a non-secret identity of the key. */
+export interface AccountCredentialsProvider extends CredentialsProvider {
+  readonly account: string;
+  readonly source: AccountSpec['source']['kind'];
+  /**
+   * A stable identity of the key in use, never the key itself (`<account>:<hash of the AK>`),
+   * for logs and a fleet-wide breaker; `undefined` before the first `get()`.
+   */
+  identity(): string | undefined;
+}
+
+/** What providers are built with. */
+export interface ProviderTools {
+  readSecret: SecretReader;
+  identity: HuaweiIdentityClient;
+  webIdentity: WebIdentityTokenSource;
+  /** Temporary credentials are renewed this long before they expire; default 5 minutes. */
+  refreshBeforeMs?: number;
+  /** Epoch milliseconds; tests pass a clock. */
+  now?: () => number;
+}
+
+/** The Huawei session name of this project's agency sessions (2-128 characters). */
+export const SESSION_NAME = 'vpn-monitor-provisioner';
+
+const DEFAULT_REFRESH_BEFORE_MS = 5 * 60_000;
+
+/**
+ * Caches temporary credentials until `refreshBeforeMs` before they expire; concurrent callers
+ * share one fetch; a failed fetch is not cached; `refresh()` drops them at once.
+ */
+const temporary = (
+  fetch: () => Promise<TemporaryCredentials>,
+  tools: ProviderTools,
+): CredentialsProvider & { last(): HuaweiCredentials | undefined } => {
+  const now = tools.now ?? Date.now;
+  const margin = tools.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS;
+  let current:
+    | { promise: Promise<TemporaryCredentials>; expiresAt: number | undefined }
+    | undefined;
+  let last: HuaweiCredentials | undefined;
+  return {
+    get: async () => {
+      if (
+        current === undefined ||
+        (current.expiresAt !== undefined && now() >= current.expiresAt - margin)
+      ) {
+        const entry: { promise: Promise<TemporaryCredentials>; expiresAt: number | undefined } = {
+          promise: fetch(),
+          expiresAt: undefined,
+        };
+        current = entry;
+        entry.promise.then(
+          (credentials) => {
+            entry.expiresAt = credentials.expiresAt;
+            last = credentials;
+          },
+          () => {
+            if (current === entry) current = undefined;
+          },
+        );
+      }
+      const { ak, sk, securityToken } = await current.promise;
+      return { ak, sk, securityToken };
+    },
+    refresh: () => {
+      current = undefined;
+    },
+    last: () => last,
+  };
+};
+
+/**
+ * Builds the credentials provider of each account of a document. `static` reads its secret
+ * (cached until refused); `agency` assumes the agency with the central credential (another
+ * account's, or its own secret), through STS v5 or IAM; `oidc` exchanges an AWS web identity
+ * token at Huawei STS. Temporary credentials are renewed before they expire and at once after
+ * a refusal; an agency refused because its central key was refused refreshes that key too.
+ */
+export const createAccountProviders = (
+  accounts: readonly AccountSpec[],
+  tools: ProviderTools,
+): Map<string, AccountCredentialsProvider> => {
+  const providers = new Map<string, AccountCredentialsProvider>();
+  const described = (
+    spec: AccountSpec,
+    base: CredentialsProvider,
+    last: () => HuaweiCredentials | undefined,
+  ): AccountCredentialsProvider => ({
+    account: spec.name,
+    source: spec.source.kind,
+    get: base.get,
+    refresh: base.refresh,
+    identity: () => {
+      const credentials = last();
+      return credentials === undefined
+        ? undefined
+        : `${spec.name}:${credentialIdentity(credentials)}`;
+    },
+  });
+  const remembering = (base: CredentialsProvider) => {
+    let last: HuaweiCredentials | undefined;
+    return {
+      provider: {
+        get: async () => {
+          last = await base.get();
+          return last;
+        },
+        refresh: base.refresh,
+      },
+      last: () => last,
+    };
+  };
+
+  const build = (spec: AccountSpec): AccountCredentialsProvider => {
+    const found = providers.get(spec.name);
+    if (found) return found;
+    const source = spec.source;
+    let provider: AccountCredentialsProvider;
+    if (source.kind === 'static' || source.kind === 'environment') {
+      const { provider: base, last } = remembering(
+        createCredentialsProvider(
+          source.kind === 'static'
+            ? { kind: 'secrets-manager', secretId: source.secretId }
+            : source,
+          tools.readSecret,
+        ),
+      );
+      provider = described(spec, base, last);
+    } else if (source.kind === 'agency') {
+      const via = source.via;
+      const centralSpec =
+        'account' in via ? accounts.find((a) => a.name === via.account) : undefined;
+      const central: CredentialsProvider =
+        centralSpec !== undefined
+          ? build(centralSpec)
+          : createCredentialsProvider(
+              { kind: 'secrets-manager', secretId: 'secretId' in via ? via.secretId : '' },
+              tools.readSecret,
+            );
+      const base = temporary(async () => {
+        const key = await central.get();
+        try {
+          return source.api === 'iam'
+            ? await tools.identity.securityTokens(spec.name, source.region, key, {
+                domainId: spec.domainId,
+                agencyName: source.agencyName,
+                durationSeconds: source.durationSeconds,
+              })
+            : await tools.identity.assumeAgency(spec.name, source.region, key, {
+                agencyUrn: source.agencyUrn,
+                sessionName: SESSION_NAME,
+                durationSeconds: source.durationSeconds,
+              });
+        } catch (error) {
+          // The central key itself may be what Huawei refused: read it again next time.
+          if ((error as { status?: number }).status === 401) central.refresh();
+          throw error;
+        }
+      }, tools);
+      provider = described(spec, base, base.last);
+    } else {
+      const base = temporary(async () => {
+        const idToken = await tools.webIdentity(spec.name, {
+          audience: source.audience,
+          durationSeconds: source.tokenDurationSeconds,
+        });
+        return tools.identity.assumeAgencyWithOidc(spec.name, source.region, {
+          providerUrn: source.providerUrn,
+          agencyUrn: source.agencyUrn,
+          sessionName: SESSION_NAME,
+          idToken,
+          durationSeconds: source.durationSeconds,
+        });
+      }, tools);
+      provider = described(spec, base, base.last);
+    }
+    providers.set(spec.name, provider);
+    return provider;
+  };
+
+  for (const spec of accounts) build(spec);
+  return providers;
+};

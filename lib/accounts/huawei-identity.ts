@@ -1,0 +1,208 @@
+import type { HuaweiCredentials } from '../huawei/signer.ts';
+import * as z from '../zod.ts';
+import { type Answer, createIdentityCaller, expiry } from './identity-http.ts';
+
+/** Temporary credentials: AK/SK with a security token, valid until `expiresAt` (epoch ms). */
+export interface TemporaryCredentials {
+  ak: string;
+  sk: string;
+  securityToken: string;
+  expiresAt: number;
+}
+
+/** A project of an account, as IAM lists it: its id and the region it is in. */
+export interface AccountProject {
+  projectId: string;
+  region: string;
+}
+
+/** Where Huawei STS and IAM live, per region (the tables are in `lib/config.ts`). */
+export interface IdentityEndpoints {
+  sts: (region: string) => string;
+  /** IAM is global: `undefined` asks for the global endpoint. */
+  iam: (region: string | undefined) => string;
+}
+
+const text = z.string().check(z.minLength(1));
+
+/** STS v5's answer to `assume` and `assume-with-oidc` (`credentials` is all this reads). */
+const stsCredentialsSchema = z.object({
+  credentials: z.object({
+    access_key_id: text,
+    secret_access_key: text,
+    security_token: text,
+    expiration: text,
+  }),
+});
+
+/** IAM's answer to `securitytokens`: `{credential:{access,secret,securitytoken,expires_at}}`. */
+const iamCredentialSchema = z.object({
+  credential: z.object({ access: text, secret: text, securitytoken: text, expires_at: text }),
+});
+
+/** IAM's `GET /v3/auth/projects`: projects are named after their region (`cn-north-4`). */
+const authProjectsSchema = z.object({
+  projects: z.array(
+    z.object({ id: z.string(), name: z.string(), enabled: z.optional(z.boolean()) }),
+  ),
+});
+
+const PROJECT_ID = /^[0-9a-f]{32}$/;
+/** A region project's name; `cn-north-4_sub` is a subproject in that region. */
+const REGION_NAME = /^([a-z]{2,}(?:-[a-z]+)+-\d+)(?:_.*)?$/;
+
+/**
+ * Huawei's identity calls this project makes: STS v5 `assume` (signed) and `assume-with-oidc`
+ * (unsigned), IAM `securitytokens` with `assume_role` and `auth/projects` (signed). Failures
+ * are {@link AccountCredentialsError}s naming the account; no credential or token ever appears
+ * in an error.
+ */
+export const createHuaweiIdentityClient = (options: {
+  endpoints: IdentityEndpoints;
+  attemptTimeoutMs: number;
+  now?: () => Date;
+}) => {
+  const { call, parse, close } = createIdentityCaller(options);
+
+  const fromSts = (account: string, what: string, answer: Answer): TemporaryCredentials => {
+    const { credentials } = parse(account, what, stsCredentialsSchema, answer);
+    return {
+      ak: credentials.access_key_id,
+      sk: credentials.secret_access_key,
+      securityToken: credentials.security_token,
+      expiresAt: expiry(account, what, credentials.expiration),
+    };
+  };
+
+  return {
+    /** STS v5 `POST /v5/agencies/assume`, signed with the central credentials. */
+    async assumeAgency(
+      account: string,
+      region: string,
+      central: HuaweiCredentials,
+      request: { agencyUrn: string; sessionName: string; durationSeconds: number },
+    ): Promise<TemporaryCredentials> {
+      const what = `STS assume of agency ${request.agencyUrn}`;
+      const answer = await call(
+        account,
+        what,
+        options.endpoints.sts(region),
+        'POST',
+        '/v5/agencies/assume',
+        {
+          agency_urn: request.agencyUrn,
+          agency_session_name: request.sessionName,
+          duration_seconds: request.durationSeconds,
+        },
+        central,
+        [],
+      );
+      return fromSts(account, what, answer);
+    },
+
+    /** STS v5 `POST /v5/agencies/assume-with-oidc`, unsigned: the id token is the proof. */
+    async assumeAgencyWithOidc(
+      account: string,
+      region: string,
+      request: {
+        providerUrn: string;
+        agencyUrn: string;
+        sessionName: string;
+        idToken: string;
+        durationSeconds: number;
+      },
+    ): Promise<TemporaryCredentials> {
+      const what = `STS assume-with-oidc of agency ${request.agencyUrn}`;
+      const answer = await call(
+        account,
+        what,
+        options.endpoints.sts(region),
+        'POST',
+        '/v5/agencies/assume-with-oidc',
+        {
+          provider_urn: request.providerUrn,
+          agency_urn: request.agencyUrn,
+          agency_session_name: request.sessionName,
+          id_token: request.idToken,
+          duration_seconds: request.durationSeconds,
+        },
+        undefined,
+        [request.idToken],
+      );
+      return fromSts(account, what, answer);
+    },
+
+    /** IAM `POST /v3.0/OS-CREDENTIAL/securitytokens` with `assume_role`, signed. */
+    async securityTokens(
+      account: string,
+      region: string | undefined,
+      central: HuaweiCredentials,
+      request: { domainId: string | undefined; agencyName: string; durationSeconds: number },
+    ): Promise<TemporaryCredentials> {
+      const what = `IAM securitytokens for agency ${request.agencyName}`;
+      const answer = await call(
+        account,
+        what,
+        options.endpoints.iam(region),
+        'POST',
+        '/v3.0/OS-CREDENTIAL/securitytokens',
+        {
+          auth: {
+            identity: {
+              methods: ['assume_role'],
+              assume_role: {
+                ...(request.domainId === undefined ? {} : { domain_id: request.domainId }),
+                agency_name: request.agencyName,
+                duration_seconds: request.durationSeconds,
+              },
+            },
+          },
+        },
+        central,
+        [],
+      );
+      const { credential } = parse(account, what, iamCredentialSchema, answer);
+      return {
+        ak: credential.access,
+        sk: credential.secret,
+        securityToken: credential.securitytoken,
+        expiresAt: expiry(account, what, credential.expires_at),
+      };
+    },
+
+    /**
+     * IAM `GET /v3/auth/projects`: the account's region projects. Projects that are not named
+     * after a region (`MOS`, the account's global project) are left out.
+     */
+    async listProjects(
+      account: string,
+      region: string | undefined,
+      credentials: HuaweiCredentials,
+    ): Promise<AccountProject[]> {
+      const what = 'IAM auth/projects';
+      const answer = await call(
+        account,
+        what,
+        options.endpoints.iam(region),
+        'GET',
+        '/v3/auth/projects',
+        undefined,
+        credentials,
+        [],
+      );
+      const { projects } = parse(account, what, authProjectsSchema, answer);
+      return projects.flatMap((project) => {
+        const match = REGION_NAME.exec(project.name);
+        return project.enabled !== false && match?.[1] && PROJECT_ID.test(project.id)
+          ? [{ projectId: project.id, region: match[1] }]
+          : [];
+      });
+    },
+
+    /** Closes the keep-alive connections (tests and local runs). */
+    close,
+  };
+};
+
+/** The client {@link createHuaweiIdentityClient} builds. */
+export type HuaweiIdentityClient = ReturnType<typeof createHuaweiIdentityClient>;

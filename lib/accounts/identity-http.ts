@@ -1,0 +1,119 @@
+import { createKeepAlivePools, exchange, type HttpAnswer } from '../huawei/http-request.ts';
+import { redactSecrets, toHuaweiApiError, toNetworkError } from '../huawei/responses.ts';
+import { authorization, formatSdkDate, type HuaweiCredentials } from '../huawei/signer.ts';
+import type * as z from '../zod.ts';
+import { AccountCredentialsError } from './account-errors.ts';
+
+/** A successful answer of an identity call. */
+export type Answer = HttpAnswer;
+
+/**
+ * The HTTP side of Huawei's identity calls: one JSON request, signed with AK/SK when a key is
+ * given (STS `assume-with-oidc` is not), and its answer parsed with a schema. A refusal or an
+ * unexpected body is an {@link AccountCredentialsError} naming the account, with every
+ * credential and token it could echo redacted; a body is never quoted, as it holds credentials.
+ */
+export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: () => Date }) => {
+  const pools = createKeepAlivePools(4);
+  const now = options.now ?? (() => new Date());
+
+  const call = async (
+    account: string,
+    what: string,
+    base: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signer: HuaweiCredentials | undefined,
+    secrets: readonly string[],
+  ): Promise<Answer> => {
+    const url = new URL(`${base}${path}`);
+    const sent = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json;charset=UTF-8',
+      host: url.host,
+      'x-sdk-date': formatSdkDate(now()),
+    };
+    if (signer !== undefined) {
+      if (signer.securityToken !== undefined) headers['x-security-token'] = signer.securityToken;
+      headers.authorization = authorization({ method, url, headers, body: sent }, signer);
+    }
+    if (method === 'POST') headers['content-length'] = String(Buffer.byteLength(sent));
+    let answer: HttpAnswer;
+    try {
+      answer = await exchange(pools, {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers,
+        body: method === 'POST' ? sent : undefined,
+        timeoutMs: options.attemptTimeoutMs,
+      });
+    } catch (error) {
+      throw toNetworkError(`${what} for account ${account}`, error);
+    }
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    let redacted = signer ? redactSecrets(answer.body, signer) : answer.body;
+    for (const secret of secrets) redacted = redacted.split(secret).join('[redacted]');
+    const raw = toHuaweiApiError(what, {
+      status: answer.status,
+      requestIdHeader: headerText(answer.headers['x-request-id']),
+      retryAfterHeader: undefined,
+      body: redacted,
+    });
+    throw new AccountCredentialsError(account, what, raw);
+  };
+
+  const parse = <S extends z.ZodMiniType>(
+    account: string,
+    what: string,
+    schema: S,
+    answer: Answer,
+  ): z.infer<S> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.body);
+    } catch {
+      json = undefined;
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      // The body holds credentials: only the shape problem is reported.
+      throw new AccountCredentialsError(account, what, {
+        status: answer.status,
+        code: undefined,
+        huaweiMessage: `unexpected response body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`,
+        requestId: headerText(answer.headers['x-request-id']),
+      });
+    }
+    return parsed.data;
+  };
+
+  return {
+    call,
+    parse,
+    close(): void {
+      pools.http.destroy();
+      pools.https.destroy();
+    },
+  };
+};
+
+const headerText = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+/** An ISO time of an answer as epoch milliseconds; a refusal of the answer when it is not one. */
+export const expiry = (account: string, what: string, value: string): number => {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    throw new AccountCredentialsError(account, what, {
+      status: 200,
+      code: undefined,
+      huaweiMessage: `the credentials' expiry ${value} is not a time`,
+      requestId: undefined,
+    });
+  }
+  return time;
+};
