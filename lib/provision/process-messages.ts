@@ -35,7 +35,6 @@ export type {
  */
 export const createProvisioner = (deps: ProvisionerDeps) => {
   const { config, log } = deps;
-  const margin = deps.safetyMarginMs ?? 1_000;
   const provisionConnection = createConnectionStep(deps);
   const { settle, deadLetter } = createFailureSettlement(deps);
 
@@ -79,7 +78,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       gate,
       retry: {
         maxAttempts: config.huaweiMaxAttempts,
-        deadline: invocation.deadline - margin,
+        deadline: invocation.deadline - invocation.reserveForSettlementMs,
         attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
         backoff: config.huaweiBackoff,
         signal: invocation.signal,
