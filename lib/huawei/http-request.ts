@@ -48,6 +48,7 @@ export interface HttpAnswer {
  * `CONNECT_TIMEOUT` (no connection yet, nothing sent) or `ATTEMPT_TIMEOUT` (it may have).
  */
 export class HttpTimeoutError extends ProvisionerError {
+  public override name = 'HttpTimeoutError';
   public readonly code: 'CONNECT_TIMEOUT' | 'ATTEMPT_TIMEOUT';
 
   public constructor(timeoutMs: number, connected: boolean) {
@@ -56,7 +57,6 @@ export class HttpTimeoutError extends ProvisionerError {
         ? `no complete answer within ${timeoutMs} ms`
         : `not connected within ${timeoutMs} ms`,
     );
-    this.name = 'HttpTimeoutError';
     this.code = connected ? 'ATTEMPT_TIMEOUT' : 'CONNECT_TIMEOUT';
   }
 }
