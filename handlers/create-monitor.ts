@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { invocationBudget } from '../lib/aws/invocation-budget.ts';
+import { ABORT_BEFORE_TIMEOUT_MS, invocationBudget } from '../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
@@ -63,7 +63,9 @@ export const createMonitor = async (
 };
 
 /** The Lambda entry point of `createMonitor` in serverless.yml. */
-export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 250 })
+export const handler = middy<SQSEvent, SQSBatchResponse>({
+  timeoutEarlyInMillis: ABORT_BEFORE_TIMEOUT_MS,
+})
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use({

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { invocationDeadline } from '../lib/aws/invocation-budget.ts';
+import { ABORT_BEFORE_TIMEOUT_MS, invocationDeadline } from '../lib/aws/invocation-budget.ts';
 import { createSqsClient } from '../lib/aws/sqs.ts';
 import { loadReconcileConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
@@ -52,7 +52,7 @@ export const reconcile = async (
 
 /** The Lambda entry point of `reconcile` in serverless.yml: scheduled, or invoked by an operator. */
 export const handler = middy<ReconcileRequest | null | undefined, BoundedReconcileAnswer>({
-  timeoutEarlyInMillis: 250,
+  timeoutEarlyInMillis: ABORT_BEFORE_TIMEOUT_MS,
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { invocationDeadline } from '../lib/aws/invocation-budget.ts';
+import { ABORT_BEFORE_TIMEOUT_MS, invocationDeadline } from '../lib/aws/invocation-budget.ts';
 import { createSqsClient } from '../lib/aws/sqs.ts';
 import { loadReplayConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
@@ -42,7 +42,7 @@ export const replayDlq = async (
 
 /** The Lambda entry point of `replayDlq` in serverless.yml; an operator invokes it. */
 export const handler = middy<ReplayRequest | null | undefined, ReplayReport>({
-  timeoutEarlyInMillis: 250,
+  timeoutEarlyInMillis: ABORT_BEFORE_TIMEOUT_MS,
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(replayDlq);

@@ -364,6 +364,16 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
 const invalidConfiguration = (issues: Parameters<typeof z.formatIssues>[0]): ConfigurationError =>
   new ConfigurationError(`Invalid configuration: ${z.formatIssues(issues, 'environment')}`);
 
+/** `env` parsed with `schema`; an {@link invalidConfiguration} error when it does not parse. */
+const parseEnvironment = <S extends z.ZodMiniType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> => {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw invalidConfiguration(parsed.error.issues);
+  return parsed.data;
+};
+
 /**
  * Parses the environment once, at cold start. Throws a {@link ConfigurationError} that names
  * every offending variable, so a broken deployment says what to fix in its first log line.
@@ -410,14 +420,8 @@ export interface ReplayConfig {
 export const loadReplayConfig = (
   env: Record<string, string | undefined> = process.env,
 ): ReplayConfig => {
-  const parsed = replayEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw invalidConfiguration(parsed.error.issues);
-  }
-  return {
-    deadLetterQueueUrl: parsed.data.DLQ_URL,
-    sourceQueueUrl: parsed.data.SOURCE_QUEUE_URL,
-  };
+  const e = parseEnvironment(replayEnvironmentSchema, env);
+  return { deadLetterQueueUrl: e.DLQ_URL, sourceQueueUrl: e.SOURCE_QUEUE_URL };
 };
 
 /** The environment of a reconcile run: the `reconcile` Lambda, and the command's defaults. */
@@ -553,11 +557,7 @@ export interface IngestConfig {
 export const loadIngestConfig = (
   env: Record<string, string | undefined> = process.env,
 ): IngestConfig => {
-  const parsed = ingestEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw invalidConfiguration(parsed.error.issues);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(ingestEnvironmentSchema, env);
   // An empty SMN_CONFIRM_REGIONS (serverless.yml's default) means the default region too.
   const smnRegions = e.SMN_CONFIRM_REGIONS?.length
     ? e.SMN_CONFIRM_REGIONS

@@ -4,18 +4,12 @@
  * never on message text.
  */
 export class ProvisionerError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ProvisionerError';
-  }
+  public override name = 'ProvisionerError';
 }
 
 /** The deployment is misconfigured: fix the named setting and redeploy. Never retried. */
 export class ConfigurationError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ConfigurationError';
-  }
+  public override name = 'ConfigurationError';
 }
 
 /**
@@ -23,12 +17,12 @@ export class ConfigurationError extends ProvisionerError {
  * It goes to the dead-letter queue at once with this reason and is never sent to Huawei.
  */
 export class InvalidInputError extends ProvisionerError {
+  public override name = 'InvalidInputError';
   /** Where in the message the problem is, for example `detail.vpn_connection_id`. */
   public readonly path: string | undefined;
 
   public constructor(message: string, options?: ErrorOptions & { path?: string | undefined }) {
     super(message, options);
-    this.name = 'InvalidInputError';
     this.path = options?.path;
   }
 }
@@ -52,6 +46,8 @@ export interface HuaweiErrorDetails {
  * the retry policy (`lib/retry/policy.ts`) from `status` and `code`, in one place.
  */
 export class HuaweiApiError extends ProvisionerError {
+  public override name = 'HuaweiApiError';
+
   public readonly status: number;
   public readonly code: string | undefined;
   public readonly huaweiMessage: string | undefined;
@@ -66,7 +62,6 @@ export class HuaweiApiError extends ProvisionerError {
         `${details.requestId ? ` (request id ${details.requestId})` : ''}`,
       options,
     );
-    this.name = 'HuaweiApiError';
     this.status = details.status;
     this.code = details.code;
     this.huaweiMessage = details.huaweiMessage;
@@ -81,6 +76,8 @@ export class HuaweiApiError extends ProvisionerError {
  * look before it assumes nothing was created.
  */
 export class HuaweiNetworkError extends ProvisionerError {
+  public override name = 'HuaweiNetworkError';
+
   public readonly ambiguous: boolean;
   public readonly code: string | undefined;
 
@@ -89,7 +86,6 @@ export class HuaweiNetworkError extends ProvisionerError {
     options: ErrorOptions & { ambiguous: boolean; code?: string | undefined },
   ) {
     super(message, options);
-    this.name = 'HuaweiNetworkError';
     this.ambiguous = options.ambiguous;
     this.code = options.code;
   }
@@ -100,27 +96,22 @@ export class HuaweiNetworkError extends ProvisionerError {
  * (five failures lock the key for five minutes). Leave the record for redelivery.
  */
 export class HuaweiCallsStoppedError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'HuaweiCallsStoppedError';
-  }
+  public override name = 'HuaweiCallsStoppedError';
 }
 
 /** There is not enough of the invocation left to make another attempt: leave it for redelivery. */
 export class DeadlineExceededError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'DeadlineExceededError';
-  }
+  public override name = 'DeadlineExceededError';
 }
 
 /** EventBridge did not accept the "monitor created" event; the record must be retried. */
 export class PublishError extends ProvisionerError {
+  public override name = 'PublishError';
+
   public readonly errorCode: string | undefined;
 
   public constructor(message: string, options?: ErrorOptions & { errorCode?: string | undefined }) {
     super(message, options);
-    this.name = 'PublishError';
     this.errorCode = options?.errorCode;
   }
 }
@@ -166,6 +157,7 @@ export class ThrottledOutError extends ProvisionerError {
  * record waits, in time, up to `NOT_READY_MAX_WAIT_SECONDS`.
  */
 export class ConnectionNotReadyError extends ProvisionerError {
+  public override name = 'ConnectionNotReadyError';
   /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
   public readonly connectionStatus: string;
   /** The project of the connection, for the reason if the wait runs out. */
@@ -176,7 +168,6 @@ export class ConnectionNotReadyError extends ProvisionerError {
     options: ErrorOptions & { connectionStatus: string; projectId?: string | undefined },
   ) {
     super(message, options);
-    this.name = 'ConnectionNotReadyError';
     this.connectionStatus = options.connectionStatus;
     this.projectId = options.projectId;
   }
@@ -188,12 +179,12 @@ export class ConnectionNotReadyError extends ProvisionerError {
  * holds Huawei's answer.
  */
 export class MonitorRefusedError extends ProvisionerError {
+  public override name = 'MonitorRefusedError';
   /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
   public readonly connectionStatus: string;
 
   public constructor(message: string, options: ErrorOptions & { connectionStatus: string }) {
     super(message, options);
-    this.name = 'MonitorRefusedError';
     this.connectionStatus = options.connectionStatus;
   }
 }
@@ -204,6 +195,8 @@ export class MonitorRefusedError extends ProvisionerError {
  * named IAM action to the key's user in that project, then replay them.
  */
 export class PermissionRefusedError extends ProvisionerError {
+  public override name = 'PermissionRefusedError';
+
   public readonly projectId: string;
   public readonly region: string;
   /** The IAM action the refused call needs, `vpn:connectionMonitors:create`... */
@@ -221,7 +214,6 @@ export class PermissionRefusedError extends ProvisionerError {
         `to the key's IAM user in that project (or enable the region), then replay`,
       { cause: refusal },
     );
-    this.name = 'PermissionRefusedError';
     this.projectId = target.projectId;
     this.region = target.region;
     this.action = action;

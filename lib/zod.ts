@@ -1,4 +1,4 @@
-import { config } from 'zod/mini';
+import { config, type output, type ZodMiniType } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
 /*
@@ -26,3 +26,22 @@ export const formatIssues = (
         .join(' '),
     )
     .join('; ');
+
+/**
+ * A JSON text (a secret's value) read with `schema`: the value, or `undefined` when the text is
+ * missing, is not JSON or does not fit. It says nothing of why, so the caller's error cannot
+ * echo the text: a secret's content must never reach a log.
+ */
+export const parseJsonWith = <S extends ZodMiniType>(
+  text: string | undefined,
+  schema: S,
+): output<S> | undefined => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+};

@@ -1,5 +1,11 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { HuaweiCredentials } from '../lib/huawei/signer.ts';
-import type { LocalAwsStack } from './aws/stack.ts';
+import { type LocalAwsStack, startLocalAwsStack } from './aws/stack.ts';
+import {
+  type HuaweiSimulator,
+  type HuaweiSimulatorOptions,
+  startHuaweiSimulator,
+} from './huawei-simulator/index.ts';
 
 /** Where createMonitor runs locally: the stand-ins, the simulator, and as whom. */
 export interface LocalFunctionSetting {
@@ -40,3 +46,58 @@ export const createMonitorEnvironment = (
   MAX_RECEIVE_COUNT: String(setting.maxReceiveCount),
   ...tuning,
 });
+
+/** createMonitor's handler as a local caller invokes it (the Lambda entry point, unwrapped of types). */
+export type CreateMonitorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** What {@link startCreateMonitorWorld} starts: where createMonitor runs, and its real handler. */
+export interface CreateMonitorWorld {
+  aws: LocalAwsStack;
+  huawei: HuaweiSimulator;
+  handler: CreateMonitorHandler;
+}
+
+/**
+ * Starts the stand-ins createMonitor needs (the local AWS stack, a Huawei simulator that knows
+ * `credentials` and `projectId`, or as `simulator` says), points the environment at them, then
+ * imports the real handler module, which reads its configuration at import, as a cold start
+ * does. `npm start` and the integration tests both start their world here. `tuning` (given the
+ * simulator, whose endpoint it may need) is passed to {@link createMonitorEnvironment}; a
+ * variable it maps to `undefined` is left unset.
+ */
+export const startCreateMonitorWorld = async (
+  setting: Omit<LocalFunctionSetting, 'aws' | 'huaweiEndpoint'> & {
+    visibilityTimeoutSeconds: number;
+  },
+  tuning:
+    | Record<string, string | undefined>
+    | ((huawei: HuaweiSimulator) => Record<string, string | undefined>) = {},
+  simulator: HuaweiSimulatorOptions = {
+    credentials: [setting.credentials],
+    projects: { [setting.projectId]: 0 },
+  },
+): Promise<CreateMonitorWorld> => {
+  const { visibilityTimeoutSeconds, ...function_ } = setting;
+  const aws = await startLocalAwsStack({
+    sqs: { visibilityTimeoutSeconds, maxReceiveCount: setting.maxReceiveCount },
+  });
+  const huawei = await startHuaweiSimulator(simulator);
+  const wanted = Object.entries(typeof tuning === 'function' ? tuning(huawei) : tuning);
+  const set = Object.fromEntries(
+    wanted.filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const environment = createMonitorEnvironment(
+    { ...function_, aws, huaweiEndpoint: huawei.endpoint },
+    set,
+  );
+  for (const [name, value] of wanted) {
+    if (value !== undefined) continue;
+    delete environment[name];
+    delete process.env[name];
+  }
+  Object.assign(process.env, environment);
+  const { handler } = (await import('../handlers/create-monitor.ts')) as {
+    handler: CreateMonitorHandler;
+  };
+  return { aws, huawei, handler };
+};

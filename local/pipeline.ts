@@ -4,16 +4,14 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { sleep } from './aws/loopback.ts';
 import { isQueueDrained } from './aws/sqs-poller.ts';
-import { startLocalAwsStack } from './aws/stack.ts';
 import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
-import { createMonitorEnvironment } from './function-environment.ts';
+import { startCreateMonitorWorld } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
-import { RANDOM_FAULT_KINDS, startHuaweiSimulator } from './huawei-simulator/index.ts';
+import { RANDOM_FAULT_KINDS } from './huawei-simulator/index.ts';
 import {
   announceThroughEventGrid,
   type IngestPathSummary,
@@ -131,8 +129,6 @@ const CREDENTIALS = {
   sk: 'local-stack-example-secret-key-do-not-use',
 };
 
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
 const sendAll = async (sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> => {
   for (let i = 0; i < bodies.length; i += 10) {
     const entries = bodies
@@ -196,27 +192,17 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const unique = Math.max(1, options.events - invalid - duplicates - unknown);
   const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
 
-  const aws = await startLocalAwsStack({
-    sqs: { visibilityTimeoutSeconds: 2, maxReceiveCount: options.maxReceiveCount },
-  });
   const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
-  const huawei = await startHuaweiSimulator(
-    scenario
-      ? { credentials: [], identity: scenario.identity }
-      : { credentials: [CREDENTIALS], projects: { [PROJECT_ID]: 0 } },
-  );
-  const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
-  const environment = createMonitorEnvironment(
+  const { aws, huawei, handler } = await startCreateMonitorWorld(
     {
-      aws,
-      huaweiEndpoint: huawei.endpoint,
+      visibilityTimeoutSeconds: 2,
       credentials: CREDENTIALS,
       projectId: PROJECT_ID,
       region: REGION,
       eventBusName: 'vpn-monitor-provisioner-local',
       maxReceiveCount: options.maxReceiveCount,
     },
-    {
+    (simulator) => ({
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
       HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
       HUAWEI_RETRY_BASE_MS: '50',
@@ -225,18 +211,19 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       NOT_READY_DELAY_SECONDS: '1',
       // Unknown connections are waited for this long after their event, then dead-lettered.
       NOT_FOUND_GRACE_SECONDS: '3',
-      ...scenario?.environmentFor(huawei.endpoint),
-    },
+      ...scenario?.environmentFor(simulator.endpoint),
+      // Many accounts: no Huawei key and no default project in the function's environment.
+      ...(scenario
+        ? {
+            HUAWEICLOUD_SDK_AK: undefined,
+            HUAWEICLOUD_SDK_SK: undefined,
+            HUAWEICLOUD_PROJECT_ID: undefined,
+          }
+        : {}),
+    }),
+    scenario ? { credentials: [], identity: scenario.identity } : undefined,
   );
-  if (scenario) {
-    // Many accounts: no Huawei key and no default project in the function's environment.
-    for (const name of ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_PROJECT_ID']) {
-      delete environment[name];
-      delete process.env[name];
-    }
-  }
-  Object.assign(process.env, environment);
-  const { handler } = (await import('../handlers/create-monitor.ts')) as { handler: Handler };
+  const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
   const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
   // Connections from before the deployment: no event will ever name them. A reconcile run

@@ -79,9 +79,9 @@ let lastLine = 0;
 const progress = (handled: number, total: number, redelivered: number): void => {
   const width = 30;
   const done = Math.min(width, Math.round((handled / total) * width));
-  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${handled}/${total} handled, ${redelivered} left for redelivery`;
+  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${handled} records handled (${total} sent; delayed copies count too), ${redelivered} left for redelivery`;
   if (tty) process.stderr.write(`\r${text}`);
-  else if (Date.now() - lastLine > 1_000 || handled === total) {
+  else if (Date.now() - lastLine > 1_000 || handled >= total) {
     lastLine = Date.now();
     process.stderr.write(`${text}\n`);
   }

@@ -10,6 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { createHuaweiAccess } from '../../lib/huawei/access.ts';
 import { createLogger } from '../../lib/log.ts';
@@ -85,11 +86,9 @@ const newContainer = async (): Promise<Invoke> => {
   const provision = createProvisioner(deps);
   return async (records, context) => {
     deps.idempotency.config.registerLambdaContext(context);
-    const budget = context.getRemainingTimeInMillis() - 1_500;
     const outcomes = await provision(records.map(toQueueMessage), {
       requestId: context.awsRequestId,
-      deadline: Date.now() + budget,
-      signal: AbortSignal.timeout(budget),
+      ...invocationBudget(context),
     });
     return {
       batchItemFailures: outcomes

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readZip } from '../lib/unzip.ts';
 
@@ -27,6 +27,7 @@ export interface Artifact {
   modulePath: string;
   /** Its export Lambda calls. */
   exportName: string;
+  /** The handler module and the chunks it imports statically: what a cold import reads. */
   moduleBytes: number;
   sourceMapBytes: number;
   zipBytes: number;
@@ -76,6 +77,26 @@ const packageService = async (): Promise<void> => {
   if (code !== 0) throw new Error(`serverless package failed (exit code ${code}):\n${output}`);
 };
 
+/**
+ * The bytes of `entry` and of every chunk it imports statically, transitively (esbuild's
+ * `from"./x.mjs"` and `import"./x.mjs"`); chunks behind an `import()` wait for first use.
+ */
+const bytesReadAtImport = (files: Map<string, Buffer>, entry: string): number => {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    const code = files.get(name);
+    if (seen.has(name) || code === undefined) return;
+    seen.add(name);
+    for (const [, specifier = ''] of code
+      .toString('utf8')
+      .matchAll(/\b(?:from|import)\s*"(\.\.?\/[^"]+)"/g)) {
+      visit(posix.normalize(posix.join(posix.dirname(name), specifier)));
+    }
+  };
+  visit(entry);
+  return [...seen].reduce((total, name) => total + (files.get(name)?.length ?? 0), 0);
+};
+
 interface Template {
   Resources: Record<
     string,
@@ -117,7 +138,7 @@ export const prepareArtifact = async (keepIn?: string): Promise<Artifact> => {
   return {
     modulePath: join(directory, moduleName),
     exportName,
-    moduleBytes: module.length,
+    moduleBytes: bytesReadAtImport(files, moduleName),
     sourceMapBytes: files.get(`${moduleName}.map`)?.length ?? 0,
     zipBytes: zip.length,
     nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',

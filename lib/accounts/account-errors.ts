@@ -7,11 +7,11 @@ import { HuaweiApiError, type HuaweiErrorDetails, ProvisionerError } from '../er
  * account's calls stop, the others carry on. The message names the account and what to fix.
  */
 export class AccountCredentialsError extends HuaweiApiError {
+  public override name = 'AccountCredentialsError';
   public readonly account: string;
 
   public constructor(account: string, what: string, details: HuaweiErrorDetails) {
     super(what, details);
-    this.name = 'AccountCredentialsError';
     this.account = account;
     this.message =
       `Account ${account}: Huawei ${what} failed with HTTP ${details.status}` +
@@ -24,11 +24,11 @@ export class AccountCredentialsError extends HuaweiApiError {
 
 /** A message names a project that no account in the accounts document owns. */
 export class UnknownProjectError extends ProvisionerError {
+  public override name = 'UnknownProjectError';
   public readonly projectId: string;
 
   public constructor(projectId: string, message: string) {
     super(message);
-    this.name = 'UnknownProjectError';
     this.projectId = projectId;
   }
 }

@@ -1,6 +1,11 @@
 import type { HuaweiCredentials } from '../huawei/signer.ts';
 import * as z from '../zod.ts';
-import { type Answer, createIdentityCaller, expiry } from './identity-http.ts';
+import {
+  type Answer,
+  createIdentityCaller,
+  expiry,
+  type IdentityRequest,
+} from './identity-http.ts';
 
 /** Temporary credentials: AK/SK with a security token, valid until `expiresAt` (epoch ms). */
 export interface TemporaryCredentials {
@@ -21,6 +26,13 @@ export interface IdentityEndpoints {
   sts: (region: string) => string;
   /** IAM is global: `undefined` asks for the global endpoint. */
   iam: (region: string | undefined) => string;
+}
+
+/** How the identity client is built: its endpoints, a per-attempt timeout, and a clock for tests. */
+export interface IdentityClientOptions {
+  endpoints: IdentityEndpoints;
+  attemptTimeoutMs: number;
+  now?: () => Date;
 }
 
 const text = z.string().check(z.minLength(1));
@@ -57,11 +69,7 @@ const REGION_NAME = /^([a-z]{2,}(?:-[a-z]+)+-\d+)(?:_.*)?$/;
  * are {@link AccountCredentialsError}s naming the account; no credential or token ever appears
  * in an error.
  */
-export const createHuaweiIdentityClient = (options: {
-  endpoints: IdentityEndpoints;
-  attemptTimeoutMs: number;
-  now?: () => Date;
-}) => {
+export const createHuaweiIdentityClient = (options: IdentityClientOptions) => {
   const { call, parse, close } = createIdentityCaller(options);
 
   const fromSts = (account: string, what: string, answer: Answer): TemporaryCredentials => {
@@ -74,6 +82,23 @@ export const createHuaweiIdentityClient = (options: {
     };
   };
 
+  /** An STS v5 `POST` that answers temporary credentials. */
+  const assume = async (
+    account: string,
+    what: string,
+    region: string,
+    request: Omit<IdentityRequest, 'base' | 'method'>,
+  ): Promise<TemporaryCredentials> =>
+    fromSts(
+      account,
+      what,
+      await call(account, what, {
+        base: options.endpoints.sts(region),
+        method: 'POST',
+        ...request,
+      }),
+    );
+
   return {
     /** STS v5 `POST /v5/agencies/assume`, signed with the central credentials. */
     async assumeAgency(
@@ -83,21 +108,15 @@ export const createHuaweiIdentityClient = (options: {
       request: { agencyUrn: string; sessionName: string; durationSeconds: number },
     ): Promise<TemporaryCredentials> {
       const what = `STS assume of agency ${request.agencyUrn}`;
-      const answer = await call(
-        account,
-        what,
-        options.endpoints.sts(region),
-        'POST',
-        '/v5/agencies/assume',
-        {
+      return assume(account, what, region, {
+        path: '/v5/agencies/assume',
+        body: {
           agency_urn: request.agencyUrn,
           agency_session_name: request.sessionName,
           duration_seconds: request.durationSeconds,
         },
-        central,
-        [],
-      );
-      return fromSts(account, what, answer);
+        signer: central,
+      });
     },
 
     /** STS v5 `POST /v5/agencies/assume-with-oidc`, unsigned: the id token is the proof. */
@@ -113,23 +132,18 @@ export const createHuaweiIdentityClient = (options: {
       },
     ): Promise<TemporaryCredentials> {
       const what = `STS assume-with-oidc of agency ${request.agencyUrn}`;
-      const answer = await call(
-        account,
-        what,
-        options.endpoints.sts(region),
-        'POST',
-        '/v5/agencies/assume-with-oidc',
-        {
+      return assume(account, what, region, {
+        path: '/v5/agencies/assume-with-oidc',
+        body: {
           provider_urn: request.providerUrn,
           agency_urn: request.agencyUrn,
           agency_session_name: request.sessionName,
           id_token: request.idToken,
           duration_seconds: request.durationSeconds,
         },
-        undefined,
-        [request.idToken],
-      );
-      return fromSts(account, what, answer);
+        signer: undefined,
+        secrets: [request.idToken],
+      });
     },
 
     /** IAM `POST /v3.0/OS-CREDENTIAL/securitytokens` with `assume_role`, signed. */
@@ -140,13 +154,11 @@ export const createHuaweiIdentityClient = (options: {
       request: { domainId: string | undefined; agencyName: string; durationSeconds: number },
     ): Promise<TemporaryCredentials> {
       const what = `IAM securitytokens for agency ${request.agencyName}`;
-      const answer = await call(
-        account,
-        what,
-        options.endpoints.iam(region),
-        'POST',
-        '/v3.0/OS-CREDENTIAL/securitytokens',
-        {
+      const answer = await call(account, what, {
+        base: options.endpoints.iam(region),
+        method: 'POST',
+        path: '/v3.0/OS-CREDENTIAL/securitytokens',
+        body: {
           auth: {
             identity: {
               methods: ['assume_role'],
@@ -158,9 +170,8 @@ export const createHuaweiIdentityClient = (options: {
             },
           },
         },
-        central,
-        [],
-      );
+        signer: central,
+      });
       const { credential } = parse(account, what, iamCredentialSchema, answer);
       return {
         ak: credential.access,
@@ -180,16 +191,12 @@ export const createHuaweiIdentityClient = (options: {
       credentials: HuaweiCredentials,
     ): Promise<AccountProject[]> {
       const what = 'IAM auth/projects';
-      const answer = await call(
-        account,
-        what,
-        options.endpoints.iam(region),
-        'GET',
-        '/v3/auth/projects',
-        undefined,
-        credentials,
-        [],
-      );
+      const answer = await call(account, what, {
+        base: options.endpoints.iam(region),
+        method: 'GET',
+        path: '/v3/auth/projects',
+        signer: credentials,
+      });
       const { projects } = parse(account, what, authProjectsSchema, answer);
       return projects.flatMap((project) => {
         const match = REGION_NAME.exec(project.name);

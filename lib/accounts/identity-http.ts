@@ -1,11 +1,28 @@
-import { createKeepAlivePools, exchange, type HttpAnswer } from '../huawei/http-request.ts';
+import {
+  createKeepAlivePools,
+  type HttpAnswer,
+  sendHuaweiRequest,
+} from '../huawei/http-request.ts';
 import { redactSecrets, toHuaweiApiError, toNetworkError } from '../huawei/responses.ts';
-import { authorization, formatSdkDate, type HuaweiCredentials } from '../huawei/signer.ts';
+import type { HuaweiCredentials } from '../huawei/signer.ts';
 import type * as z from '../zod.ts';
 import { AccountCredentialsError } from './account-errors.ts';
 
 /** A successful answer of an identity call. */
 export type Answer = HttpAnswer;
+
+/**
+ * One identity call: `method` on `{base}{path}` with a JSON `body`, signed with `signer` when
+ * there is one. `secrets` are redacted from a refusal's body besides the signer's own.
+ */
+export interface IdentityRequest {
+  base: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  signer: HuaweiCredentials | undefined;
+  secrets?: readonly string[];
+}
 
 /**
  * The HTTP side of Huawei's identity calls: one JSON request, signed with AK/SK when a key is
@@ -20,35 +37,17 @@ export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: 
   const call = async (
     account: string,
     what: string,
-    base: string,
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    signer: HuaweiCredentials | undefined,
-    secrets: readonly string[],
+    { base, method, path, body, signer, secrets = [] }: IdentityRequest,
   ): Promise<Answer> => {
     const url = new URL(`${base}${path}`);
-    const sent = body === undefined ? '' : JSON.stringify(body);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json;charset=UTF-8',
-      host: url.host,
-      'x-sdk-date': formatSdkDate(now()),
-    };
-    if (signer !== undefined) {
-      if (signer.securityToken !== undefined) headers['x-security-token'] = signer.securityToken;
-      headers.authorization = authorization({ method, url, headers, body: sent }, signer);
-    }
-    if (method === 'POST') headers['content-length'] = String(Buffer.byteLength(sent));
     let answer: HttpAnswer;
     try {
-      answer = await exchange(pools, {
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
+      answer = await sendHuaweiRequest(pools, {
         method,
-        headers,
-        body: method === 'POST' ? sent : undefined,
+        url,
+        body: method === 'POST' ? (body === undefined ? '' : JSON.stringify(body)) : undefined,
+        credentials: signer,
+        date: now(),
         timeoutMs: options.attemptTimeoutMs,
       });
     } catch (error) {

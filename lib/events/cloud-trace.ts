@@ -13,8 +13,9 @@ import {
 /** The Cloud Trace Service operation that records a new VPN connection. */
 export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
 /**
- * The operation that records `POST /v5/{project_id}/vpn-connections/batch-create` (the VPN
- * user guide's "Key Operations That Can Be Recorded by CTS").
+ * The trace name of `POST /v5/{project_id}/vpn-connections/batch-create`, as Open Telekom Cloud's
+ * VPN user guide lists it (`vpn_ug_00017`, "Key Operations That Can Be Recorded by CTS"; OTC runs
+ * Huawei's cloud stack). Huawei Cloud's own pages were not found to say it: docs/huawei-api.md.
  */
 export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
 

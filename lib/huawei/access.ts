@@ -1,8 +1,6 @@
 import { describeDocumentSource, loadAccountsDocument } from '../accounts/document-source.ts';
-import {
-  createHuaweiIdentityClient,
-  type HuaweiIdentityClient,
-} from '../accounts/huawei-identity.ts';
+import type { HuaweiIdentityClient } from '../accounts/huawei-identity.ts';
+import { createLazyIdentityClient } from '../accounts/lazy-identity.ts';
 import { type AccountRegistry, createAccountRegistry } from '../accounts/registry.ts';
 import { createWebIdentityTokenSource } from '../accounts/web-identity.ts';
 import { createSecretReader } from '../aws/secrets-manager.ts';
@@ -23,8 +21,9 @@ export interface HuaweiAccess {
 
 /**
  * Builds the accounts registry and the VPN client once per container. Each call is signed with
- * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) are loaded
- * on first use: a deployment with its key in the environment never loads them.
+ * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) and the
+ * Huawei STS/IAM exchanges (`lib/accounts/lazy-identity.ts`) are loaded on first use: a
+ * deployment with its key in the environment never loads them.
  */
 export const createHuaweiAccess = (
   config: Pick<
@@ -39,7 +38,7 @@ export const createHuaweiAccess = (
 ): HuaweiAccess => {
   const readSecret = createSecretReader();
   const readParameter = createParameterReader();
-  const identity = createHuaweiIdentityClient({
+  const identity = createLazyIdentityClient({
     endpoints: config.identityEndpoints,
     attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
   });

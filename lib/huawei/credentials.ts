@@ -47,20 +47,14 @@ export const createCredentialsProvider = (
   let cached: Promise<HuaweiCredentials> | undefined;
   const load = async (): Promise<HuaweiCredentials> => {
     const text = await readSecret(source.secretId);
-    let json: unknown;
-    try {
-      json = JSON.parse(text ?? '');
-    } catch {
-      json = undefined;
-    }
-    const parsed = secretValueSchema.safeParse(json);
-    if (!parsed.success) {
+    const secret = z.parseJsonWith(text, secretValueSchema);
+    if (secret === undefined) {
       // The secret's content is never echoed: it holds the key.
       throw new ConfigurationError(
         `Secret ${source.secretId} must hold JSON {"ak":"...","sk":"...","security_token"?:"..."}; put the Huawei access key there`,
       );
     }
-    return { ak: parsed.data.ak, sk: parsed.data.sk, securityToken: parsed.data.security_token };
+    return { ak: secret.ak, sk: secret.sk, securityToken: secret.security_token };
   };
   return {
     get: () => {

@@ -16,23 +16,45 @@ const EUROPE_REGION_PREFIX = 'eu-west-1';
 const DEFAULT_DOMAIN = 'myhuaweicloud.com';
 const EUROPE_DOMAIN = 'myhuaweicloud.eu';
 
+/** Whether a region is one of Huawei Cloud Europe's (`eu-west-1xx`); no region is not. */
+export const inEurope = (region: string | undefined): boolean =>
+  region?.startsWith(EUROPE_REGION_PREFIX) ?? false;
+
+/** `https://{service}.{region}.{domain}`: the domain by {@link inEurope}, no trailing slash. */
+export const regionalEndpoint = (service: string, region: string): string =>
+  `https://${service}.${region}.${inEurope(region) ? EUROPE_DOMAIN : DEFAULT_DOMAIN}`;
+
 /** The documented (or, for Europe, inferred) VPN endpoint of a region, without a trailing slash. */
-export const defaultVpnEndpoint = (region: string): string =>
-  `https://vpn.${region}.${region.startsWith(EUROPE_REGION_PREFIX) ? EUROPE_DOMAIN : DEFAULT_DOMAIN}`;
+export const defaultVpnEndpoint = (region: string): string => regionalEndpoint('vpn', region);
 
 /** What decides a region's endpoint: one override for every region, then per-region ones. */
-interface EndpointOverrides {
-  /** `HUAWEICLOUD_VPN_ENDPOINT`: every region (a simulator, a proxy). */
+export interface EndpointOverrides {
+  /** `HUAWEICLOUD_{SERVICE}_ENDPOINT`: every region (a simulator, a proxy). */
   all?: string | undefined;
-  /** `HUAWEICLOUD_VPN_ENDPOINTS`: region → endpoint. */
+  /** `HUAWEICLOUD_{SERVICE}_ENDPOINTS`: region → endpoint. */
   byRegion?: Readonly<Record<string, string>>;
 }
 
 /**
- * The endpoint resolver the client takes: a per-region override wins, then the single
- * override, then the table above.
+ * A service's endpoint resolver: a per-region override wins, then the single override, then
+ * `fallback` (the service's own table). A region of `undefined` (a global service's caller that
+ * knows none) takes no per-region override.
  */
-export const vpnEndpointResolver =
-  (overrides: EndpointOverrides = {}): ((region: string) => string) =>
-  (region) =>
-    overrides.byRegion?.[region] ?? overrides.all ?? defaultVpnEndpoint(region);
+export const endpointResolver =
+  <R extends string | undefined>(
+    overrides: EndpointOverrides,
+    fallback: (region: R) => string,
+  ): ((region: R) => string) =>
+  (region) => {
+    const known: string | undefined = region;
+    return (
+      (known === undefined ? undefined : overrides.byRegion?.[known]) ??
+      overrides.all ??
+      fallback(region)
+    );
+  };
+
+/** The endpoint resolver the VPN client takes: {@link endpointResolver} over the table above. */
+export const vpnEndpointResolver = (
+  overrides: EndpointOverrides = {},
+): ((region: string) => string) => endpointResolver(overrides, defaultVpnEndpoint);

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ProvisionerError } from '../errors.ts';
+import { authorization, formatSdkDate, type HuaweiCredentials } from './signer.ts';
 
 /** Keep-alive connection pools, one per scheme; each keeps its own pool per host and port. */
 export interface KeepAlivePools {
@@ -18,7 +19,7 @@ export const createKeepAlivePools = (connectionsPerOrigin: number): KeepAlivePoo
 };
 
 /** One HTTP exchange: where to, what to send, and how long it may take in all. */
-export interface HttpExchange {
+interface HttpExchange {
   protocol: string;
   hostname: string;
   port: string;
@@ -47,6 +48,7 @@ export interface HttpAnswer {
  * `CONNECT_TIMEOUT` (no connection yet, nothing sent) or `ATTEMPT_TIMEOUT` (it may have).
  */
 export class HttpTimeoutError extends ProvisionerError {
+  public override name = 'HttpTimeoutError';
   public readonly code: 'CONNECT_TIMEOUT' | 'ATTEMPT_TIMEOUT';
 
   public constructor(timeoutMs: number, connected: boolean) {
@@ -55,7 +57,6 @@ export class HttpTimeoutError extends ProvisionerError {
         ? `no complete answer within ${timeoutMs} ms`
         : `not connected within ${timeoutMs} ms`,
     );
-    this.name = 'HttpTimeoutError';
     this.code = connected ? 'ATTEMPT_TIMEOUT' : 'CONNECT_TIMEOUT';
   }
 }
@@ -65,7 +66,7 @@ export class HttpTimeoutError extends ProvisionerError {
  * error (`ECONNRESET`, `ECONNREFUSED`...), an {@link HttpTimeoutError}, or the signal's reason.
  * A failed exchange destroys its connection, so the pool never reuses a broken one.
  */
-export const exchange = (pools: KeepAlivePools, call: HttpExchange): Promise<HttpAnswer> =>
+const exchange = (pools: KeepAlivePools, call: HttpExchange): Promise<HttpAnswer> =>
   new Promise((resolve, reject) => {
     const secure = call.protocol === 'https:';
     const request = (secure ? httpsRequest : httpRequest)({
@@ -117,3 +118,55 @@ export const exchange = (pools: KeepAlivePools, call: HttpExchange): Promise<Htt
     });
     request.end(call.body);
   });
+
+/** One JSON request to a Huawei API: the URL's host answers it. */
+export interface HuaweiHttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path and query already encoded. */
+  url: URL;
+  /** The exact JSON to send; `undefined` sends no body (and signs an empty one). */
+  body: string | undefined;
+  /** Headers beyond the ones every call sends, e.g. `x-project-id`; they are signed too. */
+  headers?: Readonly<Record<string, string>>;
+  /** AK/SK to sign with; `undefined` sends the request unsigned (STS `assume-with-oidc`). */
+  credentials: HuaweiCredentials | undefined;
+  /** The `x-sdk-date` the signature covers. */
+  date: Date;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends one Huawei API request on `pools`: the JSON content type, `host`, `x-sdk-date`, the
+ * security token of temporary credentials and the AK/SK `authorization`, then
+ * {@link exchange}. Rejects as {@link exchange} does.
+ */
+export const sendHuaweiRequest = (
+  pools: KeepAlivePools,
+  { method, url, body, headers: extra, credentials, date, timeoutMs, signal }: HuaweiHttpRequest,
+): Promise<HttpAnswer> => {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json;charset=UTF-8',
+    host: url.host,
+    ...extra,
+    'x-sdk-date': formatSdkDate(date),
+  };
+  if (credentials !== undefined) {
+    if (credentials.securityToken !== undefined)
+      headers['x-security-token'] = credentials.securityToken;
+    headers.authorization = authorization({ method, url, headers, body: body ?? '' }, credentials);
+  }
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  return exchange(pools, {
+    protocol: url.protocol,
+    // `[::1]` in a URL is `::1` to a socket.
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    method,
+    headers,
+    body,
+    timeoutMs,
+    signal,
+  });
+};

@@ -1,7 +1,7 @@
 import { DeadlineExceededError } from '../errors.ts';
 import type { AdaptivePacer } from './adaptive-pacer.ts';
 import type { CredentialsProvider } from './credentials.ts';
-import { createKeepAlivePools, exchange, type KeepAlivePools } from './http-request.ts';
+import { createKeepAlivePools, type KeepAlivePools, sendHuaweiRequest } from './http-request.ts';
 import {
   type Answer,
   type ExpectedAnswer,
@@ -21,7 +21,7 @@ import {
   showVpnConnectionResponseSchema,
   type VpnConnection,
 } from './schemas.ts';
-import { authorization, encodeRfc3986, formatSdkDate } from './signer.ts';
+import { encodeRfc3986 } from './signer.ts';
 
 /** Which project, in which region, a call is about. */
 export interface VpnTarget {
@@ -255,27 +255,14 @@ export class HuaweiVpnClient {
       ? provider.forTarget(target)
       : provider
     ).get();
-    const headers: Record<string, string> = {
-      'content-type': 'application/json;charset=UTF-8',
-      host: url.host,
-      'x-project-id': target.projectId,
-      'x-sdk-date': formatSdkDate(this.#options.now?.() ?? new Date()),
-    };
-    if (credentials.securityToken !== undefined)
-      headers['x-security-token'] = credentials.securityToken;
-    headers.authorization = authorization({ method, url, headers, body: body ?? '' }, credentials);
-    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-
     try {
-      const response = await exchange(this.#pools, {
-        protocol: url.protocol,
-        // `[::1]` in a URL is `::1` to a socket.
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
+      const response = await sendHuaweiRequest(this.#pools, {
         method,
-        headers,
+        url,
         body,
+        headers: { 'x-project-id': target.projectId },
+        credentials,
+        date: this.#options.now?.() ?? new Date(),
         timeoutMs: this.#options.attemptTimeoutMs,
         signal: options.signal,
       });

@@ -79,19 +79,13 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       if (lastRead !== undefined) return lastRead;
       throw error;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text ?? '');
-    } catch {
-      json = undefined;
-    }
-    const parsed = ingestTokenSecretSchema.safeParse(json);
-    if (!parsed.success) {
+    const secret = z.parseJsonWith(text, ingestTokenSecretSchema);
+    if (secret === undefined) {
       throw new ConfigurationError(
         `Secret ${options.secretId} must hold JSON {"current":"...","previous"?:"..."} with tokens of at least ${MIN_TOKEN_LENGTH} characters; put the ingest token there`,
       );
     }
-    const { current, previous } = parsed.data;
+    const { current, previous } = secret;
     lastRead = [current, ...(previous ? [previous] : [])].map(digest);
     return lastRead;
   };

@@ -64,7 +64,8 @@ export const nextDelaySeconds = (
 
 /**
  * When the record's event happened, epoch ms: the event's own time when it says, else what the
- * first copy recorded, else when the message was sent to the queue.
+ * first copy recorded, else when the message was sent to the queue. The producer's time is never
+ * later than the queue's: a clock ahead (or a forged time) must not stretch its own grace period.
  */
 export const eventTimeOf = (
   message: {
@@ -74,7 +75,7 @@ export const eventTimeOf = (
   occurredAt?: string | undefined,
 ): number | undefined => {
   const own = occurredAt === undefined ? Number.NaN : Date.parse(occurredAt);
-  if (!Number.isNaN(own)) return own;
+  if (!Number.isNaN(own)) return message.sentAt === undefined ? own : Math.min(own, message.sentAt);
   const recorded = readWaitState(message.messageAttributes)?.event_time;
   return recorded === undefined ? message.sentAt : Date.parse(recorded);
 };

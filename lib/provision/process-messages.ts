@@ -38,7 +38,6 @@ export type {
  */
 export const createProvisioner = (deps: ProvisionerDeps) => {
   const { config, log } = deps;
-  const margin = deps.safetyMarginMs ?? 1_000;
   const provisionConnection = createConnectionStep(deps);
   const { settle, deadLetter } = createFailureSettlement(deps);
 
@@ -84,7 +83,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       publisher,
       retry: {
         maxAttempts: config.huaweiMaxAttempts,
-        deadline: invocation.deadline - margin,
+        deadline: invocation.deadline - invocation.reserveForSettlementMs,
         attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
         backoff: config.huaweiBackoff,
         signal: invocation.signal,
@@ -171,7 +170,10 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
             deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
           },
           deps.breaker?.session(
-            { deadline: invocation.deadline - margin, signal: invocation.signal },
+            {
+              deadline: invocation.deadline - invocation.reserveForSettlementMs,
+              signal: invocation.signal,
+            },
             account.credentials,
             account.spec.source.kind !== 'environment',
           ),
@@ -181,7 +183,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       return gate;
     };
     const publisher = createBatchPublisher(deps.publisher, {
-      deadline: invocation.deadline - margin,
+      deadline: invocation.deadline - invocation.reserveForSettlementMs,
       signal: invocation.signal,
     });
     const firsts = new Map<string, Promise<ConnectionOutcome>>();

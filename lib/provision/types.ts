@@ -1,5 +1,6 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { AccountRegistry } from '../accounts/registry.ts';
+import type { InvocationBudget } from '../aws/invocation-budget.ts';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
@@ -32,11 +33,9 @@ export interface QueueMessage {
   origin?: MessageOrigin | undefined;
 }
 
-/** The invocation's budget: when it must be done, and a signal that fires just before. */
-export interface Invocation {
+/** The invocation's budget (`lib/aws/invocation-budget.ts`, from the Lambda context) and its id. */
+export interface Invocation extends InvocationBudget {
   requestId: string;
-  deadline: number;
-  signal: AbortSignal;
 }
 
 /**
@@ -102,8 +101,6 @@ export interface ProvisionerDeps {
   log: Log;
   /** Where counts go (Powertools Metrics in Lambda); none in tests that do not look. */
   metrics?: MetricsSink | undefined;
-  /** Time kept back from the deadline for the DLQ send and the response. */
-  safetyMarginMs?: number;
   /** The clock of waits and grace periods, epoch milliseconds; tests pass their own. */
   now?: () => number;
 }

@@ -6,10 +6,7 @@ import { ProvisionerError } from '../errors.ts';
  * was listed, queued or deleted.
  */
 export class ReconcileOptionsError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReconcileOptionsError';
-  }
+  public override name = 'ReconcileOptionsError';
 }
 
 /**
@@ -18,8 +15,5 @@ export class ReconcileOptionsError extends ProvisionerError {
  * a partial list. Run again later; if it repeats, report the request id to Huawei.
  */
 export class IncompleteListingError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'IncompleteListingError';
-  }
+  public override name = 'IncompleteListingError';
 }

@@ -5,10 +5,7 @@ import { ProvisionerError } from '../errors.ts';
  * `move-task`): fix the command or the invocation payload and run it again. Nothing was moved.
  */
 export class ReplayOptionsError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReplayOptionsError';
-  }
+  public override name = 'ReplayOptionsError';
 }
 
 /**
@@ -16,10 +13,7 @@ export class ReplayOptionsError extends ProvisionerError {
  * than one, or the target is the dead-letter queue itself. Name the target with `--to`.
  */
 export class ReplayTargetError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReplayTargetError';
-  }
+  public override name = 'ReplayTargetError';
 }
 
 /**
@@ -27,8 +21,5 @@ export class ReplayTargetError extends ProvisionerError {
  * emulators), or a move task is already running on the queue. Use `--mode copy`, or wait.
  */
 export class MoveTaskUnavailableError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'MoveTaskUnavailableError';
-  }
+  public override name = 'MoveTaskUnavailableError';
 }

@@ -134,6 +134,42 @@ export const isKeyRefusal = (error: unknown): boolean =>
 export const isPermissionRefusal = (error: unknown): error is HuaweiApiError =>
   error instanceof HuaweiApiError && decideHuawei(error).category === 'permission';
 
+/** Failures whose decision depends on their class alone, nothing they carry. */
+const FIXED_DECISIONS: ReadonlyArray<readonly [new (...args: never[]) => Error, Decision]> = [
+  [
+    PublishError,
+    {
+      disposition: 'retry-now',
+      reason: 'EventBridge did not accept the event',
+      category: 'publish',
+    },
+  ],
+  [
+    InvalidInputError,
+    { disposition: 'give-up', reason: 'invalid input', category: 'invalid-input' },
+  ],
+  [
+    HuaweiCallsStoppedError,
+    {
+      disposition: 'retry-later',
+      reason: 'Huawei calls stopped after a credentials failure',
+      category: 'credentials',
+    },
+  ],
+  [
+    ThrottledOutError,
+    {
+      disposition: 'retry-later',
+      reason: 'throttled: no slot under the rate limit before the deadline',
+      category: 'throttled',
+    },
+  ],
+  [
+    DeadlineExceededError,
+    { disposition: 'retry-later', reason: 'invocation deadline reached', category: 'deadline' },
+  ],
+];
+
 /**
  * The retry policy, in one place. The README's retry table is this function in words; change
  * them together.
@@ -169,32 +205,8 @@ export const decide = (error: unknown): Decision => {
       reason: `permission refused in project ${error.projectId} (${error.action})`,
       category: 'permission',
     };
-  if (error instanceof PublishError)
-    return {
-      disposition: 'retry-now',
-      reason: 'EventBridge did not accept the event',
-      category: 'publish',
-    };
-  if (error instanceof InvalidInputError)
-    return { disposition: 'give-up', reason: 'invalid input', category: 'invalid-input' };
-  if (error instanceof HuaweiCallsStoppedError)
-    return {
-      disposition: 'retry-later',
-      reason: 'Huawei calls stopped after a credentials failure',
-      category: 'credentials',
-    };
-  if (error instanceof ThrottledOutError)
-    return {
-      disposition: 'retry-later',
-      reason: 'throttled: no slot under the rate limit before the deadline',
-      category: 'throttled',
-    };
-  if (error instanceof DeadlineExceededError)
-    return {
-      disposition: 'retry-later',
-      reason: 'invocation deadline reached',
-      category: 'deadline',
-    };
+  const fixed = FIXED_DECISIONS.find(([type]) => error instanceof type);
+  if (fixed) return { ...fixed[1] };
   return {
     disposition: 'retry-later',
     reason: error instanceof Error ? error.name : 'unknown failure',

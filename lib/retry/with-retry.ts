@@ -33,12 +33,12 @@ const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * it stopped. What the caller must do is in `decision`.
  */
 export class RetryExhaustedError extends ProvisionerError {
+  public override name = 'RetryExhaustedError';
   public readonly attempts: number;
   public readonly decision: Decision;
 
   public constructor(error: unknown, attempts: number, decision: Decision) {
     super(error instanceof Error ? error.message : String(error), { cause: error });
-    this.name = 'RetryExhaustedError';
     this.attempts = attempts;
     this.decision = decision;
   }

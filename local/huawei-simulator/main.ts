@@ -22,22 +22,54 @@ import { ANSWER_PROFILES } from './answer-profiles.ts';
 import { randomFaultsSchema, readyAfterMsSchema } from './schemas.ts';
 import { startHuaweiSimulator } from './server.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    ak: { type: 'string' },
-    sk: { type: 'string' },
-    'security-token': { type: 'string' },
-    project: { type: 'string', multiple: true },
-    connections: { type: 'string' },
-    'error-format': { type: 'string' },
-    'random-faults': { type: 'string' },
-    'latency-ms': { type: 'string' },
-    'answer-profile': { type: 'string' },
-    'ready-after-ms': { type: 'string' },
-  },
-  strict: true,
-});
+const USAGE = `Usage: node local/huawei-simulator/main.ts --ak AK --sk SK [options]
+
+Starts the Huawei VPN API simulator and prints one JSON line: {"endpoint","port","pid","projects"}.
+
+  --ak, --sk, --security-token   the credentials it accepts (HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN)
+  --port N                       default 0: any free port (HUAWEI_SIMULATOR_PORT)
+  --project ID                   repeatable, 32 hex (default: HUAWEICLOUD_PROJECT_ID, else random)
+  --connections N                connections per project (HUAWEI_SIMULATOR_CONNECTIONS, default 0)
+  --latency-ms N                 added to every request (HUAWEI_SIMULATOR_LATENCY_MS, default 0)
+  --error-format F               error-code (default) or code-message
+  --random-faults JSON           faults on a share of requests, as PUT /__simulator/random-faults takes
+  --answer-profile NAME          ${Object.keys(ANSWER_PROFILES).join(', ')} (HUAWEI_SIMULATOR_ANSWER_PROFILE,
+                                 default documented): how cases Huawei does not document are answered
+  --ready-after-ms N             API-created connections stay PENDING_CREATE this long (default 0)
+  --help                         this text
+`;
+
+const readArgs = () => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        ak: { type: 'string' },
+        sk: { type: 'string' },
+        'security-token': { type: 'string' },
+        project: { type: 'string', multiple: true },
+        connections: { type: 'string' },
+        'error-format': { type: 'string' },
+        'random-faults': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'answer-profile': { type: 'string' },
+        'ready-after-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (error: unknown) {
+    process.stderr.write(
+      `huawei-simulator: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    );
+    process.exit(2);
+  }
+};
+const values = readArgs();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const env = process.env;
 const settingsSchema = z.object({

@@ -20,6 +20,7 @@ import {
   readTemplate,
   type Template,
 } from './template.ts';
+import { relativeImports, resolveIn, staticClosure, zipModules } from './zip-modules.ts';
 
 /*
  * A reviewer's checklist for serverless.yml, as code: packages the service offline, as CI does,
@@ -349,6 +350,43 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       'reconcile.zip',
       'replayDlq.zip',
     ]);
+  });
+
+  it("keeps each handler's chunks in its own zip, every module they import inside it", () => {
+    const p = get(stage);
+    for (const [functionId, resource] of lambdaFunctions(p.template)) {
+      const properties = resource.Properties ?? {};
+      const zip = join(p.dir, basename((properties.Code as { S3Key: string }).S3Key));
+      const handlerFile = String(properties.Handler).replace(/\.[^.]+$/, '');
+      const modules = zipModules(zip);
+      const foreign = [...modules.keys()].filter(
+        (name) => name !== `${handlerFile}.mjs` && !name.startsWith(`${handlerFile}.chunks/`),
+      );
+      expect(foreign, functionId).toEqual([]);
+      const unresolved = [...modules].flatMap(([name, code]) => {
+        const { static: imported, dynamic } = relativeImports(code);
+        return [...imported, ...dynamic]
+          .map((specifier) => resolveIn(name, specifier))
+          .filter((target) => !modules.has(target));
+      });
+      expect(unresolved, functionId).toEqual([]);
+    }
+  });
+
+  it('loads the SSM and STS clients and the Huawei STS/IAM exchanges of createMonitor on first use only', () => {
+    const p = get(stage);
+    const zip = join(p.dir, 'createMonitor.zip');
+    const modules = zipModules(zip);
+    const atColdStart = staticClosure(modules, 'handlers/create-monitor.mjs');
+    // What each one's code holds: SSM's JSON target prefix, STS's operation name, Huawei's path.
+    for (const marker of ['"AmazonSSM', '"GetWebIdentityToken"', '/v5/agencies/assume-with-oidc']) {
+      const holders = [...modules].filter(([, code]) => code.includes(marker)).map(([n]) => n);
+      expect(holders, marker).not.toEqual([]);
+      expect(
+        holders.filter((name) => atColdStart.has(name)),
+        `${marker} is read at every cold start`,
+      ).toEqual([]);
+    }
   });
 
   it('publishes to a custom bus, archived for replay when the stage asks', () => {

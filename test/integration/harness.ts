@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createDependencies } from '../../lib/provision/dependencies.ts';
@@ -9,30 +10,27 @@ import { createProvisioner } from '../../lib/provision/process-messages.ts';
 import type { QueueMessage } from '../../lib/provision/types.ts';
 import type { SinkEvent } from '../../local/aws/eventbridge-sink.ts';
 import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
-import { type LocalAwsStack, startLocalAwsStack } from '../../local/aws/stack.ts';
-import { createMonitorEnvironment } from '../../local/function-environment.ts';
+import type { LocalAwsStack } from '../../local/aws/stack.ts';
 import {
-  type HuaweiSimulator,
-  type MonitorSnapshot,
-  startHuaweiSimulator,
-} from '../../local/huawei-simulator/index.ts';
+  type CreateMonitorHandler,
+  startCreateMonitorWorld,
+} from '../../local/function-environment.ts';
+import type { HuaweiSimulator, MonitorSnapshot } from '../../local/huawei-simulator/index.ts';
 
 /** The project every integration test works in. */
 export const PROJECT_ID = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 export const REGION = 'cn-north-4';
 export const CREDENTIALS = { ak: 'INTEGRATIONTESTAK0001', sk: 'integration-test-secret-key-0001' };
 
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
 /** A running local world: AWS stand-ins, the Huawei simulator, and the real handler module. */
 export interface World {
   aws: LocalAwsStack;
   huawei: HuaweiSimulator;
-  handler: Handler;
+  handler: CreateMonitorHandler;
   /** Calls the handler as Lambda would, with a context that has `timeoutMs` left. */
   invoke(records: SQSRecord[], timeoutMs?: number): Promise<SQSBatchResponse>;
   /**
-   * Another Lambda container: its own clients, cached credentials and breaker, the same
+   * Another Lambda container: its own clients, cached credentials, pacer and breaker, the same
    * environment and the same DynamoDB table. Returns its invoke.
    */
   newContainer(): (records: SQSRecord[], timeoutMs?: number) => Promise<SQSBatchResponse>;
@@ -57,41 +55,38 @@ export const startWorld = async (
   env: Record<string, string> = {},
   options: { credentials?: { ak: string; sk: string; securityToken?: string } } = {},
 ): Promise<World> => {
-  const aws = await startLocalAwsStack({
-    sqs: { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 },
-  });
-  const credentials: { ak: string; sk: string; securityToken?: string } =
-    options.credentials ?? CREDENTIALS;
-  const huawei = await startHuaweiSimulator({
-    credentials: [credentials],
-    projects: { [PROJECT_ID]: 0 },
-  });
-  Object.assign(
-    process.env,
-    createMonitorEnvironment(
-      {
-        aws,
-        huaweiEndpoint: huawei.endpoint,
-        credentials,
-        projectId: PROJECT_ID,
-        region: REGION,
-        eventBusName: 'vpn-monitor-provisioner-test',
-        maxReceiveCount: 3,
-      },
-      {
-        POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-        HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
-        HUAWEI_RETRY_BASE_MS: '20',
-        HUAWEI_RETRY_CAP_MS: '200',
-        ...env,
-      },
-    ),
+  const { aws, huawei, handler } = await startCreateMonitorWorld(
+    {
+      visibilityTimeoutSeconds: 1,
+      credentials: options.credentials ?? CREDENTIALS,
+      projectId: PROJECT_ID,
+      region: REGION,
+      eventBusName: 'vpn-monitor-provisioner-test',
+      maxReceiveCount: 3,
+    },
+    {
+      POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+      HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
+      HUAWEI_RETRY_BASE_MS: '20',
+      HUAWEI_RETRY_CAP_MS: '200',
+      ...env,
+    },
   );
-  const { handler, toQueueMessage } = (await import('../../handlers/create-monitor.ts')) as {
-    handler: Handler;
+  const logStream = newLogStreamName();
+  const { toQueueMessage } = (await import('../../handlers/create-monitor.ts')) as {
     toQueueMessage: (record: SQSRecord) => QueueMessage;
   };
-  const logStream = newLogStreamName();
+  const contextFor = (timeoutMs: number) =>
+    createLambdaContext(
+      {
+        functionName: 'createMonitor',
+        region: aws.region,
+        accountId: '000000000000',
+        timeoutMs,
+        memoryLimitInMB: 256,
+      },
+      logStream,
+    );
   return {
     aws,
     huawei,
@@ -114,23 +109,11 @@ export const startWorld = async (
       const deps = createDependencies(loadConfig(), createLogger());
       const provision = createProvisioner(deps);
       return async (records, timeoutMs = 30_000) => {
-        const budget = timeoutMs - 1_500;
-        deps.idempotency.config.registerLambdaContext(
-          createLambdaContext(
-            {
-              functionName: 'createMonitor',
-              region: aws.region,
-              accountId: '000000000000',
-              timeoutMs,
-              memoryLimitInMB: 256,
-            },
-            logStream,
-          ),
-        );
+        const context = contextFor(timeoutMs);
+        deps.idempotency.config.registerLambdaContext(context);
         const outcomes = await provision(records.map(toQueueMessage), {
           requestId: randomUUID(),
-          deadline: Date.now() + budget,
-          signal: AbortSignal.timeout(budget),
+          ...invocationBudget(context),
         });
         return {
           batchItemFailures: outcomes

@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { createLambdaContext, newLogStreamName } from '../../../local/aws/lambda-context.ts';
-import { type LocalAwsStack, startLocalAwsStack } from '../../../local/aws/stack.ts';
+import type { LocalAwsStack } from '../../../local/aws/stack.ts';
 import {
   type AccountsScenario,
   type AccountsScenarioOptions,
   type ScenarioAccount,
   startAccountsScenario,
 } from '../../../local/aws/sts-accounts.ts';
-import { createMonitorEnvironment } from '../../../local/function-environment.ts';
-import {
-  type HuaweiSimulator,
-  startHuaweiSimulator,
-} from '../../../local/huawei-simulator/index.ts';
-
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+import { startCreateMonitorWorld } from '../../../local/function-environment.ts';
+import type { HuaweiSimulator } from '../../../local/huawei-simulator/index.ts';
 
 /** The local world with three Huawei accounts, one per credential source, and the real handler. */
 export interface AccountsWorld {
@@ -46,37 +41,30 @@ export const startAccountsWorld = async (
   options: AccountsScenarioOptions = {},
   env: Record<string, string> = {},
 ): Promise<AccountsWorld> => {
-  const aws = await startLocalAwsStack({
-    sqs: { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 },
-  });
   const scenario = await startAccountsScenario(options);
-  const huawei = await startHuaweiSimulator({ credentials: [], identity: scenario.identity });
-  const environment = createMonitorEnvironment(
+  const { aws, huawei, handler } = await startCreateMonitorWorld(
     {
-      aws,
-      huaweiEndpoint: huawei.endpoint,
+      visibilityTimeoutSeconds: 1,
       credentials: { ak: '', sk: '' },
       projectId: '',
       region: 'cn-north-4',
       eventBusName: 'vpn-monitor-provisioner-accounts-test',
       maxReceiveCount: 3,
     },
-    {
+    (simulator) => ({
       POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
       HUAWEI_ATTEMPT_TIMEOUT_MS: '2000',
       HUAWEI_RETRY_BASE_MS: '20',
       HUAWEI_RETRY_CAP_MS: '200',
-      ...scenario.environmentFor(huawei.endpoint),
+      ...scenario.environmentFor(simulator.endpoint),
       ...env,
-    },
+      // No Huawei key anywhere in the function's environment: only the accounts document.
+      HUAWEICLOUD_SDK_AK: undefined,
+      HUAWEICLOUD_SDK_SK: undefined,
+      HUAWEICLOUD_PROJECT_ID: undefined,
+    }),
+    { credentials: [], identity: scenario.identity },
   );
-  // No Huawei key anywhere in the function's environment: only the accounts document.
-  for (const name of ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_PROJECT_ID'])
-    delete environment[name];
-  for (const name of ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_PROJECT_ID'])
-    delete process.env[name];
-  Object.assign(process.env, environment);
-  const { handler } = (await import('../../../handlers/create-monitor.ts')) as { handler: Handler };
   const logStream = newLogStreamName();
   const byName = (name: string): ScenarioAccount => {
     const found = scenario.accounts.find((a) => a.name === name);

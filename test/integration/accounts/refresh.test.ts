@@ -8,6 +8,7 @@ import {
 import { createHuaweiIdentityClient } from '../../../lib/accounts/huawei-identity.ts';
 import { createAccountRegistry } from '../../../lib/accounts/registry.ts';
 import { createWebIdentityTokenSource } from '../../../lib/accounts/web-identity.ts';
+import { RESERVE_FOR_SETTLEMENT_MS } from '../../../lib/aws/invocation-budget.ts';
 import { createWebIdentityTokenRequester } from '../../../lib/aws/sts.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { HuaweiVpnClient } from '../../../lib/huawei/vpn-client.ts';
@@ -125,6 +126,7 @@ describe('temporary credentials that expire during a batch', () => {
       {
         requestId: randomUUID(),
         deadline: Date.now() + 30_000,
+        reserveForSettlementMs: RESERVE_FOR_SETTLEMENT_MS,
         signal: new AbortController().signal,
       },
     );

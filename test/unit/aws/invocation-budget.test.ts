@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ABORT_BEFORE_TIMEOUT_MS,
   invocationBudget,
   invocationDeadline,
+  RESERVE_FOR_SETTLEMENT_MS,
   stopBeforeTimeoutMs,
 } from '../../../lib/aws/invocation-budget.ts';
 
@@ -75,5 +77,20 @@ describe('the invocation budget', () => {
     // Assess
     expect(budget.signal.aborted).toBe(true);
     expect(budget.signal.reason).toEqual(new Error('Ctrl-C'));
+  });
+
+  it("keeps the settlement reserve inside the work time, and middy's abort after the deadline", () => {
+    // Act: createMonitor's 30 s timeout
+    const budget = invocationBudget(contextWith(30_000));
+
+    // Assess: Huawei attempts end by deadline - reserve; the deadline comes 3 s before the
+    // timeout; middy aborts only 250 ms before it, well after the deadline
+    expect(budget.reserveForSettlementMs).toBe(RESERVE_FOR_SETTLEMENT_MS);
+    expect(RESERVE_FOR_SETTLEMENT_MS).toBe(1_000);
+    expect(ABORT_BEFORE_TIMEOUT_MS).toBe(250);
+    expect(ABORT_BEFORE_TIMEOUT_MS).toBeLessThan(stopBeforeTimeoutMs(30_000));
+    expect(budget.deadline - budget.reserveForSettlementMs).toBeLessThanOrEqual(
+      Date.now() + 26_000,
+    );
   });
 });

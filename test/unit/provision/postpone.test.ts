@@ -49,6 +49,10 @@ describe('waiting for a connection in time', () => {
     expect(eventTimeOf(copy)).toBe(Date.parse('2026-12-01T08:59:58.000Z'));
     expect(eventTimeOf({ messageAttributes: {}, sentAt: 1_000 })).toBe(1_000);
     expect(eventTimeOf({ messageAttributes: {} }, 'not a time')).toBeUndefined();
+    // An event that claims to have happened after it was queued counts from when it was queued.
+    expect(eventTimeOf({ messageAttributes: {}, sentAt: 1_000 }, '2099-01-01T00:00:00Z')).toBe(
+      1_000,
+    );
   });
 
   it("keeps a copy's own attributes within SQS's 10, and replaces an earlier wait state", () => {

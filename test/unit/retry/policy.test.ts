@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   MonitorRefusedError,
   PermissionRefusedError,
+  PublishError,
 } from '../../../lib/errors.ts';
 import { decide, isKeyRefusal, isPermissionRefusal } from '../../../lib/retry/policy.ts';
 
@@ -60,6 +61,7 @@ describe('retry policy', () => {
     [new InvalidInputError('bad'), 'give-up'],
     [new HuaweiCallsStoppedError('stopped'), 'retry-later'],
     [new DeadlineExceededError('late'), 'retry-later'],
+    [new PublishError('EventBridge refused'), 'retry-now'],
     [new Error('surprise'), 'retry-later'],
   ])('%s → %s', (error, disposition) => {
     // Act
