@@ -195,7 +195,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
   const { aws, huawei, handler } = await startCreateMonitorWorld(
     {
-      visibilityTimeoutSeconds: 2,
+      visibilityTimeoutSeconds: 6,
       credentials: CREDENTIALS,
       projectId: PROJECT_ID,
       region: REGION,
@@ -207,7 +207,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       HUAWEI_ATTEMPT_TIMEOUT_MS: '1000',
       HUAWEI_RETRY_BASE_MS: '50',
       HUAWEI_RETRY_CAP_MS: '500',
-      HUAWEI_THROTTLE_PAUSE_MS: '200',
+      HUAWEI_THROTTLE_PAUSE_MS: '50',
       NOT_READY_DELAY_SECONDS: '1',
       // Unknown connections are waited for this long after their event, then dead-lettered.
       NOT_FOUND_GRACE_SECONDS: '3',
