@@ -41,8 +41,9 @@ const stopOnPermission = (deps: EnsureMonitorDeps, target: VpnTarget, action: st
 /**
  * After a refused create (`refusal`): the connection's monitor if it has one (`already_existed`);
  * else, by the connection's status: not found (waits within the grace period, then gives up),
- * `PENDING_*` (waits), `ERROR` (gives up), `ACTIVE`/`DOWN` (the refusal is real: gives up with
- * Huawei's code; a 403 then stops the project). Two calls at most, each retried.
+ * `PENDING_*` (waits), `ERROR` (gives up), `ACTIVE`/`DOWN` (`createAgain` when given, else the
+ * refusal is real: gives up with Huawei's code; a 403 then stops the project). Two calls at most,
+ * each retried.
  */
 export const decideFromState = async (
   deps: EnsureMonitorDeps,
@@ -50,6 +51,7 @@ export const decideFromState = async (
   vpnConnectionId: string,
   refusal: HuaweiApiError,
   options: EnsureMonitorOptions,
+  createAgain?: () => Promise<EnsuredMonitor>,
 ): Promise<EnsuredMonitor> => {
   const found = await findMonitor(deps, target, vpnConnectionId);
   if (found) return { ...found, outcome: 'already_existed' };
@@ -87,7 +89,11 @@ export const decideFromState = async (
       cause: refusal,
     });
   }
-  // ACTIVE or DOWN with no monitor: the refusal is about the monitor, not the connection's state.
+  // ACTIVE or DOWN with no monitor. Not documented whether the status can have changed since the
+  // create was refused; it can (a connection turns ACTIVE seconds after its event), so the create
+  // is asked again once before the refusal is taken as real.
+  if (createAgain) return createAgain();
+  // Refused again while ACTIVE or DOWN: the refusal is about the monitor, not the connection's state.
   if (isPermissionRefusal(refusal)) {
     const permission = new PermissionRefusedError(target, ACTIONS.create, refusal);
     deps.gate.stopProject(permission);

@@ -26,17 +26,32 @@ const asksForState = (error: unknown): error is HuaweiApiError =>
  *   given up ("connection not found");
  * - `PENDING_*`: not ready, ask again later (`ConnectionNotReadyError`);
  * - `ERROR`: given up with the status;
- * - `ACTIVE`, `DOWN` (or a status no source documents): the refusal is real: given up with
- *   Huawei's code and message; a 403 then stops the project (`PermissionRefusedError`).
- * At most two calls more than the create's, each retried like any call. A create that may have
+ * - `ACTIVE`, `DOWN` (or a status no source documents): the create is tried once more (the
+ *   status may have changed since it was refused); refused again, the refusal is real: given up
+ *   with Huawei's code and message; a 403 then stops the project (`PermissionRefusedError`).
+ * At most two calls more than the create's per refusal, each retried like any call. A create that may have
  * gone through unanswered (reset, timeout) is also checked by listing. Huawei allows one monitor
  * per connection, so this holds even when the idempotency record is gone.
  */
-export const ensureMonitor = async (
+export const ensureMonitor = (
   deps: EnsureMonitorDeps,
   target: VpnTarget,
   vpnConnectionId: string,
   options: EnsureMonitorOptions,
+): Promise<EnsuredMonitor> =>
+  // A refusal read against ACTIVE/DOWN may be stale: the connection can have become ready between
+  // the create and the show (PENDING_CREATE a moment ago). The create is tried once more before the
+  // refusal counts as real; the second round's verdict is final.
+  createOrDecide(deps, target, vpnConnectionId, options, () =>
+    createOrDecide(deps, target, vpnConnectionId, options, undefined),
+  );
+
+const createOrDecide = async (
+  deps: EnsureMonitorDeps,
+  target: VpnTarget,
+  vpnConnectionId: string,
+  options: EnsureMonitorOptions,
+  createAgain: (() => Promise<EnsuredMonitor>) | undefined,
 ): Promise<EnsuredMonitor> => {
   let ambiguous = false;
   try {
@@ -54,7 +69,9 @@ export const ensureMonitor = async (
     return { ...created, outcome: 'created' };
   } catch (error) {
     const cause = lastFailure(error);
-    if (asksForState(cause)) return decideFromState(deps, target, vpnConnectionId, cause, options);
+    if (asksForState(cause)) {
+      return decideFromState(deps, target, vpnConnectionId, cause, options, createAgain);
+    }
     if (!ambiguous) throw error;
     // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
     const found = await findMonitor(deps, target, vpnConnectionId);

@@ -223,6 +223,8 @@ describe('decided from state, waited for in time', () => {
         status: 403,
         code: 'VPN.0003',
         message: 'Authentication failed: Access denied. Obtain the required permissions',
+        // A refusal on an ACTIVE connection is asked twice before it counts as real.
+        times: 2,
       });
     }
     const bodyB = JSON.stringify({

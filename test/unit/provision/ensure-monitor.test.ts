@@ -93,8 +93,12 @@ const longAgo: EnsureMonitorOptions = {
 const connection = (status: VpnConnectionStatus = 'ACTIVE', target: VpnTarget = PROJECT) =>
   huawei.addConnection(target.projectId, randomUUID(), status).id;
 
-const refuseCreate = (id: string, refusal: { status: number; code: string; message: string }) =>
-  huawei.injectFault({ kind: 'status', operation: 'create', connectionId: id, ...refusal });
+const refuseCreate = (
+  id: string,
+  refusal: { status: number; code: string; message: string },
+  times = 1,
+) =>
+  huawei.injectFault({ kind: 'status', operation: 'create', connectionId: id, times, ...refusal });
 
 const calls = () => huawei.stats().byOperation;
 
@@ -185,9 +189,11 @@ describe('ensureMonitor: a refused create is decided by Huawei state', () => {
     'dead-letters a real refusal: connection %s, no monitor, create answers %s',
     async (status, name) => {
       const id = connection(status);
-      refuseCreate(id, REFUSALS[name]);
+      refuseCreate(id, REFUSALS[name], 2);
       const error = await failure(ensureMonitor(newDeps(), PROJECT, id, recent));
       expect(error).toBeInstanceOf(MonitorRefusedError);
+      // Asked twice: the first answer may predate the connection becoming ready.
+      expect(calls()).toEqual({ create: 2, list: 2, showConnection: 2 });
       expect(error).toMatchObject({
         connectionStatus: status,
         cause: { status: REFUSALS[name].status, code: REFUSALS[name].code },
@@ -195,6 +201,20 @@ describe('ensureMonitor: a refused create is decided by Huawei state', () => {
       expect((error as Error).message).toContain(REFUSALS[name].code);
     },
   );
+
+  it('creates the monitor when the connection became ready after the create was refused', async () => {
+    // Prepare: the create is answered "not ready"; by the time the state is read, it is ACTIVE
+    const id = connection('ACTIVE');
+    refuseCreate(id, REFUSALS['conflict-409']);
+    // Act
+    const ensured = await ensureMonitor(newDeps(), PROJECT, id, recent);
+    // Assess: created by the second create, nothing dead-lettered
+    expect(ensured.outcome).toBe('created');
+    expect(
+      huawei.monitors(PROJECT.projectId).filter((m) => m.vpn_connection_id === id),
+    ).toHaveLength(1);
+    expect(calls()).toEqual({ create: 2, list: 1, showConnection: 1 });
+  });
 
   it('gives up a connection in ERROR with its status', async () => {
     const id = connection('ERROR');
@@ -208,7 +228,7 @@ describe('ensureMonitor: a refused create is decided by Huawei state', () => {
     // Prepare
     const gate = new CredentialGate(() => expect.fail('the key was not refused'));
     const id = connection('ACTIVE');
-    refuseCreate(id, REFUSALS['forbidden-403']);
+    refuseCreate(id, REFUSALS['forbidden-403'], 2);
     // Act
     const error = await failure(ensureMonitor(newDeps(gate), PROJECT, id, recent));
     huawei.resetStats();
