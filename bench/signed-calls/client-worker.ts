@@ -186,36 +186,53 @@ const preSignedUndici = (r: ClientSettings): Driver => {
 const bareNodeHttp = (r: ClientSettings): Driver => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: r.connections });
   const url = new URL(`${r.endpoint}/v5/${r.projectId}/connection-monitors`);
-  return {
-    create: (connectionId) =>
-      new Promise<number>((resolve, reject) => {
-        const body = createBody(connectionId);
-        const req = http.request(
-          url,
-          {
-            method: 'POST',
-            agent,
-            headers: {
-              'content-type': 'application/json;charset=UTF-8',
-              'content-length': Buffer.byteLength(body),
-            },
+  // A kept-alive socket the server closed while this client sat idle between rounds (Node's
+  // server drops idle sockets after 5 s) fails its next request with ECONNRESET; Node's docs
+  // advise sending it again when `req.reusedSocket` is set, which is what any real client does.
+  const create = (connectionId: string, retried = false): Promise<number> =>
+    send(connectionId).catch((error: unknown) => {
+      if (!retried && error instanceof ReusedSocketReset) return create(connectionId, true);
+      throw error;
+    });
+  const send = (connectionId: string) =>
+    new Promise<number>((resolve, reject) => {
+      const body = createBody(connectionId);
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json;charset=UTF-8',
+            'content-length': Buffer.byteLength(body),
           },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              Buffer.concat(chunks).toString('utf8');
-              resolve(res.statusCode ?? 0);
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      }),
-    close: async () => agent.destroy(),
-  };
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            Buffer.concat(chunks).toString('utf8');
+            resolve(res.statusCode ?? 0);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          req.reusedSocket && error.code === 'ECONNRESET'
+            ? new ReusedSocketReset(error.message, { cause: error })
+            : error,
+        ),
+      );
+      req.end(body);
+    });
+  return { create: (connectionId) => create(connectionId), close: async () => agent.destroy() };
 };
+
+/** A request on a reused keep-alive socket that the server had closed: safe to send again. */
+class ReusedSocketReset extends Error {
+  public override name = 'ReusedSocketReset';
+}
 
 const DRIVERS: Record<ClientKind, (r: ClientSettings) => Driver> = {
   'bare-node-http': bareNodeHttp,
