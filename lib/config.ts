@@ -1,6 +1,7 @@
 import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
 import { iamEndpointResolver, stsEndpointResolver } from './accounts/endpoints.ts';
 import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
+import { stsRegionCheck } from './accounts/sts-regions.ts';
 import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
@@ -311,13 +312,23 @@ const singleKey = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>) => {
     : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
 };
 
+const stsOverrides = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>) => ({
+  all: e.HUAWEICLOUD_STS_ENDPOINT,
+  byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+});
+
 const documentSource = (
   e: z.output<z.ZodMiniObject<typeof huaweiVariables>>,
   credentials: CredentialSource | undefined,
 ): AccountsDocumentSource => {
   if (e.ACCOUNTS_DOCUMENT !== undefined) {
     // Inline, the document is checked at cold start like any other variable.
-    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION);
+    parseDocumentText(
+      e.ACCOUNTS_DOCUMENT,
+      'ACCOUNTS_DOCUMENT',
+      e.HUAWEICLOUD_REGION,
+      stsRegionCheck(stsOverrides(e)),
+    );
     return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
   }
   if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
@@ -343,10 +354,8 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
     credentials,
     accountsDocument: documentSource(e, credentials),
     identityEndpoints: {
-      sts: stsEndpointResolver({
-        all: e.HUAWEICLOUD_STS_ENDPOINT,
-        byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
-      }),
+      sts: stsEndpointResolver(stsOverrides(e)),
+      stsKnown: stsRegionCheck(stsOverrides(e)),
       iam: iamEndpointResolver({
         all: e.HUAWEICLOUD_IAM_ENDPOINT,
         byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
