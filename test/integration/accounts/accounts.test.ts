@@ -98,6 +98,8 @@ describe('createMonitor across three accounts, one per credential source', () =>
       resource_id: id,
       project_id: payments.projectId,
       domain_id: world.account('retail').domainId,
+      // The top-level domain_id alone names the account here (user.domain.id: trace-account.test.ts).
+      user: undefined,
       response: JSON.stringify(response),
     });
 
