@@ -4,12 +4,13 @@ import type { ScenarioAccount } from '../../../local/aws/sts-accounts.ts';
 import type { AccountsWorld } from './accounts-world.ts';
 
 /**
- * A CTS trace of a new connection, as EventGrid delivers it: the account under
- * `user.domain.id`, as the CTS trace structure puts it, and `project_id` only when asked.
+ * A CTS trace of a new connection, as EventGrid delivers it, with only the account fields asked
+ * for: `user.domain.id` (where the CTS trace structure puts the account), a top-level
+ * `domain_id` (one edition lists it), and `project_id`.
  */
 export const traceOf = (
   vpnConnectionId: string,
-  fields: { projectId?: string; userDomainId: string },
+  fields: { projectId?: string; userDomainId?: string; domainId?: string },
 ): string => {
   const event = JSON.parse(
     readFileSync(new URL('../../events/cloudevents-cloud-trace.json', import.meta.url), 'utf8'),
@@ -18,16 +19,21 @@ export const traceOf = (
     vpn_connection: Record<string, unknown>;
   };
   response.vpn_connection.id = vpnConnectionId;
-  const { project_id: _project, domain_id: _domain, ...rest } = event.data;
+  const { project_id: _project, domain_id: _domain, user: _user, ...rest } = event.data;
   event.data = {
     ...rest,
     resource_id: vpnConnectionId,
     response: JSON.stringify(response),
-    user: {
-      id: '07b82d7c9b294dd2a06cfdd36900f8d4',
-      name: 'netops',
-      domain: { id: fields.userDomainId, name: 'corp' },
-    },
+    ...(fields.userDomainId === undefined
+      ? {}
+      : {
+          user: {
+            id: '07b82d7c9b294dd2a06cfdd36900f8d4',
+            name: 'netops',
+            domain: { id: fields.userDomainId, name: 'corp' },
+          },
+        }),
+    ...(fields.domainId === undefined ? {} : { domain_id: fields.domainId }),
     ...(fields.projectId === undefined ? {} : { project_id: fields.projectId }),
   };
   return JSON.stringify(event);

@@ -1,7 +1,3 @@
-import { createRequire } from 'node:module';
-import { GetWebIdentityTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import type { GlobalCredentials as OfficialGlobalCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/GlobalCredentials.js';
-import type { ClientBuilder as OfficialClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder.js';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +12,7 @@ import {
   type HuaweiSimulator,
   startHuaweiSimulator,
 } from '../../../../local/huawei-simulator/index.ts';
-
-// The official SDK core is CommonJS; it is loaded the way its users load it.
-const requireCommonJs = createRequire(import.meta.url);
-const { GlobalCredentials } = requireCommonJs(
-  '@huaweicloud/huaweicloud-sdk-core/auth/GlobalCredentials',
-) as { GlobalCredentials: typeof OfficialGlobalCredentials };
-const { ClientBuilder } = requireCommonJs('@huaweicloud/huaweicloud-sdk-core/ClientBuilder') as {
-  ClientBuilder: typeof OfficialClientBuilder;
-};
+import { ClientBuilder, GlobalCredentials, webIdentityToken as tokenFrom } from './official-sdk.ts';
 
 /**
  * `@huaweicloud/huaweicloud-sdk-sts` is not on the package mirror, so its requests are replayed
@@ -75,22 +63,8 @@ const account = (name: string) => {
   return found;
 };
 
-const webIdentityToken = async (): Promise<string> => {
-  const sts = new STSClient({
-    region: 'eu-west-1',
-    endpoint: scenario.sts.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const out = await sts.send(
-    new GetWebIdentityTokenCommand({
-      Audience: ['huawei-vpn-monitor'],
-      SigningAlgorithm: 'RS256',
-      DurationSeconds: 300,
-    }),
-  );
-  sts.destroy();
-  return out.WebIdentityToken ?? '';
-};
+const webIdentityToken = (): Promise<string> =>
+  tokenFrom(scenario.sts.endpoint, 'huawei-vpn-monitor');
 
 beforeAll(async () => {
   scenario = await startAccountsScenario();
