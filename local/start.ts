@@ -20,12 +20,15 @@ if (options.help) {
   process.exit(0);
 }
 
+/** `1 record`, `2 records`: a count with its noun. */
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const tty = process.stderr.isTTY;
 let lastLine = 0;
 const progress = (handled: number, total: number, redelivered: number): void => {
   const width = 30;
   const done = Math.min(width, Math.round((handled / total) * width));
-  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${handled} records handled (${total} sent; delayed copies count too), ${redelivered} left for redelivery`;
+  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${plural(handled, 'record')} handled (${total} sent; delayed copies count too), ${redelivered} left for redelivery`;
   if (tty) process.stderr.write(`\r${text}`);
   else if (Date.now() - lastLine > 1_000 || handled >= total) {
     lastLine = Date.now();
@@ -85,7 +88,7 @@ const print = (s: PipelineSummary): void => {
     ],
     [
       'redeliveries',
-      `${s.redeliveries} records left for SQS to redeliver, ${s.invocations} invocations`,
+      `${plural(s.redeliveries, 'record')} left for SQS to redeliver, ${plural(s.invocations, 'invocation')}`,
     ],
     ['in the DLQ', s.dlqTotal],
     ...(s.reconcile
