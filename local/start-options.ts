@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { PipelineOptions } from './pipeline.ts';
 
 /** Usage of `npm start`, as `--help` prints it; the ranges are the ones the options enforce. */
 export const START_USAGE = `Usage: npm start -- [options]
@@ -57,22 +58,27 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-/** What `npm start` was asked for. */
-export interface StartOptions {
+/** What `npm start` was asked for: the run's options, each decided, and what to do after. */
+export interface StartOptions
+  extends Required<
+    Pick<
+      PipelineOptions,
+      | 'events'
+      | 'duplicateRate'
+      | 'faultRate'
+      | 'invalidRate'
+      | 'seed'
+      | 'batchSize'
+      | 'concurrency'
+      | 'maxReceiveCount'
+      | 'existingConnections'
+      | 'reconcile'
+      | 'accounts'
+      | 'viaEventGrid'
+      | 'createRatePerSecond'
+    >
+  > {
   help: boolean;
-  events: number;
-  duplicateRate: number;
-  faultRate: number;
-  invalidRate: number;
-  seed: number;
-  batchSize: number;
-  concurrency: number;
-  maxReceiveCount: number;
-  existingConnections: number;
-  reconcile: boolean;
-  accounts: 1 | 3;
-  viaEventGrid: boolean;
-  createRatePerSecond: number;
   serve: boolean;
   json: boolean;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from './capture-output.ts';
 import {
   failedIds,
   PROJECT_ID,
@@ -16,28 +17,21 @@ import {
  */
 
 let world: World;
-let captured = '';
-const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+let output: ReturnType<typeof captureOutput> | undefined;
 
 beforeAll(async () => {
   world = await startWorld({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-  const capture = (chunk: string | Uint8Array): boolean => {
-    captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  };
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
+  output = captureOutput();
 });
 
 afterAll(async () => {
-  process.stdout.write = writes.stdout;
-  process.stderr.write = writes.stderr;
+  output?.restore();
   await world?.stop();
 });
 
 /** The structured log lines that mention a connection. */
 const linesAbout = (vpnConnectionId: string): Record<string, unknown>[] =>
-  captured
+  (output?.text() ?? '')
     .split('\n')
     .filter((line) => line.startsWith('{') && line.includes(vpnConnectionId))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
