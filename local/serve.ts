@@ -20,7 +20,7 @@ export interface ServedWorld {
 }
 
 /** Where each stand-in listens, and the commands that work against them. */
-export interface ServeGuide {
+interface ServeGuide {
   endpoints: [name: string, url: string][];
   commands: { replay: string; reconcile: string; curl: string };
 }
@@ -34,7 +34,7 @@ const shellQuote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'
  * credentials, no AWS account involved) and the stack's region; `reconcile` gets the
  * simulator's made-up key through the Huawei SDK's variables.
  */
-export const serveGuide = (world: ServedWorld, ingestUrl: string, curlBody: string): ServeGuide => {
+const serveGuide = (world: ServedWorld, ingestUrl: string, curlBody: string): ServeGuide => {
   const { aws, huawei } = world;
   return {
     endpoints: [
@@ -55,7 +55,7 @@ export const serveGuide = (world: ServedWorld, ingestUrl: string, curlBody: stri
 };
 
 /** The guide as the lines `npm start -- --serve` prints. */
-export const formatServeGuide = (guide: ServeGuide): string => {
+const formatServeGuide = (guide: ServeGuide): string => {
   const width = Math.max(...guide.endpoints.map(([name]) => name.length));
   return [
     '',
