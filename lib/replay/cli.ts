@@ -49,9 +49,11 @@ const FILTER_FLAGS = ['--reason', '--connection', '--since', '--until'];
  * the DLQ does hold), so a typo such as `--reason APIGW.9999` is not mistaken for "all done".
  */
 const unmatchedFilter = (argv: string[], report: ReplayReport): string | undefined => {
-  const filters = argv.filter((arg) =>
-    FILTER_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)),
-  );
+  // Each filter as it was typed, its value included: `--reason APIGW.9999`.
+  const filters = argv.flatMap((arg, i) => {
+    if (FILTER_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) return [arg.replace('=', ' ')];
+    return FILTER_FLAGS.includes(arg) ? [`${arg} ${argv[i + 1] ?? ''}`.trim()] : [];
+  });
   const matched =
     report.moved + report.wouldMove + report.failed + report.sentNotDeleted + report.left;
   if (filters.length === 0 || matched > 0 || report.mode !== 'copy') return undefined;

@@ -121,7 +121,7 @@ describe('the command line against the SQS emulator', () => {
     const status = await runCli(['replay', '--dry-run', ...local(), '--reason', 'APIGW.9999'], io);
     expect(status).toBe(3);
     expect(err.at(-1)).toBe(
-      'No message matched --reason: the DLQ holds VPN.0001 1 (exit status 3)\n',
+      'No message matched --reason APIGW.9999: the DLQ holds VPN.0001 1 (exit status 3)\n',
     );
   });
 
