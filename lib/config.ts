@@ -181,9 +181,10 @@ const requireCredentials = z.superRefine(
     if (!hasKeys && env.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['HUAWEICLOUD_CREDENTIALS_SECRET_ID'],
+        // No path: no one variable is wrong, so the sentence names every way instead.
+        path: [],
         message:
-          'set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+          'has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
       });
     }
   },
