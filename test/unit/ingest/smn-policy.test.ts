@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../../../lib/config.ts';
-import { refusalOf } from '../../../lib/ingest/smn.ts';
+import { fetchedUrl, refusalOf } from '../../../lib/ingest/smn.ts';
 
 const production = { regions: ['cn-north-4', 'ap-southeast-1'], endpointOverride: undefined };
 
 describe('which SMN confirmation URLs may be fetched', () => {
   it.each([
     'https://smn.cn-north-4.myhuaweicloud.com/smn/subscription/confirm?token=abc',
-    'https://smn.ap-southeast-1.myhuaweicloud.com/v2/confirm',
     'https://SMN.cn-north-4.myhuaweicloud.com:443/smn/subscription/confirm',
+    'https://cn-north-4-console.huaweicloud.com/smn/subscription/confirm?token=abc&topic_urn=x',
+    'https://ap-southeast-1-console-intl.huaweicloud.com/smn/subscription/confirm?token=abc',
+    'https://console.huaweicloud.com/smn/subscription/confirm?token=abc',
+    'https://console-intl.huaweicloud.com/smn/subscription/confirm?token=abc',
+    'https://console.eu.huaweicloud.com/smn/subscription/confirm?token=abc',
   ])('allows %s', (url) => {
     expect(refusalOf(url, production)).toBeUndefined();
   });
@@ -24,24 +28,47 @@ describe('which SMN confirmation URLs may be fetched', () => {
     ['the metadata service', 'http://169.254.169.254/latest/meta-data/'],
     ['loopback', 'http://127.0.0.1:9000/confirm'],
     ['no URL', 'smn.cn-north-4.myhuaweicloud.com/confirm'],
+    ['another path', 'https://smn.ap-southeast-1.myhuaweicloud.com/v2/confirm'],
+    ['another path on the console', 'https://console.huaweicloud.com/smn/subscription/other'],
+    [
+      'a console look-alike',
+      'https://cn-north-4-console.huaweicloud.com.evil.example/smn/subscription/confirm',
+    ],
+    [
+      'a console name as user',
+      'https://console.huaweicloud.com@evil.example/smn/subscription/confirm',
+    ],
+    [
+      'a region console not configured',
+      'https://eu-west-101-console.huaweicloud.com/smn/subscription/confirm',
+    ],
+    ['the console over http', 'http://console.huaweicloud.com/smn/subscription/confirm'],
+    ['the console on another port', 'https://console.huaweicloud.com:444/smn/subscription/confirm'],
   ])('refuses %s', (_name, url) => {
     expect(refusalOf(url, production)).toBeDefined();
   });
 
   it('refuses everything when no region is configured', () => {
     expect(
-      refusalOf('https://smn.cn-north-4.myhuaweicloud.com/confirm', {
+      refusalOf('https://smn.cn-north-4.myhuaweicloud.com/smn/subscription/confirm', {
         regions: [],
         endpointOverride: undefined,
       }),
     ).toContain('SMN_CONFIRM_REGIONS');
   });
 
-  it('with an override, allows only the override origin', () => {
+  // Issue 19: the override now changes only where an allowed URL is fetched (the SMN stand-in
+  // answers for Huawei's hosts), so Huawei's hosts pass with it as without it.
+  it('with an override, allows what production allows, and fetches it on the override', () => {
     const local = { regions: ['cn-north-4'], endpointOverride: 'http://127.0.0.1:9000' };
-    expect(refusalOf('http://127.0.0.1:9000/confirm', local)).toBeUndefined();
-    expect(refusalOf('https://smn.cn-north-4.myhuaweicloud.com/confirm', local)).toBeDefined();
-    expect(refusalOf('http://127.0.0.1:9001/confirm', local)).toBeDefined();
+    const real = 'https://cn-north-4-console.huaweicloud.com/smn/subscription/confirm?token=abc';
+    expect(refusalOf(real, local)).toBeUndefined();
+    expect(fetchedUrl(real, local)).toBe(
+      'http://127.0.0.1:9000/smn/subscription/confirm?token=abc',
+    );
+    expect(refusalOf('http://127.0.0.1:9000/smn/subscription/confirm', local)).toBeUndefined();
+    expect(refusalOf('http://127.0.0.1:9001/smn/subscription/confirm', local)).toBeDefined();
+    expect(refusalOf('https://evil.example/smn/subscription/confirm', local)).toBeDefined();
   });
 
   it('accepts an http override on loopback hosts only', () => {
