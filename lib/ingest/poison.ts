@@ -32,23 +32,24 @@ export const jsonDepth = (text: string, limit: number = MAX_JSON_DEPTH): number 
 };
 
 /**
- * Characters SQS does not take in a message body: its documented set is `#x9 | #xA | #xD |
- * #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF` (SQS API reference, `SendMessage`,
- * `MessageBody`). Anything else (other control characters, U+FFFE, U+FFFF, a lone surrogate)
- * makes SQS refuse the entry as the sender's fault.
+ * Characters that may not reach SQS raw. SQS documents `#x9 | #xA | #xD | #x20-#xD7FF |
+ * #xE000-#xFFFD | #x10000-#x10FFFF` for a message body (API reference, `SendMessage`,
+ * `MessageBody`), but its refusal (`InvalidMessageContents`, as the emulator reproduces it) lists
+ * only the ranges up to #xFFFD; so everything else, characters beyond the BMP too, is escaped.
+ * Without the `u` flag the pattern sees UTF-16 code units: a character beyond the BMP is two
+ * surrogates, each escaped, which JSON reads back as that one character.
  */
-const NOT_TAKEN_BY_SQS = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const NOT_TAKEN_BY_SQS = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/g;
 
 /**
- * `json` (valid JSON text) with every character SQS does not take written as a `\\uXXXX`
- * escape. Outside strings valid JSON holds none of them, so each one found is inside a string,
- * where the escape means the same character: whoever parses the message reads the very value
- * that was sent, and SQS takes it. (`JSON.stringify` writes U+FFFE and U+FFFF raw, so a batched
- * event that escaped them arrives here raw again.)
+ * `json` (valid JSON text) with every character SQS may refuse written as a `\\uXXXX` escape.
+ * Outside strings valid JSON holds none of them, so each one found is inside a string, where the
+ * escape means the same character: whoever parses the message reads the very value that was
+ * sent, and SQS takes it. (`JSON.stringify` writes U+FFFE and U+FFFF raw, so a batched event
+ * that escaped them arrives here raw again.)
  */
 export const escapeForSqs = (json: string): string =>
-  json.replace(NOT_TAKEN_BY_SQS, (c) => {
-    const code = c.codePointAt(0) ?? 0;
-    // Only BMP characters can be outside the set (everything from U+10000 is allowed).
-    return `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  json.replace(
+    NOT_TAKEN_BY_SQS,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
