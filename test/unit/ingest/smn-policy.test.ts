@@ -100,3 +100,37 @@ describe('which SMN confirmation URLs may be fetched', () => {
     );
   });
 });
+
+describe('the ingest configuration (issue 19)', () => {
+  const env = {
+    SOURCE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+    INGEST_TOKEN_SECRET_ID: 'ingest-token',
+    HUAWEICLOUD_REGION: 'cn-north-4',
+  };
+
+  it.each([
+    ['a user and password', 'https://user:pw@sqs.eu-west-1.amazonaws.com/123456789012/q'],
+    ['plain http off loopback', 'http://sqs.eu-west-1.amazonaws.com/123456789012/q'],
+    ['no URL', 'sqs/q'],
+  ])('refuses a SOURCE_QUEUE_URL with %s, naming the variable', (_name, url) => {
+    expect(() => loadIngestConfig({ ...env, SOURCE_QUEUE_URL: url })).toThrow(/SOURCE_QUEUE_URL/);
+  });
+
+  it('accepts http on loopback for SOURCE_QUEUE_URL, as local runs use', () => {
+    const url = 'http://127.0.0.1:9324/000000000000/q';
+    expect(loadIngestConfig({ ...env, SOURCE_QUEUE_URL: url }).sourceQueueUrl).toBe(url);
+  });
+
+  it('reads SMN_TOPIC_URNS as a list of topic URNs, and refuses anything else', () => {
+    expect(loadIngestConfig(env).smnTopicUrns).toBeUndefined();
+    expect(
+      loadIngestConfig({
+        ...env,
+        SMN_TOPIC_URNS: 'urn:smn:cn-north-4:abc:t1, urn:smn:cn-east-3:abc:t2',
+      }).smnTopicUrns,
+    ).toEqual(['urn:smn:cn-north-4:abc:t1', 'urn:smn:cn-east-3:abc:t2']);
+    expect(() => loadIngestConfig({ ...env, SMN_TOPIC_URNS: 'vpn-events' })).toThrow(
+      /SMN_TOPIC_URNS/,
+    );
+  });
+});
