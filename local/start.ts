@@ -6,7 +6,8 @@ const USAGE = `Usage: npm start -- [options]
 Runs vpn-monitor-provisioner end to end on an embedded local stack (SQS and DynamoDB emulators,
 a Huawei VPN API simulator, a local EventBridge), no cloud account needed. By default every new
 connection takes the whole way: created in the simulator, its CTS event sent by an EventGrid
-stand-in to the real ingest handler (behind a local HTTP API), queued, then provisioned.
+stand-in (every fourth as a signed SMN notification, after a signed subscription confirmation)
+to the real ingest handler (behind a local HTTP API), queued, then provisioned.
 
 Options:
   --events N          messages to send (default 300)
@@ -99,6 +100,10 @@ const ingestRows = (p: NonNullable<PipelineSummary['ingestPath']>): [string, str
   [
     'EventGrid delivered',
     `${p.eventGrid.delivered} events (${counts(p.eventGrid.byMode)}) in ${p.eventGrid.requests} requests, ${p.eventGrid.retries} retried, ${p.eventGrid.deadLettered} dead-lettered`,
+  ],
+  [
+    'SMN delivered',
+    `subscription confirmation answered HTTP ${p.smn.confirmation}; ${p.smn.notifications} signed notifications (HTTP ${counts(p.smn.byStatus) || 'none'})`,
   ],
   ['ingest answered', `${p.ingest.requests} requests (HTTP ${counts(p.ingest.byStatus)})`],
   [
