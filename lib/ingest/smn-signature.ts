@@ -35,24 +35,18 @@ const CERT_PATH = /^\/smn\/[A-Za-z0-9._-]+\.pem$/;
  * a (un)subscribe confirmation signs `message`, `message_id`, `subscribe_url`, `timestamp`,
  * `topic_urn`, `type`.
  */
+const CONFIRMATION_FIELDS = [
+  'message',
+  'message_id',
+  'subscribe_url',
+  'timestamp',
+  'topic_urn',
+  'type',
+] as const;
 const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Notification: ['message', 'message_id', 'subject', 'timestamp', 'topic_urn', 'type'],
-  SubscriptionConfirmation: [
-    'message',
-    'message_id',
-    'subscribe_url',
-    'timestamp',
-    'topic_urn',
-    'type',
-  ],
-  UnsubscribeConfirmation: [
-    'message',
-    'message_id',
-    'subscribe_url',
-    'timestamp',
-    'topic_urn',
-    'type',
-  ],
+  SubscriptionConfirmation: CONFIRMATION_FIELDS,
+  UnsubscribeConfirmation: CONFIRMATION_FIELDS,
 };
 
 /**
