@@ -31,6 +31,9 @@ export interface IngestDeps extends SubscriptionDeps {
 
 const describe = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
 
+const UNSIGNED_SMN_ELEMENT =
+  'an SMN message is taken only alone, as SMN sends it (application/json or text/plain), so that its signature is checked';
+
 /**
  * Checks an SMN message's topic and signature: `undefined` when it may go on, else the answer.
  * A refused message is counted and logged by its type, id and topic, never its content.
@@ -123,12 +126,19 @@ export const createIngest =
     events.forEach((body, index) => {
       const classified = classifyEvent(body, deps.defaults);
       // Characters SQS refuses are escaped, not refused: the event means the same.
-      if (classified.kind === 'connections') toQueue.push({ index, body: escapeForSqs(body) });
-      else if (classified.kind === 'ignored') ignored++;
+      if (classified.kind === 'connections' && classified.viaSmn && signed === undefined) {
+        // SMN never batches nor wraps its messages: one that did not come alone, as SMN sends
+        // it, had no signature checked, so it is not taken.
+        rejected.push({ index, reason: UNSIGNED_SMN_ELEMENT });
+      } else if (classified.kind === 'connections') {
+        toQueue.push({ index, body: escapeForSqs(body) });
+      } else if (classified.kind === 'ignored') ignored++;
       else rejected.push({ index, reason: classified.reason });
     });
     counters.count('EventsIgnored', ignored);
-    counters.count('EventsRejected', rejected.length, 'invalid-event');
+    const unsignedSmn = rejected.filter((r) => r.reason === UNSIGNED_SMN_ELEMENT).length;
+    counters.count('EventsRejected', unsignedSmn, 'smn-unsigned');
+    counters.count('EventsRejected', rejected.length - unsignedSmn, 'invalid-event');
 
     const queued = await queueMessages(
       deps.sqs,

@@ -149,3 +149,30 @@ describe('SMN signatures', () => {
     expect(confirmFetches().length).toBe(before);
   });
 });
+
+describe('SMN messages that do not come as SMN sends them', () => {
+  it.each([
+    ['in a CloudEvents batch', 'application/cloudevents-batch+json', (m: string) => `[${m}]`],
+    ["in EventGrid's envelope", 'application/json', (m: string) => `{"events":[${m}]}`],
+    ['in a JSON array', 'application/json', (m: string) => `[${m}]`],
+  ])(
+    'refuses a validly signed notification %s (400, named), queues nothing',
+    async (_name, type, wrap) => {
+      const message = JSON.stringify(smn.notification(JSON.stringify(createTrace(randomUUID()))));
+
+      const response = await fetch(`${world.url}/${world.tokens.current}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: wrap(message),
+      });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        rejected: [
+          { index: 0, reason: expect.stringContaining('SMN message is taken only alone') },
+        ],
+      });
+      expect(await world.drain()).toEqual([]);
+    },
+  );
+});
