@@ -8,7 +8,7 @@ import { type IngestRequest, mediaType } from './request.ts';
  */
 type ContentMode = 'structured' | 'batched' | 'binary' | 'json' | 'smn' | 'envelope';
 
-/** The fields of an SMN HTTP(S) message its signature covers, and how to check it. */
+/** An SMN HTTP(S) message as received, for its topic and signature to be checked. */
 export interface SmnSigned {
   type: string;
   /** Every field as sent, for the string to sign (`smn-signature.ts`). */
