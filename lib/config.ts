@@ -520,7 +520,14 @@ const regionListSchema = z.pipe(
 const ingestEnvironmentSchema = z.object({
   HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
   HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
-  SOURCE_QUEUE_URL: trimmed().check(z.url('must be the URL of the queue createMonitor reads')),
+  // The queue URL's rules are the endpoints' (no user:pw@, https except on loopback): ingest
+  // sends every event to it, so a password in it would travel in every SendMessageBatch.
+  SOURCE_QUEUE_URL: z.pipe(
+    trimmed().check(
+      z.url({ abort: true, error: 'must be the URL of the queue createMonitor reads' }),
+    ),
+    endpointSchema,
+  ),
   INGEST_TOKEN_SECRET_ID: trimmed().check(
     z.minLength(
       1,
@@ -540,6 +547,8 @@ const ingestEnvironmentSchema = z.object({
   ),
   SMN_CONFIRM_REGIONS: z.optional(regionListSchema),
   HUAWEICLOUD_SMN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  // A comma-separated list like the regions; each one is checked to be a topic URN below.
+  SMN_TOPIC_URNS: z.optional(regionListSchema),
 });
 
 /** What the `ingest` function reads from its environment. */
@@ -556,8 +565,13 @@ export interface IngestConfig {
    * any, else the default region, else none (every confirmation is refused and logged).
    */
   smnRegions: string[];
-  /** `HUAWEICLOUD_SMN_ENDPOINT`: replaces the regional SMN endpoints (local runs). */
+  /**
+   * `HUAWEICLOUD_SMN_ENDPOINT`: where the SMN and console URLs that pass the checks are fetched
+   * instead (local runs); what passes the checks is the same with or without it.
+   */
   smnEndpointOverride: string | undefined;
+  /** `SMN_TOPIC_URNS`: when it lists any, SMN messages from other topics are refused. */
+  smnTopicUrns: string[] | undefined;
 }
 
 /**
@@ -580,6 +594,12 @@ export const loadIngestConfig = (
       `Invalid configuration: SMN_CONFIRM_REGIONS holds ${JSON.stringify(badRegion)}, which is not a region such as cn-north-4`,
     );
   }
+  const badTopic = e.SMN_TOPIC_URNS?.find((urn) => !/^urn:smn:[^:\s]+:[^:\s]+:[^:\s]+$/.test(urn));
+  if (badTopic !== undefined) {
+    throw new ConfigurationError(
+      `Invalid configuration: SMN_TOPIC_URNS holds ${JSON.stringify(badTopic)}, which is not a topic URN such as urn:smn:cn-north-4:<project id>:<topic name>`,
+    );
+  }
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
     defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
@@ -589,5 +609,6 @@ export const loadIngestConfig = (
     maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     smnRegions,
     smnEndpointOverride: e.HUAWEICLOUD_SMN_ENDPOINT,
+    smnTopicUrns: e.SMN_TOPIC_URNS?.length ? e.SMN_TOPIC_URNS : undefined,
   };
 };

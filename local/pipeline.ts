@@ -343,7 +343,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     },
   });
   if (ingestPath) {
-    byShape['cloud-trace via EventGrid'] = connections.length + duplicates;
+    byShape['cloud-trace via EventGrid or SMN'] = connections.length + duplicates;
     await announceThroughEventGrid(ingestPath, huawei, {
       projectId: PROJECT_ID,
       connections,

@@ -7,7 +7,8 @@ export const START_USAGE = `Usage: npm start -- [options]
 Runs vpn-monitor-provisioner end to end on an embedded local stack (SQS and DynamoDB emulators,
 a Huawei VPN API simulator, a local EventBridge), no cloud account needed. By default every new
 connection takes the whole way: created in the simulator, its CTS event sent by an EventGrid
-stand-in to the real ingest handler (behind a local HTTP API), queued, then provisioned.
+stand-in (every fourth as a signed SMN notification, after a signed subscription confirmation)
+to the real ingest handler (behind a local HTTP API), queued, then provisioned.
 
 Options:
   --events N          messages to send, 1-100000 (default 300)

@@ -49,6 +49,10 @@ const ingestRows = (p: NonNullable<PipelineSummary['ingestPath']>): [string, str
     'EventGrid delivered',
     `${p.eventGrid.delivered} events (${counts(p.eventGrid.byMode)}) in ${p.eventGrid.requests} requests, ${p.eventGrid.retries} retried, ${p.eventGrid.deadLettered} dead-lettered`,
   ],
+  [
+    'SMN delivered',
+    `subscription confirmation answered HTTP ${p.smn.confirmation}; ${p.smn.notifications} signed notifications (HTTP ${counts(p.smn.byStatus) || 'none'})`,
+  ],
   ['ingest answered', `${p.ingest.requests} requests (HTTP ${counts(p.ingest.byStatus)})`],
   [
     'created -> monitor',
