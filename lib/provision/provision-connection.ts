@@ -1,10 +1,11 @@
+import { eventTimeOf } from '../events/event-time.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { type MonitorCreatedDetail, stableEventId } from '../publish/monitor-created.ts';
-import type { MessageOrigin } from '../reconcile/origin.ts';
+import type { MessageOrigin } from '../queue/index.ts';
+import { readWaitState } from '../queue/index.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import { ensureMonitor } from './ensure-monitor.ts';
 import type { EnsuredMonitor } from './monitor-calls.ts';
-import { eventTimeOf } from './postpone.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 
 /**
@@ -88,7 +89,11 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
       ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
     };
     const key = connectionKey(event, message.origin);
-    const eventTime = eventTimeOf(message, event.occurredAt);
+    const eventTime = eventTimeOf({
+      occurredAt: event.occurredAt,
+      recorded: readWaitState(message.messageAttributes)?.event_time,
+      sentAt: message.sentAt,
+    });
     const done = await provision({ key, event, correlation, eventTime }, ctx);
     return done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
   };
