@@ -6,8 +6,7 @@ import {
 } from '../errors.ts';
 import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { isKeyRefusal, isPermissionRefusal } from '../retry/policy.ts';
-import { lastFailure, withRetry } from '../retry/with-retry.ts';
+import { isKeyRefusal, isPermissionRefusal, lastFailure, withRetry } from '../retry/index.ts';
 import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
 
 /*

@@ -1,22 +1,8 @@
-import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
+import { HuaweiNetworkError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { decide, isKeyRefusal } from '../retry/policy.ts';
-import { lastFailure, withRetry } from '../retry/with-retry.ts';
+import { asksForState, lastFailure, withRetry } from '../retry/index.ts';
 import { decideFromState, findMonitor } from './decide-from-state.ts';
 import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';
-
-/**
- * Whether a refused create is a question for Huawei's state: any 4xx that is not the key
- * refused nor throttling. Not documented: how Huawei refuses a second monitor (`VPN.0381` is
- * in no public source) and what it answers for a connection still `PENDING_CREATE` (a 409, a
- * 400 `VPN.0001`, a 403, or a 404 are all plausible): decided by state, whatever the code.
- */
-const asksForState = (error: unknown): error is HuaweiApiError =>
-  error instanceof HuaweiApiError &&
-  error.status >= 400 &&
-  error.status < 500 &&
-  !isKeyRefusal(error) &&
-  decide(error).category !== 'throttled';
 
 /**
  * Makes sure the VPN connection has its monitor. Creates it; when Huawei refuses, asks Huawei
@@ -69,6 +55,9 @@ const createOrDecide = async (
     return { ...created, outcome: 'created' };
   } catch (error) {
     const cause = lastFailure(error);
+    // Not documented: how Huawei refuses a second monitor (`VPN.0381` is in no public source)
+    // and what it answers for a connection still `PENDING_CREATE` (a 409, a 400 `VPN.0001`, a
+    // 403, or a 404 are all plausible): decided by state, whatever the code.
     if (asksForState(cause)) {
       return decideFromState(deps, target, vpnConnectionId, cause, options, createAgain);
     }

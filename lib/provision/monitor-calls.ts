@@ -1,7 +1,7 @@
 import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { ConnectionMonitor } from '../huawei/schemas.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
-import type { RetryOptions } from '../retry/with-retry.ts';
+import type { RetryOptions } from '../retry/index.ts';
 
 /** The connection's one monitor, and whether this call created it. */
 export interface EnsuredMonitor {

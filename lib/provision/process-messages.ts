@@ -6,7 +6,7 @@ import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
-import { type BatchPublisher, createBatchPublisher } from '../publish/batch-publisher.ts';
+import { type BatchPublisher, createBatchPublisher } from '../publish/index.ts';
 import { createExecutor } from './carry-out.ts';
 import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';

@@ -1,9 +1,9 @@
 import { eventTimeOf } from '../events/event-time.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
-import { type MonitorCreatedDetail, stableEventId } from '../publish/monitor-created.ts';
+import { type MonitorCreatedDetail, stableEventId } from '../publish/index.ts';
 import type { MessageOrigin } from '../queue/index.ts';
 import { readWaitState } from '../queue/index.ts';
-import { withRetry } from '../retry/with-retry.ts';
+import { withRetry } from '../retry/index.ts';
 import { ensureMonitor } from './ensure-monitor.ts';
 import type { EnsuredMonitor } from './monitor-calls.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';

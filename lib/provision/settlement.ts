@@ -14,8 +14,7 @@ import {
   readWaitState,
   type WaitState,
 } from '../queue/index.ts';
-import { decide } from '../retry/policy.ts';
-import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
+import { classify, lastFailure, RetryExhaustedError } from '../retry/index.ts';
 import type { ConnectionOutcome } from './types.ts';
 
 /*
@@ -173,7 +172,10 @@ export const connectionOutcome = (
   random: number,
 ): ConnectionOutcome => {
   const cause = lastFailure(error);
-  const decision = error instanceof RetryExhaustedError ? error.decision : decide(error);
+  // The failure as classified once; a retried call's own decision (it may have run out of
+  // attempts or time) wins over the table's.
+  const { kind, decision: tabled } = classify(cause);
+  const decision = error instanceof RetryExhaustedError ? error.decision : tabled;
   const last = isLastReceive(facts);
   const base = {
     messageId: facts.messageId,
@@ -204,7 +206,7 @@ export const connectionOutcome = (
       attempts: 0,
     });
   }
-  if (decision.category === 'throttled' && decision.disposition !== 'give-up') {
+  if ((kind === 'throttled' || kind === 'throttled-out') && decision.disposition !== 'give-up') {
     const seconds = THROTTLED_DELAY_SECONDS + Math.floor(random * THROTTLED_DELAY_SECONDS);
     if (last && facts.queueUrl !== undefined) {
       return {

@@ -9,10 +9,9 @@ import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
-import type { BatchPublisher } from '../publish/batch-publisher.ts';
-import type { PublisherOptions } from '../publish/monitor-created.ts';
+import type { BatchPublisher, PublisherOptions } from '../publish/index.ts';
 import type { FailureReason, MessageOrigin } from '../queue/index.ts';
-import type { RetryOptions } from '../retry/with-retry.ts';
+import type { RetryOptions } from '../retry/index.ts';
 
 /** A queue message as this project needs it; the handler maps Lambda's record to it. */
 export interface QueueMessage {

@@ -1,0 +1,13 @@
+/**
+ * The retry folder's face: failures classified once (`classify`), the decision table, and the
+ * retried call.
+ * @module
+ */
+export type { BackoffOptions } from './backoff.ts';
+export {
+  asksForState,
+  classify,
+  isKeyRefusal,
+  isPermissionRefusal,
+} from './policy.ts';
+export { lastFailure, RetryExhaustedError, type RetryOptions, withRetry } from './with-retry.ts';
