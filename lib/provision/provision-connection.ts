@@ -1,11 +1,11 @@
-import { eventTimeOf } from '../events/event-time.ts';
+import { eventTimeOf } from '../events/occurred-at.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { type MonitorCreatedDetail, stableEventId } from '../publish/index.ts';
 import type { MessageOrigin } from '../queue/index.ts';
 import { readWaitState } from '../queue/index.ts';
 import { withRetry } from '../retry/index.ts';
+import type { EnsuredMonitor } from './ensure-monitor.ts';
 import { ensureMonitor } from './ensure-monitor.ts';
-import type { EnsuredMonitor } from './monitor-calls.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 
 /**

@@ -7,7 +7,7 @@ import {
   huaweiAnswerOf,
   MonitorRefusedError,
 } from '../errors.ts';
-import { eventTimeOf } from '../events/event-time.ts';
+import { eventTimeOf } from '../events/occurred-at.ts';
 import {
   type FailureReason,
   MAX_DELAY_SECONDS,

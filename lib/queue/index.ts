@@ -3,14 +3,18 @@
  * @module
  */
 export * from './attributes.ts';
-export { type BatchResult, chunk, deleteBatch, MAX_BATCH_ENTRIES, sendBatch } from './batches.ts';
 export {
+  type BatchResult,
   buildCopy,
+  chunk,
   deduplicationId,
+  deleteBatch,
   fitAttributes,
   isFifoQueue,
+  MAX_BATCH_ENTRIES,
   MAX_DELAY_SECONDS,
   queueUrlFromArn,
+  sendBatch,
   sendCopy,
   sendToDeadLetterQueue,
 } from './writer.ts';
