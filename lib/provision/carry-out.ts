@@ -71,7 +71,7 @@ export const createExecutor = (deps: Pick<ProvisionerDeps, 'config' | 'log' | 's
         return { ...base, status: action.status };
       case 'retry-later':
         if (action.holdSeconds !== undefined) await hold(message, action.holdSeconds);
-        log.warn('Message left for redelivery', {
+        log.info('Message left for redelivery', {
           messageId: message.messageId,
           vpnConnectionId: base.vpnConnectionId,
           reason: action.reason,

@@ -7,6 +7,7 @@ import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
 import { type BatchPublisher, createBatchPublisher } from '../publish/index.ts';
+import { classify, lastFailure } from '../retry/index.ts';
 import { createExecutor } from './carry-out.ts';
 import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
@@ -78,8 +79,24 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     publisher: BatchPublisher,
   ): Promise<ConnectionOutcome> => {
     const retries: string[] = [];
-    const failed = (error: unknown) =>
-      connectionOutcome(factsOf(message), event, error, retries, Math.random());
+    const failed = (error: unknown): ConnectionOutcome => {
+      const outcome = connectionOutcome(factsOf(message), event, error, retries, Math.random());
+      if (outcome.status === 'retry-later') {
+        // Throttling and another invocation's hold are expected waits; anything else says why.
+        const cause = lastFailure(error);
+        const expected =
+          cause instanceof IdempotencyAlreadyInProgressError ||
+          classify(cause).decision.category === 'throttled';
+        log[expected ? 'info' : 'warn']('Connection left for redelivery', {
+          messageId: message.messageId,
+          vpnConnectionId: event.vpnConnectionId,
+          reason: outcome.reason,
+          holdSeconds: outcome.holdSeconds,
+          ...(expected ? {} : { error: cause }),
+        });
+      }
+      return outcome;
+    };
     // The project picks the account, and so the key its calls are signed with.
     let account: AccountAccess;
     try {
