@@ -1,4 +1,8 @@
-import { type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  type SendMessageCommandInput,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config.ts';
 import { ConnectionNotReadyError, HuaweiApiError } from '../../../lib/errors.ts';
@@ -186,6 +190,16 @@ const lastCopy = (now: number): QueueMessage => {
   };
 };
 
+const delayedOnQueue = async (): Promise<number> => {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: local.queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return Number(out.Attributes?.ApproximateNumberOfMessagesDelayed);
+};
+
 describe('waiting with delayed copies', () => {
   it('sends one copy per look, with the wait state and the other attributes, the delay doubling', async () => {
     // Prepare: a delivery with an attribute of its own (a reconcile run's), on what would be
@@ -198,6 +212,7 @@ describe('waiting with delayed copies', () => {
       queueUrl: local.queueUrl,
     });
     const delays: number[] = [];
+    const before = await delayedOnQueue();
 
     // Act: three looks, each on the copy the previous one sent
     for (let look = 0; look < 3; look++) {
@@ -211,6 +226,7 @@ describe('waiting with delayed copies', () => {
 
     // Assess
     expect(delays).toEqual([30, 60, 120]);
+    expect(await delayedOnQueue()).toBe(before + 3);
     expect(readWaitState(current.messageAttributes)).toEqual({
       first_seen: new Date(START).toISOString(),
       event_time: new Date(START - 2_000).toISOString(),
