@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { UnknownProjectError } from '../accounts/account-errors.ts';
 import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
@@ -11,7 +10,7 @@ import { classify, lastFailure } from '../retry/index.ts';
 import { createExecutor } from './carry-out.ts';
 import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
-import { connectionOutcome, messageFacts, settle, twinOutcome, withFacts } from './settlement.ts';
+import { connectionOutcome, messageFacts, settle, twinOutcome } from './settlement.ts';
 import type {
   ConnectionOutcome,
   Invocation,
@@ -102,20 +101,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     try {
       account = await deps.accounts.route(event);
     } catch (error) {
-      if (!(error instanceof UnknownProjectError)) return failed(error);
-      return {
-        messageId: message.messageId,
-        status: 'dead-lettered',
-        vpnConnectionId: event.vpnConnectionId,
-        failure: withFacts(factsOf(message), {
-          kind: 'unknown-project',
-          message: error.message,
-          attempts: 0,
-          vpn_connection_id: event.vpnConnectionId,
-          project_id: event.projectId,
-        }),
-        retries,
-      };
+      return failed(error);
     }
     const ctx: StepContext = {
       invocationId: invocation.requestId,

@@ -1,4 +1,5 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import { UnknownProjectError } from '../accounts/account-errors.ts';
 import type { Config } from '../config.ts';
 import {
   ConnectionNotReadyError,
@@ -155,6 +156,7 @@ export const nextDelaySeconds = (
 
 /**
  * What a connection's failure (`error`, as thrown by its step) makes of it:
+ * - its project has no account: dead-lettered, `unknown-project`;
  * - another invocation holds it: left for redelivery; on the last delivery dead-lettered with
  *   the reason (it was waited for until the budget ran out, `runWaitingForOthers`);
  * - throttled: never dead-lettered; held back 5 to 10 s (`random` jitters it, so the fleet's
@@ -191,6 +193,9 @@ export const connectionOutcome = (
       project_id: connection.projectId,
     }),
   });
+  // No account of the accounts document owns the project: nothing to retry until it is added.
+  if (cause instanceof UnknownProjectError)
+    return deadLettered({ kind: 'unknown-project', message: cause.message, attempts: 0 });
   if (cause instanceof IdempotencyAlreadyInProgressError) {
     if (!last) {
       return {

@@ -1,5 +1,6 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { describe, expect, it } from 'vitest';
+import { UnknownProjectError } from '../../../lib/accounts/account-errors.ts';
 import {
   ConnectionNotReadyError,
   CredentialsBreakerOpenError,
@@ -158,6 +159,18 @@ describe('one failed connection: its outcome, and the action for its message', (
       facts(),
       new CredentialsBreakerOpenError(NOW + 60_000, undefined),
       { do: 'retry-later', reason: expect.any(String), holdSeconds: 62 },
+    ],
+    [
+      'a project no account owns dead-letters at once, naming it',
+      facts(),
+      new UnknownProjectError('p1', 'No account of the accounts document owns project p1'),
+      deadLetter({
+        kind: 'unknown-project',
+        message: 'No account of the accounts document owns project p1',
+        attempts: 0,
+        vpn_connection_id: CONNECTION.vpnConnectionId,
+        project_id: CONNECTION.projectId,
+      }),
     ],
     [
       'nothing is held where the message cannot be addressed',
