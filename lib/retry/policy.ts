@@ -30,32 +30,6 @@ export interface Decision {
   category: string;
 }
 
-/**
- * What a failure is, named once: Huawei's answers by what they mean (`throttled`, the key
- * refused, one project `forbidden`, `server`, `conflict`, `not-found`, any other `refused`),
- * the network, and this project's own failures (a connection `not-ready`, a `monitor-refused`
- * after reading state, a project stopped on a `permission`, calls stopped by the gate or the
- * breaker, no slot under the rate limit, the deadline, EventBridge, invalid input).
- */
-type FailureKind =
-  | 'throttled'
-  | 'key-refused'
-  | 'forbidden'
-  | 'server'
-  | 'conflict'
-  | 'not-found'
-  | 'refused'
-  | 'network'
-  | 'not-ready'
-  | 'monitor-refused'
-  | 'permission'
-  | 'calls-stopped'
-  | 'throttled-out'
-  | 'deadline'
-  | 'publish'
-  | 'invalid-input'
-  | 'other';
-
 /** A failure classified: its kind, Huawei's answer when there was one, and the decision. */
 export interface Failure {
   kind: FailureKind;
@@ -73,11 +47,15 @@ interface Row {
 }
 
 /**
- * The decision table, one row per kind of failure. The README's "Retries" table is this table
- * in words; change them together. A row's reason is completed by the failure's own details
- * (Huawei's status and code, the network error code...).
+ * The decision table, one row per kind of failure: what a failure is, named once. Huawei's
+ * answers by what they mean (`throttled`, the key refused, one project `forbidden`, `server`,
+ * `conflict`, `not-found`, any other `refused`), the network, and this project's own failures
+ * (a connection `not-ready`, a `monitor-refused` after reading state, a project stopped on a
+ * `permission`, calls stopped by the gate or the breaker, no slot under the rate limit, the
+ * deadline, EventBridge, invalid input). The README's "Retries" table is this table in words;
+ * change them together. A row's reason is completed by the failure's own details.
  */
-const DECISIONS: Readonly<Record<FailureKind, Row>> = {
+const DECISIONS = {
   throttled: { disposition: 'retry-now', category: 'throttled', reason: 'throttled' },
   'key-refused': {
     disposition: 'stop-calls',
@@ -119,7 +97,10 @@ const DECISIONS: Readonly<Record<FailureKind, Row>> = {
   },
   'invalid-input': { disposition: 'give-up', category: 'invalid-input', reason: 'invalid input' },
   other: { disposition: 'retry-later', category: 'other', reason: 'unknown failure' },
-};
+} as const satisfies Record<string, Row>;
+
+/** The kinds of failure: the rows of {@link DECISIONS}. */
+type FailureKind = keyof typeof DECISIONS;
 
 /** One Huawei answer rule: the statuses or codes it covers, and their kind. First match wins. */
 interface HuaweiRule {
