@@ -3,11 +3,16 @@
  * retried call.
  * @module
  */
-export type { BackoffOptions } from './backoff.ts';
 export {
   asksForState,
   classify,
   isKeyRefusal,
   isPermissionRefusal,
 } from './policy.ts';
-export { lastFailure, RetryExhaustedError, type RetryOptions, withRetry } from './with-retry.ts';
+export {
+  type BackoffOptions,
+  lastFailure,
+  RetryExhaustedError,
+  type RetryOptions,
+  withRetry,
+} from './with-retry.ts';
