@@ -6,10 +6,12 @@ import { ABORT_BEFORE_TIMEOUT_MS, invocationBudget } from '../lib/aws/invocation
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
-import { createDependencies } from '../lib/provision/dependencies.ts';
-import { queueUrlFromArn } from '../lib/provision/postpone.ts';
-import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
-import { readOrigin } from '../lib/reconcile/origin.ts';
+import {
+  createDependencies,
+  createProvisioner,
+  type QueueMessage,
+} from '../lib/provision/index.ts';
+import { queueUrlFromArn, readOrigin } from '../lib/queue/index.ts';
 
 const config = loadConfig();
 const logger = createLogger();

@@ -10,13 +10,14 @@ import { createMetrics } from '../lib/metrics.ts';
 import {
   type BoundedReconcileAnswer,
   boundedAnswer,
+  countsOnly,
+  createReconcileDependencies,
   planLogLines,
-} from '../lib/reconcile/bounded-answer.ts';
-import { createReconcileDependencies } from '../lib/reconcile/dependencies.ts';
-import { recordReconcileMetrics } from '../lib/reconcile/metrics.ts';
-import { type ReconcileRequest, resolveReconcileRun } from '../lib/reconcile/options.ts';
-import { runReconcile } from '../lib/reconcile/reconcile.ts';
-import { countsOnly } from '../lib/reconcile/summary.ts';
+  type ReconcileRequest,
+  recordReconcileMetrics,
+  resolveReconcileRun,
+  runReconcile,
+} from '../lib/reconcile/index.ts';
 
 const config = loadReconcileConfig();
 const logger = createLogger();

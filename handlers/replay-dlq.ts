@@ -5,10 +5,13 @@ import { ABORT_BEFORE_TIMEOUT_MS, invocationDeadline } from '../lib/aws/invocati
 import { createSqsClient } from '../lib/aws/sqs.ts';
 import { loadReplayConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { parseReplayOptions, type ReplayRequest } from '../lib/replay/options.ts';
-import { lineProgress } from '../lib/replay/progress.ts';
-import { replayDeadLetters } from '../lib/replay/replay.ts';
-import type { ReplayReport } from '../lib/replay/report.ts';
+import {
+  lineProgress,
+  parseReplayOptions,
+  type ReplayReport,
+  type ReplayRequest,
+  replayDeadLetters,
+} from '../lib/replay/index.ts';
 
 const config = loadReplayConfig();
 const logger = createLogger();

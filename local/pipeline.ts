@@ -5,7 +5,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { ReconcileSummary } from '../lib/reconcile/summary.ts';
+import type { ReconcileSummary } from '../lib/reconcile/index.ts';
 import { type BatchReport, runEventSourceMapping } from './aws/event-source-mapping.ts';
 import { sleep } from './aws/loopback.ts';
 import { isQueueDrained } from './aws/sqs-poller.ts';

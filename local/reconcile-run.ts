@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { BoundedReconcileAnswer } from '../lib/reconcile/bounded-answer.ts';
-import type { ReconcileRequest } from '../lib/reconcile/options.ts';
+import type { BoundedReconcileAnswer, ReconcileRequest } from '../lib/reconcile/index.ts';
 import { createLambdaContext, newLogStreamName } from './aws/lambda-context.ts';
 import type { HuaweiSimulator } from './huawei-simulator/index.ts';
 

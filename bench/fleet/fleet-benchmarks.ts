@@ -14,9 +14,11 @@ import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { createHuaweiAccess } from '../../lib/huawei/access.ts';
 import { createLogger } from '../../lib/log.ts';
-import { createDependencies } from '../../lib/provision/dependencies.ts';
-import { createProvisioner } from '../../lib/provision/process-messages.ts';
-import type { QueueMessage } from '../../lib/provision/types.ts';
+import {
+  createDependencies,
+  createProvisioner,
+  type QueueMessage,
+} from '../../lib/provision/index.ts';
 import { runEventSourceMapping } from '../../local/aws/event-source-mapping.ts';
 import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
 import { type LocalAwsStack, startLocalAwsStack } from '../../local/aws/stack.ts';

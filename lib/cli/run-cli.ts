@@ -1,5 +1,5 @@
-import { runReconcileCommand } from '../reconcile/cli.ts';
-import { runReplayCommand } from '../replay/cli.ts';
+import { runReconcileCommand } from '../reconcile/index.ts';
+import { runReplayCommand } from '../replay/index.ts';
 import type { CliIo } from './io.ts';
 
 /** Usage of the whole command line, as `--help` prints it. */

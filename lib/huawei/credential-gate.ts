@@ -1,5 +1,5 @@
 import { HuaweiApiError, HuaweiCallsStoppedError, PermissionRefusedError } from '../errors.ts';
-import { isKeyRefusal } from '../retry/policy.ts';
+import { isKeyRefusal } from '../retry/index.ts';
 import type { BreakerSession } from './credential-breaker.ts';
 
 /** The project a call is about, for the gate's per-project stops. */

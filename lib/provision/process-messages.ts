@@ -1,16 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { UnknownProjectError } from '../accounts/account-errors.ts';
 import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
 import { CredentialGate } from '../huawei/credential-gate.ts';
-import { type BatchPublisher, createBatchPublisher } from '../publish/batch-publisher.ts';
-import { runWaitingForOthers } from './last-delivery.ts';
-import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';
+import { type BatchPublisher, createBatchPublisher } from '../publish/index.ts';
+import { classify, lastFailure } from '../retry/index.ts';
+import { createExecutor } from './carry-out.ts';
 import { recordOutcomes } from './outcome-metrics.ts';
 import { connectionKey, createConnectionStep } from './provision-connection.ts';
-import { requeueCopy } from './requeue.ts';
-import { createFailureSettlement, type DeadLetter } from './settle-failure.ts';
+import { connectionOutcome, messageFacts, settle, twinOutcome } from './settlement.ts';
 import type {
   ConnectionOutcome,
   Invocation,
@@ -19,7 +19,6 @@ import type {
   QueueMessage,
   StepContext,
 } from './types.ts';
-import { createConnectionWait } from './wait-for-connection.ts';
 
 export type {
   ConnectionOutcome,
@@ -30,6 +29,32 @@ export type {
 } from './types.ts';
 
 /**
+ * On a message's last delivery, another invocation's in-progress record must not end it
+ * silently: if that invocation dies, its record expires (with that invocation's own timeout)
+ * and nobody would publish. So the step is run again, waiting 250 ms, then twice as long each
+ * time up to 2 s, while the record is in progress and the budget allows: it then either finds
+ * the finished result (a duplicate), or takes over the expired record and does the work
+ * itself. When time runs out first, the in-progress error is thrown for settlement.
+ */
+const runWaitingForOthers = async <T>(
+  step: () => Promise<T>,
+  budget: { deadline: number; signal?: AbortSignal | undefined; now?: () => number },
+): Promise<T> => {
+  const now = budget.now ?? Date.now;
+  for (let waitMs = 250; ; waitMs = Math.min(2_000, waitMs * 2)) {
+    try {
+      return await step();
+    } catch (error) {
+      const inProgress = error instanceof IdempotencyAlreadyInProgressError;
+      if (!inProgress || now() + waitMs >= budget.deadline || budget.signal?.aborted) throw error;
+      await sleep(waitMs, undefined, budget.signal ? { signal: budget.signal } : {}).catch(
+        () => undefined,
+      );
+    }
+  }
+};
+
+/**
  * Handles one SQS batch: parses every body, creates each connection's monitor once, publishes
  * its "monitor created" event once, acknowledges messages that announce no new connection, and
  * dead-letters what can never succeed, with the reason. Returns one outcome per message, in
@@ -38,19 +63,13 @@ export type {
  */
 export const createProvisioner = (deps: ProvisionerDeps) => {
   const { config, log } = deps;
+  const now = deps.now ?? Date.now;
   const provisionConnection = createConnectionStep(deps);
-  const { settle, deadLetter } = createFailureSettlement(deps);
+  const carryOut = createExecutor(deps);
 
-  // A connection that can never succeed is noted; its message goes to the DLQ once, after all
-  // of its connections, so a batch-create trace is never dead-lettered twice.
-  const noteDeadLetter: DeadLetter = async (message, draft, retries) => ({
-    messageId: message.messageId,
-    status: 'dead-lettered',
-    vpnConnectionId: draft.vpn_connection_id,
-    failure: withFacts(message, draft),
-    retries,
-  });
+  const factsOf = (message: QueueMessage) => messageFacts(message, config, now());
 
+  /** One connection of a message, from its account to its event: its outcome, never thrown. */
   const processOne = async (
     message: QueueMessage,
     event: ConnectionCreated,
@@ -58,29 +77,35 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     gateOf: (account: AccountAccess) => CredentialGate,
     publisher: BatchPublisher,
   ): Promise<ConnectionOutcome> => {
+    const retries: string[] = [];
+    const failed = (error: unknown): ConnectionOutcome => {
+      const outcome = connectionOutcome(factsOf(message), event, error, retries, Math.random());
+      if (outcome.status === 'retry-later') {
+        // Throttling and another invocation's hold are expected waits; anything else says why.
+        const cause = lastFailure(error);
+        const expected =
+          cause instanceof IdempotencyAlreadyInProgressError ||
+          classify(cause).decision.category === 'throttled';
+        log[expected ? 'info' : 'warn']('Connection left for redelivery', {
+          messageId: message.messageId,
+          vpnConnectionId: event.vpnConnectionId,
+          reason: outcome.reason,
+          holdSeconds: outcome.holdSeconds,
+          ...(expected ? {} : { error: cause }),
+        });
+      }
+      return outcome;
+    };
     // The project picks the account, and so the key its calls are signed with.
     let account: AccountAccess;
     try {
       account = await deps.accounts.route(event);
     } catch (error) {
-      if (error instanceof UnknownProjectError) {
-        const draft = {
-          kind: 'unknown-project' as const,
-          message: error.message,
-          attempts: 0,
-          vpn_connection_id: event.vpnConnectionId,
-          // A defaulted project is not the message's: the reason does not pin it on it.
-          ...(event.projectDefaulted ? {} : { project_id: event.projectId }),
-        };
-        return noteDeadLetter(message, draft, []);
-      }
-      return settle(message, event, error, [], noteDeadLetter);
+      return failed(error);
     }
-    const gate = gateOf(account);
-    const retries: string[] = [];
     const ctx: StepContext = {
       invocationId: invocation.requestId,
-      gate,
+      gate: gateOf(account),
       publisher,
       retry: {
         maxAttempts: config.huaweiMaxAttempts,
@@ -114,40 +139,11 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         retries,
       };
     } catch (error) {
-      return settle(message, event, error, retries, noteDeadLetter);
+      return failed(error);
     } finally {
       publisher.end();
     }
   };
-
-  /** A connection already being handled in this batch under the same key shares its fate. */
-  const twinOf = async (
-    message: QueueMessage,
-    event: ConnectionCreated,
-    first: Promise<ConnectionOutcome>,
-  ): Promise<ConnectionOutcome> => {
-    const twin = await first;
-    const base = { messageId: message.messageId, vpnConnectionId: event.vpnConnectionId };
-    // A not-ready twin's message waits in a delayed copy, which carries the connection on.
-    if (HANDLED.includes(twin.status) || twin.status === 'not-ready')
-      return { ...base, status: 'duplicate', retries: [] };
-    if (twin.status === 'dead-lettered' && twin.failure) {
-      return noteDeadLetter(message, toDraft(twin.failure), []);
-    }
-    return {
-      ...base,
-      status: 'retry-later',
-      reason: twin.reason,
-      requeueAfterSeconds: twin.requeueAfterSeconds,
-      retries: [],
-    };
-  };
-
-  const settleMessage = createMessageSettlement(
-    deadLetter,
-    createConnectionWait(deps, deadLetter),
-    (message, seconds) => requeueCopy(deps.sqs, message, seconds),
-  );
 
   return async (
     messages: readonly QueueMessage[],
@@ -196,12 +192,12 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
       async (message): Promise<MessageOutcome> => {
         const parsed = parseConnectionCreated(message.body, defaults);
         if (parsed.kind === 'invalid') {
-          const sent = await deadLetter(
-            message,
-            { kind: 'invalid-input', message: parsed.error.message, attempts: 0 },
-            [],
-          );
-          return { ...sent, connections: [] };
+          const draft = {
+            kind: 'invalid-input' as const,
+            message: parsed.error.message,
+            attempts: 0,
+          };
+          return carryOut(message, { do: 'dead-letter', draft }, []);
         }
         if (parsed.kind === 'ignored') {
           log.info('Message ignored: it announces no new VPN connection', {
@@ -223,12 +219,14 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         const parts = parsed.events.map((event) => {
           const key = connectionKey(event, message.origin);
           const first = firsts.get(key);
-          if (first) return twinOf(message, event, first);
+          if (first)
+            return first.then((twin) => twinOutcome(factsOf(message), event.vpnConnectionId, twin));
           const outcome = processOne(message, event, invocation, gateOf, publisher);
           firsts.set(key, outcome);
           return outcome;
         });
-        return settleMessage(message, await Promise.all(parts));
+        const outcomes = await Promise.all(parts);
+        return carryOut(message, settle(factsOf(message), outcomes), outcomes);
       },
     );
     if (deps.metrics) recordOutcomes(deps.metrics, outcomes);

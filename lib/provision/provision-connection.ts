@@ -1,10 +1,11 @@
+import { eventTimeOf } from '../events/occurred-at.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
-import { type MonitorCreatedDetail, stableEventId } from '../publish/monitor-created.ts';
-import type { MessageOrigin } from '../reconcile/origin.ts';
-import { withRetry } from '../retry/with-retry.ts';
+import { type MonitorCreatedDetail, stableEventId } from '../publish/index.ts';
+import type { MessageOrigin } from '../queue/index.ts';
+import { readWaitState } from '../queue/index.ts';
+import { withRetry } from '../retry/index.ts';
+import type { EnsuredMonitor } from './ensure-monitor.ts';
 import { ensureMonitor } from './ensure-monitor.ts';
-import type { EnsuredMonitor } from './monitor-calls.ts';
-import { eventTimeOf } from './postpone.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 
 /**
@@ -95,7 +96,11 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
       ...(message.traceHeader ? { trace_header: message.traceHeader } : {}),
     };
     const key = connectionKey(event, message.origin);
-    const eventTime = eventTimeOf(message, event.occurredAt);
+    const eventTime = eventTimeOf({
+      occurredAt: event.occurredAt,
+      recorded: readWaitState(message.messageAttributes)?.event_time,
+      sentAt: message.sentAt,
+    });
     const started = performance.now();
     const done = await provision({ key, event, correlation, eventTime }, ctx);
     const outcome = done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';

@@ -2,7 +2,6 @@ import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { AccountRegistry } from '../accounts/registry.ts';
 import type { InvocationBudget } from '../aws/invocation-budget.ts';
 import type { Config } from '../config.ts';
-import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
 import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
 import type { CredentialGate } from '../huawei/credential-gate.ts';
@@ -10,10 +9,9 @@ import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
-import type { BatchPublisher } from '../publish/batch-publisher.ts';
-import type { PublisherOptions } from '../publish/monitor-created.ts';
-import type { MessageOrigin } from '../reconcile/origin.ts';
-import type { RetryOptions } from '../retry/with-retry.ts';
+import type { BatchPublisher, PublisherOptions } from '../publish/index.ts';
+import type { FailureReason, MessageOrigin } from '../queue/index.ts';
+import type { RetryOptions } from '../retry/index.ts';
 
 /** A queue message as this project needs it; the handler maps Lambda's record to it. */
 export interface QueueMessage {
@@ -63,6 +61,8 @@ export interface ConnectionOutcome {
    * message is sent again as a copy delayed this long instead.
    */
   requeueAfterSeconds?: number | undefined;
+  /** Set on a `retry-later` worth holding back this long (throttled, a breaker's probe time). */
+  holdSeconds?: number | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
   /** For `not-ready`: what Huawei's state said. */

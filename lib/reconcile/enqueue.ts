@@ -1,16 +1,20 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { reconcileAttributes } from './origin.ts';
+import {
+  buildCopy,
+  chunk,
+  isFifoQueue,
+  MAX_BATCH_ENTRIES,
+  MAX_DELAY_SECONDS,
+  reconcileAttributes,
+  sendBatch,
+} from '../queue/index.ts';
 
-/** SQS takes at most 10 messages per `SendMessageBatch`. */
-const BATCH = 10;
 /** Batches in flight at once. */
 const CONCURRENCY = 4;
 /** Passes over the entries SQS refused (its own throttling, a transient fault). */
 const PASSES = 3;
-/** SQS's longest `DelaySeconds`. */
-const MAX_DELAY_SECONDS = 900;
 
 /**
  * The delay of the `index`th message so that messages become visible at `rate` a second:
@@ -52,30 +56,34 @@ export const enqueueConnections = async (
   runId: string,
   rate?: number | undefined,
 ): Promise<EnqueueResult> => {
-  const fifo = queueUrl.endsWith('.fifo');
+  const fifo = isFifoQueue(queueUrl);
   const position = new Map(connectionIds.map((id, index) => [id, index]));
   const attributes = reconcileAttributes(runId);
-  const sendBatch = async (ids: readonly string[]) => {
+  // Written by the queue writer like any message: a new one is a copy of nothing received.
+  const entry = (id: string, index: number) => ({
+    Id: String(index),
+    ...buildCopy(
+      fifo,
+      {
+        messageId: `${runId}.${id}`,
+        body: connectionCreatedBody(target, id),
+        messageAttributes: attributes,
+        messageGroupId: id,
+      },
+      {
+        ...(rate === undefined
+          ? {}
+          : { delaySeconds: spreadDelaySeconds(position.get(id) ?? 0, rate) }),
+      },
+    ).request,
+  });
+  const sendOne = async (ids: readonly string[]) => {
     try {
-      const out = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: ids.map((id, index) => ({
-            Id: String(index),
-            MessageBody: connectionCreatedBody(target, id),
-            MessageAttributes: attributes,
-            ...(fifo
-              ? { MessageGroupId: id, MessageDeduplicationId: `${runId}.${id}` }
-              : rate === undefined
-                ? {}
-                : { DelaySeconds: spreadDelaySeconds(position.get(id) ?? 0, rate) }),
-          })),
-        }),
-      );
-      return (out.Failed ?? []).map((entry) => ({
-        id: ids[Number(entry.Id)] ?? '',
-        reason: `${entry.Code ?? 'refused'}: ${entry.Message ?? ''}`.trim(),
-      }));
+      const results = await sendBatch(sqs, queueUrl, ids.map(entry));
+      return ids.flatMap((id, index) => {
+        const refused = results.get(String(index));
+        return refused === undefined ? [] : [{ id, reason: refused }];
+      });
     } catch (error) {
       return ids.map((id) => ({ id, reason: describe(error) }));
     }
@@ -83,10 +91,8 @@ export const enqueueConnections = async (
   let remaining = [...connectionIds];
   let failed: EnqueueResult['failed'] = [];
   for (let pass = 0; pass < PASSES && remaining.length > 0; pass += 1) {
-    const batches = Array.from({ length: Math.ceil(remaining.length / BATCH) }, (_, i) =>
-      remaining.slice(i * BATCH, (i + 1) * BATCH),
-    );
-    failed = (await mapConcurrent(batches, CONCURRENCY, sendBatch)).flat();
+    const batches = chunk(remaining, MAX_BATCH_ENTRIES);
+    failed = (await mapConcurrent(batches, CONCURRENCY, sendOne)).flat();
     remaining = failed.map((entry) => entry.id);
   }
   return { sent: connectionIds.length - failed.length, failed };

@@ -1,7 +1,7 @@
 import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
 import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
-import { type RetryOptions, withRetry } from '../retry/with-retry.ts';
+import { type RetryOptions, withRetry } from '../retry/index.ts';
 import { IncompleteListingError } from './errors.ts';
 
 /** The Huawei calls a reconcile run makes; the VPN client provides them. */

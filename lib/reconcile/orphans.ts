@@ -1,6 +1,6 @@
 import { HuaweiApiError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { lastFailure } from '../retry/with-retry.ts';
+import { lastFailure } from '../retry/index.ts';
 import { call, type HuaweiCalls } from './listing.ts';
 import type { OrphanMonitor } from './plan.ts';
 import { describeFailure } from './summary.ts';

@@ -1,5 +1,5 @@
 import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { RetryExhaustedError } from '../retry/with-retry.ts';
+import { RetryExhaustedError } from '../retry/index.ts';
 import type { OrphanMonitor, PlannedConnection } from './plan.ts';
 import type { MonitorSource } from './target-state.ts';
 

@@ -1,17 +1,17 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { toBatches } from '../aws/sqs-message-size.ts';
 import {
   type BatchResult,
   chunk,
   deleteBatch,
+  isFifoQueue,
   MAX_BATCH_ENTRIES,
   sendBatch,
-} from '../aws/sqs-batches.ts';
-import { toBatches } from '../aws/sqs-message-size.ts';
+} from '../queue/index.ts';
 import type { DeadLetterInfo } from './dead-letter-info.ts';
 import { ReplayTargetError } from './errors.ts';
 import type { HeldMessages } from './held-messages.ts';
 import { buildReplayEntry } from './outgoing-message.ts';
-import { isFifoQueue } from './queues.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { MessageOutcome, StopReason } from './report.ts';
 import { describeError, type ReplayRuntime, stopRequested } from './runtime.ts';

@@ -1,7 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { FAILURE_ATTRIBUTE, readFailureReason } from '../dlq/dead-letter.ts';
 import { parseConnectionCreated } from '../events/parse.ts';
-import { readReplayMetadata } from './replay-metadata.ts';
+import { FAILURE_ATTRIBUTE, readFailureReason, readReplayMetadata } from '../queue/index.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */
 const SQS_REDRIVE_KIND = 'sqs-redrive';

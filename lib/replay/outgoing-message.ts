@@ -1,17 +1,6 @@
-import { createHash } from 'node:crypto';
-import type {
-  Message,
-  MessageAttributeValue,
-  SendMessageBatchRequestEntry,
-} from '@aws-sdk/client-sqs';
-import {
-  attributeBytes,
-  MAX_MESSAGE_ATTRIBUTES,
-  MAX_MESSAGE_BYTES,
-} from '../aws/sqs-message-size.ts';
-import { FAILURE_ATTRIBUTE } from '../dlq/dead-letter.ts';
+import type { Message, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { buildCopy, deduplicationId, REPLAY_ATTRIBUTE, replayAttribute } from '../queue/index.ts';
 import { type DeadLetterInfo, reasonLabel } from './dead-letter-info.ts';
-import { REPLAY_ATTRIBUTE, replayAttribute } from './replay-metadata.ts';
 
 /** Group of a replay into a FIFO queue from a message that had none (a standard DLQ). */
 const DEFAULT_GROUP_ID = 'vpn-monitor-replay';
@@ -25,13 +14,6 @@ export interface ReplayEntry {
   metadataDropped: boolean;
 }
 
-/** Only the fields SendMessage takes: received values may carry empty list fields. */
-const sendable = (value: MessageAttributeValue): MessageAttributeValue => ({
-  DataType: value.DataType,
-  ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
-  ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
-});
-
 /**
  * A deduplication id for the n-th replay of a FIFO message. The original id alone would be
  * unsafe: within SQS's 5-minute deduplication window the copy would be accepted and silently
@@ -39,29 +21,23 @@ const sendable = (value: MessageAttributeValue): MessageAttributeValue => ({
  * the replay count keeps it stable for a retry of the same replay, which SQS then deduplicates.
  */
 export function replayDeduplicationId(original: string, replayCount: number): string {
-  const id = `${original}.replay-${replayCount}`;
-  return id.length <= 128 ? id : createHash('sha256').update(id).digest('hex');
+  return deduplicationId(`${original}.replay-${replayCount}`);
 }
 
 /**
- * Builds the copy of a dead-lettered message for the target queue: the body unchanged; the
- * message attributes unchanged except that `vpn_monitor_failure` is dropped (it described the
- * last failure and would be stale, or wrong after an SQS redrive) and `vpn_monitor_replay` is
- * written anew with the replay count one higher. The original attributes win SQS's 10-attribute
- * and 256 KB limits: when they leave no room, the copy goes without replay metadata, which
- * `createMonitor` never needs (it reads only the body). FIFO targets get the message's group
- * id and a deduplication id derived from its own (see {@link replayDeduplicationId}).
+ * Builds the copy of a dead-lettered message for the target queue with the queue writer: the
+ * body unchanged; `vpn_monitor_failure` dropped (it described the last failure and would be
+ * stale, or wrong after an SQS redrive) and `vpn_monitor_replay` written anew with the replay
+ * count one higher, as an optional attribute: the original attributes win SQS's limits, and
+ * without room the copy goes without replay metadata, which `createMonitor` never needs. FIFO
+ * targets get the message's group id and a deduplication id derived from its own (see
+ * {@link replayDeduplicationId}).
  */
 export function buildReplayEntry(
   message: Message,
   info: DeadLetterInfo,
   target: { id: string; fifo: boolean; now: Date },
 ): ReplayEntry {
-  const body = message.Body ?? '';
-  const kept = Object.entries(message.MessageAttributes ?? {})
-    .filter(([name]) => name !== FAILURE_ATTRIBUTE && name !== REPLAY_ATTRIBUTE)
-    .map(([name, value]) => [name, sendable(value)] as const);
-  const keptBytes = kept.reduce((sum, [name, value]) => sum + attributeBytes(name, value), 0);
   const replayCount = info.replayCount + 1;
   const metadata = replayAttribute({
     original_message_id: info.originalMessageId,
@@ -70,38 +46,26 @@ export function buildReplayEntry(
     replay_count: replayCount,
     reason: reasonLabel(info),
   });
-  const baseBytes = Buffer.byteLength(body) + keptBytes;
-  const metadataBytes = attributeBytes(REPLAY_ATTRIBUTE, metadata);
-  const metadataFits =
-    kept.length < MAX_MESSAGE_ATTRIBUTES && baseBytes + metadataBytes <= MAX_MESSAGE_BYTES;
-  const attributes = Object.fromEntries(
-    metadataFits ? [...kept, [REPLAY_ATTRIBUTE, metadata] as const] : kept,
-  );
-  const traceHeader = message.Attributes?.AWSTraceHeader;
-  const fifo = target.fifo
-    ? {
-        MessageGroupId: message.Attributes?.MessageGroupId ?? DEFAULT_GROUP_ID,
-        MessageDeduplicationId: replayDeduplicationId(
-          message.Attributes?.MessageDeduplicationId ?? info.messageId,
-          replayCount,
-        ),
-      }
-    : {};
-  return {
-    entry: {
-      Id: target.id,
-      MessageBody: body,
-      ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
-      ...(traceHeader !== undefined
-        ? {
-            MessageSystemAttributes: {
-              AWSTraceHeader: { DataType: 'String', StringValue: traceHeader },
-            },
-          }
-        : {}),
-      ...fifo,
+  const copy = buildCopy(
+    target.fifo,
+    {
+      messageId: info.messageId,
+      body: message.Body ?? '',
+      messageAttributes: message.MessageAttributes ?? {},
+      messageGroupId: message.Attributes?.MessageGroupId,
+      traceHeader: message.Attributes?.AWSTraceHeader,
     },
-    bytes: baseBytes + (metadataFits ? metadataBytes : 0),
-    metadataDropped: !metadataFits,
+    {
+      own: { name: REPLAY_ATTRIBUTE, value: metadata, optional: true },
+      fifo: {
+        defaultGroupId: DEFAULT_GROUP_ID,
+        deduplicationId: `${message.Attributes?.MessageDeduplicationId ?? info.messageId}.replay-${replayCount}`,
+      },
+    },
+  );
+  return {
+    entry: { Id: target.id, ...copy.request },
+    bytes: copy.bytes,
+    metadataDropped: copy.ownDropped,
   };
 }

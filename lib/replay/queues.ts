@@ -36,11 +36,6 @@ export function isUnsupportedOperation(error: unknown): boolean {
   return error instanceof Error && UNSUPPORTED.has(error.name);
 }
 
-/** FIFO queue names end in `.fifo`: SQS's own rule. */
-export function isFifoQueue(queueUrl: string): boolean {
-  return queueUrl.endsWith('.fifo');
-}
-
 /**
  * The URL of a queue as reached through `reference`'s origin. Queues of one region share an
  * origin in AWS; emulators sometimes answer with host names that do not resolve.

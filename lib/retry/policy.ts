@@ -28,41 +28,96 @@ export interface Decision {
   reason: string;
   /** A short class of the reason, for metrics: `throttled`, `server-error`, `network`... */
   category: string;
-  /** Set when waiting helps (the connection is not ready): ask again later and later. */
-  postpone?: true;
 }
 
-/** One row of the retry table: the Huawei answers it covers, and what is done about them. */
-interface HuaweiRule {
-  statuses?: (status: number) => boolean;
-  codes?: ReadonlySet<string>;
+/** A failure classified: its kind, Huawei's answer when there was one, and the decision. */
+export interface Failure {
+  kind: FailureKind;
+  /** Huawei's HTTP status and code, for a Huawei answer. */
+  status?: number | undefined;
+  code?: string | undefined;
+  decision: Decision;
+}
+
+/** One row of the decision table: what is done about a kind, and why (in words). */
+interface Row {
   disposition: Disposition;
   category: string;
   reason: string;
 }
 
 /**
- * The retry table for Huawei's answers, first match wins. The README's "Retries" table is this
- * table in words; change them together. Every code here is on Huawei's VPN or API Gateway
- * error-code pages; codes no public source shows (`VPN.0381`, `VPN.0009`...) are not here:
- * a refused create is decided by Huawei's state instead (`lib/provision/ensure-monitor.ts`).
+ * The decision table, one row per kind of failure: what a failure is, named once. Huawei's
+ * answers by what they mean (`throttled`, the key refused, one project `forbidden`, `server`,
+ * `conflict`, `not-found`, any other `refused`), the network, and this project's own failures
+ * (a connection `not-ready`, a `monitor-refused` after reading state, a project stopped on a
+ * `permission`, calls stopped by the gate or the breaker, no slot under the rate limit, the
+ * deadline, EventBridge, invalid input). The README's "Retries" table is this table in words;
+ * change them together. A row's reason is completed by the failure's own details.
  */
-const HUAWEI_RULES: readonly HuaweiRule[] = [
-  {
-    statuses: (s) => s === 429,
-    codes: new Set(['VPN.0429', 'APIGW.0308']),
-    disposition: 'retry-now',
-    category: 'throttled',
-    reason: 'throttled',
-  },
-  {
-    // The key itself: bad signature or locked ("AK access failed to reach the limit").
-    statuses: (s) => s === 401,
-    codes: new Set(['APIGW.0301', 'APIGW.0305']),
+const DECISIONS = {
+  throttled: { disposition: 'retry-now', category: 'throttled', reason: 'throttled' },
+  'key-refused': {
     disposition: 'stop-calls',
     category: 'credentials',
     reason: 'credentials refused',
   },
+  forbidden: { disposition: 'give-up', category: 'permission', reason: 'permission refused' },
+  server: { disposition: 'retry-now', category: 'server-error', reason: 'Huawei busy or failing' },
+  conflict: { disposition: 'retry-later', category: 'conflict', reason: 'conflict' },
+  'not-found': { disposition: 'give-up', category: 'not-found', reason: 'not found' },
+  refused: { disposition: 'give-up', category: 'rejected', reason: 'request rejected' },
+  network: { disposition: 'retry-now', category: 'network', reason: 'network failure' },
+  'not-ready': {
+    disposition: 'retry-later',
+    category: 'not-ready',
+    reason: 'connection not ready',
+  },
+  'monitor-refused': { disposition: 'give-up', category: 'rejected', reason: 'monitor refused' },
+  permission: { disposition: 'give-up', category: 'permission', reason: 'permission refused' },
+  'calls-stopped': {
+    disposition: 'retry-later',
+    category: 'credentials',
+    reason: 'Huawei calls stopped after a credentials failure',
+  },
+  'throttled-out': {
+    disposition: 'retry-later',
+    category: 'throttled',
+    reason: 'throttled: no slot under the rate limit before the deadline',
+  },
+  deadline: {
+    disposition: 'retry-later',
+    category: 'deadline',
+    reason: 'invocation deadline reached',
+  },
+  publish: {
+    disposition: 'retry-now',
+    category: 'publish',
+    reason: 'EventBridge did not accept the event',
+  },
+  'invalid-input': { disposition: 'give-up', category: 'invalid-input', reason: 'invalid input' },
+  other: { disposition: 'retry-later', category: 'other', reason: 'unknown failure' },
+} as const satisfies Record<string, Row>;
+
+/** The kinds of failure: the rows of {@link DECISIONS}. */
+type FailureKind = keyof typeof DECISIONS;
+
+/** One Huawei answer rule: the statuses or codes it covers, and their kind. First match wins. */
+interface HuaweiRule {
+  statuses: (status: number) => boolean;
+  codes?: ReadonlySet<string>;
+  kind: FailureKind;
+}
+
+/**
+ * Huawei's answers by kind, first match wins. Every code here is on Huawei's VPN or API Gateway
+ * error-code pages; codes no public source shows (`VPN.0381`, `VPN.0009`...) are not here: a
+ * refused create is decided by Huawei's state instead (`lib/provision/ensure-monitor.ts`).
+ */
+const HUAWEI_RULES: readonly HuaweiRule[] = [
+  { statuses: (s) => s === 429, codes: new Set(['VPN.0429', 'APIGW.0308']), kind: 'throttled' },
+  // The key itself: bad signature or locked ("AK access failed to reach the limit").
+  { statuses: (s) => s === 401, codes: new Set(['APIGW.0301', 'APIGW.0305']), kind: 'key-refused' },
   {
     // The key works, but this project may not do this: IAM permission (VPN.0003), the user
     // blacklisted or denied (APIGW.0302/0306), the service or user not allowed in the region
@@ -76,140 +131,110 @@ const HUAWEI_RULES: readonly HuaweiRule[] = [
       'APIGW.0801',
       'APIGW.0802',
     ]),
-    disposition: 'give-up',
-    category: 'permission',
-    reason: 'permission refused',
+    kind: 'forbidden',
   },
   {
     statuses: (s) => s >= 500,
     codes: new Set(['VPN.0002', 'VPN.0030', 'VPN.0031']),
-    disposition: 'retry-now',
-    category: 'server-error',
-    reason: 'Huawei busy or failing',
+    kind: 'server',
   },
-  {
-    statuses: (s) => s === 409 || s === 425,
-    disposition: 'retry-later',
-    category: 'conflict',
-    reason: 'conflict',
-  },
-  {
-    statuses: (s) => s === 404,
-    disposition: 'give-up',
-    category: 'not-found',
-    reason: 'not found',
-  },
+  { statuses: (s) => s === 409 || s === 425, kind: 'conflict' },
+  { statuses: (s) => s === 404, kind: 'not-found' },
 ];
 
-const decideHuawei = (error: HuaweiApiError): Decision => {
+const kindOfHuawei = (error: HuaweiApiError): FailureKind => {
   const { status, code = '' } = error;
-  const label = `HTTP ${status}${code ? ` ${code}` : ''}`;
   // Huawei STS/IAM (or AWS STS) would not hand out an account's credentials: that account's
   // key, agency or token is refused, not one project's permission. Its calls stop; its
   // records are redelivered once the agency or provider is fixed.
-  if (error instanceof AccountCredentialsError && status !== 429 && status < 500) {
-    return {
-      disposition: 'stop-calls',
-      category: 'credentials',
-      reason: `account credentials refused (${label})`,
-    };
-  }
-  const rule = HUAWEI_RULES.find(
-    (r) => r.codes?.has(code) === true || r.statuses?.(status) === true,
-  );
-  return rule
-    ? {
-        disposition: rule.disposition,
-        category: rule.category,
-        reason: `${rule.reason} (${label})`,
-      }
-    : { disposition: 'give-up', category: 'rejected', reason: `request rejected (${label})` };
+  if (error instanceof AccountCredentialsError && status !== 429 && status < 500)
+    return 'key-refused';
+  const rule = HUAWEI_RULES.find((r) => r.codes?.has(code) === true || r.statuses(status));
+  return rule?.kind ?? 'refused';
 };
+
+/** Failures whose kind depends on their class alone, nothing they carry. */
+const FIXED_KINDS: ReadonlyArray<readonly [new (...args: never[]) => Error, FailureKind]> = [
+  [PublishError, 'publish'],
+  [InvalidInputError, 'invalid-input'],
+  [HuaweiCallsStoppedError, 'calls-stopped'],
+  [ThrottledOutError, 'throttled-out'],
+  [DeadlineExceededError, 'deadline'],
+];
+
+/** The reason of a decision: the row's, with what the failure itself says. */
+const reasonOf = (kind: FailureKind, error: unknown): string => {
+  const { reason } = DECISIONS[kind];
+  if (error instanceof HuaweiApiError) {
+    const label = `HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`;
+    return error instanceof AccountCredentialsError && kind === 'key-refused'
+      ? `account credentials refused (${label})`
+      : `${reason} (${label})`;
+  }
+  if (error instanceof HuaweiNetworkError) return `${reason} (${error.code ?? 'unknown'})`;
+  if (error instanceof ConnectionNotReadyError) return `${reason} (${error.connectionStatus})`;
+  if (error instanceof MonitorRefusedError)
+    return error.connectionStatus === 'NOT_FOUND'
+      ? 'connection not found'
+      : `${reason} (connection ${error.connectionStatus})`;
+  if (error instanceof PermissionRefusedError)
+    return `${reason} in project ${error.projectId} (${error.action})`;
+  if (kind === 'other' && error instanceof Error) return error.name;
+  return reason;
+};
+
+const kindOf = (error: unknown): FailureKind => {
+  if (error instanceof HuaweiApiError) return kindOfHuawei(error);
+  if (error instanceof HuaweiNetworkError) return 'network';
+  if (error instanceof ConnectionNotReadyError) return 'not-ready';
+  if (error instanceof MonitorRefusedError) return 'monitor-refused';
+  if (error instanceof PermissionRefusedError) return 'permission';
+  return FIXED_KINDS.find(([type]) => error instanceof type)?.[1] ?? 'other';
+};
+
+/** Each error object is classified once; every later question about it reads the answer. */
+const classified = new WeakMap<object, Failure>();
+
+/**
+ * Turns an error into its one typed {@link Failure}: its kind, and the decision read from the
+ * table. Asked again about the same error, answers the same object.
+ */
+export const classify = (error: unknown): Failure => {
+  const known = typeof error === 'object' && error !== null ? classified.get(error) : undefined;
+  if (known) return known;
+  const kind = kindOf(error);
+  const row = DECISIONS[kind];
+  // A connection not found is one for metrics as a 404 is; any other refused monitor is rejected.
+  const category =
+    error instanceof MonitorRefusedError && error.connectionStatus === 'NOT_FOUND'
+      ? 'not-found'
+      : row.category;
+  const failure: Failure = {
+    kind,
+    ...(error instanceof HuaweiApiError ? { status: error.status, code: error.code } : {}),
+    decision: { disposition: row.disposition, category, reason: reasonOf(kind, error) },
+  };
+  if (typeof error === 'object' && error !== null) classified.set(error, failure);
+  return failure;
+};
+
+/** The retry policy's decision about `error`: {@link classify}'s, a fresh copy to extend. */
+export const decide = (error: unknown): Decision => ({ ...classify(error).decision });
 
 /** Whether Huawei refused the key itself (not a permission): stop calls, refresh credentials. */
 export const isKeyRefusal = (error: unknown): boolean =>
-  error instanceof HuaweiApiError && decideHuawei(error).disposition === 'stop-calls';
+  error instanceof HuaweiApiError && classify(error).kind === 'key-refused';
 
 /** Whether Huawei refused a permission of one project, not the key. */
 export const isPermissionRefusal = (error: unknown): error is HuaweiApiError =>
-  error instanceof HuaweiApiError && decideHuawei(error).category === 'permission';
-
-/** Failures whose decision depends on their class alone, nothing they carry. */
-const FIXED_DECISIONS: ReadonlyArray<readonly [new (...args: never[]) => Error, Decision]> = [
-  [
-    PublishError,
-    {
-      disposition: 'retry-now',
-      reason: 'EventBridge did not accept the event',
-      category: 'publish',
-    },
-  ],
-  [
-    InvalidInputError,
-    { disposition: 'give-up', reason: 'invalid input', category: 'invalid-input' },
-  ],
-  [
-    HuaweiCallsStoppedError,
-    {
-      disposition: 'retry-later',
-      reason: 'Huawei calls stopped after a credentials failure',
-      category: 'credentials',
-    },
-  ],
-  [
-    ThrottledOutError,
-    {
-      disposition: 'retry-later',
-      reason: 'throttled: no slot under the rate limit before the deadline',
-      category: 'throttled',
-    },
-  ],
-  [
-    DeadlineExceededError,
-    { disposition: 'retry-later', reason: 'invocation deadline reached', category: 'deadline' },
-  ],
-];
+  error instanceof HuaweiApiError && classify(error).kind === 'forbidden';
 
 /**
- * The retry policy, in one place. The README's retry table is this function in words; change
- * them together.
+ * Whether a refused call is a question for Huawei's state: any 4xx answer that is not the key
+ * refused nor throttling (`lib/provision/ensure-monitor.ts` then reads the connection).
  */
-export const decide = (error: unknown): Decision => {
-  if (error instanceof HuaweiApiError) return decideHuawei(error);
-  if (error instanceof HuaweiNetworkError) {
-    return {
-      disposition: 'retry-now',
-      reason: `network failure (${error.code ?? 'unknown'})`,
-      category: 'network',
-    };
-  }
-  if (error instanceof ConnectionNotReadyError)
-    return {
-      disposition: 'retry-later',
-      reason: `connection not ready (${error.connectionStatus})`,
-      category: 'not-ready',
-      postpone: true,
-    };
-  if (error instanceof MonitorRefusedError)
-    return {
-      disposition: 'give-up',
-      reason:
-        error.connectionStatus === 'NOT_FOUND'
-          ? 'connection not found'
-          : `monitor refused (connection ${error.connectionStatus})`,
-      category: error.connectionStatus === 'NOT_FOUND' ? 'not-found' : 'rejected',
-    };
-  if (error instanceof PermissionRefusedError)
-    return {
-      disposition: 'give-up',
-      reason: `permission refused in project ${error.projectId} (${error.action})`,
-      category: 'permission',
-    };
-  const fixed = FIXED_DECISIONS.find(([type]) => error instanceof type);
-  if (fixed) return { ...fixed[1] };
-  return {
-    disposition: 'retry-later',
-    reason: error instanceof Error ? error.name : 'unknown failure',
-    category: 'other',
-  };
+export const asksForState = (error: unknown): error is HuaweiApiError => {
+  if (!(error instanceof HuaweiApiError) || error.status < 400 || error.status >= 500) return false;
+  const { kind } = classify(error);
+  return kind !== 'key-refused' && kind !== 'throttled';
 };

@@ -7,7 +7,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { chunk, MAX_BATCH_ENTRIES } from '../../lib/aws/sqs-batches.ts';
+import { chunk, MAX_BATCH_ENTRIES } from '../../lib/queue/index.ts';
 import { sleep } from './loopback.ts';
 
 /** How {@link receiveBatch} fills a batch. */

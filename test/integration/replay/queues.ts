@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type FailureReason, sendToDeadLetterQueue } from '../../../lib/dlq/dead-letter.ts';
+import { type FailureReason, sendToDeadLetterQueue } from '../../../lib/queue/index.ts';
 import { LOCAL_CREDENTIALS } from '../../../local/aws/loopback.ts';
 
 /** The project and region of every seeded message. */

@@ -10,11 +10,11 @@ import {
 import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
 import { createCredentialsProvider } from '../../../lib/huawei/credentials.ts';
 import { HuaweiVpnClient, type VpnTarget } from '../../../lib/huawei/vpn-client.ts';
-import { ensureMonitor } from '../../../lib/provision/ensure-monitor.ts';
 import type {
   EnsureMonitorDeps,
   EnsureMonitorOptions,
-} from '../../../lib/provision/monitor-calls.ts';
+} from '../../../lib/provision/ensure-monitor.ts';
+import { ensureMonitor } from '../../../lib/provision/ensure-monitor.ts';
 import { RetryExhaustedError } from '../../../lib/retry/with-retry.ts';
 import {
   ANSWER_PROFILES,

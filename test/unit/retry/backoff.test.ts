@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HuaweiApiError } from '../../../lib/errors.ts';
-import { backoffDelay } from '../../../lib/retry/backoff.ts';
-import { withRetry } from '../../../lib/retry/with-retry.ts';
+import { backoffDelay, withRetry } from '../../../lib/retry/with-retry.ts';
 
 const throttled = (retryAfterMs?: number) =>
   new HuaweiApiError('create', {

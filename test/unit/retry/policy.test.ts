@@ -10,7 +10,13 @@ import {
   PermissionRefusedError,
   PublishError,
 } from '../../../lib/errors.ts';
-import { decide, isKeyRefusal, isPermissionRefusal } from '../../../lib/retry/policy.ts';
+import {
+  asksForState,
+  classify,
+  decide,
+  isKeyRefusal,
+  isPermissionRefusal,
+} from '../../../lib/retry/policy.ts';
 
 const TARGET = { projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b', region: 'eu-west-101' };
 
@@ -90,5 +96,39 @@ describe('retry policy', () => {
     expect(error.message).toContain('eu-west-101');
     expect(error.message).toContain('grant vpn:vpnConnections:get');
     expect(decide(error).reason).toContain(TARGET.projectId);
+  });
+});
+
+describe('failures classified once', () => {
+  it.each([
+    [api(429), 'throttled', false],
+    [api(401, 'APIGW.0301'), 'key-refused', false],
+    [api(403, 'VPN.0003'), 'forbidden', true],
+    [api(409, 'VPN.0016'), 'conflict', true],
+    [api(404, 'VPN.0004'), 'not-found', true],
+    [api(400, 'VPN.0381'), 'refused', true],
+    [api(400, 'VPN.0030'), 'server', true],
+    [api(503), 'server', false],
+    [new HuaweiNetworkError('reset', { ambiguous: true, code: 'ECONNRESET' }), 'network', false],
+    [
+      new ConnectionNotReadyError('pending', { connectionStatus: 'PENDING_CREATE' }),
+      'not-ready',
+      false,
+    ],
+    [new HuaweiCallsStoppedError('stopped'), 'calls-stopped', false],
+  ])('%s is %s; asks for state: %s', (error, kind, asks) => {
+    expect(classify(error).kind).toBe(kind);
+    expect(asksForState(error)).toBe(asks);
+  });
+
+  it('answers the same failure for the same error, and its decision is the table row', () => {
+    const error = api(401, 'APIGW.0305');
+    expect(classify(error)).toBe(classify(error));
+    expect(classify(error)).toMatchObject({
+      status: 401,
+      code: 'APIGW.0305',
+      decision: { disposition: 'stop-calls', category: 'credentials' },
+    });
+    expect(decide(error)).toEqual(classify(error).decision);
   });
 });

@@ -1,0 +1,208 @@
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import * as z from '../zod.ts';
+
+/*
+ * Every message attribute this project writes, `vpn_monitor_*`, with its schema: the one place
+ * a reader finds what a message may carry. The writer (`writer.ts`) decides which of them a
+ * copy keeps, replaces or drops.
+ */
+
+/** Why a message was dead-lettered, as compact JSON (see {@link FailureReason}). */
+export const FAILURE_ATTRIBUTE = 'vpn_monitor_failure';
+/**
+ * How long a not-ready connection has been waited for, on the delayed copies of its record.
+ * Never sent to the DLQ: a replay starts a new wait.
+ */
+export const WAIT_ATTRIBUTE = 'vpn_monitor_wait';
+/** How many times a message was sent again as a throttled requeue. */
+export const REQUEUE_ATTRIBUTE = 'vpn_monitor_requeues';
+/** Where a replayed message came from and how many times it was replayed. */
+export const REPLAY_ATTRIBUTE = 'vpn_monitor_replay';
+/** Where a "VPN connection created" message came from when no producer sent it: `reconcile`. */
+export const ORIGIN_ATTRIBUTE = 'vpn_monitor_origin';
+/** The id of the reconcile run that queued the message. */
+export const RUN_ID_ATTRIBUTE = 'vpn_monitor_reconcile_run';
+
+/** JSON text's value, `undefined` when it is not JSON; `dropNulls` reads `null` as missing. */
+const parseJson = (text: string, dropNulls = false): unknown => {
+  try {
+    return dropNulls
+      ? JSON.parse(text, (_key, value: unknown) => (value === null ? undefined : value))
+      : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** A string attribute holding compact JSON. */
+const jsonAttribute = (value: unknown): MessageAttributeValue => ({
+  DataType: 'String',
+  StringValue: JSON.stringify(value),
+});
+
+/** The kinds of failure `createMonitor` dead-letters a message for. */
+const FAILURE_KINDS = [
+  'invalid-input',
+  'unknown-project',
+  'rejected',
+  'retries-exhausted',
+  'not-ready-timeout',
+] as const;
+
+/**
+ * Why a message ended in the dead-letter queue: the JSON of {@link FAILURE_ATTRIBUTE}, as
+ * `createMonitor` writes it. `kind` is `invalid-input`, `unknown-project` (no account of the
+ * accounts document owns the project, or the event's account is another), `rejected` (Huawei
+ * said no for good), `retries-exhausted`, or `not-ready-timeout` (the connection stayed not
+ * ready for `NOT_READY_MAX_WAIT_SECONDS`). `connection_status` is the connection's status when
+ * it was read (`PENDING_CREATE`, `NOT_FOUND`...).
+ */
+const failureReasonSchema = z.object({
+  kind: z.enum(FAILURE_KINDS),
+  message: z.string(),
+  code: z.optional(z.string()),
+  status: z.optional(z.number()),
+  request_id: z.optional(z.string()),
+  connection_status: z.optional(z.string()),
+  attempts: z.number(),
+  receive_count: z.number(),
+  source_message_id: z.string(),
+  vpn_connection_id: z.optional(z.string()),
+  project_id: z.optional(z.string()),
+  failed_at: z.string(),
+});
+
+/** Why a message ended in the dead-letter queue; see {@link failureReasonSchema}. */
+export type FailureReason = z.infer<typeof failureReasonSchema>;
+
+/** The longest failure message written: the reason must always fit beside the body. */
+const MAX_FAILURE_MESSAGE = 1024;
+
+/** The {@link FAILURE_ATTRIBUTE} value of `reason`, its message cut to 1 KB. */
+export const failureAttribute = (reason: FailureReason): MessageAttributeValue =>
+  jsonAttribute({ ...reason, message: reason.message.slice(0, MAX_FAILURE_MESSAGE) });
+
+/**
+ * The same attribute as a replay reads it back, leniently: any non-empty `kind` (an older or
+ * newer writer may know others), every other field may be missing (or `null`, dropped when the
+ * JSON is read).
+ */
+const storedFailureSchema = z.extend(z.partial(failureReasonSchema), {
+  kind: z.string().check(z.minLength(1)),
+});
+
+/** A failure attribute as read back: see {@link readFailureReason}. */
+export type StoredFailureReason = z.infer<typeof storedFailureSchema>;
+
+/**
+ * Reads a {@link FAILURE_ATTRIBUTE} value: `undefined` when there is none (SQS's own redrive
+ * moved the message), `null` when it is there but cannot be read, else the reason.
+ */
+export const readFailureReason = (
+  raw: string | undefined,
+): StoredFailureReason | null | undefined => {
+  if (raw === undefined) return undefined;
+  const parsed = storedFailureSchema.safeParse(parseJson(raw, true));
+  return parsed.success ? parsed.data : null;
+};
+
+/** How long a not-ready connection has been waited for: the JSON of {@link WAIT_ATTRIBUTE}. */
+const waitStateSchema = z.object({
+  /** When the connection was first found not ready: the budget counts from here. */
+  first_seen: z.iso.datetime(),
+  /** When its event happened (the original message's), for the not-found grace. */
+  event_time: z.optional(z.iso.datetime()),
+  /** How many times it was found not ready. */
+  tries: z.number().check(z.int(), z.positive()),
+  /** The connection's status the last time (`PENDING_CREATE`, `NOT_FOUND`...). */
+  last_status: z.string().check(z.maxLength(64)),
+});
+/** The wait state a delayed copy carries; see {@link waitStateSchema}. */
+export type WaitState = z.infer<typeof waitStateSchema>;
+
+/** The wait state a record carries; `undefined` on a first delivery (or a garbled attribute). */
+export const readWaitState = (
+  attributes: Record<string, MessageAttributeValue>,
+): WaitState | undefined => {
+  const text = attributes[WAIT_ATTRIBUTE]?.StringValue;
+  if (text === undefined) return undefined;
+  const parsed = waitStateSchema.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** The {@link WAIT_ATTRIBUTE} value of `wait`. */
+export const waitAttribute = (wait: WaitState): MessageAttributeValue => jsonAttribute(wait);
+
+/** How many times this message was requeued before; 0 for an original. */
+export const readRequeueCount = (attributes: Record<string, MessageAttributeValue>): number =>
+  Number(attributes[REQUEUE_ATTRIBUTE]?.StringValue ?? 0) || 0;
+
+/** The {@link REQUEUE_ATTRIBUTE} value of the `count`-th requeue. */
+export const requeueAttribute = (count: number): MessageAttributeValue => ({
+  DataType: 'Number',
+  StringValue: String(count),
+});
+
+/** The JSON of {@link REPLAY_ATTRIBUTE}. */
+const replayMetadataSchema = z.object({
+  /** The message id the event had when it first reached the source queue, as far as known. */
+  original_message_id: z.string().check(z.minLength(1)),
+  /** The id of the dead-letter message this copy was made from. */
+  dlq_message_id: z.string().check(z.minLength(1)),
+  replayed_at: z.string().check(z.minLength(1)),
+  /** 1 for the first replay; one more each time the same event is replayed again. */
+  replay_count: z.number().check(z.int(), z.positive()),
+  /** Why it was in the dead-letter queue: the failure code, else its kind. */
+  reason: z.optional(z.string()),
+});
+/** Replay metadata, as carried in {@link REPLAY_ATTRIBUTE}. */
+export type ReplayMetadata = z.infer<typeof replayMetadataSchema>;
+
+/**
+ * Reads a message's earlier replay metadata, or `undefined` when it has none or it cannot be
+ * read (a hand-made message, say): the count then starts again at 1 rather than failing.
+ */
+export const readReplayMetadata = (
+  attributes: Record<string, MessageAttributeValue> | undefined,
+): ReplayMetadata | undefined => {
+  const raw = attributes?.[REPLAY_ATTRIBUTE]?.StringValue;
+  if (raw === undefined) return undefined;
+  const parsed = replayMetadataSchema.safeParse(parseJson(raw));
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** The {@link REPLAY_ATTRIBUTE} value of `metadata`, compact JSON. */
+export const replayAttribute = (metadata: ReplayMetadata): MessageAttributeValue =>
+  jsonAttribute(metadata);
+
+const RUN_ID = /^[A-Za-z0-9._:-]{1,80}$/;
+
+/**
+ * Where a message came from, when it was not a producer's event: a reconcile run. Its
+ * idempotency record is the run's own, so a connection handled long ago whose monitor was
+ * deleted since gets a monitor again.
+ */
+export interface MessageOrigin {
+  kind: 'reconcile';
+  runId: string;
+}
+
+/** The two attributes a reconcile run puts on each message it queues. */
+export const reconcileAttributes = (runId: string): Record<string, MessageAttributeValue> => ({
+  [ORIGIN_ATTRIBUTE]: { DataType: 'String', StringValue: 'reconcile' },
+  [RUN_ID_ATTRIBUTE]: { DataType: 'String', StringValue: runId },
+});
+
+/**
+ * The origin a message's attributes declare, or `undefined` for an ordinary event. An origin
+ * without a well-formed run id is ignored: the message is then handled like any event.
+ */
+export const readOrigin = (
+  attributes: Record<string, MessageAttributeValue>,
+): MessageOrigin | undefined => {
+  const runId = attributes[RUN_ID_ATTRIBUTE]?.StringValue;
+  if (attributes[ORIGIN_ATTRIBUTE]?.StringValue !== 'reconcile' || runId === undefined) {
+    return undefined;
+  }
+  return RUN_ID.test(runId) ? { kind: 'reconcile', runId } : undefined;
+};

@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+import {
+  DeleteMessageBatchCommand,
+  type MessageAttributeValue,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  type SendMessageRequest,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  attributeBytes,
+  attributesBytes,
+  MAX_MESSAGE_ATTRIBUTES,
+  MAX_MESSAGE_BYTES,
+} from '../aws/sqs-message-size.ts';
+import {
+  FAILURE_ATTRIBUTE,
+  type FailureReason,
+  failureAttribute,
+  WAIT_ATTRIBUTE,
+} from './attributes.ts';
+
+/*
+ * The one writer of SQS messages: every copy of a received message (the DLQ, a delayed copy, a
+ * throttled requeue, a replay) and every new message (reconcile's) is built here, under one
+ * rule for the trace header, our stale attributes, the size and FIFO queues.
+ */
+
+/** SQS's longest `DelaySeconds` is 15 minutes. */
+export const MAX_DELAY_SECONDS = 900;
+
+/** A message as it was received: enough to send it on. */
+export interface SourceMessage {
+  messageId: string;
+  body: string;
+  messageAttributes: Record<string, MessageAttributeValue>;
+  messageGroupId?: string | undefined;
+  /** Its deduplication id on a FIFO queue, when it had one. */
+  deduplicationId?: string | undefined;
+  /** X-Ray's `AWSTraceHeader`: kept on every copy, so a trace follows the record. */
+  traceHeader?: string | undefined;
+}
+
+/** What a copy changes of its source. */
+export interface CopyPlan {
+  /**
+   * Our attribute the copy carries, replacing an earlier one of that name. `optional`: it
+   * yields to the source's own attributes when there is no room (else they yield to it).
+   */
+  own?: { name: string; value: MessageAttributeValue; optional?: boolean } | undefined;
+  /** Our attributes that are stale on this copy, beside {@link FAILURE_ATTRIBUTE} (always). */
+  drop?: readonly string[] | undefined;
+  /** On a standard queue only: a FIFO queue takes no per-message delay. */
+  delaySeconds?: number | undefined;
+  /** On a FIFO queue: the group when the source had none, and this copy's deduplication id. */
+  fifo?: { defaultGroupId: string; deduplicationId: string } | undefined;
+}
+
+/** A copy ready to send, with what fitting it cost. */
+export interface OutgoingMessage {
+  request: Omit<SendMessageRequest, 'QueueUrl'>;
+  /** Body and attributes, as SQS counts them against its limits. */
+  bytes: number;
+  /** True when the plan's optional attribute had no room and the copy goes without it. */
+  ownDropped: boolean;
+}
+
+/** Whether a queue URL names a FIFO queue (no per-message delays there). */
+export const isFifoQueue = (queueUrl: string): boolean => queueUrl.endsWith('.fifo');
+
+/** The queue URL of a queue ARN, `arn:aws:sqs:{region}:{account}:{name}`; `undefined` if not one. */
+export const queueUrlFromArn = (arn: string): string | undefined => {
+  const match = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d{12}):([\w.-]+)$/.exec(arn);
+  if (!match) return undefined;
+  const [, partition, region, account, name] = match;
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+};
+
+/** A FIFO deduplication id within SQS's 128 characters: the id itself, or its SHA-256. */
+export const deduplicationId = (id: string): string =>
+  id.length <= 128 ? id : createHash('sha256').update(id).digest('hex');
+
+/** Only the fields SendMessage takes: received values may carry empty list fields. */
+const sendable = (value: MessageAttributeValue): MessageAttributeValue => ({
+  DataType: value.DataType,
+  ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+  ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
+});
+
+/**
+ * The attributes of a copy within SQS's limits (10 attributes, 256 KiB with the body). A
+ * required `own` always goes: the others keep the first nine places and are all left out when
+ * they would not fit beside it. An optional `own` goes only where the others leave room. The
+ * one place a further fitting rule (shortening our own value, SQS's character set) belongs.
+ */
+export const fitAttributes = (
+  body: string,
+  others: Record<string, MessageAttributeValue>,
+  own?: CopyPlan['own'],
+): { attributes: Record<string, MessageAttributeValue>; ownDropped: boolean } => {
+  if (own === undefined) return { attributes: others, ownDropped: false };
+  const ours = { [own.name]: own.value };
+  const entries = Object.entries(others);
+  if (own.optional) {
+    const fits =
+      entries.length < MAX_MESSAGE_ATTRIBUTES &&
+      Buffer.byteLength(body) + attributesBytes(others) + attributeBytes(own.name, own.value) <=
+        MAX_MESSAGE_BYTES;
+    return fits
+      ? { attributes: { ...others, ...ours }, ownDropped: false }
+      : { attributes: others, ownDropped: true };
+  }
+  const kept = Object.fromEntries(entries.slice(0, MAX_MESSAGE_ATTRIBUTES - 1));
+  const fits =
+    Buffer.byteLength(body) + attributesBytes(kept) + attributesBytes(ours) <= MAX_MESSAGE_BYTES;
+  return { attributes: fits ? { ...kept, ...ours } : ours, ownDropped: false };
+};
+
+/**
+ * The copy of `source` for a queue (`fifo` or standard) under `plan`: the body unchanged; the source's attributes
+ * without our stale ones (the failure attribute always, the plan's `drop`, an earlier `own`),
+ * fitted by {@link fitAttributes}; the trace header kept as a system attribute; on a FIFO queue
+ * the source's group (or the plan's default) and the plan's deduplication id, and no delay.
+ */
+export const buildCopy = (
+  fifo: boolean,
+  source: SourceMessage,
+  plan: CopyPlan = {},
+): OutgoingMessage => {
+  const stale = new Set([FAILURE_ATTRIBUTE, ...(plan.drop ?? [])]);
+  if (plan.own) stale.add(plan.own.name);
+  const others = Object.fromEntries(
+    Object.entries(source.messageAttributes)
+      .filter(([name]) => !stale.has(name))
+      .map(([name, value]) => [name, sendable(value)]),
+  );
+  const { attributes, ownDropped } = fitAttributes(source.body, others, plan.own);
+  const delay =
+    plan.delaySeconds === undefined
+      ? undefined
+      : Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(plan.delaySeconds)));
+  return {
+    request: {
+      MessageBody: source.body,
+      ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
+      ...(source.traceHeader
+        ? {
+            MessageSystemAttributes: {
+              AWSTraceHeader: { DataType: 'String', StringValue: source.traceHeader },
+            },
+          }
+        : {}),
+      ...(fifo
+        ? {
+            MessageGroupId: source.messageGroupId ?? plan.fifo?.defaultGroupId ?? source.messageId,
+            MessageDeduplicationId: deduplicationId(plan.fifo?.deduplicationId ?? source.messageId),
+          }
+        : delay === undefined
+          ? {}
+          : { DelaySeconds: delay }),
+    },
+    bytes: Buffer.byteLength(source.body) + attributesBytes(attributes),
+    ownDropped,
+  };
+};
+
+/**
+ * Sends a copy of `source` to `queueUrl` (see {@link buildCopy}); resolves once SQS has it.
+ * Throws when SQS refuses: the caller then keeps the source, so nothing is lost.
+ */
+export const sendCopy = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  source: SourceMessage,
+  plan: CopyPlan = {},
+): Promise<void> => {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      ...buildCopy(isFifoQueue(queueUrl), source, plan).request,
+    }),
+  );
+};
+
+/**
+ * Sends `source`, body unchanged, to the dead-letter queue with `reason` attached
+ * (`vpn_monitor_failure`, always fitting: its message is cut to 1 KB and the other attributes
+ * yield to it). A wait state is never sent there: a replay starts a new wait. Throws when SQS
+ * refuses: the caller must then leave the record for redelivery, never drop it.
+ */
+export const sendToDeadLetterQueue = (
+  sqs: SQSClient,
+  queueUrl: string,
+  source: SourceMessage,
+  reason: FailureReason,
+): Promise<void> =>
+  sendCopy(sqs, queueUrl, source, {
+    own: { name: FAILURE_ATTRIBUTE, value: failureAttribute(reason) },
+    drop: [WAIT_ATTRIBUTE],
+    fifo: { defaultGroupId: 'dead-letters', deduplicationId: source.messageId },
+  });
+
+/** SQS's most entries in one batch call. */
+export const MAX_BATCH_ENTRIES = 10;
+
+/** Per entry id: `undefined` when it succeeded, else why not. */
+export type BatchResult = Map<string, string | undefined>;
+
+/** Splits `items` into runs of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
+
+const settle = (
+  ids: readonly string[],
+  successful: ReadonlyArray<{ Id?: string | undefined }> | undefined,
+  failed:
+    | ReadonlyArray<{
+        Id?: string | undefined;
+        Code?: string | undefined;
+        Message?: string | undefined;
+      }>
+    | undefined,
+): BatchResult => {
+  const ok = new Set((successful ?? []).map((entry) => entry.Id));
+  const refused = new Map((failed ?? []).map((entry) => [entry.Id, entry]));
+  return new Map(
+    ids.map((id) => {
+      if (refused.has(id)) {
+        const entry = refused.get(id);
+        return [id, `${entry?.Code ?? 'Failed'}: ${entry?.Message ?? 'no message'}`];
+      }
+      // Neither listed as successful nor as failed: not confirmed, so not a success.
+      return [id, ok.has(id) ? undefined : 'not confirmed by SQS'];
+    }),
+  );
+};
+
+/**
+ * Sends up to 10 messages with one `SendMessageBatch`. Only entries SQS lists as `Successful`
+ * count as sent; each other entry gets its reason. Throws when the whole call fails, in which
+ * case none of them may be assumed sent (nor assumed not sent).
+ */
+export async function sendBatch(
+  sqs: SQSClient,
+  queueUrl: string,
+  entries: SendMessageBatchRequestEntry[],
+): Promise<BatchResult> {
+  const output = await sqs.send(
+    new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+  );
+  return settle(
+    entries.map((entry) => entry.Id ?? ''),
+    output.Successful,
+    output.Failed,
+  );
+}
+
+/** Deletes up to 10 messages by receipt handle; the result is keyed by the given ids. */
+export async function deleteBatch(
+  sqs: SQSClient,
+  queueUrl: string,
+  handles: ReadonlyArray<{ id: string; receiptHandle: string }>,
+): Promise<BatchResult> {
+  const output = await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: handles.map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle })),
+    }),
+  );
+  return settle(
+    handles.map(({ id }) => id),
+    output.Successful,
+    output.Failed,
+  );
+}
