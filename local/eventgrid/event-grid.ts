@@ -17,7 +17,7 @@ const CONNECTION_CREATED_TRACES: readonly string[] = [
 ];
 
 /**
- * The subscription's filter, as docs/ingest-updates.md sets it up: VPN cloud-trace events whose
+ * The subscription's filter, as docs/ingest.md sets it up: VPN cloud-trace events whose
  * trace announces a create. No `code` clause: EventGrid's `StringIn` matches strings only and
  * CTS documents `code` as a number, so such a clause might never match; the parser ignores
  * failed creates instead.
