@@ -118,6 +118,16 @@ const checkParams = (params) => {
       );
     }
   }
+  // The same rule as the ingest function's config (SMN_TOPIC_URNS), so a mistyped URN is
+  // refused here instead of stopping ingest at its cold start.
+  for (const urn of listOf(params.smnTopicUrns)) {
+    if (!/^urn:smn:[^:\s]+:[^:\s]+:[^:\s]+$/.test(urn)) {
+      bad(
+        'smnTopicUrns',
+        `"${urn}" is not an SMN topic URN: set e.g. urn:smn:cn-north-4:<project id>:<topic name>`,
+      );
+    }
+  }
   const accountsDocument = text(params.accountsDocumentParameter);
   if (accountsDocument !== '' && !/^\/[A-Za-z0-9_.\-/]+$/.test(accountsDocument)) {
     bad(

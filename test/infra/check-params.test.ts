@@ -38,6 +38,7 @@ const good: Params = {
   reconcileTargets: '',
   rolePermissionsBoundary: '',
   smnConfirmRegions: '',
+  smnTopicUrns: '',
 };
 
 describe('checkParams', () => {
@@ -96,6 +97,11 @@ describe('checkParams', () => {
       { rolePermissionsBoundary: 'boundary' },
       'rolePermissionsBoundary: is "boundary": set an IAM policy ARN (arn:aws:iam::<account>:policy/<name>) or ""',
     ],
+    [
+      'an SMN topic allow-list entry that is not a topic URN',
+      { smnTopicUrns: 'vpn-events' },
+      'smnTopicUrns: "vpn-events" is not an SMN topic URN: set e.g. urn:smn:cn-north-4:<project id>:<topic name>',
+    ],
   ])('refuses %s, naming what to set', (_case, change, line) => {
     expect(checkParams({ ...good, ...change })).toEqual([line]);
   });
@@ -116,6 +122,7 @@ describe('checkParams', () => {
     ],
     ['an existing topic', { alarmTopic: 'arn:aws:sns:eu-west-1:123456789012:platform-alarms' }],
     ['no alarm topic', { alarmTopic: '' }],
+    ['an SMN topic allow-list', { smnTopicUrns: `urn:smn:cn-north-4:${PROJECT}:vpn-events` }],
   ])('accepts %s', (_case, change) => {
     expect(checkParams({ ...good, ...change })).toEqual([]);
   });
