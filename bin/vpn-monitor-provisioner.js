@@ -8,7 +8,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../lib/cli/run-cli.ts');
+const { runCli } = await import('../lib/run-cli.ts');
 
 const controller = new AbortController();
 process.on('SIGINT', () => {

@@ -4,12 +4,12 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ABORT_BEFORE_TIMEOUT_MS, invocationBudget } from '../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../lib/config.ts';
+import { readOrigin } from '../lib/idempotency/origin.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import { createDependencies } from '../lib/provision/dependencies.ts';
 import { queueUrlFromArn } from '../lib/provision/postpone.ts';
 import { createProvisioner, type QueueMessage } from '../lib/provision/process-messages.ts';
-import { readOrigin } from '../lib/reconcile/origin.ts';
 
 const config = loadConfig();
 const logger = createLogger();

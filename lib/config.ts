@@ -1,11 +1,11 @@
 import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
-import { iamEndpointResolver, stsEndpointResolver } from './accounts/endpoints.ts';
-import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
 import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
 import type { CredentialSource } from './huawei/credentials.ts';
 import { vpnEndpointResolver } from './huawei/endpoints.ts';
+import type { IdentityEndpoints } from './huawei/huawei-identity.ts';
+import { iamEndpointResolver, stsEndpointResolver } from './huawei/identity-endpoints.ts';
 import type { VpnTarget } from './huawei/vpn-client.ts';
 import { reconcileTargetTextSchema, uniqueTargets } from './reconcile/targets.ts';
 import * as z from './zod.ts';
@@ -282,7 +282,7 @@ export interface Config {
 }
 
 /** The Huawei part of a configuration: endpoint, credentials, retry settings. */
-export type HuaweiSettings = Pick<
+type HuaweiSettings = Pick<
   Config,
   | 'defaultRegion'
   | 'defaultProjectId'

@@ -1,12 +1,12 @@
 import {
   type CredentialsProvider,
   createCredentialsProvider,
-  credentialIdentity,
+  credentialsIdentity,
   type SecretReader,
 } from '../huawei/credentials.ts';
+import type { HuaweiIdentityClient, TemporaryCredentials } from '../huawei/huawei-identity.ts';
 import type { HuaweiCredentials } from '../huawei/signer.ts';
 import type { AccountSpec } from './document.ts';
-import type { HuaweiIdentityClient, TemporaryCredentials } from './huawei-identity.ts';
 import type { WebIdentityTokenSource } from './web-identity.ts';
 
 /** An account's credentials: which account and source, and a non-secret identity of the key. */
@@ -14,7 +14,7 @@ export interface AccountCredentialsProvider extends CredentialsProvider {
   readonly account: string;
   readonly source: AccountSpec['source']['kind'];
   /**
-   * A stable identity of the key in use, never the key itself (`<account>:<hash of the AK>`),
+   * A stable identity of the key in use, never the key itself (`<account>:` and 16 hex characters of {@link credentialsIdentity}),
    * for logs and a fleet-wide breaker; `undefined` before the first `get()`.
    */
   identity(): string | undefined;
@@ -106,7 +106,7 @@ export const createAccountProviders = (
       const credentials = last();
       return credentials === undefined
         ? undefined
-        : `${spec.name}:${credentialIdentity(credentials)}`;
+        : `${spec.name}:${credentialsIdentity(credentials).slice(0, 16)}`;
     },
   });
   const remembering = (base: CredentialsProvider) => {

@@ -15,11 +15,16 @@ export interface CredentialsProvider {
 }
 
 /**
- * A stable, non-secret identity of a key: the first 16 hex characters of the SHA-256 of its
- * AK. Two providers holding the same key have the same identity; the AK itself is never shown.
+ * The identity of a set of credentials, never their value: SHA-256 over the AK and the
+ * SHA-256 of the SK and of the security token. A new secret value (another SK, a new token)
+ * is a new identity, so a rotated key is tried at once, whatever the old one's breaker says.
  */
-export const credentialIdentity = (credentials: Pick<HuaweiCredentials, 'ak'>): string =>
-  createHash('sha256').update(credentials.ak).digest('hex').slice(0, 16);
+export const credentialsIdentity = (credentials: HuaweiCredentials): string => {
+  const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+  return digest(
+    [credentials.ak, digest(credentials.sk), digest(credentials.securityToken ?? '')].join('\n'),
+  );
+};
 
 /** The JSON a Secrets Manager secret holds: `{"ak","sk","security_token"?}`. */
 const secretValueSchema = z.object({

@@ -1,4 +1,4 @@
-import type { CredentialGate } from '../huawei/credential-gate.ts';
+import type { CredentialGate } from '../accounts/credential-guard.ts';
 import type { ConnectionMonitor } from '../huawei/schemas.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { UnknownProjectError } from '../accounts/account-errors.ts';
+import { type CredentialGate, CredentialGuard } from '../accounts/credential-guard.ts';
 import type { AccountAccess } from '../accounts/registry.ts';
 import { mapConcurrent } from '../batch/map-concurrent.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
-import { CredentialGate } from '../huawei/credential-gate.ts';
 import { type BatchPublisher, createBatchPublisher } from '../publish/batch-publisher.ts';
 import { runWaitingForOthers } from './last-delivery.ts';
 import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';
@@ -152,36 +152,21 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
-    // One gate per account: a refused key or agency stops that account's calls only. Each
-    // gate asks the fleet's breaker about its account's credentials (one breaker item per
-    // credentials identity, so one account's refusal never stops another's).
-    const gates = new Map<string, CredentialGate>();
-    const gateOf = (account: AccountAccess): CredentialGate => {
-      let gate = gates.get(account.spec.name);
-      if (gate === undefined) {
-        gate = new CredentialGate(
-          () => {
-            account.credentials.refresh();
-            log.warn('Huawei refused the credentials of an account; its calls stop', {
-              account: account.spec.name,
-              source: account.spec.source.kind,
-              identity: account.credentials.identity(),
-            });
-            deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
-          },
-          deps.breaker?.session(
-            {
-              deadline: invocation.deadline - invocation.reserveForSettlementMs,
-              signal: invocation.signal,
-            },
-            account.credentials,
-            account.spec.source.kind !== 'environment',
-          ),
-        );
-        gates.set(account.spec.name, gate);
-      }
-      return gate;
-    };
+    // One gate per account and invocation, each behind the fleet's breaker (see CredentialGuard).
+    const gateOf = (deps.guard ?? new CredentialGuard()).invocation(
+      {
+        deadline: invocation.deadline - invocation.reserveForSettlementMs,
+        signal: invocation.signal,
+      },
+      (account) => {
+        log.warn('Huawei refused the credentials of an account; its calls stop', {
+          account: account.spec.name,
+          source: account.spec.source.kind,
+          identity: account.credentials.identity(),
+        });
+        deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
+      },
+    );
     const publisher = createBatchPublisher(deps.publisher, {
       deadline: invocation.deadline - invocation.reserveForSettlementMs,
       signal: invocation.signal,

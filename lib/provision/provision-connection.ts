@@ -1,6 +1,6 @@
 import type { ConnectionCreated } from '../events/parse.ts';
+import type { MessageOrigin } from '../idempotency/origin.ts';
 import { type MonitorCreatedDetail, stableEventId } from '../publish/monitor-created.ts';
-import type { MessageOrigin } from '../reconcile/origin.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import { ensureMonitor } from './ensure-monitor.ts';
 import type { EnsuredMonitor } from './monitor-calls.ts';

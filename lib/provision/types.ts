@@ -1,18 +1,17 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
+import type { CredentialGate, CredentialGuard } from '../accounts/credential-guard.ts';
 import type { AccountRegistry } from '../accounts/registry.ts';
 import type { InvocationBudget } from '../aws/invocation-budget.ts';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
-import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
-import type { CredentialGate } from '../huawei/credential-gate.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
 import type { Idempotency } from '../idempotency/idempotent.ts';
+import type { MessageOrigin } from '../idempotency/origin.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
 import type { BatchPublisher } from '../publish/batch-publisher.ts';
 import type { PublisherOptions } from '../publish/monitor-created.ts';
-import type { MessageOrigin } from '../reconcile/origin.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
 
 /** A queue message as this project needs it; the handler maps Lambda's record to it. */
@@ -96,8 +95,8 @@ export interface ProvisionerDeps {
   sqs: SQSClient;
   publisher: PublisherOptions;
   idempotency: Idempotency;
-  /** The fleet's credential breaker; without one, each invocation only guards itself. */
-  breaker?: CredentialBreaker | undefined;
+  /** The credential guard, with the fleet's breaker; without one, each invocation only guards itself. */
+  guard?: CredentialGuard | undefined;
   log: Log;
   /** Where counts go (Powertools Metrics in Lambda); none in tests that do not look. */
   metrics?: MetricsSink | undefined;

@@ -1,8 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createHuaweiAccess } from '../accounts/access.ts';
+import { createFleetGuard } from '../accounts/credential-guard.ts';
 import { createDynamoDbClient } from '../aws/dynamodb.ts';
 import type { ReconcileConfig } from '../config.ts';
-import { createHuaweiAccess } from '../huawei/access.ts';
-import { createFleetBreaker } from '../huawei/fleet-breaker.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
 /** How long a breaker item the run writes lives without a change: createMonitor's record expiry. */
@@ -26,10 +26,10 @@ export const createReconcileDependencies = (
     sqs,
     accounts: access.accounts,
     enqueueRate: config.enqueueRate,
-    breaker:
+    guard:
       tableName === undefined || dynamoDb === undefined
         ? undefined
-        : createFleetBreaker({
+        : createFleetGuard({
             config,
             client: dynamoDb,
             tableName,

@@ -1,4 +1,4 @@
-import type { CredentialGate } from '../huawei/credential-gate.ts';
+import type { CredentialGate } from '../accounts/credential-guard.ts';
 import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
 import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
 import { type RetryOptions, withRetry } from '../retry/with-retry.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiVpnClient } from '../../lib/huawei/vpn-client.ts';
-import { ORIGIN_ATTRIBUTE, RUN_ID_ATTRIBUTE } from '../../lib/reconcile/origin.ts';
+import { ORIGIN_ATTRIBUTE, RUN_ID_ATTRIBUTE } from '../../lib/idempotency/origin.ts';
 import {
   CREDENTIALS,
   failedIds,

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HuaweiVpnClient } from '../../../lib/huawei/vpn-client.ts';
-import { ORIGIN_ATTRIBUTE, RUN_ID_ATTRIBUTE } from '../../../lib/reconcile/origin.ts';
+import { ORIGIN_ATTRIBUTE, RUN_ID_ATTRIBUTE } from '../../../lib/idempotency/origin.ts';
 import {
   failedIds,
   PROJECT_ID,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiVpnClient } from '../../../lib/huawei/vpn-client.ts';
-import { ORIGIN_ATTRIBUTE, RUN_ID_ATTRIBUTE } from '../../../lib/reconcile/origin.ts';
+import { ORIGIN_ATTRIBUTE, RUN_ID_ATTRIBUTE } from '../../../lib/idempotency/origin.ts';
 import { CREDENTIALS, startWorld, type World } from '../harness.ts';
 import {
   addConnection,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionCreated } from '../../../lib/events/parse.ts';
-import { connectionKey } from '../../../lib/provision/provision-connection.ts';
 import {
   newRunId,
   ORIGIN_ATTRIBUTE,
   RUN_ID_ATTRIBUTE,
   readOrigin,
   reconcileAttributes,
-} from '../../../lib/reconcile/origin.ts';
+} from '../../../lib/idempotency/origin.ts';
+import { connectionKey } from '../../../lib/provision/provision-connection.ts';
 
 const event = {
   vpnConnectionId: 'cae286f2-demo-a8df-va86-e22416ca1220',

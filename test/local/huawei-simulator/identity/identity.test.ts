@@ -3,8 +3,8 @@ import type { GlobalCredentials as OfficialGlobalCredentials } from '@huaweiclou
 import type { IamClient as OfficialIamClient } from '@huaweicloud/huaweicloud-sdk-iam/v3/IamClient.js';
 import type * as IamModels from '@huaweicloud/huaweicloud-sdk-iam/v3/public-api.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHuaweiIdentityClient } from '../../../../lib/accounts/huawei-identity.ts';
 import { createCredentialsProvider } from '../../../../lib/huawei/credentials.ts';
+import { createHuaweiIdentityClient } from '../../../../lib/huawei/huawei-identity.ts';
 import { HuaweiVpnClient } from '../../../../lib/huawei/vpn-client.ts';
 import {
   type AccountsScenario,

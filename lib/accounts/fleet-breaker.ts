@@ -1,21 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CredentialsBreakerOpenError, DeadlineExceededError, HuaweiApiError } from '../errors.ts';
+import { type CredentialsProvider, credentialsIdentity } from '../huawei/credentials.ts';
 import type { BreakerState, BreakerStore } from './breaker-store.ts';
-import type { CredentialsProvider } from './credentials.ts';
-import type { HuaweiCredentials } from './signer.ts';
-
-/**
- * The identity of a set of credentials, never their value: SHA-256 over the AK and the
- * SHA-256 of the SK and of the security token. A new secret value (another SK, a new token)
- * is a new identity, so a rotated key is tried at once, whatever the old one's breaker says.
- */
-export const credentialsIdentity = (credentials: HuaweiCredentials): string => {
-  const digest = (text: string) => createHash('sha256').update(text).digest('hex');
-  return digest(
-    [credentials.ak, digest(credentials.sk), digest(credentials.securityToken ?? '')].join('\n'),
-  );
-};
 
 /** How the breaker behaves; the defaults are the production values. */
 export interface BreakerSettings {

@@ -1,14 +1,27 @@
-import { describeDocumentSource, loadAccountsDocument } from '../accounts/document-source.ts';
-import type { HuaweiIdentityClient } from '../accounts/huawei-identity.ts';
-import { createLazyIdentityClient } from '../accounts/lazy-identity.ts';
-import { type AccountRegistry, createAccountRegistry } from '../accounts/registry.ts';
-import { createWebIdentityTokenSource } from '../accounts/web-identity.ts';
 import { createSecretReader } from '../aws/secrets-manager.ts';
 import { createParameterReader } from '../aws/ssm.ts';
 import { createWebIdentityTokenRequester } from '../aws/sts.ts';
-import type { HuaweiSettings } from '../config.ts';
-import { AdaptivePacer, DEFAULT_PACER_SETTINGS } from './adaptive-pacer.ts';
-import { HuaweiVpnClient } from './vpn-client.ts';
+import { AdaptivePacer, DEFAULT_PACER_SETTINGS } from '../huawei/adaptive-pacer.ts';
+import type { HuaweiIdentityClient, IdentityEndpoints } from '../huawei/huawei-identity.ts';
+import { createLazyIdentityClient } from '../huawei/lazy-identity.ts';
+import { HuaweiVpnClient } from '../huawei/vpn-client.ts';
+import {
+  type AccountsDocumentSource,
+  describeDocumentSource,
+  loadAccountsDocument,
+} from './document-source.ts';
+import { type AccountRegistry, createAccountRegistry } from './registry.ts';
+import { createWebIdentityTokenSource } from './web-identity.ts';
+
+/** What the accounts and the VPN client are built from (the function's configuration). */
+export interface AccessSettings {
+  accountsDocument: AccountsDocumentSource;
+  identityEndpoints: IdentityEndpoints;
+  vpnEndpoint: (region: string) => string;
+  huaweiAttemptTimeoutMs: number;
+  defaultRegion: string | undefined;
+  throttlePauseMs: number;
+}
 
 /** The Huawei accounts, their credentials, and the VPN API client that uses them. */
 export interface HuaweiAccess {
@@ -25,17 +38,7 @@ export interface HuaweiAccess {
  * Huawei STS/IAM exchanges (`lib/accounts/lazy-identity.ts`) are loaded on first use: a
  * deployment with its key in the environment never loads them.
  */
-export const createHuaweiAccess = (
-  config: Pick<
-    HuaweiSettings,
-    | 'accountsDocument'
-    | 'identityEndpoints'
-    | 'vpnEndpoint'
-    | 'huaweiAttemptTimeoutMs'
-    | 'defaultRegion'
-    | 'throttlePauseMs'
-  >,
-): HuaweiAccess => {
+export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {
   const readSecret = createSecretReader();
   const readParameter = createParameterReader();
   const identity = createLazyIdentityClient({

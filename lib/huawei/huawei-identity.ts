@@ -1,4 +1,3 @@
-import type { HuaweiCredentials } from '../huawei/signer.ts';
 import * as z from '../zod.ts';
 import {
   type Answer,
@@ -6,6 +5,7 @@ import {
   expiry,
   type IdentityRequest,
 } from './identity-http.ts';
+import type { HuaweiCredentials } from './signer.ts';
 
 /** Temporary credentials: AK/SK with a security token, valid until `expiresAt` (epoch ms). */
 export interface TemporaryCredentials {

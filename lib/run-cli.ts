@@ -1,6 +1,6 @@
-import { runReconcileCommand } from '../reconcile/cli.ts';
-import { runReplayCommand } from '../replay/cli.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo } from './cli/io.ts';
+import { runReconcileCommand } from './reconcile/cli.ts';
+import { runReplayCommand } from './replay/cli.ts';
 
 /** Usage of the whole command line, as `--help` prints it. */
 const USAGE = `Usage: vpn-monitor-provisioner <command> [options]

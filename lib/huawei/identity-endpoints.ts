@@ -3,7 +3,7 @@ import {
   endpointResolver,
   inEurope,
   regionalEndpoint,
-} from '../huawei/endpoints.ts';
+} from './endpoints.ts';
 
 /**
  * Huawei STS v5 and IAM endpoints by region, by the rule of `lib/huawei/endpoints.ts`. The
