@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { loadIngestConfig } from '../lib/config.ts';
+import { loadIngestConfig } from '../lib/config/index.ts';
 import { createIngestDependencies } from '../lib/ingest/dependencies.ts';
 import { createIngest } from '../lib/ingest/ingest.ts';
 import { powertoolsCounters } from '../lib/ingest/metrics.ts';

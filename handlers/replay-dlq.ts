@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ABORT_BEFORE_TIMEOUT_MS, invocationDeadline } from '../lib/aws/invocation-budget.ts';
 import { createSqsClient } from '../lib/aws/sqs.ts';
-import { loadReplayConfig } from '../lib/config.ts';
+import { loadReplayConfig } from '../lib/config/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { parseReplayOptions, type ReplayRequest } from '../lib/replay/options.ts';
 import { lineProgress } from '../lib/replay/progress.ts';

@@ -12,7 +12,7 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createHuaweiAccess } from '../../lib/accounts/access.ts';
 import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
-import { loadConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createDependencies } from '../../lib/provision/dependencies.ts';
 import { createProvisioner } from '../../lib/provision/process-messages.ts';

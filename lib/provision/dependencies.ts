@@ -3,7 +3,7 @@ import { createFleetGuard } from '../accounts/credential-guard.ts';
 import { createDynamoDbClient } from '../aws/dynamodb.ts';
 import { createEventBridgeClient } from '../aws/eventbridge.ts';
 import { createSqsClient } from '../aws/sqs.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { createIdempotency } from '../idempotency/idempotent.ts';
 import type { Log } from '../log.ts';
 import type { ProvisionerDeps } from './types.ts';

@@ -2,7 +2,7 @@ import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { CredentialGate, CredentialGuard } from '../accounts/credential-guard.ts';
 import type { AccountRegistry } from '../accounts/registry.ts';
 import type { InvocationBudget } from '../aws/invocation-budget.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
 import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';

@@ -1,14 +1,13 @@
 import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
 import type { CliIo } from '../cli/io.ts';
 import { printJson, stderrLines } from '../cli/output.ts';
-import { loadReconcileConfig } from '../config.ts';
+import { loadReconcileConfig, targetLabel } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { RECONCILE_USAGE } from './cli-usage.ts';
 import { createReconcileDependencies } from './dependencies.ts';
 import { formatPlan, formatSummary } from './format.ts';
 import { type ReconcileRequest, resolveReconcileRun } from './options.ts';
 import { runReconcile } from './reconcile.ts';
-import { targetLabel } from './targets.ts';
 
 const readArgs = (argv: string[]) =>
   readFlags(argv, {

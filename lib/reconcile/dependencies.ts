@@ -2,7 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createHuaweiAccess } from '../accounts/access.ts';
 import { createFleetGuard } from '../accounts/credential-guard.ts';
 import { createDynamoDbClient } from '../aws/dynamodb.ts';
-import type { ReconcileConfig } from '../config.ts';
+import type { ReconcileConfig } from '../config/index.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
 /** How long a breaker item the run writes lives without a change: createMonitor's record expiry. */

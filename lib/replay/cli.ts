@@ -1,7 +1,7 @@
 import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
 import type { CliIo } from '../cli/io.ts';
 import { printJson, stderrLines } from '../cli/output.ts';
-import { loadReplayConfig, type ReplayConfig } from '../config.ts';
+import { loadReplayConfig, type ReplayConfig } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { REPLAY_USAGE } from './cli-usage.ts';
 import { ReplayOptionsError } from './errors.ts';

@@ -1,7 +1,7 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config.ts';
+import { loadConfig } from '../../../lib/config/index.ts';
 import { FAILURE_ATTRIBUTE } from '../../../lib/dlq/dead-letter.ts';
 import {
   ConnectionNotReadyError,

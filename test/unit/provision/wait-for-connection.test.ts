@@ -4,7 +4,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config.ts';
+import { loadConfig } from '../../../lib/config/index.ts';
 import { WAIT_ATTRIBUTE } from '../../../lib/dlq/dead-letter.ts';
 import { ConnectionNotReadyError, HuaweiApiError } from '../../../lib/errors.ts';
 import { createLogger } from '../../../lib/log.ts';
