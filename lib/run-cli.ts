@@ -1,4 +1,4 @@
-import type { CliIo } from './cli/io.ts';
+import type { CliIo } from './cli/index.ts';
 import { runReconcileCommand } from './reconcile/cli.ts';
 import { runReplayCommand } from './replay/cli.ts';
 

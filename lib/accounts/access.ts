@@ -1,10 +1,16 @@
-import { createSecretReader } from '../aws/secrets-manager.ts';
-import { createParameterReader } from '../aws/ssm.ts';
-import { createWebIdentityTokenRequester } from '../aws/sts.ts';
-import { AdaptivePacer, DEFAULT_PACER_SETTINGS } from '../huawei/adaptive-pacer.ts';
-import type { HuaweiIdentityClient, IdentityEndpoints } from '../huawei/huawei-identity.ts';
-import { createLazyIdentityClient } from '../huawei/lazy-identity.ts';
-import { HuaweiVpnClient } from '../huawei/vpn-client.ts';
+import {
+  createParameterReader,
+  createSecretReader,
+  createWebIdentityTokenRequester,
+} from '../aws/index.ts';
+import {
+  AdaptivePacer,
+  createLazyIdentityClient,
+  DEFAULT_PACER_SETTINGS,
+  type HuaweiIdentityClient,
+  HuaweiVpnClient,
+  type IdentityEndpoints,
+} from '../huawei/index.ts';
 import {
   type AccountsDocumentSource,
   describeDocumentSource,

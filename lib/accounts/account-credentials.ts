@@ -2,10 +2,11 @@ import {
   type CredentialsProvider,
   createCredentialsProvider,
   credentialsIdentity,
+  type HuaweiCredentials,
+  type HuaweiIdentityClient,
   type SecretReader,
-} from '../huawei/credentials.ts';
-import type { HuaweiIdentityClient, TemporaryCredentials } from '../huawei/huawei-identity.ts';
-import type { HuaweiCredentials } from '../huawei/signer.ts';
+  type TemporaryCredentials,
+} from '../huawei/index.ts';
 import type { AccountSpec } from './document.ts';
 import type { WebIdentityTokenSource } from './web-identity.ts';
 

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
-import type { CredentialSource } from '../huawei/credentials.ts';
+import type { CredentialSource } from '../huawei/index.ts';
 import { type AccountsDocument, parseAccountsDocument } from './document.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CredentialsBreakerOpenError, DeadlineExceededError, HuaweiApiError } from '../errors.ts';
-import { type CredentialsProvider, credentialsIdentity } from '../huawei/credentials.ts';
+import { type CredentialsProvider, credentialsIdentity } from '../huawei/index.ts';
 import type { BreakerState, BreakerStore } from './breaker-store.ts';
 
 /** How the breaker behaves; the defaults are the production values. */

@@ -1,5 +1,4 @@
-import type { CredentialsProvider } from '../huawei/credentials.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { CredentialsProvider, VpnTarget } from '../huawei/index.ts';
 import {
   type AccountCredentialsProvider,
   createAccountProviders,

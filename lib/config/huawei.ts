@@ -1,8 +1,11 @@
-import { type AccountsDocumentSource, parseDocumentText } from '../accounts/document-source.ts';
-import { projectIdSchema, regionSchema } from '../events/ids.ts';
-import type { CredentialSource } from '../huawei/credentials.ts';
-import { vpnEndpointResolver } from '../huawei/endpoints.ts';
-import { iamEndpointResolver, stsEndpointResolver } from '../huawei/identity-endpoints.ts';
+import { type AccountsDocumentSource, parseDocumentText } from '../accounts/index.ts';
+import { projectIdSchema, regionSchema } from '../events/index.ts';
+import {
+  type CredentialSource,
+  iamEndpointResolver,
+  stsEndpointResolver,
+  vpnEndpointResolver,
+} from '../huawei/index.ts';
 import * as z from '../zod.ts';
 import { endpointMapSchema, endpointSchema, optionalText, positiveInt } from './shared.ts';
 

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
-import { projectIdSchema, regionSchema } from '../events/ids.ts';
+import { projectIdSchema, regionSchema } from '../events/index.ts';
 import * as z from '../zod.ts';
 import {
   type Environment,

@@ -1,6 +1,6 @@
-import { LOOPBACK_HOSTS } from '../aws/local-endpoint.ts';
+import { LOOPBACK_HOSTS } from '../aws/index.ts';
 import { ConfigurationError } from '../errors.ts';
-import { regionSchema } from '../events/ids.ts';
+import { regionSchema } from '../events/index.ts';
 import * as z from '../zod.ts';
 
 /** The environment variables a function reads; only this folder looks at `process.env`. */

@@ -3,11 +3,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import {
-  attributesBytes,
-  MAX_MESSAGE_ATTRIBUTES,
-  MAX_MESSAGE_BYTES,
-} from '../aws/sqs-message-size.ts';
+import { attributesBytes, MAX_MESSAGE_ATTRIBUTES, MAX_MESSAGE_BYTES } from '../aws/index.ts';
 import * as z from '../zod.ts';
 
 /** The one message attribute that carries why a message was dead-lettered, as compact JSON. */

@@ -1,6 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { MAX_BATCH_ENTRIES, sendBatch } from '../aws/sqs-batches.ts';
-import { toBatches } from '../aws/sqs-message-size.ts';
+import { MAX_BATCH_ENTRIES, sendBatch, toBatches } from '../aws/index.ts';
 
 /** Tries per message within one request: the first send and two retries of what failed. */
 const ATTEMPTS = 3;

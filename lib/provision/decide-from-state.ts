@@ -4,8 +4,7 @@ import {
   MonitorRefusedError,
   PermissionRefusedError,
 } from '../errors.ts';
-import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { ConnectionMonitor, VpnConnection, VpnTarget } from '../huawei/index.ts';
 import { isKeyRefusal, isPermissionRefusal } from '../retry/policy.ts';
 import { lastFailure, withRetry } from '../retry/with-retry.ts';
 import type { EnsuredMonitor, EnsureMonitorDeps, EnsureMonitorOptions } from './monitor-calls.ts';

@@ -1,10 +1,7 @@
-import { createHuaweiAccess } from '../accounts/access.ts';
-import { createFleetGuard } from '../accounts/credential-guard.ts';
-import { createDynamoDbClient } from '../aws/dynamodb.ts';
-import { createEventBridgeClient } from '../aws/eventbridge.ts';
-import { createSqsClient } from '../aws/sqs.ts';
+import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
+import { createDynamoDbClient, createEventBridgeClient, createSqsClient } from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
-import { createIdempotency } from '../idempotency/idempotent.ts';
+import { createIdempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
 import type { ProvisionerDeps } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import { decide, isKeyRefusal } from '../retry/policy.ts';
 import { lastFailure, withRetry } from '../retry/with-retry.ts';
 import { decideFromState, findMonitor } from './decide-from-state.ts';

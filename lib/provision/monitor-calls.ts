@@ -1,6 +1,5 @@
-import type { CredentialGate } from '../accounts/credential-guard.ts';
-import type { ConnectionMonitor } from '../huawei/schemas.ts';
-import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
+import type { CredentialGate } from '../accounts/index.ts';
+import type { ConnectionMonitor, HuaweiVpnClient } from '../huawei/index.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
 
 /** The connection's one monitor, and whether this call created it. */

@@ -1,9 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { UnknownProjectError } from '../accounts/account-errors.ts';
-import { type CredentialGate, CredentialGuard } from '../accounts/credential-guard.ts';
-import type { AccountAccess } from '../accounts/registry.ts';
-import { mapConcurrent } from '../batch/map-concurrent.ts';
-import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
+import {
+  type AccountAccess,
+  type CredentialGate,
+  CredentialGuard,
+  UnknownProjectError,
+} from '../accounts/index.ts';
+import { mapConcurrent } from '../batch/index.ts';
+import { type ConnectionCreated, parseConnectionCreated } from '../events/index.ts';
 import { type BatchPublisher, createBatchPublisher } from '../publish/batch-publisher.ts';
 import { runWaitingForOthers } from './last-delivery.ts';
 import { createMessageSettlement, HANDLED, toDraft, withFacts } from './message-outcome.ts';

@@ -1,5 +1,5 @@
-import type { ConnectionCreated } from '../events/parse.ts';
-import type { MessageOrigin } from '../idempotency/origin.ts';
+import type { ConnectionCreated } from '../events/index.ts';
+import type { MessageOrigin } from '../idempotency/index.ts';
 import { type MonitorCreatedDetail, stableEventId } from '../publish/monitor-created.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import { ensureMonitor } from './ensure-monitor.ts';

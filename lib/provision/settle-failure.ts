@@ -6,7 +6,7 @@ import {
   huaweiAnswerOf,
   MonitorRefusedError,
 } from '../errors.ts';
-import type { ConnectionCreated } from '../events/parse.ts';
+import type { ConnectionCreated } from '../events/index.ts';
 import { decide } from '../retry/policy.ts';
 import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
 import { isInProgressElsewhere } from './last-delivery.ts';

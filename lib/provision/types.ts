@@ -1,13 +1,11 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
-import type { CredentialGate, CredentialGuard } from '../accounts/credential-guard.ts';
-import type { AccountRegistry } from '../accounts/registry.ts';
-import type { InvocationBudget } from '../aws/invocation-budget.ts';
+import type { AccountRegistry, CredentialGate, CredentialGuard } from '../accounts/index.ts';
+import type { InvocationBudget } from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
-import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
-import type { Idempotency } from '../idempotency/idempotent.ts';
-import type { MessageOrigin } from '../idempotency/origin.ts';
+import type { HuaweiVpnClient } from '../huawei/index.ts';
+import type { Idempotency, MessageOrigin } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
 import type { BatchPublisher } from '../publish/batch-publisher.ts';

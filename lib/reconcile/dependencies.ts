@@ -1,7 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createHuaweiAccess } from '../accounts/access.ts';
-import { createFleetGuard } from '../accounts/credential-guard.ts';
-import { createDynamoDbClient } from '../aws/dynamodb.ts';
+import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
+import { createDynamoDbClient } from '../aws/index.ts';
 import type { ReconcileConfig } from '../config/index.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 

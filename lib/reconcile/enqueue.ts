@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { mapConcurrent } from '../batch/map-concurrent.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { reconcileAttributes } from '../idempotency/origin.ts';
+import { mapConcurrent } from '../batch/index.ts';
+import type { VpnTarget } from '../huawei/index.ts';
+import { reconcileAttributes } from '../idempotency/index.ts';
 
 /** SQS takes at most 10 messages per `SendMessageBatch`. */
 const BATCH = 10;

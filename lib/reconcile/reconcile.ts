@@ -1,8 +1,12 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { CredentialGate, CredentialGuard } from '../accounts/credential-guard.ts';
-import type { AccountAccess, AccountRegistry } from '../accounts/registry.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
-import { newRunId } from '../idempotency/origin.ts';
+import {
+  type AccountAccess,
+  type AccountRegistry,
+  CredentialGate,
+  CredentialGuard,
+} from '../accounts/index.ts';
+import type { VpnTarget } from '../huawei/index.ts';
+import { newRunId } from '../idempotency/index.ts';
 import type { BackoffOptions } from '../retry/backoff.ts';
 import type { RetryOptions } from '../retry/with-retry.ts';
 import { enqueueConnections } from './enqueue.ts';

@@ -1,6 +1,12 @@
-import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
-import type { CliIo } from '../cli/io.ts';
-import { printJson, stderrLines } from '../cli/output.ts';
+import {
+  type CliIo,
+  commandSqsClient,
+  printJson,
+  readFlags,
+  requireUrlFlags,
+  stderrLines,
+  usageFailure,
+} from '../cli/index.ts';
 import { loadReplayConfig, type ReplayConfig } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { REPLAY_USAGE } from './cli-usage.ts';

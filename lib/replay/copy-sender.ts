@@ -5,8 +5,8 @@ import {
   deleteBatch,
   MAX_BATCH_ENTRIES,
   sendBatch,
-} from '../aws/sqs-batches.ts';
-import { toBatches } from '../aws/sqs-message-size.ts';
+  toBatches,
+} from '../aws/index.ts';
 import type { DeadLetterInfo } from './dead-letter-info.ts';
 import { ReplayTargetError } from './errors.ts';
 import type { HeldMessages } from './held-messages.ts';

@@ -1,5 +1,5 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { MAX_BATCH_ENTRIES } from '../aws/sqs-batches.ts';
+import { MAX_BATCH_ENTRIES } from '../aws/index.ts';
 import { createCopySender, type Pending } from './copy-sender.ts';
 import { type DeadLetterInfo, readDeadLetterInfo } from './dead-letter-info.ts';
 import { matchesFilter, type ReplayFilter } from './filter.ts';

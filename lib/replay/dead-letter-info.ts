@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTE, readFailureReason } from '../dlq/dead-letter.ts';
-import { parseConnectionCreated } from '../events/parse.ts';
+import { parseConnectionCreated } from '../events/index.ts';
 import { readReplayMetadata } from './replay-metadata.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */

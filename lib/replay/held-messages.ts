@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { chunk, MAX_BATCH_ENTRIES } from '../aws/sqs-batches.ts';
+import { chunk, MAX_BATCH_ENTRIES } from '../aws/index.ts';
 
 /**
  * Messages received and kept invisible on purpose: skipped by the filters, listed by a dry run,

@@ -4,11 +4,7 @@ import type {
   MessageAttributeValue,
   SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import {
-  attributeBytes,
-  MAX_MESSAGE_ATTRIBUTES,
-  MAX_MESSAGE_BYTES,
-} from '../aws/sqs-message-size.ts';
+import { attributeBytes, MAX_MESSAGE_ATTRIBUTES, MAX_MESSAGE_BYTES } from '../aws/index.ts';
 import { FAILURE_ATTRIBUTE } from '../dlq/dead-letter.ts';
 import { type DeadLetterInfo, reasonLabel } from './dead-letter-info.ts';
 import { REPLAY_ATTRIBUTE, replayAttribute } from './replay-metadata.ts';

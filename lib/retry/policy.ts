@@ -10,7 +10,7 @@ import {
   PublishError,
   ThrottledOutError,
 } from '../errors.ts';
-import { AccountCredentialsError } from '../huawei/identity-errors.ts';
+import { AccountCredentialsError } from '../huawei/index.ts';
 
 /**
  * What to do about a failure:
