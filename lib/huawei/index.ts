@@ -10,10 +10,14 @@ export {
   DEFAULT_PACER_SETTINGS,
 } from './adaptive-pacer.ts';
 export {
+  /** A credentials provider that also tells the last set it fetched (for its identity). */
+  type CachedCredentials,
   /** Where the Huawei credentials come from. */
   type CredentialSource,
   /** Hands out the current Huawei credentials. */
   type CredentialsProvider,
+  /** Credentials fetched once and shared until refreshed or about to expire. */
+  cachedCredentials,
   /** Credentials from the configured source. */
   createCredentialsProvider,
   /** The identity of a set of credentials, never their value. */
