@@ -63,10 +63,6 @@ export type {
   /** A VPN connection as Huawei's VPN API returns it. */
   VpnConnection,
 } from './schemas.ts';
-export type {
-  /** The credentials a request is signed with. */
-  HuaweiCredentials,
-} from './signer.ts';
 export {
   /** The Huawei Cloud VPN API. */
   HuaweiVpnClient,
