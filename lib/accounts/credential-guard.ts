@@ -1,8 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HuaweiApiError, HuaweiCallsStoppedError, PermissionRefusedError } from '../errors.ts';
 import { isKeyRefusal } from '../retry/policy.ts';
-import { createDynamoBreakerStore } from './breaker-store.ts';
-import { type BreakerSession, CredentialBreaker } from './fleet-breaker.ts';
+import {
+  type BreakerSession,
+  CredentialBreaker,
+  createDynamoBreakerStore,
+} from './fleet-breaker.ts';
 import type { AccountAccess } from './registry.ts';
 
 /** The project a call is about, for the gate's per-project stops. */

@@ -8,10 +8,6 @@ export {
   createHuaweiAccess,
 } from './access.ts';
 export {
-  /** A message names a project that no account in the accounts document owns. */
-  UnknownProjectError,
-} from './account-errors.ts';
-export {
   /**
    * Keeps concurrent records from locking the Huawei key, and a project without permissions from
    * being asked again.
@@ -31,9 +27,11 @@ export {
   /** Parses the document's text (JSON) and validates it. */
   parseDocumentText,
 } from './document-source.ts';
-export type {
+export {
   /** One account, ready to use. */
-  AccountAccess,
+  type AccountAccess,
   /** The registry {@link createAccountRegistry} builds. */
-  AccountRegistry,
+  type AccountRegistry,
+  /** A message names a project that no account in the accounts document owns. */
+  UnknownProjectError,
 } from './registry.ts';

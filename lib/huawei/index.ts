@@ -26,6 +26,10 @@ export {
   type SecretReader,
 } from './credentials.ts';
 export {
+  /** IAM for a region (`undefined`: no region known, the global endpoint). */
+  iamEndpointResolver,
+  /** STS v5 of a region. */
+  stsEndpointResolver,
   /** The endpoint resolver the VPN client takes. */
   vpnEndpointResolver,
 } from './endpoints.ts';
@@ -37,12 +41,6 @@ export type {
   /** Temporary credentials. */
   TemporaryCredentials,
 } from './huawei-identity.ts';
-export {
-  /** IAM for a region (`undefined`: no region known, the global endpoint). */
-  iamEndpointResolver,
-  /** STS v5 of a region. */
-  stsEndpointResolver,
-} from './identity-endpoints.ts';
 export {
   /**
    * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust
