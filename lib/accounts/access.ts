@@ -41,7 +41,7 @@ export interface HuaweiAccess {
 /**
  * Builds the accounts registry and the VPN client once per container. Each call is signed with
  * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) and the
- * Huawei STS/IAM exchanges (`lib/accounts/lazy-identity.ts`) are loaded on first use: a
+ * Huawei STS/IAM exchanges (`lib/huawei/lazy-identity.ts`) are loaded on first use: a
  * deployment with its key in the environment never loads them.
  */
 export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {

@@ -71,7 +71,7 @@ export const loadAccountsDocument = async (
 };
 
 /**
- * Parses the document's text (JSON) and validates it; synchronous, so `lib/config.ts` checks
+ * Parses the document's text (JSON) and validates it; synchronous, so `lib/config/` checks
  * an inline `ACCOUNTS_DOCUMENT` at cold start. Throws a {@link ConfigurationError} naming
  * `where` and every problem, never the text.
  */

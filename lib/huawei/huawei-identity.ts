@@ -21,7 +21,7 @@ export interface AccountProject {
   region: string;
 }
 
-/** Where Huawei STS and IAM live, per region (the tables are in `lib/config.ts`). */
+/** Where Huawei STS and IAM live, per region (the tables are in `lib/config/`). */
 export interface IdentityEndpoints {
   sts: (region: string) => string;
   /** IAM is global: `undefined` asks for the global endpoint. */

@@ -36,7 +36,7 @@ export {
 export type {
   /** The client {@link createHuaweiIdentityClient} builds. */
   HuaweiIdentityClient,
-  /** Where Huawei STS and IAM live, per region (the tables are in `lib/config.ts`). */
+  /** Where Huawei STS and IAM live, per region (the tables are in `lib/config/`). */
   IdentityEndpoints,
   /** Temporary credentials. */
   TemporaryCredentials,
