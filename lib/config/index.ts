@@ -4,13 +4,35 @@
  * `process.env`.
  */
 
-/** createMonitor's configuration and its loader. */
-export { type Config, loadConfig } from './create-monitor.ts';
-/** The `ingest` function's configuration and its loader. */
-export { type IngestConfig, loadIngestConfig } from './ingest.ts';
-/** A reconcile run's configuration and its loader (the Lambda and the command). */
-export { loadReconcileConfig, type ReconcileConfig } from './reconcile.ts';
-/** A replay's configuration and its loader (the Lambda and the command). */
-export { loadReplayConfig, type ReplayConfig } from './replay.ts';
-/** Reconcile targets as written (`project_id:region`), their label, and without repeats. */
-export { reconcileTargetListSchema, targetLabel, uniqueTargets } from './targets.ts';
+export {
+  /** The validated configuration of createMonitor. */
+  type Config,
+  /** Parses createMonitor's environment once, at cold start. */
+  loadConfig,
+} from './create-monitor.ts';
+export {
+  /** What the `ingest` function reads from its environment. */
+  type IngestConfig,
+  /** Parses the `ingest` function's environment at cold start. */
+  loadIngestConfig,
+} from './ingest.ts';
+export {
+  /** Parses a reconcile run's environment, with `overrides` (the command's flags) on top. */
+  loadReconcileConfig,
+  /** What a reconcile run reads from its environment. */
+  type ReconcileConfig,
+} from './reconcile.ts';
+export {
+  /** Parses the replay's environment (the `replayDlq` Lambda and the `replay` command). */
+  loadReplayConfig,
+  /** Where a replay takes from and sends to, when its options do not say. */
+  type ReplayConfig,
+} from './replay.ts';
+export {
+  /** Several targets, comma-separated or a list (a payload's `"targets"`, repeated `--target`). */
+  reconcileTargetListSchema,
+  /** `project_id:region`, the way targets are written and reported. */
+  targetLabel,
+  /** The targets without repeats, in their first order. */
+  uniqueTargets,
+} from './targets.ts';
