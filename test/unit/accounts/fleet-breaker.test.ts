@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import {
   type BreakerState,
+  breakerVerdict,
+  CredentialBreaker,
   createDynamoBreakerStore,
-} from '../../../lib/accounts/breaker-store.ts';
-import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
-import { breakerVerdict, CredentialBreaker } from '../../../lib/accounts/fleet-breaker.ts';
+} from '../../../lib/accounts/fleet-breaker.ts';
 import { CredentialsBreakerOpenError, HuaweiApiError } from '../../../lib/errors.ts';
 import { type CredentialsProvider, credentialsIdentity } from '../../../lib/huawei/credentials.ts';
 import { type LocalDynamoDb, startDynamoDb } from '../../../local/aws/dynamodb.ts';
