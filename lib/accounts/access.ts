@@ -57,6 +57,7 @@ export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {
         config.accountsDocument,
         { readSecret, readParameter },
         config.defaultRegion,
+        config.identityEndpoints.stsKnown,
       ),
     where: describeDocumentSource(config.accountsDocument),
     readSecret,

@@ -35,3 +35,7 @@ export {
   /** A message names a project that no account in the accounts document owns. */
   UnknownProjectError,
 } from './registry.ts';
+export {
+  /** Whether Huawei STS has a known endpoint for a region: listed by the SDKs, or overridden. */
+  stsRegionCheck,
+} from './sts-regions.ts';

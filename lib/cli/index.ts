@@ -16,6 +16,17 @@ export {
   /** Reports options the command cannot run with, pointing at `--help`. */
   usageFailure,
 } from './args.ts';
+export {
+  /** A mistake in how a command was asked to reach AWS. */
+  AwsSettingsError,
+  /** The region a command's AWS calls go to. */
+  commandRegion,
+  /**
+   * One line for an AWS SDK failure a person can fix (no credentials, no region, an unreachable
+   * host, expired credentials, an unknown queue).
+   */
+  explainAwsError,
+} from './aws-settings.ts';
 export type {
   /** What a command needs from its process. */
   CliIo,

@@ -1,7 +1,12 @@
-import { type AccountsDocumentSource, parseDocumentText } from '../accounts/index.ts';
+import {
+  type AccountsDocumentSource,
+  parseDocumentText,
+  stsRegionCheck,
+} from '../accounts/index.ts';
 import { projectIdSchema, regionSchema } from '../events/index.ts';
 import {
   type CredentialSource,
+  type IdentityEndpoints,
   iamEndpointResolver,
   stsEndpointResolver,
   vpnEndpointResolver,
@@ -98,9 +103,10 @@ export const requireCredentials = z.superRefine(
     if (!hasKeys && env.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['HUAWEICLOUD_CREDENTIALS_SECRET_ID'],
+        // No path: no one variable is wrong, so the sentence names every way instead.
+        path: [],
         message:
-          'set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+          'has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
       });
     }
   },
@@ -120,13 +126,23 @@ const singleKey = (e: HuaweiVariables) => {
     : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
 };
 
+const stsOverrides = (e: HuaweiVariables) => ({
+  all: e.HUAWEICLOUD_STS_ENDPOINT,
+  byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+});
+
 const documentSource = (
   e: HuaweiVariables,
   credentials: CredentialSource | undefined,
 ): AccountsDocumentSource => {
   if (e.ACCOUNTS_DOCUMENT !== undefined) {
     // Inline, the document is checked at cold start like any other variable.
-    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION);
+    parseDocumentText(
+      e.ACCOUNTS_DOCUMENT,
+      'ACCOUNTS_DOCUMENT',
+      e.HUAWEICLOUD_REGION,
+      stsRegionCheck(stsOverrides(e)),
+    );
     return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
   }
   if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
@@ -146,6 +162,14 @@ const documentSource = (
  */
 export const huaweiSettings = (e: HuaweiVariables) => {
   const credentials = singleKey(e);
+  const identityEndpoints: IdentityEndpoints = {
+    sts: stsEndpointResolver(stsOverrides(e)),
+    stsKnown: stsRegionCheck(stsOverrides(e)),
+    iam: iamEndpointResolver({
+      all: e.HUAWEICLOUD_IAM_ENDPOINT,
+      byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
+    }),
+  };
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
     defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
@@ -159,16 +183,7 @@ export const huaweiSettings = (e: HuaweiVariables) => {
     /** Where the accounts document is (a single key becomes a one-account document). */
     accountsDocument: documentSource(e, credentials),
     /** Huawei STS and IAM, per region. */
-    identityEndpoints: {
-      sts: stsEndpointResolver({
-        all: e.HUAWEICLOUD_STS_ENDPOINT,
-        byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
-      }),
-      iam: iamEndpointResolver({
-        all: e.HUAWEICLOUD_IAM_ENDPOINT,
-        byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
-      }),
-    },
+    identityEndpoints,
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
     huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
     /** Full-jitter backoff between attempts: base, doubling, capped. */

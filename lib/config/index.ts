@@ -29,6 +29,10 @@ export {
   type ReplayConfig,
 } from './replay.ts';
 export {
+  /** The running process's environment: the one place outside tests that reads `process.env`. */
+  processEnvironment,
+} from './shared.ts';
+export {
   /** Several targets, comma-separated or a list (a payload's `"targets"`, repeated `--target`). */
   reconcileTargetListSchema,
   /** `project_id:region`, the way targets are written and reported. */

@@ -26,6 +26,10 @@ export {
   type SecretReader,
 } from './credentials.ts';
 export {
+  /** The documented (or, for Europe, inferred) VPN endpoint of a region, without a trailing slash. */
+  defaultVpnEndpoint,
+  /** What decides a region's endpoint. */
+  type EndpointOverrides,
   /** IAM for a region (`undefined`: no region known, the global endpoint). */
   iamEndpointResolver,
   /** STS v5 of a region. */

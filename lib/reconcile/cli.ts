@@ -1,19 +1,22 @@
 import {
   type CliIo,
+  commandRegion,
   commandSqsClient,
+  explainAwsError,
   printJson,
   readFlags,
   requireUrlFlags,
   stderrLines,
   usageFailure,
 } from '../cli/index.ts';
-import { loadReconcileConfig, targetLabel } from '../config/index.ts';
+import { loadReconcileConfig, processEnvironment, targetLabel } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { RECONCILE_USAGE } from './cli-usage.ts';
 import { createReconcileDependencies } from './dependencies.ts';
 import { formatPlan, formatSummary } from './format.ts';
 import { type ReconcileRequest, resolveReconcileRun } from './options.ts';
 import { runReconcile } from './reconcile.ts';
+import { checkTargetRegions } from './target-regions.ts';
 
 const readArgs = (argv: string[]) =>
   readFlags(argv, {
@@ -45,11 +48,12 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
       return 0;
     }
     setup = prepare(args, io);
+    await checkTargetRegions(setup.run.targets, setup.config.vpnEndpoint);
   } catch (error: unknown) {
     return usageFailure(io, error);
   }
-  const { config, run } = setup;
-  const sqs = commandSqsClient(io, args);
+  const { config, run, region } = setup;
+  const sqs = commandSqsClient(io, { ...args, region });
   const deps = createReconcileDependencies(config, sqs);
   const say = stderrLines(io);
   try {
@@ -76,7 +80,9 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
     }
     return summary.total.targetsFailed > 0 ? 1 : 0;
   } catch (error: unknown) {
-    io.stderr.write(`${error instanceof ProvisionerError ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `${explainAwsError(error) ?? (error instanceof ProvisionerError ? error.message : String(error))}\n`,
+    );
     return 1;
   } finally {
     sqs.destroy();
@@ -106,5 +112,7 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
     ...(args.queue !== undefined ? { queue: args.queue } : {}),
     ...(args['page-size'] !== undefined ? { pageSize: args['page-size'] } : {}),
   };
-  return { config, run: resolveReconcileRun(request, config) };
+  const run = resolveReconcileRun(request, config);
+  const region = commandRegion(args.region, io.env ?? processEnvironment(), [run.queueUrl]);
+  return { config, run, region };
 };
