@@ -95,18 +95,28 @@ export const folderCycles = (graph: Map<string, Set<string>>): string[] => {
 };
 
 if (import.meta.main) {
-  const json = execFileSync(
-    process.execPath,
-    [
-      'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs',
-      'lib',
-      '--config',
-      '.dependency-cruiser.cjs',
-      '--output-type',
-      'json',
-    ],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-  );
+  const cruise = () =>
+    execFileSync(
+      process.execPath,
+      [
+        'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs',
+        'lib',
+        '--config',
+        '.dependency-cruiser.cjs',
+        '--output-type',
+        'json',
+      ],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+  let json: string;
+  try {
+    json = cruise();
+  } catch (error) {
+    // dependency-cruiser exits non-zero when a rule of its own is broken; its graph still holds.
+    const stdout = (error as { stdout?: unknown }).stdout;
+    if (typeof stdout !== 'string' || stdout === '') throw error;
+    json = stdout;
+  }
   const result = JSON.parse(json) as CruiseResult;
   const cycles = folderCycles(folderGraph(result));
   if (cycles.length > 0) {
