@@ -1,9 +1,31 @@
 /**
  * The layering rules `npm run lint` checks (see README, "Architecture"): handlers → features →
- * plumbing, no circles, deployed code never reaching dev-only code.
+ * plumbing, no circles, deployed code never reaching dev-only code, and each lib folder used by
+ * other folders and by handlers/ only through its face (`lib/<folder>/index.ts`). Tests, the
+ * local stack and the benchmarks may import inner files (a unit test tests one module). Circles
+ * between folders, which module-level `circular` cannot see, are build/folder-cycles.ts's check.
  */
+/** An inner file of a lib folder: any of its files but its face, index.ts. */
+const inner = '^lib/[^/]+/(?!index[.]ts$)';
+
 module.exports = {
   forbidden: [
+    {
+      name: 'lib-folders-through-their-face',
+      severity: 'error',
+      comment:
+        'Another lib folder is used through its index.ts only: import what it lists there (add it to the face if it is missing), never one of its inner files.',
+      from: { path: '^lib/([^/]+)/' },
+      to: { path: inner, pathNot: '^lib/$1/' },
+    },
+    {
+      name: 'entry-points-through-the-faces',
+      severity: 'error',
+      comment:
+        'handlers/ and the lone files of lib/ (errors.ts, log.ts, run-cli.ts...) use a lib folder through its index.ts only. Tests, the local stack and the benchmarks may reach inner files.',
+      from: { path: '^(handlers/|lib/[^/]+[.]ts$)' },
+      to: { path: inner },
+    },
     {
       name: 'no-circular',
       severity: 'error',
@@ -36,8 +58,8 @@ module.exports = {
       name: 'cli-plumbing-under-features',
       severity: 'error',
       comment:
-        'lib/cli/ helpers serve every command; only the entry point (run-cli.ts) knows the commands.',
-      from: { path: '^lib/cli/', pathNot: '^lib/cli/run-cli[.]ts$' },
+        'lib/cli/ helpers serve every command; only the entry point (lib/run-cli.ts) knows the commands.',
+      from: { path: '^lib/cli/' },
       to: { path: '^lib/', pathNot: '^lib/(aws|cli)/' },
     },
     {

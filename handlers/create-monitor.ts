@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ABORT_BEFORE_TIMEOUT_MS, invocationBudget } from '../lib/aws/invocation-budget.ts';
-import { loadConfig } from '../lib/config.ts';
+import { ABORT_BEFORE_TIMEOUT_MS, invocationBudget } from '../lib/aws/index.ts';
+import { loadConfig } from '../lib/config/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import {

@@ -2,11 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { loadIngestConfig } from '../lib/config.ts';
-import { createIngestDependencies } from '../lib/ingest/dependencies.ts';
-import { createIngest } from '../lib/ingest/ingest.ts';
-import { powertoolsCounters } from '../lib/ingest/metrics.ts';
-import type { IngestRequest } from '../lib/ingest/request.ts';
+import { loadIngestConfig } from '../lib/config/index.ts';
+import {
+  createIngest,
+  createIngestDependencies,
+  type IngestRequest,
+  powertoolsCounters,
+} from '../lib/ingest/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 

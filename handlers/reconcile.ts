@@ -2,9 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ABORT_BEFORE_TIMEOUT_MS, invocationDeadline } from '../lib/aws/invocation-budget.ts';
-import { createSqsClient } from '../lib/aws/sqs.ts';
-import { loadReconcileConfig } from '../lib/config.ts';
+import { ABORT_BEFORE_TIMEOUT_MS, createSqsClient, invocationDeadline } from '../lib/aws/index.ts';
+import { loadReconcileConfig } from '../lib/config/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import {

@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ABORT_BEFORE_TIMEOUT_MS, invocationDeadline } from '../lib/aws/invocation-budget.ts';
-import { createSqsClient } from '../lib/aws/sqs.ts';
-import { loadReplayConfig } from '../lib/config.ts';
+import { ABORT_BEFORE_TIMEOUT_MS, createSqsClient, invocationDeadline } from '../lib/aws/index.ts';
+import { loadReplayConfig } from '../lib/config/index.ts';
 import { createLogger } from '../lib/log.ts';
 import {
   lineProgress,

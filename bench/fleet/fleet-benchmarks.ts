@@ -10,9 +10,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createHuaweiAccess } from '../../lib/accounts/access.ts';
 import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
-import { loadConfig } from '../../lib/config.ts';
-import { createHuaweiAccess } from '../../lib/huawei/access.ts';
+import { loadConfig } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log.ts';
 import {
   createDependencies,

@@ -1,12 +1,14 @@
 import {
+  type CachedCredentials,
   type CredentialsProvider,
+  cachedCredentials,
   createCredentialsProvider,
-  credentialIdentity,
+  credentialsIdentity,
+  type HuaweiIdentityClient,
   type SecretReader,
-} from '../huawei/credentials.ts';
-import type { HuaweiCredentials } from '../huawei/signer.ts';
+  type TemporaryCredentials,
+} from '../huawei/index.ts';
 import type { AccountSpec } from './document.ts';
-import type { HuaweiIdentityClient, TemporaryCredentials } from './huawei-identity.ts';
 import type { WebIdentityTokenSource } from './web-identity.ts';
 
 /** An account's credentials: which account and source, and a non-secret identity of the key. */
@@ -14,7 +16,7 @@ export interface AccountCredentialsProvider extends CredentialsProvider {
   readonly account: string;
   readonly source: AccountSpec['source']['kind'];
   /**
-   * A stable identity of the key in use, never the key itself (`<account>:<hash of the AK>`),
+   * A stable identity of the key in use, never the key itself (`<account>:` and 16 hex characters of {@link credentialsIdentity}),
    * for logs and a fleet-wide breaker; `undefined` before the first `get()`.
    */
   identity(): string | undefined;
@@ -37,51 +39,6 @@ export const SESSION_NAME = 'vpn-monitor-provisioner';
 const DEFAULT_REFRESH_BEFORE_MS = 5 * 60_000;
 
 /**
- * Caches temporary credentials until `refreshBeforeMs` before they expire; concurrent callers
- * share one fetch; a failed fetch is not cached; `refresh()` drops them at once.
- */
-const temporary = (
-  fetch: () => Promise<TemporaryCredentials>,
-  tools: ProviderTools,
-): CredentialsProvider & { last(): HuaweiCredentials | undefined } => {
-  const now = tools.now ?? Date.now;
-  const margin = tools.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS;
-  let current:
-    | { promise: Promise<TemporaryCredentials>; expiresAt: number | undefined }
-    | undefined;
-  let last: HuaweiCredentials | undefined;
-  return {
-    get: async () => {
-      if (
-        current === undefined ||
-        (current.expiresAt !== undefined && now() >= current.expiresAt - margin)
-      ) {
-        const entry: { promise: Promise<TemporaryCredentials>; expiresAt: number | undefined } = {
-          promise: fetch(),
-          expiresAt: undefined,
-        };
-        current = entry;
-        entry.promise.then(
-          (credentials) => {
-            entry.expiresAt = credentials.expiresAt;
-            last = credentials;
-          },
-          () => {
-            if (current === entry) current = undefined;
-          },
-        );
-      }
-      const { ak, sk, securityToken } = await current.promise;
-      return { ak, sk, securityToken };
-    },
-    refresh: () => {
-      current = undefined;
-    },
-    last: () => last,
-  };
-};
-
-/**
  * Builds the credentials provider of each account of a document. `static` reads its secret
  * (cached until refused); `agency` assumes the agency with the central credential (another
  * account's, or its own secret), through STS v5 or IAM; `oidc` exchanges an AWS web identity
@@ -93,51 +50,21 @@ export const createAccountProviders = (
   tools: ProviderTools,
 ): Map<string, AccountCredentialsProvider> => {
   const providers = new Map<string, AccountCredentialsProvider>();
-  const described = (
-    spec: AccountSpec,
-    base: CredentialsProvider,
-    last: () => HuaweiCredentials | undefined,
-  ): AccountCredentialsProvider => ({
-    account: spec.name,
-    source: spec.source.kind,
-    get: base.get,
-    refresh: base.refresh,
-    identity: () => {
-      const credentials = last();
-      return credentials === undefined
-        ? undefined
-        : `${spec.name}:${credentialIdentity(credentials)}`;
-    },
-  });
-  const remembering = (base: CredentialsProvider) => {
-    let last: HuaweiCredentials | undefined;
-    return {
-      provider: {
-        get: async () => {
-          last = await base.get();
-          return last;
-        },
-        refresh: base.refresh,
-      },
-      last: () => last,
-    };
-  };
-
+  const temporary = (fetch: () => Promise<TemporaryCredentials>) =>
+    cachedCredentials(fetch, {
+      now: tools.now,
+      marginMs: tools.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS,
+    });
   const build = (spec: AccountSpec): AccountCredentialsProvider => {
     const found = providers.get(spec.name);
     if (found) return found;
     const source = spec.source;
-    let provider: AccountCredentialsProvider;
+    let base: CachedCredentials;
     if (source.kind === 'static' || source.kind === 'environment') {
-      const { provider: base, last } = remembering(
-        createCredentialsProvider(
-          source.kind === 'static'
-            ? { kind: 'secrets-manager', secretId: source.secretId }
-            : source,
-          tools.readSecret,
-        ),
+      base = createCredentialsProvider(
+        source.kind === 'static' ? { kind: 'secrets-manager', secretId: source.secretId } : source,
+        tools.readSecret,
       );
-      provider = described(spec, base, last);
     } else if (source.kind === 'agency') {
       const via = source.via;
       const centralSpec =
@@ -149,7 +76,7 @@ export const createAccountProviders = (
               { kind: 'secrets-manager', secretId: 'secretId' in via ? via.secretId : '' },
               tools.readSecret,
             );
-      const base = temporary(async () => {
+      base = temporary(async () => {
         const key = await central.get();
         try {
           return source.api === 'iam'
@@ -168,10 +95,9 @@ export const createAccountProviders = (
           if ((error as { status?: number }).status === 401) central.refresh();
           throw error;
         }
-      }, tools);
-      provider = described(spec, base, base.last);
+      });
     } else {
-      const base = temporary(async () => {
+      base = temporary(async () => {
         const idToken = await tools.webIdentity(spec.name, {
           audience: source.audience,
           durationSeconds: source.tokenDurationSeconds,
@@ -183,9 +109,18 @@ export const createAccountProviders = (
           idToken,
           durationSeconds: source.durationSeconds,
         });
-      }, tools);
-      provider = described(spec, base, base.last);
+      });
     }
+    const provider: AccountCredentialsProvider = {
+      account: spec.name,
+      source: source.kind,
+      get: base.get,
+      refresh: base.refresh,
+      identity: () => {
+        const credentials = base.last();
+        return credentials && `${spec.name}:${credentialsIdentity(credentials).slice(0, 16)}`;
+      },
+    };
     providers.set(spec.name, provider);
     return provider;
   };

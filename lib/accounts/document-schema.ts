@@ -1,5 +1,5 @@
 /* The accounts document's JSON schema: field names as operators write them (snake_case). */
-import { projectIdSchema, regionSchema } from '../events/ids.ts';
+import { projectIdSchema, regionSchema } from '../events/index.ts';
 import * as z from '../zod.ts';
 
 const name = z

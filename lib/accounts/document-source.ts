@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
-import type { CredentialSource } from '../huawei/credentials.ts';
+import type { CredentialSource } from '../huawei/index.ts';
 import { type AccountsDocument, parseAccountsDocument } from './document.ts';
 import type { StsRegionCheck } from './sts-regions.ts';
 
@@ -73,7 +73,7 @@ export const loadAccountsDocument = async (
 };
 
 /**
- * Parses the document's text (JSON) and validates it; synchronous, so `lib/config.ts` checks
+ * Parses the document's text (JSON) and validates it; synchronous, so `lib/config/` checks
  * an inline `ACCOUNTS_DOCUMENT` at cold start. Throws a {@link ConfigurationError} naming
  * `where` and every problem, never the text.
  */

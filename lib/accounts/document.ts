@@ -49,7 +49,7 @@ const lastSegment = (urn: string): string => urn.slice(urn.lastIndexOf(':') + 1)
  * Parses and checks an accounts document. `where` names it in errors (`secret accounts-doc`);
  * `defaultRegion` is the STS region for accounts that neither name one nor list projects;
  * `stsKnown` says which regions' STS endpoints are known (the SDKs' table, else an override).
- * Throws a {@link ConfigurationError} naming every problem, as `lib/config.ts` does.
+ * Throws a {@link ConfigurationError} naming every problem, as `lib/config/` does.
  */
 export const parseAccountsDocument = (
   json: unknown,

@@ -1,12 +1,22 @@
-import type { CredentialsProvider } from '../huawei/credentials.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import { ProvisionerError } from '../errors.ts';
+import type { CredentialsProvider, VpnTarget } from '../huawei/index.ts';
 import {
   type AccountCredentialsProvider,
   createAccountProviders,
   type ProviderTools,
 } from './account-credentials.ts';
-import { UnknownProjectError } from './account-errors.ts';
 import type { AccountSpec, AccountsDocument } from './document.ts';
+
+/** A message names a project that no account in the accounts document owns. */
+export class UnknownProjectError extends ProvisionerError {
+  public override name = 'UnknownProjectError';
+  public readonly projectId: string;
+
+  public constructor(projectId: string, message: string) {
+    super(message);
+    this.projectId = projectId;
+  }
+}
 
 /** One account, ready to use: its document entry and its credentials. */
 export interface AccountAccess {

@@ -1,4 +1,4 @@
-import type { EndpointOverrides } from '../huawei/endpoints.ts';
+import type { EndpointOverrides } from '../huawei/index.ts';
 
 /**
  * The regions whose Huawei STS endpoint an official SDK lists. The Python and Node SDKs'

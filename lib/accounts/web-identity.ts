@@ -1,4 +1,4 @@
-import { AccountCredentialsError } from './account-errors.ts';
+import { AccountCredentialsError } from '../huawei/index.ts';
 
 /** Asks AWS for a web identity token (IAM outbound identity federation) for an audience. */
 export type WebIdentityTokenSource = (

@@ -1,6 +1,6 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '../aws/sqs.ts';
+import { createSqsClient } from '../aws/index.ts';
 import type { CliIo } from './io.ts';
 
 /**

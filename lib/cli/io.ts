@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsEndpointSettings } from '../aws/local-endpoint.ts';
+import type { AwsEndpointSettings } from '../aws/index.ts';
 
 /** Where progress is written: stderr, as Node gives it. */
 export interface ProgressStream {

@@ -17,11 +17,11 @@ const DEFAULT_DOMAIN = 'myhuaweicloud.com';
 const EUROPE_DOMAIN = 'myhuaweicloud.eu';
 
 /** Whether a region is one of Huawei Cloud Europe's (`eu-west-1xx`); no region is not. */
-export const inEurope = (region: string | undefined): boolean =>
+const inEurope = (region: string | undefined): boolean =>
   region?.startsWith(EUROPE_REGION_PREFIX) ?? false;
 
 /** `https://{service}.{region}.{domain}`: the domain by {@link inEurope}, no trailing slash. */
-export const regionalEndpoint = (service: string, region: string): string =>
+const regionalEndpoint = (service: string, region: string): string =>
   `https://${service}.${region}.${inEurope(region) ? EUROPE_DOMAIN : DEFAULT_DOMAIN}`;
 
 /** The documented (or, for Europe, inferred) VPN endpoint of a region, without a trailing slash. */
@@ -40,7 +40,7 @@ export interface EndpointOverrides {
  * `fallback` (the service's own table). A region of `undefined` (a global service's caller that
  * knows none) takes no per-region override.
  */
-export const endpointResolver =
+const endpointResolver =
   <R extends string | undefined>(
     overrides: EndpointOverrides,
     fallback: (region: R) => string,
@@ -58,3 +58,32 @@ export const endpointResolver =
 export const vpnEndpointResolver = (
   overrides: EndpointOverrides = {},
 ): ((region: string) => string) => endpointResolver(overrides, defaultVpnEndpoint);
+
+/**
+ * Huawei STS v5 and IAM endpoints by region, by the rule of `lib/huawei/endpoints.ts`. The
+ * official SDKs' IAM table and the Terraform provider use `myhuaweicloud.eu` for the European
+ * `eu-west-1xx` regions and `myhuaweicloud.com` elsewhere. The SDKs' STS tables list
+ * `https://sts.{region}.myhuaweicloud.com` for the regions of `lib/accounts/sts-regions.ts`
+ * only; an account is not let to call STS elsewhere without an override
+ * (`lib/accounts/document.ts`). IAM is a global service:
+ * `https://iam.myhuaweicloud.com`, regional in Europe. Every one can be overridden, for every
+ * region (`HUAWEICLOUD_STS_ENDPOINT`, `HUAWEICLOUD_IAM_ENDPOINT`) or per region (`..._ENDPOINTS`).
+ */
+/** STS v5 of a region: a per-region override, the single one, or `https://sts.{region}...`. */
+export const stsEndpointResolver = (
+  overrides: EndpointOverrides = {},
+): ((region: string) => string) =>
+  endpointResolver(overrides, (region: string) => regionalEndpoint('sts', region));
+
+/**
+ * IAM for a region (`undefined`: no region known, the global endpoint): a per-region override,
+ * the single one, the European regional endpoint, or the global one.
+ */
+export const iamEndpointResolver = (
+  overrides: EndpointOverrides = {},
+): ((region: string | undefined) => string) =>
+  endpointResolver(overrides, (region: string | undefined) =>
+    region !== undefined && inEurope(region)
+      ? regionalEndpoint('iam', region)
+      : 'https://iam.myhuaweicloud.com',
+  );

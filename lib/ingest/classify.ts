@@ -1,4 +1,4 @@
-import { type ConnectionDefaults, parseConnectionCreated } from '../events/parse.ts';
+import { type ConnectionDefaults, parseConnectionCreated } from '../events/index.ts';
 
 /** What one incoming event is to the ingest endpoint. */
 export type Classified =

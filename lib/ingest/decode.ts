@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../events/json.ts';
+import { isJsonObject, type JsonObject } from '../events/index.ts';
 import { jsonDepth, MAX_JSON_DEPTH } from './poison.ts';
 import { type IngestRequest, mediaType } from './request.ts';
 

@@ -1,6 +1,5 @@
-import { createSecretReader } from '../aws/secrets-manager.ts';
-import { createSqsClient } from '../aws/sqs.ts';
-import type { IngestConfig } from '../config.ts';
+import { createSecretReader, createSqsClient } from '../aws/index.ts';
+import type { IngestConfig } from '../config/index.ts';
 import type { Log } from '../log.ts';
 import type { IngestDeps } from './ingest.ts';
 import type { IngestCounters } from './metrics.ts';

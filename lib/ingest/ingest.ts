@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ConnectionDefaults } from '../events/parse.ts';
+import type { ConnectionDefaults } from '../events/index.ts';
 import { classifyEvent } from './classify.ts';
 import { decodeEvents, type SmnSigned } from './decode.ts';
 import { escapeForSqs } from './poison.ts';

@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { toBatches } from '../aws/sqs-message-size.ts';
+import { toBatches } from '../aws/index.ts';
 import { MAX_BATCH_ENTRIES, sendBatch } from '../queue/index.ts';
 
 /** Tries per message within one request: the first send and two retries of what failed. */

@@ -1,4 +1,4 @@
-import { printable } from '../events/problems.ts';
+import { printable } from '../events/index.ts';
 import type { Log } from '../log.ts';
 import type { SmnControlMessage } from './decode.ts';
 import type { IngestCounters } from './metrics.ts';

@@ -1,10 +1,7 @@
-import { createDynamoDbClient } from '../aws/dynamodb.ts';
-import { createEventBridgeClient } from '../aws/eventbridge.ts';
-import { createSqsClient } from '../aws/sqs.ts';
-import type { Config } from '../config.ts';
-import { createHuaweiAccess } from '../huawei/access.ts';
-import { createFleetBreaker } from '../huawei/fleet-breaker.ts';
-import { createIdempotency } from '../idempotency/idempotent.ts';
+import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
+import { createDynamoDbClient, createEventBridgeClient, createSqsClient } from '../aws/index.ts';
+import type { Config } from '../config/index.ts';
+import { createIdempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
 import type { ProvisionerDeps } from './types.ts';
 
@@ -32,7 +29,7 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
       client: dynamoDb,
     }),
     // The fleet's credential breakers live in the same table, on the same client.
-    breaker: createFleetBreaker({
+    guard: createFleetGuard({
       config,
       client: dynamoDb,
       tableName: config.idempotencyTableName,

@@ -1,3 +1,4 @@
+import type { CredentialGate } from '../accounts/index.ts';
 import {
   ConnectionNotReadyError,
   HuaweiApiError,
@@ -5,9 +6,12 @@ import {
   MonitorRefusedError,
   PermissionRefusedError,
 } from '../errors.ts';
-import type { CredentialGate } from '../huawei/credential-gate.ts';
-import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
-import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
+import type {
+  ConnectionMonitor,
+  HuaweiVpnClient,
+  VpnConnection,
+  VpnTarget,
+} from '../huawei/index.ts';
 import {
   asksForState,
   isKeyRefusal,

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AccountAccess } from '../accounts/registry.ts';
-import { mapConcurrent } from '../batch/map-concurrent.ts';
-import { type ConnectionCreated, parseConnectionCreated } from '../events/parse.ts';
-import { CredentialGate } from '../huawei/credential-gate.ts';
+import { type AccountAccess, type CredentialGate, CredentialGuard } from '../accounts/index.ts';
+import { mapConcurrent } from '../batch/index.ts';
+import { type ConnectionCreated, parseConnectionCreated } from '../events/index.ts';
 import { type BatchPublisher, createBatchPublisher } from '../publish/index.ts';
 import { classify, lastFailure } from '../retry/index.ts';
 import { createExecutor } from './carry-out.ts';
@@ -149,36 +148,21 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
-    // One gate per account: a refused key or agency stops that account's calls only. Each
-    // gate asks the fleet's breaker about its account's credentials (one breaker item per
-    // credentials identity, so one account's refusal never stops another's).
-    const gates = new Map<string, CredentialGate>();
-    const gateOf = (account: AccountAccess): CredentialGate => {
-      let gate = gates.get(account.spec.name);
-      if (gate === undefined) {
-        gate = new CredentialGate(
-          () => {
-            account.credentials.refresh();
-            log.warn('Huawei refused the credentials of an account; its calls stop', {
-              account: account.spec.name,
-              source: account.spec.source.kind,
-              identity: account.credentials.identity(),
-            });
-            deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
-          },
-          deps.breaker?.session(
-            {
-              deadline: invocation.deadline - invocation.reserveForSettlementMs,
-              signal: invocation.signal,
-            },
-            account.credentials,
-            account.spec.source.kind !== 'environment',
-          ),
-        );
-        gates.set(account.spec.name, gate);
-      }
-      return gate;
-    };
+    // One gate per account and invocation, each behind the fleet's breaker (see CredentialGuard).
+    const gateOf = (deps.guard ?? new CredentialGuard()).invocation(
+      {
+        deadline: invocation.deadline - invocation.reserveForSettlementMs,
+        signal: invocation.signal,
+      },
+      (account) => {
+        log.warn('Huawei refused the credentials of an account; its calls stop', {
+          account: account.spec.name,
+          source: account.spec.source.kind,
+          identity: account.credentials.identity(),
+        });
+        deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
+      },
+    );
     const publisher = createBatchPublisher(deps.publisher, {
       deadline: invocation.deadline - invocation.reserveForSettlementMs,
       signal: invocation.signal,

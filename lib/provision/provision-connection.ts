@@ -1,8 +1,6 @@
-import { eventTimeOf } from '../events/occurred-at.ts';
-import type { ConnectionCreated } from '../events/parse.ts';
+import { type ConnectionCreated, eventTimeOf } from '../events/index.ts';
 import { type MonitorCreatedDetail, stableEventId } from '../publish/index.ts';
-import type { MessageOrigin } from '../queue/index.ts';
-import { readWaitState } from '../queue/index.ts';
+import { type MessageOrigin, readWaitState } from '../queue/index.ts';
 import { withRetry } from '../retry/index.ts';
 import type { EnsuredMonitor } from './ensure-monitor.ts';
 import { ensureMonitor } from './ensure-monitor.ts';

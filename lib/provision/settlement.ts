@@ -1,6 +1,6 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { UnknownProjectError } from '../accounts/account-errors.ts';
-import type { Config } from '../config.ts';
+import { UnknownProjectError } from '../accounts/index.ts';
+import type { Config } from '../config/index.ts';
 import {
   ConnectionNotReadyError,
   CredentialsBreakerOpenError,
@@ -8,7 +8,7 @@ import {
   huaweiAnswerOf,
   MonitorRefusedError,
 } from '../errors.ts';
-import { eventTimeOf } from '../events/occurred-at.ts';
+import { eventTimeOf } from '../events/index.ts';
 import {
   type FailureReason,
   MAX_DELAY_SECONDS,

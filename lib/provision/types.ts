@@ -1,12 +1,10 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
-import type { AccountRegistry } from '../accounts/registry.ts';
-import type { InvocationBudget } from '../aws/invocation-budget.ts';
-import type { Config } from '../config.ts';
+import type { AccountRegistry, CredentialGate, CredentialGuard } from '../accounts/index.ts';
+import type { InvocationBudget } from '../aws/index.ts';
+import type { Config } from '../config/index.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
-import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
-import type { CredentialGate } from '../huawei/credential-gate.ts';
-import type { HuaweiVpnClient } from '../huawei/vpn-client.ts';
-import type { Idempotency } from '../idempotency/idempotent.ts';
+import type { HuaweiVpnClient } from '../huawei/index.ts';
+import type { Idempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
 import type { BatchPublisher, PublisherOptions } from '../publish/index.ts';
@@ -96,8 +94,8 @@ export interface ProvisionerDeps {
   sqs: SQSClient;
   publisher: PublisherOptions;
   idempotency: Idempotency;
-  /** The fleet's credential breaker; without one, each invocation only guards itself. */
-  breaker?: CredentialBreaker | undefined;
+  /** The credential guard, with the fleet's breaker; without one, each invocation only guards itself. */
+  guard?: CredentialGuard | undefined;
   log: Log;
   /** Where counts go (Powertools Metrics in Lambda); none in tests that do not look. */
   metrics?: MetricsSink | undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { ConnectionMonitor } from '../huawei/schemas.ts';
+import type { ConnectionMonitor } from '../huawei/index.ts';
 
 /** The `DetailType` of every event this project publishes. */
 export const MONITOR_CREATED_DETAIL_TYPE = 'VPN Connection Monitor Created';

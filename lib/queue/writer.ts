@@ -13,7 +13,7 @@ import {
   attributesBytes,
   MAX_MESSAGE_ATTRIBUTES,
   MAX_MESSAGE_BYTES,
-} from '../aws/sqs-message-size.ts';
+} from '../aws/index.ts';
 import {
   FAILURE_ATTRIBUTE,
   type FailureReason,

@@ -1,8 +1,15 @@
-import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
-import { commandRegion, explainAwsError } from '../cli/aws-settings.ts';
-import type { CliIo } from '../cli/io.ts';
-import { printJson, stderrLines } from '../cli/output.ts';
-import { loadReconcileConfig } from '../config.ts';
+import {
+  type CliIo,
+  commandRegion,
+  commandSqsClient,
+  explainAwsError,
+  printJson,
+  readFlags,
+  requireUrlFlags,
+  stderrLines,
+  usageFailure,
+} from '../cli/index.ts';
+import { loadReconcileConfig, processEnvironment, targetLabel } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { RECONCILE_USAGE } from './cli-usage.ts';
 import { createReconcileDependencies } from './dependencies.ts';
@@ -10,7 +17,6 @@ import { formatPlan, formatSummary } from './format.ts';
 import { type ReconcileRequest, resolveReconcileRun } from './options.ts';
 import { runReconcile } from './reconcile.ts';
 import { checkTargetRegions } from './target-regions.ts';
-import { targetLabel } from './targets.ts';
 
 const readArgs = (argv: string[]) =>
   readFlags(argv, {
@@ -107,6 +113,6 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
     ...(args['page-size'] !== undefined ? { pageSize: args['page-size'] } : {}),
   };
   const run = resolveReconcileRun(request, config);
-  const region = commandRegion(args.region, io.env ?? process.env, [run.queueUrl]);
+  const region = commandRegion(args.region, io.env ?? processEnvironment(), [run.queueUrl]);
   return { config, run, region };
 };

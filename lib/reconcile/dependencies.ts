@@ -1,8 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createDynamoDbClient } from '../aws/dynamodb.ts';
-import type { ReconcileConfig } from '../config.ts';
-import { createHuaweiAccess } from '../huawei/access.ts';
-import { createFleetBreaker } from '../huawei/fleet-breaker.ts';
+import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
+import { createDynamoDbClient } from '../aws/index.ts';
+import type { ReconcileConfig } from '../config/index.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
 /** How long a breaker item the run writes lives without a change: createMonitor's record expiry. */
@@ -26,10 +25,10 @@ export const createReconcileDependencies = (
     sqs,
     accounts: access.accounts,
     enqueueRate: config.enqueueRate,
-    breaker:
+    guard:
       tableName === undefined || dynamoDb === undefined
         ? undefined
-        : createFleetBreaker({
+        : createFleetGuard({
             config,
             client: dynamoDb,
             tableName,

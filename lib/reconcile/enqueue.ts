@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { mapConcurrent } from '../batch/map-concurrent.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import { mapConcurrent } from '../batch/index.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import {
   buildCopy,
   chunk,

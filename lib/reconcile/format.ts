@@ -1,5 +1,5 @@
+import { targetLabel } from '../config/index.ts';
 import type { ReconcileSummary, TargetSummary } from './summary.ts';
-import { targetLabel } from './targets.ts';
 
 /** The plan of a target as lines: what would be queued, what waits, what is orphaned. */
 export const formatPlan = (target: TargetSummary, summary: ReconcileSummary): string[] => {

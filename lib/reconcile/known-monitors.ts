@@ -1,4 +1,4 @@
-import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
+import type { ConnectionMonitor, VpnConnection } from '../huawei/index.ts';
 
 /** A monitor as a plan needs it: its id and its connection's. */
 export type MonitorRef = Pick<ConnectionMonitor, 'id' | 'vpn_connection_id'>;

@@ -1,6 +1,10 @@
-import type { CredentialGate } from '../huawei/credential-gate.ts';
-import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
-import type { HuaweiVpnClient, VpnTarget } from '../huawei/vpn-client.ts';
+import type { CredentialGate } from '../accounts/index.ts';
+import type {
+  ConnectionMonitor,
+  HuaweiVpnClient,
+  VpnConnection,
+  VpnTarget,
+} from '../huawei/index.ts';
 import { type RetryOptions, withRetry } from '../retry/index.ts';
 import { IncompleteListingError } from './errors.ts';
 

@@ -1,8 +1,8 @@
-import type { ReconcileConfig } from '../config.ts';
+import type { ReconcileConfig } from '../config/index.ts';
+import { reconcileTargetListSchema, uniqueTargets } from '../config/index.ts';
 import * as z from '../zod.ts';
 import { ReconcileOptionsError } from './errors.ts';
 import type { ReconcileRun } from './reconcile.ts';
-import { reconcileTargetListSchema, uniqueTargets } from './targets.ts';
 
 /**
  * What an operator asks of a run, from the command line or the `reconcile` payload (for

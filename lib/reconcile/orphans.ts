@@ -1,5 +1,5 @@
 import { HuaweiApiError } from '../errors.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import { lastFailure } from '../retry/index.ts';
 import { call, type HuaweiCalls } from './listing.ts';
 import type { OrphanMonitor } from './plan.ts';

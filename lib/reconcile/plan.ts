@@ -1,5 +1,5 @@
-import { vpnConnectionIdSchema } from '../events/ids.ts';
-import type { VpnConnection } from '../huawei/schemas.ts';
+import { vpnConnectionIdSchema } from '../events/index.ts';
+import type { VpnConnection } from '../huawei/index.ts';
 import type { MonitorRef } from './known-monitors.ts';
 
 /** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */

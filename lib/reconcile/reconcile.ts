@@ -1,8 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { AccountAccess, AccountRegistry } from '../accounts/registry.ts';
-import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
-import { CredentialGate } from '../huawei/credential-gate.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import {
+  type AccountAccess,
+  type AccountRegistry,
+  CredentialGate,
+  CredentialGuard,
+} from '../accounts/index.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import type { BackoffOptions, RetryOptions } from '../retry/index.ts';
 import { enqueueConnections } from './enqueue.ts';
 import { ReconcileOptionsError } from './errors.ts';
@@ -26,8 +29,8 @@ export interface ReconcileDeps {
   /** The accounts: whose projects to cover, and whose key each call is signed with. */
   accounts: Pick<AccountRegistry, 'accounts' | 'account' | 'projects' | 'route'>;
   huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
-  /** The fleet's credential breaker, shared with createMonitor; without one the run guards itself. */
-  breaker?: CredentialBreaker | undefined;
+  /** The credential guard, with the fleet's breaker shared with createMonitor; unset, the run guards itself. */
+  guard?: CredentialGuard | undefined;
   /** Messages a second the queued connections become visible at; unset, all at once. */
   enqueueRate?: number | undefined;
 }
@@ -87,23 +90,11 @@ export const runReconcile = async (
   }
   const started = Date.now();
   const runId = run.runId ?? newRunId(new Date(started));
-  // One gate per account: a refused key stops that account's calls only.
-  const gates = new Map<string, CredentialGate>();
-  const callsOf = (account: AccountAccess): HuaweiCalls => {
-    let gate = gates.get(account.spec.name);
-    if (gate === undefined) {
-      gate = new CredentialGate(
-        () => account.credentials.refresh(),
-        deps.breaker?.session(
-          { deadline: runtime.deadline ?? Number.POSITIVE_INFINITY, signal: runtime.signal },
-          account.credentials,
-          account.spec.source.kind !== 'environment',
-        ),
-      );
-      gates.set(account.spec.name, gate);
-    }
-    return { ...calls, gate };
-  };
+  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
+    deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
+    signal: runtime.signal,
+  });
+  const callsOf = (account: AccountAccess): HuaweiCalls => ({ ...calls, gate: gateOf(account) });
   const calls: HuaweiCalls = {
     client: deps.client,
     gate: new CredentialGate(() => undefined),

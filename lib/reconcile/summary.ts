@@ -1,4 +1,4 @@
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import { RetryExhaustedError } from '../retry/index.ts';
 import type { OrphanMonitor, PlannedConnection } from './plan.ts';
 import type { MonitorSource } from './target-state.ts';

@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { ProvisionerError } from '../errors.ts';
-import { defaultVpnEndpoint } from '../huawei/endpoints.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import { defaultVpnEndpoint, type VpnTarget } from '../huawei/index.ts';
 
 /**
  * The regions the official Go SDK lists for the VPN v5 service

@@ -1,5 +1,4 @@
-import type { VpnConnection } from '../huawei/schemas.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import type { VpnConnection, VpnTarget } from '../huawei/index.ts';
 import { type MonitorRef, monitorsNamedByConnections } from './known-monitors.ts';
 import {
   DEFAULT_PAGE_SIZE,

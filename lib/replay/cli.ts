@@ -1,8 +1,16 @@
-import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
-import { AwsSettingsError, commandRegion, explainAwsError } from '../cli/aws-settings.ts';
-import type { CliIo } from '../cli/io.ts';
-import { printJson, stderrLines } from '../cli/output.ts';
-import { loadReplayConfig, type ReplayConfig } from '../config.ts';
+import {
+  AwsSettingsError,
+  type CliIo,
+  commandRegion,
+  commandSqsClient,
+  explainAwsError,
+  printJson,
+  readFlags,
+  requireUrlFlags,
+  stderrLines,
+  usageFailure,
+} from '../cli/index.ts';
+import { loadReplayConfig, processEnvironment, type ReplayConfig } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { REPLAY_USAGE } from './cli-usage.ts';
 import { ReplayOptionsError } from './errors.ts';
@@ -96,7 +104,7 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
     );
     requireUrlFlags([['--endpoint', args.endpoint]], (text) => new ReplayOptionsError(text));
     config = loadReplayConfig(io.env);
-    region = commandRegion(args.region, io.env ?? process.env, [
+    region = commandRegion(args.region, io.env ?? processEnvironment(), [
       options.dlq ?? config.deadLetterQueueUrl,
       options.to ?? config.sourceQueueUrl,
     ]);

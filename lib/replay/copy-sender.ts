@@ -1,5 +1,5 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { toBatches } from '../aws/sqs-message-size.ts';
+import { toBatches } from '../aws/index.ts';
 import {
   type BatchResult,
   chunk,

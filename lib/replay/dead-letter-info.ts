@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { parseConnectionCreated } from '../events/parse.ts';
+import { parseConnectionCreated } from '../events/index.ts';
 import { FAILURE_ATTRIBUTE, readFailureReason, readReplayMetadata } from '../queue/index.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */

@@ -1,4 +1,4 @@
-import type { ProgressStream } from '../cli/io.ts';
+import type { ProgressStream } from '../cli/index.ts';
 import { type Clock, systemClock } from './rate-limiter.ts';
 import type { ReplayProgress } from './report.ts';
 

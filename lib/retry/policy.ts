@@ -1,4 +1,3 @@
-import { AccountCredentialsError } from '../accounts/account-errors.ts';
 import {
   ConnectionNotReadyError,
   DeadlineExceededError,
@@ -11,6 +10,7 @@ import {
   PublishError,
   ThrottledOutError,
 } from '../errors.ts';
+import { AccountCredentialsError } from '../huawei/index.ts';
 
 /**
  * What to do about a failure:

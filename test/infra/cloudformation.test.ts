@@ -9,7 +9,7 @@ import {
   loadIngestConfig,
   loadReconcileConfig,
   loadReplayConfig,
-} from '../../lib/config.ts';
+} from '../../lib/config/index.ts';
 import { createMetrics, METRICS_NAMESPACE } from '../../lib/metrics.ts';
 import {
   type Evaluator,

@@ -3,7 +3,7 @@ import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
-import { loadConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createDependencies } from '../../lib/provision/dependencies.ts';
 import { createProvisioner } from '../../lib/provision/process-messages.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadReconcileConfig } from '../../lib/config.ts';
+import { loadConfig, loadReconcileConfig } from '../../lib/config/index.ts';
 import { ConfigurationError } from '../../lib/errors.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/vpn-connection-created';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadReconcileConfig, loadReplayConfig } from '../../lib/config.ts';
+import { loadConfig, loadReconcileConfig, loadReplayConfig } from '../../lib/config/index.ts';
 import { ConfigurationError } from '../../lib/errors.ts';
 
 /** The smallest environment createMonitor starts with: a table, a DLQ, keys. */

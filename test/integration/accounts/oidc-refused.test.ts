@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadReconcileConfig } from '../../../lib/config.ts';
+import { loadReconcileConfig } from '../../../lib/config/index.ts';
 import { createReconcileDependencies } from '../../../lib/reconcile/dependencies.ts';
 import { runReconcile } from '../../../lib/reconcile/reconcile.ts';
 import { startAccountsScenario } from '../../../local/aws/sts-accounts.ts';

@@ -5,12 +5,12 @@ import {
   describeDocumentSource,
   loadAccountsDocument,
 } from '../../../lib/accounts/document-source.ts';
-import { createHuaweiIdentityClient } from '../../../lib/accounts/huawei-identity.ts';
 import { createAccountRegistry } from '../../../lib/accounts/registry.ts';
 import { createWebIdentityTokenSource } from '../../../lib/accounts/web-identity.ts';
 import { RESERVE_FOR_SETTLEMENT_MS } from '../../../lib/aws/invocation-budget.ts';
 import { createWebIdentityTokenRequester } from '../../../lib/aws/sts.ts';
-import { loadConfig } from '../../../lib/config.ts';
+import { loadConfig } from '../../../lib/config/index.ts';
+import { createHuaweiIdentityClient } from '../../../lib/huawei/huawei-identity.ts';
 import { HuaweiVpnClient } from '../../../lib/huawei/vpn-client.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { createDependencies } from '../../../lib/provision/dependencies.ts';

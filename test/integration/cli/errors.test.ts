@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.ts';
-import { runCli } from '../../../lib/cli/run-cli.ts';
+import { runCli } from '../../../lib/run-cli.ts';
 import { type LocalSqs, startSqs } from '../../../local/aws/sqs.ts';
 import { deadLetter, sqsClient } from '../replay/queues.ts';
 

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.ts';
-import { runCli } from '../../../lib/cli/run-cli.ts';
 import type { ReconcileSummary } from '../../../lib/reconcile/summary.ts';
+import { runCli } from '../../../lib/run-cli.ts';
 import { CREDENTIALS, startWorld, type World } from '../harness.ts';
 import { addConnection, newProject, takeRecords } from './helpers.ts';
 

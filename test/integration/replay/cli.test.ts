@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.ts';
-import { runCli } from '../../../lib/cli/run-cli.ts';
 import type { ReplayReport } from '../../../lib/replay/report.ts';
+import { runCli } from '../../../lib/run-cli.ts';
 import { type LocalSqs, startSqs } from '../../../local/aws/sqs.ts';
 import { deadLetter, sqsClient, visibleCount } from './queues.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadReconcileConfig } from '../../../lib/config.ts';
+import { loadReconcileConfig } from '../../../lib/config/index.ts';
 
 const env = { HUAWEICLOUD_SDK_AK: 'AK', HUAWEICLOUD_SDK_SK: 'SK' };
 

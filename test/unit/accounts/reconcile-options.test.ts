@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadReconcileConfig } from '../../../lib/config.ts';
+import { loadReconcileConfig } from '../../../lib/config/index.ts';
 import { ReconcileOptionsError } from '../../../lib/reconcile/errors.ts';
 import { resolveReconcileRun } from '../../../lib/reconcile/options.ts';
 

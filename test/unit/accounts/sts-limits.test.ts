@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccountsDocument } from '../../../lib/accounts/document.ts';
 import { STS_REGIONS, stsRegionCheck } from '../../../lib/accounts/sts-regions.ts';
-import { loadReconcileConfig } from '../../../lib/config.ts';
+import { loadReconcileConfig } from '../../../lib/config/index.ts';
 import { ConfigurationError } from '../../../lib/errors.ts';
 
 const CENTRAL = 'd1a0000000000000000000000000000a';

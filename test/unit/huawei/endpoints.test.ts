@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadReconcileConfig } from '../../../lib/config.ts';
+import { loadConfig, loadReconcileConfig } from '../../../lib/config/index.ts';
 import { ConfigurationError } from '../../../lib/errors.ts';
 import { defaultVpnEndpoint } from '../../../lib/huawei/endpoints.ts';
 

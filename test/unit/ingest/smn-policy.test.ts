@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadIngestConfig } from '../../../lib/config.ts';
+import { loadIngestConfig } from '../../../lib/config/index.ts';
 import { fetchedUrl, refusalOf } from '../../../lib/ingest/smn.ts';
 
 const production = { regions: ['cn-north-4', 'ap-southeast-1'], endpointOverride: undefined };

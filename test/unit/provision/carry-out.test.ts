@@ -4,7 +4,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config.ts';
+import { loadConfig } from '../../../lib/config/index.ts';
 import { ConnectionNotReadyError, HuaweiApiError } from '../../../lib/errors.ts';
 import type { Log } from '../../../lib/log.ts';
 import { createExecutor } from '../../../lib/provision/carry-out.ts';

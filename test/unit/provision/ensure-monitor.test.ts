@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import {
   ConnectionNotReadyError,
   HuaweiApiError,
@@ -7,7 +8,6 @@ import {
   MonitorRefusedError,
   PermissionRefusedError,
 } from '../../../lib/errors.ts';
-import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
 import { createCredentialsProvider } from '../../../lib/huawei/credentials.ts';
 import { HuaweiVpnClient, type VpnTarget } from '../../../lib/huawei/vpn-client.ts';
 import type {

@@ -1,6 +1,6 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { describe, expect, it } from 'vitest';
-import { UnknownProjectError } from '../../../lib/accounts/account-errors.ts';
+import { UnknownProjectError } from '../../../lib/accounts/index.ts';
 import {
   ConnectionNotReadyError,
   CredentialsBreakerOpenError,

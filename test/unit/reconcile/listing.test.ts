@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import { HuaweiApiError } from '../../../lib/errors.ts';
-import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
 import type { VpnConnectionPage } from '../../../lib/huawei/vpn-client.ts';
 import { IncompleteListingError } from '../../../lib/reconcile/errors.ts';
 import {

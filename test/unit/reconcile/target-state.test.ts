@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
+import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import type { ConnectionMonitor, VpnConnection } from '../../../lib/huawei/schemas.ts';
 import type { HuaweiCalls, ReconcileClient } from '../../../lib/reconcile/listing.ts';
 import { planTarget } from '../../../lib/reconcile/plan.ts';

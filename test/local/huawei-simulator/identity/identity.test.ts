@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHuaweiIdentityClient } from '../../../../lib/accounts/huawei-identity.ts';
 import { createCredentialsProvider } from '../../../../lib/huawei/credentials.ts';
+import { createHuaweiIdentityClient } from '../../../../lib/huawei/huawei-identity.ts';
 import { HuaweiVpnClient } from '../../../../lib/huawei/vpn-client.ts';
 import {
   type AccountsScenario,

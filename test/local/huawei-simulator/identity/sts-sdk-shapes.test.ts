@@ -2,7 +2,7 @@ import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createHuaweiIdentityClient } from '../../../../lib/accounts/huawei-identity.ts';
+import { createHuaweiIdentityClient } from '../../../../lib/huawei/huawei-identity.ts';
 import { AWS_CLAIMS_NAMESPACE } from '../../../../local/aws/sts.ts';
 import {
   type AccountsScenario,

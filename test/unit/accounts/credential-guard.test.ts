@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createAccountProviders } from '../../../lib/accounts/account-credentials.ts';
+import { CredentialGate, CredentialGuard } from '../../../lib/accounts/credential-guard.ts';
+import type { AccountSpec } from '../../../lib/accounts/document.ts';
+import type { AccountAccess } from '../../../lib/accounts/registry.ts';
 import {
   HuaweiApiError,
   HuaweiCallsStoppedError,
   PermissionRefusedError,
 } from '../../../lib/errors.ts';
-import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
+import type { HuaweiIdentityClient } from '../../../lib/huawei/huawei-identity.ts';
 
 const refused = () =>
   new HuaweiApiError('create', {
@@ -131,5 +135,61 @@ describe('CredentialGate', () => {
     expect((inA as PermissionRefusedError).message).toContain(a.projectId);
     expect(inB).toBe('ok');
     expect(calls).toBe(1);
+  });
+});
+
+/** An account whose key is in the environment, built by the production providers. */
+const environmentAccount = (name: string, ak: string): AccountAccess => {
+  const spec: AccountSpec = {
+    name,
+    domainId: undefined,
+    source: { kind: 'environment', ak, sk: `${ak}-sk`, securityToken: undefined },
+    projects: 'any',
+  };
+  const credentials = createAccountProviders([spec], {
+    readSecret: () => Promise.reject(new Error('no secret here')),
+    identity: {} as HuaweiIdentityClient,
+    webIdentity: () => Promise.reject(new Error('no web identity here')),
+  }).get(name);
+  if (credentials === undefined) throw new Error(`no provider for ${name}`);
+  return { spec, credentials };
+};
+
+describe('CredentialGuard', () => {
+  it('hands out one gate per account in an invocation, and new gates in the next', () => {
+    // Prepare
+    const guard = new CredentialGuard();
+    const retail = environmentAccount('retail', 'AKRETAIL');
+    const bank = environmentAccount('bank', 'AKBANK');
+    // Act
+    const gateOf = guard.invocation({ deadline: Date.now() + 5_000 });
+    const next = guard.invocation({ deadline: Date.now() + 5_000 });
+    // Assess
+    expect(gateOf(retail)).toBe(gateOf(retail));
+    expect(gateOf(bank)).not.toBe(gateOf(retail));
+    expect(next(retail)).not.toBe(gateOf(retail));
+  });
+
+  it("stops a refused account's calls only, and tells which account was refused", async () => {
+    // Prepare
+    const guard = new CredentialGuard();
+    const retail = environmentAccount('retail', 'AKRETAIL');
+    const bank = environmentAccount('bank', 'AKBANK');
+    const told: string[] = [];
+    const gateOf = guard.invocation({ deadline: Date.now() + 5_000 }, (account) =>
+      told.push(account.spec.name),
+    );
+    await gateOf(retail)
+      .run(() => Promise.reject(refused()))
+      .catch(() => undefined);
+    // Act
+    const again = gateOf(retail).run(() => Promise.resolve('called'));
+    const other = gateOf(bank).run(() => Promise.resolve('called'));
+    // Assess
+    await expect(again).rejects.toBeInstanceOf(HuaweiCallsStoppedError);
+    await expect(other).resolves.toBe('called');
+    expect(told).toEqual(['retail']);
+    expect(gateOf(retail).stopped).toBe(true);
+    expect(gateOf(bank).stopped).toBe(false);
   });
 });

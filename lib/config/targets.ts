@@ -1,5 +1,5 @@
-import { projectIdSchema, regionSchema } from '../events/ids.ts';
-import type { VpnTarget } from '../huawei/vpn-client.ts';
+import { projectIdSchema, regionSchema } from '../events/index.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import * as z from '../zod.ts';
 
 /** One reconcile target as written: `project_id:region`, e.g. `0b2f...4a5b:cn-north-4`. */

@@ -1,4 +1,3 @@
-import type { HuaweiCredentials } from '../huawei/signer.ts';
 import * as z from '../zod.ts';
 import {
   type Answer,
@@ -6,6 +5,7 @@ import {
   expiry,
   type IdentityRequest,
 } from './identity-http.ts';
+import type { HuaweiCredentials } from './signer.ts';
 
 /** Temporary credentials: AK/SK with a security token, valid until `expiresAt` (epoch ms). */
 export interface TemporaryCredentials {
@@ -21,7 +21,7 @@ export interface AccountProject {
   region: string;
 }
 
-/** Where Huawei STS and IAM live, per region (the tables are in `lib/config.ts`). */
+/** Where Huawei STS and IAM live, per region (the tables are in `lib/config/`). */
 export interface IdentityEndpoints {
   sts: (region: string) => string;
   /** IAM is global: `undefined` asks for the global endpoint. */

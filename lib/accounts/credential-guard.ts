@@ -1,6 +1,12 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HuaweiApiError, HuaweiCallsStoppedError, PermissionRefusedError } from '../errors.ts';
 import { isKeyRefusal } from '../retry/index.ts';
-import type { BreakerSession } from './credential-breaker.ts';
+import {
+  type BreakerSession,
+  CredentialBreaker,
+  createDynamoBreakerStore,
+} from './fleet-breaker.ts';
+import type { AccountAccess } from './registry.ts';
 
 /** The project a call is about, for the gate's per-project stops. */
 interface GateTarget {
@@ -122,3 +128,79 @@ export class CredentialGate {
     if (probing && first) await this.#breaker?.proved(startedAt);
   }
 }
+
+/**
+ * The container's credential guard: the fleet's breaker (when the function has a table for it)
+ * behind one {@link CredentialGate} per account and invocation. createMonitor and reconcile ask
+ * it for "the gate of this account in this invocation"; a refused key or agency stops that
+ * account's calls only, and its breaker item is its credentials' identity, so one account's
+ * refusal never stops another's. Build one per container.
+ */
+export class CredentialGuard {
+  readonly #breaker: CredentialBreaker | undefined;
+
+  /** Without a `breaker`, each invocation guards only itself. */
+  public constructor(breaker?: CredentialBreaker) {
+    this.#breaker = breaker;
+  }
+
+  /**
+   * The gates of one invocation, made on first use: the breaker's sessions wait for another
+   * container's probe no later than `budget.deadline`. After a refusal the account's cached
+   * credentials are dropped and `onRefused` is told (logs, metrics).
+   */
+  public invocation(
+    budget: { deadline: number; signal?: AbortSignal | undefined },
+    onRefused?: (account: AccountAccess) => void,
+  ): (account: AccountAccess) => CredentialGate {
+    const gates = new Map<string, CredentialGate>();
+    return (account) => {
+      let gate = gates.get(account.spec.name);
+      if (gate === undefined) {
+        gate = new CredentialGate(
+          () => {
+            account.credentials.refresh();
+            onRefused?.(account);
+          },
+          this.#breaker?.session(
+            budget,
+            account.credentials,
+            account.spec.source.kind !== 'environment',
+          ),
+        );
+        gates.set(account.spec.name, gate);
+      }
+      return gate;
+    };
+  }
+}
+
+/** How often a container waiting for another's probe reads the breaker again. */
+const POLL_MS = 250;
+/** Refusals in a row after which nobody probes until the credentials change. */
+const MAX_REFUSALS_IN_A_ROW = 3;
+
+/**
+ * The container's credential guard behind the fleet's breaker on the idempotency table, with
+ * the production rules: a probe lease outlasts one Huawei attempt by two seconds, the cool-down
+ * comes from the configuration, environment keys are the ones that cannot change.
+ */
+export const createFleetGuard = (options: {
+  config: { huaweiAttemptTimeoutMs: number; breakerCooldownMs: number };
+  client: DynamoDBClient;
+  tableName: string;
+  ttlSeconds: number;
+  onStoreError?: (error: unknown) => void;
+}): CredentialGuard =>
+  new CredentialGuard(
+    new CredentialBreaker({
+      store: createDynamoBreakerStore(options),
+      settings: {
+        cooldownMs: options.config.breakerCooldownMs,
+        maxRefusalsInARow: MAX_REFUSALS_IN_A_ROW,
+        leaseMs: options.config.huaweiAttemptTimeoutMs + 2_000,
+        pollMs: POLL_MS,
+      },
+      ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+    }),
+  );

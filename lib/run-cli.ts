@@ -1,6 +1,6 @@
-import { runReconcileCommand } from '../reconcile/index.ts';
-import { runReplayCommand } from '../replay/index.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo } from './cli/index.ts';
+import { runReconcileCommand } from './reconcile/index.ts';
+import { runReplayCommand } from './replay/index.ts';
 
 /** Usage of the whole command line, as `--help` prints it. */
 const USAGE = `Usage: vpn-monitor-provisioner <command> [options]

@@ -1,14 +1,33 @@
-import { describeDocumentSource, loadAccountsDocument } from '../accounts/document-source.ts';
-import type { HuaweiIdentityClient } from '../accounts/huawei-identity.ts';
-import { createLazyIdentityClient } from '../accounts/lazy-identity.ts';
-import { type AccountRegistry, createAccountRegistry } from '../accounts/registry.ts';
-import { createWebIdentityTokenSource } from '../accounts/web-identity.ts';
-import { createSecretReader } from '../aws/secrets-manager.ts';
-import { createParameterReader } from '../aws/ssm.ts';
-import { createWebIdentityTokenRequester } from '../aws/sts.ts';
-import type { HuaweiSettings } from '../config.ts';
-import { AdaptivePacer, DEFAULT_PACER_SETTINGS } from './adaptive-pacer.ts';
-import { HuaweiVpnClient } from './vpn-client.ts';
+import {
+  createParameterReader,
+  createSecretReader,
+  createWebIdentityTokenRequester,
+} from '../aws/index.ts';
+import {
+  AdaptivePacer,
+  createLazyIdentityClient,
+  DEFAULT_PACER_SETTINGS,
+  type HuaweiIdentityClient,
+  HuaweiVpnClient,
+  type IdentityEndpoints,
+} from '../huawei/index.ts';
+import {
+  type AccountsDocumentSource,
+  describeDocumentSource,
+  loadAccountsDocument,
+} from './document-source.ts';
+import { type AccountRegistry, createAccountRegistry } from './registry.ts';
+import { createWebIdentityTokenSource } from './web-identity.ts';
+
+/** What the accounts and the VPN client are built from (the function's configuration). */
+export interface AccessSettings {
+  accountsDocument: AccountsDocumentSource;
+  identityEndpoints: IdentityEndpoints;
+  vpnEndpoint: (region: string) => string;
+  huaweiAttemptTimeoutMs: number;
+  defaultRegion: string | undefined;
+  throttlePauseMs: number;
+}
 
 /** The Huawei accounts, their credentials, and the VPN API client that uses them. */
 export interface HuaweiAccess {
@@ -22,20 +41,10 @@ export interface HuaweiAccess {
 /**
  * Builds the accounts registry and the VPN client once per container. Each call is signed with
  * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) and the
- * Huawei STS/IAM exchanges (`lib/accounts/lazy-identity.ts`) are loaded on first use: a
+ * Huawei STS/IAM exchanges (`lib/huawei/lazy-identity.ts`) are loaded on first use: a
  * deployment with its key in the environment never loads them.
  */
-export const createHuaweiAccess = (
-  config: Pick<
-    HuaweiSettings,
-    | 'accountsDocument'
-    | 'identityEndpoints'
-    | 'vpnEndpoint'
-    | 'huaweiAttemptTimeoutMs'
-    | 'defaultRegion'
-    | 'throttlePauseMs'
-  >,
-): HuaweiAccess => {
+export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {
   const readSecret = createSecretReader();
   const readParameter = createParameterReader();
   const identity = createLazyIdentityClient({

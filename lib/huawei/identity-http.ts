@@ -1,12 +1,8 @@
-import {
-  createKeepAlivePools,
-  type HttpAnswer,
-  sendHuaweiRequest,
-} from '../huawei/http-request.ts';
-import { redactSecrets, toHuaweiApiError, toNetworkError } from '../huawei/responses.ts';
-import type { HuaweiCredentials } from '../huawei/signer.ts';
 import type * as z from '../zod.ts';
-import { AccountCredentialsError } from './account-errors.ts';
+import { createKeepAlivePools, type HttpAnswer, sendHuaweiRequest } from './http-request.ts';
+import { AccountCredentialsError } from './identity-errors.ts';
+import { redactSecrets, toHuaweiApiError, toNetworkError } from './responses.ts';
+import type { HuaweiCredentials } from './signer.ts';
 
 /** A successful answer of an identity call. */
 export type Answer = HttpAnswer;

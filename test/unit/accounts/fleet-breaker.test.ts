@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialsBreakerOpenError, HuaweiApiError } from '../../../lib/errors.ts';
-import { type BreakerState, createDynamoBreakerStore } from '../../../lib/huawei/breaker-store.ts';
+import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import {
+  type BreakerState,
   breakerVerdict,
   CredentialBreaker,
-  credentialsIdentity,
-} from '../../../lib/huawei/credential-breaker.ts';
-import { CredentialGate } from '../../../lib/huawei/credential-gate.ts';
-import type { CredentialsProvider } from '../../../lib/huawei/credentials.ts';
+  createDynamoBreakerStore,
+} from '../../../lib/accounts/fleet-breaker.ts';
+import { CredentialsBreakerOpenError, HuaweiApiError } from '../../../lib/errors.ts';
+import { type CredentialsProvider, credentialsIdentity } from '../../../lib/huawei/credentials.ts';
 import { type LocalDynamoDb, startDynamoDb } from '../../../local/aws/dynamodb.ts';
 
 const SETTINGS = { cooldownMs: 1_000, maxRefusalsInARow: 3, leaseMs: 500, pollMs: 20 };

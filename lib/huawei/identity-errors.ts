@@ -1,4 +1,4 @@
-import { HuaweiApiError, type HuaweiErrorDetails, ProvisionerError } from '../errors.ts';
+import { HuaweiApiError, type HuaweiErrorDetails } from '../errors.ts';
 
 /**
  * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust
@@ -19,16 +19,5 @@ export class AccountCredentialsError extends HuaweiApiError {
       `${details.huaweiMessage ? `: ${details.huaweiMessage}` : ''}` +
       `${details.requestId ? ` (request id ${details.requestId})` : ''}` +
       `${details.status === 401 || details.status === 403 ? '; check the agency, its trust policy and the OIDC provider in that account (README: keyless setup)' : ''}`;
-  }
-}
-
-/** A message names a project that no account in the accounts document owns. */
-export class UnknownProjectError extends ProvisionerError {
-  public override name = 'UnknownProjectError';
-  public readonly projectId: string;
-
-  public constructor(projectId: string, message: string) {
-    super(message);
-    this.projectId = projectId;
   }
 }

@@ -1,0 +1,41 @@
+/**
+ * The face of `lib/events/`: what other folders may use. Everything else in the folder is
+ * its own business.
+ */
+
+export {
+  /** A Huawei project id. */
+  projectIdSchema,
+  /** A Huawei region. */
+  regionSchema,
+  /** A VPN connection id. */
+  vpnConnectionIdSchema,
+} from './ids.ts';
+export {
+  /** True for a JSON object. */
+  isJsonObject,
+  /** A parsed JSON object (not an array, not `null`). */
+  type JsonObject,
+} from './json.ts';
+export {
+  /** When the connection event happened, from the times a record carries, for the outcome log. */
+  eventTimeOf,
+} from './occurred-at.ts';
+export {
+  /** A validated "VPN connection created" event. */
+  type ConnectionCreated,
+  /** Project and region used when a message does not name them (validated like message values). */
+  type ConnectionDefaults,
+  /**
+   * Reads an SQS message body holding a "VPN connection created" event in any supported shape
+   * (plain, EventBridge, CloudEvents 1.0 with plain or Cloud Trace data, a Cloud Trace trace on
+   * its own, each optionally inside one SNS or one Huawei SMN notification), fills `project_id`
+   * and `region` from `defaults` when the message has none, and validates every id that will reach
+   * the Huawei API.
+   */
+  parseConnectionCreated,
+} from './parse.ts';
+export {
+  /** Makes foreign text (a JSON syntax error that quotes the body) safe to embed in a reason. */
+  printable,
+} from './problems.ts';
