@@ -1,5 +1,5 @@
 /**
- * The layering rules `npm run lint` checks (see README, "Architecture"): handlers → features →
+ * The layering rules `npm run lint` checks (see docs/architecture.md): handlers → features →
  * plumbing, no circles, deployed code never reaching dev-only code, and each lib folder used by
  * other folders and by handlers/ only through its face (`lib/<folder>/index.ts`). Tests, the
  * local stack and the benchmarks may import inner files (a unit test tests one module). Circles
