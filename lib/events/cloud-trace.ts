@@ -1,15 +1,202 @@
 import * as z from '../zod.ts';
-import { correlationValueSchema, projectIdSchema, regionSchema } from './ids.ts';
-import { hasKey, type JsonObject } from './json.ts';
-import { fromEpochMilliseconds } from './occurred-at.ts';
-import { type Outcome, printable, problemFromZod } from './problems.ts';
-import { readTraceAccount } from './trace-account.ts';
 import {
-  batchCreatedConnections,
-  createdConnection,
-  recordedBody,
-  type TraceIdSources,
-} from './trace-connections.ts';
+  type Correlation,
+  correlationValueSchema,
+  domainIdSchema,
+  projectIdSchema,
+  type Reading,
+  regionSchema,
+  vpnConnectionIdSchema,
+} from './connection-created.ts';
+import {
+  describeValue,
+  fromEpochMilliseconds,
+  hasKey,
+  isJsonObject,
+  type JsonObject,
+  joinPath,
+  type Outcome,
+  type Problem,
+  printable,
+  problemFromZod,
+} from './problems.ts';
+
+/** Where a trace may name an account, and what that field means. */
+const CALLER_FIELDS = [
+  // The CTS trace structure: `user` is a UserInfo whose `domain` (BaseUser) is the caller's account.
+  ['user', 'domain', 'id'],
+  // Newer editions of the same page add the account id to UserInfo itself.
+  ['user', 'account_id'],
+  // One edition (the Chinese page, 2025) also lists a top-level `domain_id`.
+  ['domain_id'],
+] as const;
+
+/**
+ * `resource_account_id`: the account that owns the resource, set only when one account acts on
+ * another's resources (CTS then copies the trace to both). It, not the caller's, owns the project.
+ */
+const RESOURCE_ACCOUNT_FIELD = ['resource_account_id'] as const;
+
+const at = (trace: JsonObject, keys: readonly string[]): unknown => {
+  let value: unknown = trace;
+  for (const key of keys) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as JsonObject)[key];
+  }
+  return value;
+};
+
+/**
+ * The Huawei account (`domain_id`) a Cloud Trace trace belongs to, from what the CTS trace
+ * structure carries: `resource_account_id` when the call crossed accounts, else the caller's
+ * account (`user.domain.id`, `user.account_id`, or a top-level `domain_id`). `undefined` when
+ * the trace names none. A malformed id, or caller fields that name two accounts, is a problem:
+ * the trace's account decides which credentials act, so a doubtful one is never guessed.
+ */
+export function readTraceAccount(trace: JsonObject, path: string): Outcome<string | undefined> {
+  const found: { field: string; id: string }[] = [];
+  for (const keys of [RESOURCE_ACCOUNT_FIELD, ...CALLER_FIELDS]) {
+    const value = at(trace, keys);
+    if (value === undefined || value === null || value === '') continue;
+    const field = joinPath(path, [...keys]);
+    const parsed = domainIdSchema.safeParse(value);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        problem: {
+          path: field,
+          message: `${parsed.error.issues[0]?.message ?? 'must be 32 hex characters'}, got ${describeValue(value)}`,
+        },
+      };
+    }
+    found.push({ field, id: parsed.data });
+  }
+  const [first, ...others] = found;
+  if (first === undefined) return { ok: true, value: undefined };
+  if (first.field.endsWith('resource_account_id')) return { ok: true, value: first.id };
+  const other = others.find((o) => o.id !== first.id);
+  if (other !== undefined) {
+    return {
+      ok: false,
+      problem: {
+        path: other.field,
+        message: `names account ${other.id}, but ${first.field} names ${first.id}`,
+      },
+    };
+  }
+  return { ok: true, value: first.id };
+}
+
+/**
+ * A batch-create trace names at most this many connections. The API creates one or two at a
+ * time (the official SDKs' `BatchCreateVpnConnection` doc comment); more than this is not a
+ * real trace, and fanning out on it would only multiply a producer's mistake.
+ */
+const MAX_CONNECTIONS_PER_TRACE = 10;
+
+/**
+ * A trace's recorded request or response, as an object: editions of the trace structure page
+ * show it as a JSON string, others (and FunctionGraph's CTS trigger example) as an object.
+ * A string that is not a JSON object (truncated by the trace) gives `undefined`.
+ */
+function recordedBody(value: unknown): JsonObject | undefined {
+  if (isJsonObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isJsonObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the ids of one trace are, for naming them in problems. */
+interface TraceIdSources {
+  /** `resource_id`; an empty one counts as none. */
+  resourceId: string | undefined;
+  response: JsonObject | undefined;
+  /** Path of the trace in the message. */
+  path: string;
+}
+
+/**
+ * The connection of a `createVpnConnection` trace: `resource_id`, or, when the trace has none,
+ * `vpn_connection.id` in the recorded response; when both are there they must agree, since a
+ * trace that names two connections cannot say which one to monitor.
+ */
+function createdConnection(sources: TraceIdSources): Outcome<string[]> {
+  const { resourceId, response, path } = sources;
+  const connection = response?.vpn_connection;
+  const id = isJsonObject(connection) ? connection.id : undefined;
+  const responseId = typeof id === 'string' ? id : undefined;
+  const resourcePath = joinPath(path, ['resource_id']);
+  const responsePath = joinPath(path, ['response', 'vpn_connection', 'id']);
+  if (resourceId === undefined && responseId === undefined) {
+    return fail(resourcePath, 'is missing and response holds no vpn_connection.id');
+  }
+  const [connectionId, idPath] =
+    resourceId === undefined ? [responseId, responsePath] : [resourceId, resourcePath];
+  const checked = validId(connectionId, idPath);
+  if (!checked.ok) return checked;
+  if (responseId !== undefined && responseId !== checked.value) {
+    return fail(
+      responsePath,
+      `is ${describeValue(responseId)}, which disagrees with resource_id ${describeValue(resourceId)}`,
+    );
+  }
+  return { ok: true, value: [checked.value] };
+}
+
+/**
+ * The connections of a `batchCreateVpnConnection` trace: `vpn_connections[].id` in the recorded
+ * response (the Go SDK's `BatchCreateVpnConnectionResponse`), each validated, repeats dropped.
+ * How Cloud Trace fills `resource_id` for a batch is not documented, so it is read only when the
+ * response names no connection, and then only as one id.
+ */
+function batchCreatedConnections(sources: TraceIdSources): Outcome<string[]> {
+  const { resourceId, response, path } = sources;
+  const listPath = joinPath(path, ['response', 'vpn_connections']);
+  const list = response?.vpn_connections;
+  if (list !== undefined && !Array.isArray(list)) {
+    return fail(listPath, `must be an array, got ${describeValue(list)}`);
+  }
+  if (list === undefined || list.length === 0) {
+    if (resourceId === undefined) {
+      return fail(
+        joinPath(path, ['resource_id']),
+        'is missing and response holds no vpn_connections[].id',
+      );
+    }
+    const checked = validId(resourceId, joinPath(path, ['resource_id']));
+    return checked.ok ? { ok: true, value: [checked.value] } : checked;
+  }
+  if (list.length > MAX_CONNECTIONS_PER_TRACE) {
+    return fail(
+      listPath,
+      `holds ${list.length} connections; a batch create makes at most ${MAX_CONNECTIONS_PER_TRACE}`,
+    );
+  }
+  const ids = new Set<string>();
+  for (const [index, item] of list.entries()) {
+    const itemPath = joinPath(listPath, [index]);
+    if (!isJsonObject(item)) return fail(itemPath, `must be an object, got ${describeValue(item)}`);
+    const checked = validId(item.id, joinPath(itemPath, ['id']));
+    if (!checked.ok) return checked;
+    ids.add(checked.value);
+  }
+  return { ok: true, value: [...ids] };
+}
+
+function validId(value: unknown, path: string): Outcome<string> {
+  const checked = vpnConnectionIdSchema.safeParse(value);
+  if (checked.success) return { ok: true, value: checked.data };
+  const problem = problemFromZod(checked.error, value, '');
+  return fail(path, problem.message);
+}
+
+function fail(path: string, message: string): { ok: false; problem: Problem } {
+  return { ok: false, problem: { path, message } };
+}
 
 /** The Cloud Trace Service operation that records a new VPN connection. */
 export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
@@ -44,7 +231,7 @@ const cloudTraceSchema = z.object({
 });
 
 /** What a trace says: the connections it created, or why it announces none. */
-export type TraceReading =
+type TraceReading =
   | {
       kind: 'connections';
       vpnConnectionIds: string[];
@@ -67,7 +254,7 @@ export function isCloudTrace(data: JsonObject): boolean {
  * `createConnectionMonitor`...) or a failed create is `ignored`. A successful create that names
  * no valid connection is a problem.
  */
-export function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> {
+function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> {
   const name = z.object({ trace_name: correlationValueSchema }).safeParse(input);
   if (!name.success) return { ok: false, problem: problemFromZod(name.error, input, path) };
   const traceName = name.data.trace_name;
@@ -143,4 +330,41 @@ function httpStatus(code: unknown): number | undefined {
 function errorCodeIn(response: JsonObject | undefined): string | undefined {
   const code = response?.error_code ?? response?.code;
   return typeof code === 'string' && code !== '' ? printable(code, 32) : undefined;
+}
+
+/**
+ * Reads a Cloud Trace trace found at `path`: a CloudEvent's `data`, an SMN notification's
+ * `message`, or a whole body. `correlation` and `envelopeTime` come from around it; the trace's
+ * own `time`, when readable, is the better one, being when the call was made.
+ */
+export function readTraceMessage(
+  trace: JsonObject,
+  path: string,
+  correlation: Correlation,
+  envelopeTime: string | undefined,
+): Reading {
+  const read = readCloudTrace(trace, path);
+  if (!read.ok) return read;
+  if (read.value.kind === 'ignored') {
+    return {
+      ok: true,
+      value: { kind: 'ignored', reason: read.value.reason, shape: 'cloud-trace' },
+    };
+  }
+  const { vpnConnectionIds, projectId, region, domainId, traceId } = read.value;
+  const occurredAt = read.value.occurredAt ?? envelopeTime;
+  return {
+    ok: true,
+    value: {
+      kind: 'candidate',
+      vpnConnectionIds,
+      projectId,
+      region,
+      ...(domainId === undefined ? {} : { domainId }),
+      ...(occurredAt === undefined ? {} : { occurredAt }),
+      shape: 'cloud-trace',
+      correlation: { ...correlation, ...(traceId === undefined ? {} : { traceId }) },
+      fieldsAt: path,
+    },
+  };
 }

@@ -1,12 +1,74 @@
 import type { InvalidInputError } from '../errors.ts';
 import * as z from '../zod.ts';
-import {
-  correlationValueSchema,
-  domainIdSchema,
-  projectIdSchema,
-  regionSchema,
-  vpnConnectionIdSchema,
-} from './ids.ts';
+import { type Outcome, problemFromZod } from './problems.ts';
+
+/*
+ * These three values end up in the Huawei API's URL path and query, so each is checked against
+ * a closed ASCII pattern: no `/`, `.`, `%`, `?`, `#`, whitespace or non-ASCII lookalike can get
+ * through. The patterns have no `i`, `u` or `m` flag on purpose: `[a-z]` and `\d` then match
+ * ASCII only, and `$` matches at the very end of the string, never before a trailing newline.
+ */
+
+/**
+ * A VPN connection id: 36 ASCII letters and digits in 8-4-4-4-12 groups. Huawei's ids are UUIDs,
+ * but its documentation's examples use placeholders such as `cae286f2-demo-a8df-va86-e22416ca1220`,
+ * so any letter is accepted. The id is kept exactly as given.
+ */
+export const vpnConnectionIdSchema = z.string().check(
+  z.regex(/^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/, {
+    error: 'must be 36 letters and digits in 8-4-4-4-12 groups',
+  }),
+);
+
+/**
+ * A Huawei project id: 32 lowercase hex characters.
+ *
+ * Uppercase hex is rejected rather than lowercased: Huawei issues project ids in lowercase, and
+ * nothing in its documentation says the API treats them case-insensitively, so a changed id
+ * could name another project or fail signing in a way that is harder to diagnose than a clear
+ * rejection here. The producer should send the id as Huawei issued it.
+ */
+export const projectIdSchema = z.string().check(
+  z.regex(/^[0-9A-Fa-f]{32}$/, { error: 'must be 32 hex characters', abort: true }),
+  z.regex(/^[0-9a-f]+$/, {
+    error: 'must be lowercase hex, as Huawei issues it (uppercase is rejected, not lowercased)',
+  }),
+);
+/** A validated Huawei project id. */
+export type ProjectId = z.infer<typeof projectIdSchema>;
+
+/**
+ * A Huawei account id (Cloud Trace `domain_id`): 32 hex characters. It never reaches a URL
+ * today; it is checked so that what is logged and handed on is what Huawei issues.
+ */
+export const domainIdSchema = z
+  .string()
+  .check(z.regex(/^[0-9A-Fa-f]{32}$/, { error: 'must be 32 hex characters' }));
+
+/** A Huawei region: lowercase letter groups joined by `-`, ending in a number (`cn-north-4`). */
+export const regionSchema = z.string().check(
+  z.maxLength(32, {
+    error: 'must be a region like cn-north-4 (at most 32 characters)',
+    abort: true,
+  }),
+  z.regex(/^[a-z]{2,}(?:-[a-z]+)+-\d{1,3}$/, {
+    error: 'must be a region like cn-north-4 or ap-southeast-1',
+  }),
+);
+/** A validated Huawei region. */
+export type Region = z.infer<typeof regionSchema>;
+
+/**
+ * Correlation values (event id, source, time, SNS message id, trace id) are copied into the
+ * "monitor created" event and the logs, never into a URL. They are bounded so a hostile producer
+ * cannot inflate every event this function publishes.
+ */
+export const correlationValueSchema = z
+  .string()
+  .check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.maxLength(512, { error: 'must be at most 512 characters' }),
+  );
 
 /**
  * The message shapes an event can arrive in. SNS and SMN notifications wrap one of these and
@@ -15,7 +77,7 @@ import {
  */
 const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace', 'smn']);
 /** The shape a message had, inside SNS or SMN or not. */
-export type MessageShape = z.infer<typeof messageShapeSchema>;
+type MessageShape = z.infer<typeof messageShapeSchema>;
 
 /**
  * Where the event came from, for consumers and logs. Every field is optional: each shape
@@ -89,3 +151,73 @@ export type ParseResult =
   | { kind: 'connections'; events: ConnectionCreated[] }
   | { kind: 'ignored'; reason: string; shape: MessageShape }
   | { kind: 'invalid'; error: InvalidInputError };
+
+/**
+ * What a shape reader found in a message that announces connections: their ids (at least one,
+ * valid, no repeats), project and region (valid when present, still to be defaulted), and
+ * `fieldsAt`, the path of the object holding the fields, so a missing `project_id` can be
+ * named where the producer should have put it.
+ */
+export interface Candidate {
+  kind: 'candidate';
+  vpnConnectionIds: readonly string[];
+  projectId: string | undefined;
+  region: string | undefined;
+  domainId?: string;
+  occurredAt?: string;
+  shape: MessageShape;
+  correlation: Correlation;
+  fieldsAt: string;
+}
+
+/** A well-formed message that announces no new connection, and why. */
+interface Ignored {
+  kind: 'ignored';
+  reason: string;
+  shape: MessageShape;
+}
+
+/** What reading one shape gives: connections to provision, a message to ignore, or a problem. */
+export type Reading = Outcome<Candidate | Ignored>;
+
+/**
+ * The plain fields, alone or inside an envelope's `detail` or `data`. `project_id` and `region`
+ * may be omitted, or `null` as some serialisers write absent values, when the deployment has
+ * defaults; an empty string is not absent and is rejected. Extra fields are ignored.
+ */
+export const plainFieldsSchema = z.object({
+  vpn_connection_id: vpnConnectionIdSchema,
+  project_id: z.nullish(projectIdSchema),
+  region: z.nullish(regionSchema),
+});
+/** The plain fields, as read. */
+export type PlainFields = z.infer<typeof plainFieldsSchema>;
+
+/** The fields a shape reader hands on to the envelope around it. */
+export type PlainCandidate = Pick<Candidate, 'vpnConnectionIds' | 'projectId' | 'region'>;
+
+/** Reads the plain fields from `input`, found at `path` in the message. */
+export function readPlainFields(input: unknown, path: string): Outcome<PlainCandidate> {
+  const parsed = plainFieldsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
+  return { ok: true, value: toPlainCandidate(parsed.data) };
+}
+
+/** Renames validated plain fields to the project's names; `null` becomes absent. */
+export function toPlainCandidate(fields: PlainFields): PlainCandidate {
+  return {
+    vpnConnectionIds: [fields.vpn_connection_id],
+    projectId: fields.project_id ?? undefined,
+    region: fields.region ?? undefined,
+  };
+}
+
+/** Reads a plain message: the fields at the top level of the body. */
+export function readPlainMessage(input: unknown, path: string): Outcome<Candidate> {
+  const fields = readPlainFields(input, path);
+  if (!fields.ok) return fields;
+  return {
+    ok: true,
+    value: { kind: 'candidate', ...fields.value, shape: 'plain', correlation: {}, fieldsAt: path },
+  };
+}

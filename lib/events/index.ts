@@ -10,17 +10,7 @@ export {
   regionSchema,
   /** A VPN connection id. */
   vpnConnectionIdSchema,
-} from './ids.ts';
-export {
-  /** True for a JSON object. */
-  isJsonObject,
-  /** A parsed JSON object (not an array, not `null`). */
-  type JsonObject,
-} from './json.ts';
-export {
-  /** When the connection event happened, from the times a record carries, for the outcome log. */
-  eventTimeOf,
-} from './occurred-at.ts';
+} from './connection-created.ts';
 export {
   /** A validated "VPN connection created" event. */
   type ConnectionCreated,
@@ -36,6 +26,12 @@ export {
   parseConnectionCreated,
 } from './parse.ts';
 export {
+  /** When the connection event happened, from the times a record carries, for the outcome log. */
+  eventTimeOf,
+  /** True for a JSON object. */
+  isJsonObject,
+  /** A parsed JSON object (not an array, not `null`). */
+  type JsonObject,
   /** Makes foreign text (a JSON syntax error that quotes the body) safe to embed in a reason. */
   printable,
 } from './problems.ts';

@@ -1,18 +1,146 @@
 import { InvalidInputError } from '../errors.ts';
-import type { ConnectionCreated, ConnectionDefaults, ParseResult } from './connection-created.ts';
+import type * as z from '../zod.ts';
+import { readTraceMessage } from './cloud-trace.ts';
 import {
-  detectEnvelope,
-  ENVELOPE_LABELS,
-  isWrapper,
-  readEnvelope,
-  UNRECOGNISED_SHAPE,
-  type Wrapper,
-} from './detect-shape.ts';
-import { type JsonObject, parseJsonObject } from './json.ts';
-import { readWrapper } from './notifications.ts';
-import { describeValue, type Problem, printable, withArticle } from './problems.ts';
-import type { Reading } from './reading.ts';
-import { resolveDefaults } from './resolve-defaults.ts';
+  type Candidate,
+  type ConnectionCreated,
+  type ConnectionDefaults,
+  type ParseResult,
+  type ProjectId,
+  projectIdSchema,
+  type Reading,
+  type Region,
+  readPlainMessage,
+  regionSchema,
+} from './connection-created.ts';
+import { readCloudEvent, readEventBridgeEnvelope } from './envelopes.ts';
+import { readWrapper, type Wrapper } from './notifications.ts';
+import {
+  describeValue,
+  hasKey,
+  type JsonObject,
+  joinPath,
+  type Outcome,
+  type Problem,
+  parseJsonObject,
+  printable,
+  withArticle,
+} from './problems.ts';
+
+/** The outer form a message takes; `sns` and `smn` notifications wrap one of the others. */
+type Envelope = 'sns' | 'smn' | 'cloudevents' | 'eventbridge' | 'cloud-trace' | 'plain';
+
+/** How each envelope is named in an error message. */
+const ENVELOPE_LABELS: Readonly<Record<Envelope, string>> = {
+  sns: 'SNS notification',
+  smn: 'SMN notification',
+  cloudevents: 'CloudEvents 1.0 event',
+  eventbridge: 'EventBridge envelope',
+  'cloud-trace': 'Cloud Trace trace',
+  plain: 'plain message',
+};
+
+/** What an operator is told when a message has none of the keys that identify a shape. */
+const UNRECOGNISED_SHAPE =
+  'has none of the keys that identify a shape: vpn_connection_id (plain), detail-type ' +
+  '(EventBridge), specversion (CloudEvents 1.0), trace_name (Cloud Trace), TopicArn or Type ' +
+  'and Message (SNS), topic_urn or type and message (SMN)';
+
+/** True for the envelopes that wrap another message. */
+function isWrapper(envelope: Envelope): envelope is Wrapper {
+  return envelope === 'sns' || envelope === 'smn';
+}
+
+/**
+ * Recognises the envelope by the keys only it has, so that a message which is almost right is
+ * reported against the shape it was meant to be (`detail.region` rather than "unknown shape").
+ * Checked from the most to the least specific; `undefined` when none matches. SNS keys are
+ * PascalCase and SMN's snake_case; a CloudEvent also has `type`, so it is recognised first.
+ */
+function detectEnvelope(message: JsonObject): Envelope | undefined {
+  if (hasKey(message, 'TopicArn') || (hasKey(message, 'Type') && hasKey(message, 'Message'))) {
+    return 'sns';
+  }
+  if (hasKey(message, 'specversion')) return 'cloudevents';
+  if (hasKey(message, 'topic_urn') || (hasKey(message, 'type') && hasKey(message, 'message'))) {
+    return 'smn';
+  }
+  if (hasKey(message, 'detail-type')) return 'eventbridge';
+  if (hasKey(message, 'trace_name')) return 'cloud-trace';
+  if (hasKey(message, 'vpn_connection_id')) return 'plain';
+  return undefined;
+}
+
+/** Reads a message already recognised as one of the shapes that carry the event themselves. */
+function readEnvelope(
+  envelope: Exclude<Envelope, Wrapper>,
+  message: JsonObject,
+  path: string,
+): Reading {
+  switch (envelope) {
+    case 'cloudevents':
+      return readCloudEvent(message, path);
+    case 'eventbridge':
+      return readEventBridgeEnvelope(message, path);
+    case 'cloud-trace':
+      return readTraceMessage(message, path, {}, undefined);
+    case 'plain':
+      return readPlainMessage(message, path);
+  }
+}
+
+/** The project and region a connection's monitor is created in. */
+interface Placement {
+  projectId: ProjectId;
+  region: Region;
+}
+
+/**
+ * Takes `project_id` and `region` from the message, else from the deployment's defaults. A
+ * default is validated like a message value: it too ends up in a URL, and a bad one must not
+ * slip through because the message happened to omit the field.
+ */
+function resolveDefaults(candidate: Candidate, defaults: ConnectionDefaults): Outcome<Placement> {
+  const projectId = pick(
+    candidate,
+    'project_id',
+    candidate.projectId,
+    defaults.projectId,
+    projectIdSchema,
+  );
+  if (!projectId.ok) return projectId;
+  const region = pick(candidate, 'region', candidate.region, defaults.region, regionSchema);
+  if (!region.ok) return region;
+  return { ok: true, value: { projectId: projectId.value, region: region.value } };
+}
+
+function pick(
+  candidate: Candidate,
+  field: 'project_id' | 'region',
+  fromMessage: string | undefined,
+  fromDefaults: string | undefined,
+  schema: z.ZodMiniType<string>,
+): Outcome<string> {
+  if (fromMessage !== undefined) return { ok: true, value: fromMessage };
+  const path = joinPath(candidate.fieldsAt, [field]);
+  const what = field === 'project_id' ? 'project id' : 'region';
+  if (fromDefaults === undefined) {
+    return {
+      ok: false,
+      problem: { path, message: `is missing and no default ${what} is configured` },
+    };
+  }
+  const checked = schema.safeParse(fromDefaults);
+  if (checked.success) return { ok: true, value: checked.data };
+  const reason = checked.error.issues[0]?.message ?? 'is not valid';
+  return {
+    ok: false,
+    problem: {
+      path,
+      message: `is missing and the configured default ${what} is not valid: it ${reason}, got ${describeValue(fromDefaults)}`,
+    },
+  };
+}
 
 /** The types callers of the parser need, from one import. */
 export type {

@@ -109,3 +109,89 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   }
   return current;
 }
+
+/** A parsed JSON object (not an array, not `null`). */
+export type JsonObject = Record<string, unknown>;
+
+/** True for a JSON object; false for arrays, `null` and every other value. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when `key` is an own property: inherited names such as `constructor` do not count. */
+export function hasKey(value: JsonObject, key: string): boolean {
+  return Object.hasOwn(value, key);
+}
+
+/**
+ * Parses `text`, found at `path` (`''` for the body itself), as a JSON object. Never throws: a
+ * syntax error or a value that is not an object becomes the problem.
+ */
+export function parseJsonObject(text: string, path: string): Outcome<JsonObject> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error: unknown) {
+    const reason = printable(error instanceof Error ? error.message : String(error), 160);
+    return {
+      ok: false,
+      problem: { path, message: `is not JSON (${reason})`, cause: error },
+    };
+  }
+  if (!isJsonObject(value)) {
+    return {
+      ok: false,
+      problem: { path, message: `must be a JSON object, got ${describeValue(value)}` },
+    };
+  }
+  return { ok: true, value };
+}
+
+/*
+ * Producers write the time of an event three ways: ISO 8601 text (EventBridge and CloudEvents
+ * `time`, SMN `timestamp`, SNS `Timestamp`) and epoch milliseconds (Cloud Trace `time`). Each
+ * becomes one ISO 8601 instant, or nothing when it cannot be read as one: the time is a hint
+ * for later decisions, so an unreadable one is dropped rather than the message rejected.
+ */
+
+/** Cloud Trace times before 2000 or after 2200 are not real traces' times. */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(2200, 0, 1);
+
+/** ISO 8601 date and time, with a zone; `Date.parse` alone accepts far looser text. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** An ISO 8601 text time as an instant, or `undefined`. */
+export function fromIsoText(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !ISO_8601.test(value)) return undefined;
+  return inRange(Date.parse(value.replace(' ', 'T')));
+}
+
+/** Epoch milliseconds (a number, or digits as text) as an instant, or `undefined`. */
+export function fromEpochMilliseconds(value: unknown): string | undefined {
+  if (typeof value === 'number') return inRange(value);
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return inRange(Number(value));
+  return undefined;
+}
+
+function inRange(ms: number): string | undefined {
+  if (!Number.isFinite(ms) || ms < EARLIEST_MS || ms > LATEST_MS) return undefined;
+  return new Date(ms).toISOString();
+}
+
+/**
+ * When a record's event happened, epoch ms: the event's own time (`occurredAt`) when it says,
+ * else what the first delayed copy recorded (`recorded`, the wait state's `event_time`), else
+ * when the message was sent to the queue (`sentAt`, SQS's `SentTimestamp`). The producer's time
+ * is never later than the queue's: a clock ahead (or a forged time) must not stretch its own
+ * grace period.
+ */
+export const eventTimeOf = (times: {
+  occurredAt?: string | undefined;
+  recorded?: string | undefined;
+  sentAt?: number | undefined;
+}): number | undefined => {
+  const own = times.occurredAt === undefined ? Number.NaN : Date.parse(times.occurredAt);
+  if (!Number.isNaN(own)) return times.sentAt === undefined ? own : Math.min(own, times.sentAt);
+  return times.recorded === undefined ? times.sentAt : Date.parse(times.recorded);
+};

@@ -1,4 +1,8 @@
-import { projectIdSchema, regionSchema, vpnConnectionIdSchema } from '../../lib/events/ids.ts';
+import {
+  projectIdSchema,
+  regionSchema,
+  vpnConnectionIdSchema,
+} from '../../lib/events/connection-created.ts';
 import * as z from '../../lib/zod.ts';
 
 /** The variables that name a real project for `npm run test:live`. */

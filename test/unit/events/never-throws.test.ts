@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lib/errors.ts';
 import { type ParseResult, parseConnectionCreated } from '../../../lib/events/parse.ts';
 
-// Written out here, independently of lib/events/ids.ts, so a loosened pattern there fails here.
+// Written out here, independently of lib/events/connection-created.ts, so a loosened pattern there fails here.
 const CONNECTION_ID =
   /^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/;
 const PROJECT_ID = /^[0-9a-f]{32}$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTraceAccount } from '../../../lib/events/trace-account.ts';
+import { readTraceAccount } from '../../../lib/events/cloud-trace.ts';
 
 const A = '6985a531e0e86845683c604dcf177246';
 const B = 'd2b0000000000000000000000000000b';

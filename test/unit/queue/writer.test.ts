@@ -1,6 +1,6 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { eventTimeOf } from '../../../lib/events/occurred-at.ts';
+import { eventTimeOf } from '../../../lib/events/problems.ts';
 import {
   buildCopy,
   FAILURE_ATTRIBUTE,
