@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createHuaweiAccess } from '../../lib/accounts/access.ts';
+import { createHuaweiAccess } from '../../lib/accounts/registry.ts';
 import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log.ts';

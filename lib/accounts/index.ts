@@ -4,10 +4,6 @@
  */
 
 export {
-  /** Builds the accounts registry and the VPN client once per container. */
-  createHuaweiAccess,
-} from './access.ts';
-export {
   /**
    * Keeps concurrent records from locking the Huawei key, and a project without permissions from
    * being asked again.
@@ -26,16 +22,16 @@ export {
   type AccountsDocumentSource,
   /** Parses the document's text (JSON) and validates it. */
   parseDocumentText,
-} from './document-source.ts';
+  /** Whether Huawei STS has a known endpoint for a region: listed by the SDKs, or overridden. */
+  stsRegionCheck,
+} from './document.ts';
 export {
   /** One account, ready to use. */
   type AccountAccess,
   /** The registry {@link createAccountRegistry} builds. */
   type AccountRegistry,
+  /** Builds the accounts registry and the VPN client once per container. */
+  createHuaweiAccess,
   /** A message names a project that no account in the accounts document owns. */
   UnknownProjectError,
 } from './registry.ts';
-export {
-  /** Whether Huawei STS has a known endpoint for a region: listed by the SDKs, or overridden. */
-  stsRegionCheck,
-} from './sts-regions.ts';

@@ -1,11 +1,181 @@
-import { ProvisionerError } from '../errors.ts';
-import type { CredentialsProvider, VpnTarget } from '../huawei/index.ts';
 import {
-  type AccountCredentialsProvider,
-  createAccountProviders,
-  type ProviderTools,
-} from './account-credentials.ts';
-import type { AccountSpec, AccountsDocument } from './document.ts';
+  createParameterReader,
+  createSecretReader,
+  createWebIdentityTokenRequester,
+} from '../aws/index.ts';
+import { ProvisionerError } from '../errors.ts';
+import {
+  AccountCredentialsError,
+  AdaptivePacer,
+  type CachedCredentials,
+  type CredentialsProvider,
+  cachedCredentials,
+  createCredentialsProvider,
+  createLazyIdentityClient,
+  credentialsIdentity,
+  DEFAULT_PACER_SETTINGS,
+  type HuaweiIdentityClient,
+  HuaweiVpnClient,
+  type IdentityEndpoints,
+  type SecretReader,
+  type TemporaryCredentials,
+  type VpnTarget,
+} from '../huawei/index.ts';
+import {
+  type AccountSpec,
+  type AccountsDocument,
+  type AccountsDocumentSource,
+  describeDocumentSource,
+  loadAccountsDocument,
+} from './document.ts';
+
+/** Asks AWS for a web identity token (IAM outbound identity federation) for an audience. */
+export type WebIdentityTokenSource = (
+  account: string,
+  request: { audience: string; durationSeconds: number },
+) => Promise<string>;
+
+/**
+ * Web identity tokens for the accounts' OIDC exchanges, from `request` (AWS STS
+ * `GetWebIdentityToken`, `lib/aws/sts.ts`). A refusal becomes an
+ * {@link AccountCredentialsError} naming the account and the IAM permission to grant.
+ */
+export const createWebIdentityTokenSource =
+  (
+    request: (input: { audience: string; durationSeconds: number }) => Promise<string>,
+  ): WebIdentityTokenSource =>
+  async (account, input) => {
+    try {
+      return await request(input);
+    } catch (error) {
+      const metadata = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } })
+        .$metadata;
+      throw new AccountCredentialsError(account, 'AWS STS GetWebIdentityToken', {
+        status: metadata?.httpStatusCode ?? 500,
+        code: error instanceof Error ? error.name : 'UnknownError',
+        huaweiMessage: `${error instanceof Error ? error.message : String(error)}; the function's role needs sts:GetWebIdentityToken for audience ${input.audience} (and outbound identity federation enabled in the AWS account)`,
+        requestId: metadata?.requestId,
+      });
+    }
+  };
+
+/** An account's credentials: which account and source, and a non-secret identity of the key. */
+export interface AccountCredentialsProvider extends CredentialsProvider {
+  readonly account: string;
+  readonly source: AccountSpec['source']['kind'];
+  /**
+   * A stable identity of the key in use, never the key itself (`<account>:` and 16 hex characters of {@link credentialsIdentity}),
+   * for logs and a fleet-wide breaker; `undefined` before the first `get()`.
+   */
+  identity(): string | undefined;
+}
+
+/** What providers are built with. */
+export interface ProviderTools {
+  readSecret: SecretReader;
+  identity: HuaweiIdentityClient;
+  webIdentity: WebIdentityTokenSource;
+  /** Temporary credentials are renewed this long before they expire; default 5 minutes. */
+  refreshBeforeMs?: number;
+  /** Epoch milliseconds; tests pass a clock. */
+  now?: () => number;
+}
+
+/** The Huawei session name of this project's agency sessions (2-128 characters). */
+export const SESSION_NAME = 'vpn-monitor-provisioner';
+
+const DEFAULT_REFRESH_BEFORE_MS = 5 * 60_000;
+
+/**
+ * Builds the credentials provider of each account of a document. `static` reads its secret
+ * (cached until refused); `agency` assumes the agency with the central credential (another
+ * account's, or its own secret), through STS v5 or IAM; `oidc` exchanges an AWS web identity
+ * token at Huawei STS. Temporary credentials are renewed before they expire and at once after
+ * a refusal; an agency refused because its central key was refused refreshes that key too.
+ */
+export const createAccountProviders = (
+  accounts: readonly AccountSpec[],
+  tools: ProviderTools,
+): Map<string, AccountCredentialsProvider> => {
+  const providers = new Map<string, AccountCredentialsProvider>();
+  const temporary = (fetch: () => Promise<TemporaryCredentials>) =>
+    cachedCredentials(fetch, {
+      now: tools.now,
+      marginMs: tools.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS,
+    });
+  const build = (spec: AccountSpec): AccountCredentialsProvider => {
+    const found = providers.get(spec.name);
+    if (found) return found;
+    const source = spec.source;
+    let base: CachedCredentials;
+    if (source.kind === 'static' || source.kind === 'environment') {
+      base = createCredentialsProvider(
+        source.kind === 'static' ? { kind: 'secrets-manager', secretId: source.secretId } : source,
+        tools.readSecret,
+      );
+    } else if (source.kind === 'agency') {
+      const via = source.via;
+      const centralSpec =
+        'account' in via ? accounts.find((a) => a.name === via.account) : undefined;
+      const central: CredentialsProvider =
+        centralSpec !== undefined
+          ? build(centralSpec)
+          : createCredentialsProvider(
+              { kind: 'secrets-manager', secretId: 'secretId' in via ? via.secretId : '' },
+              tools.readSecret,
+            );
+      base = temporary(async () => {
+        const key = await central.get();
+        try {
+          return source.api === 'iam'
+            ? await tools.identity.securityTokens(spec.name, source.region, key, {
+                domainId: spec.domainId,
+                agencyName: source.agencyName,
+                durationSeconds: source.durationSeconds,
+              })
+            : await tools.identity.assumeAgency(spec.name, source.region, key, {
+                agencyUrn: source.agencyUrn,
+                sessionName: SESSION_NAME,
+                durationSeconds: source.durationSeconds,
+              });
+        } catch (error) {
+          // The central key itself may be what Huawei refused: read it again next time.
+          if ((error as { status?: number }).status === 401) central.refresh();
+          throw error;
+        }
+      });
+    } else {
+      base = temporary(async () => {
+        const idToken = await tools.webIdentity(spec.name, {
+          audience: source.audience,
+          durationSeconds: source.tokenDurationSeconds,
+        });
+        return tools.identity.assumeAgencyWithOidc(spec.name, source.region, {
+          providerUrn: source.providerUrn,
+          agencyUrn: source.agencyUrn,
+          sessionName: SESSION_NAME,
+          idToken,
+          durationSeconds: source.durationSeconds,
+        });
+      });
+    }
+    const provider: AccountCredentialsProvider = {
+      account: spec.name,
+      source: source.kind,
+      get: base.get,
+      refresh: base.refresh,
+      identity: () => {
+        const credentials = base.last();
+        return credentials && `${spec.name}:${credentialsIdentity(credentials).slice(0, 16)}`;
+      },
+    };
+    providers.set(spec.name, provider);
+    return provider;
+  };
+
+  for (const spec of accounts) build(spec);
+  return providers;
+};
 
 /** A message names a project that no account in the accounts document owns. */
 export class UnknownProjectError extends ProvisionerError {
@@ -175,3 +345,65 @@ export const createAccountRegistry = (options: RegistryOptions) => {
 
 /** The registry {@link createAccountRegistry} builds. */
 export type AccountRegistry = ReturnType<typeof createAccountRegistry>;
+
+/** What the accounts and the VPN client are built from (the function's configuration). */
+export interface AccessSettings {
+  accountsDocument: AccountsDocumentSource;
+  identityEndpoints: IdentityEndpoints;
+  vpnEndpoint: (region: string) => string;
+  huaweiAttemptTimeoutMs: number;
+  defaultRegion: string | undefined;
+  throttlePauseMs: number;
+}
+
+/** The Huawei accounts, their credentials, and the VPN API client that uses them. */
+export interface HuaweiAccess {
+  accounts: AccountRegistry;
+  client: HuaweiVpnClient;
+  identity: HuaweiIdentityClient;
+  /** Closes the keep-alive connections (commands and tests; Lambda just freezes). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the accounts registry and the VPN client once per container. Each call is signed with
+ * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) and the
+ * Huawei STS/IAM exchanges (`lib/huawei/lazy-identity.ts`) are loaded on first use: a
+ * deployment with its key in the environment never loads them.
+ */
+export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {
+  const readSecret = createSecretReader();
+  const readParameter = createParameterReader();
+  const identity = createLazyIdentityClient({
+    endpoints: config.identityEndpoints,
+    attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+  });
+  const accounts = createAccountRegistry({
+    loadDocument: () =>
+      loadAccountsDocument(
+        config.accountsDocument,
+        { readSecret, readParameter },
+        config.defaultRegion,
+        config.identityEndpoints.stsKnown,
+      ),
+    where: describeDocumentSource(config.accountsDocument),
+    readSecret,
+    identity,
+    webIdentity: createWebIdentityTokenSource(createWebIdentityTokenRequester()),
+  });
+  const client = new HuaweiVpnClient({
+    pacer: new AdaptivePacer({ ...DEFAULT_PACER_SETTINGS, pauseMs: config.throttlePauseMs }),
+    endpoint: config.vpnEndpoint,
+    credentials: { forTarget: (target) => accounts.forTarget(target) },
+    attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+  });
+  return {
+    accounts,
+    client,
+    identity,
+    close: async () => {
+      identity.close();
+      await client.close();
+    },
+  };
+};

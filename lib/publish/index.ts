@@ -2,9 +2,10 @@
  * The publish folder's face: the "monitor created" event and the invocation's batch publisher.
  * @module
  */
-export { type BatchPublisher, createBatchPublisher } from './batch-publisher.ts';
 export {
+  type BatchPublisher,
+  createBatchPublisher,
   type MonitorCreatedDetail,
   type PublisherOptions,
   stableEventId,
-} from './monitor-created.ts';
+} from './batch-publisher.ts';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeDocumentSource, loadAccountsDocument } from '../../../lib/accounts/document.ts';
 import {
-  describeDocumentSource,
-  loadAccountsDocument,
-} from '../../../lib/accounts/document-source.ts';
-import { createAccountRegistry } from '../../../lib/accounts/registry.ts';
-import { createWebIdentityTokenSource } from '../../../lib/accounts/web-identity.ts';
+  createAccountRegistry,
+  createWebIdentityTokenSource,
+} from '../../../lib/accounts/registry.ts';
 import { RESERVE_FOR_SETTLEMENT_MS } from '../../../lib/aws/invocation-budget.ts';
 import { createWebIdentityTokenRequester } from '../../../lib/aws/sts.ts';
 import { loadConfig } from '../../../lib/config/index.ts';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { createHuaweiAccess } from '../../../lib/accounts/access.ts';
+import { createHuaweiAccess } from '../../../lib/accounts/registry.ts';
 import { loadReconcileConfig } from '../../../lib/config/index.ts';
 import type { VpnTarget } from '../../../lib/huawei/vpn-client.ts';
 import { createReconcileDependencies } from '../../../lib/reconcile/dependencies.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAccountProviders, SESSION_NAME } from '../../../lib/accounts/account-credentials.ts';
 import type { AccountSpec } from '../../../lib/accounts/document.ts';
+import { createAccountProviders, SESSION_NAME } from '../../../lib/accounts/registry.ts';
 import { credentialsIdentity } from '../../../lib/huawei/credentials.ts';
 import type {
   HuaweiIdentityClient,

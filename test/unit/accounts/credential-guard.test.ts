@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createAccountProviders } from '../../../lib/accounts/account-credentials.ts';
 import { CredentialGate, CredentialGuard } from '../../../lib/accounts/credential-guard.ts';
 import type { AccountSpec } from '../../../lib/accounts/document.ts';
 import type { AccountAccess } from '../../../lib/accounts/registry.ts';
+import { createAccountProviders } from '../../../lib/accounts/registry.ts';
 import {
   HuaweiApiError,
   HuaweiCallsStoppedError,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccountsDocument } from '../../../lib/accounts/document.ts';
-import { loadAccountsDocument } from '../../../lib/accounts/document-source.ts';
-import { stsRegionCheck } from '../../../lib/accounts/sts-regions.ts';
+import {
+  loadAccountsDocument,
+  parseAccountsDocument,
+  stsRegionCheck,
+} from '../../../lib/accounts/document.ts';
 import { ConfigurationError } from '../../../lib/errors.ts';
 
 const A = 'd1a0000000000000000000000000000a';

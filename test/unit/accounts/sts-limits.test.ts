@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccountsDocument } from '../../../lib/accounts/document.ts';
-import { STS_REGIONS, stsRegionCheck } from '../../../lib/accounts/sts-regions.ts';
+import {
+  parseAccountsDocument,
+  STS_REGIONS,
+  stsRegionCheck,
+} from '../../../lib/accounts/document.ts';
 import { loadReconcileConfig } from '../../../lib/config/index.ts';
 import { ConfigurationError } from '../../../lib/errors.ts';
 

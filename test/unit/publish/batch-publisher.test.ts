@@ -1,8 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublishError } from '../../../lib/errors.ts';
+import type { MonitorCreatedDetail } from '../../../lib/publish/batch-publisher.ts';
 import { createBatchPublisher, MAX_BYTES_PER_CALL } from '../../../lib/publish/batch-publisher.ts';
-import type { MonitorCreatedDetail } from '../../../lib/publish/monitor-created.ts';
 import { type EventBridgeSink, startEventBridgeSink } from '../../../local/aws/eventbridge-sink.ts';
 
 const detail = (i: number, padding = 0): MonitorCreatedDetail => ({
