@@ -19,6 +19,7 @@ import {
   type Problem,
   printable,
   problemFromZod,
+  readWith,
 } from './problems.ts';
 
 /** Where a trace may name an account, and what that field means. */
@@ -255,9 +256,9 @@ export function isCloudTrace(data: JsonObject): boolean {
  * no valid connection is a problem.
  */
 function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> {
-  const name = z.object({ trace_name: correlationValueSchema }).safeParse(input);
-  if (!name.success) return { ok: false, problem: problemFromZod(name.error, input, path) };
-  const traceName = name.data.trace_name;
+  const name = readWith(z.object({ trace_name: correlationValueSchema }), input, path);
+  if (!name.ok) return name;
+  const traceName = name.value.trace_name;
   const shown = printable(traceName, 64);
   const batch = traceName === BATCH_CREATE_VPN_CONNECTION_TRACE;
   if (traceName !== CREATE_VPN_CONNECTION_TRACE && !batch) {
@@ -269,9 +270,9 @@ function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> 
       `Cloud Trace ${shown} failed (${failure}), so it announces no new VPN connection`,
     );
   }
-  const parsed = cloudTraceSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
-  const trace = parsed.data;
+  const parsed = readWith(cloudTraceSchema, input, path);
+  if (!parsed.ok) return parsed;
+  const trace = parsed.value;
   const sources: TraceIdSources = {
     // An empty resource_id is how a trace says it has none, so the response is consulted.
     resourceId: trace.resource_id === '' ? undefined : trace.resource_id,

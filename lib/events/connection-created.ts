@@ -1,6 +1,6 @@
 import type { InvalidInputError } from '../errors.ts';
 import * as z from '../zod.ts';
-import { type Outcome, problemFromZod } from './problems.ts';
+import { type Outcome, readWith } from './problems.ts';
 
 /*
  * These three values end up in the Huawei API's URL path and query, so each is checked against
@@ -198,9 +198,9 @@ export type PlainCandidate = Pick<Candidate, 'vpnConnectionIds' | 'projectId' | 
 
 /** Reads the plain fields from `input`, found at `path` in the message. */
 export function readPlainFields(input: unknown, path: string): Outcome<PlainCandidate> {
-  const parsed = plainFieldsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
-  return { ok: true, value: toPlainCandidate(parsed.data) };
+  const parsed = readWith(plainFieldsSchema, input, path);
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: toPlainCandidate(parsed.value) };
 }
 
 /** Renames validated plain fields to the project's names; `null` becomes absent. */

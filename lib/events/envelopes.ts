@@ -9,14 +9,7 @@ import {
   readPlainFields,
   toPlainCandidate,
 } from './connection-created.ts';
-import {
-  fromIsoText,
-  hasKey,
-  isJsonObject,
-  joinPath,
-  type Outcome,
-  problemFromZod,
-} from './problems.ts';
+import { fromIsoText, hasKey, isJsonObject, joinPath, type Outcome, readWith } from './problems.ts';
 
 /**
  * A CloudEvents 1.0 event in JSON structured mode, as Huawei EventGrid delivers it. Only
@@ -43,9 +36,9 @@ export function readCloudEvent(input: unknown, path: string): Reading {
       },
     };
   }
-  const parsed = cloudEventSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
-  const { id, source, time, data } = parsed.data;
+  const parsed = readWith(cloudEventSchema, input, path);
+  if (!parsed.ok) return parsed;
+  const { id, source, time, data } = parsed.value;
   const correlation: Correlation = { eventId: id, source, ...(time === undefined ? {} : { time }) };
   const dataPath = joinPath(path, ['data']);
   const envelopeTime = fromIsoText(time);
@@ -86,9 +79,9 @@ const eventBridgeEnvelopeSchema = z.object({
 
 /** Reads an EventBridge envelope found at `path` in the message. */
 export function readEventBridgeEnvelope(input: unknown, path: string): Outcome<Candidate> {
-  const parsed = eventBridgeEnvelopeSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
-  const { id, source, time, detail } = parsed.data;
+  const parsed = readWith(eventBridgeEnvelopeSchema, input, path);
+  if (!parsed.ok) return parsed;
+  const { id, source, time, detail } = parsed.value;
   const occurredAt = fromIsoText(time);
   return {
     ok: true,

@@ -6,7 +6,7 @@ import {
   joinPath,
   type Outcome,
   parseJsonObject,
-  problemFromZod,
+  readWith,
 } from './problems.ts';
 
 /**
@@ -34,17 +34,17 @@ export interface NotificationContent {
 
 /** Reads an SNS notification found at `path` and parses the message it carries. */
 function readSnsNotification(input: unknown, path: string): Outcome<NotificationContent> {
-  const parsed = snsNotificationSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
+  const parsed = readWith(snsNotificationSchema, input, path);
+  if (!parsed.ok) return parsed;
   const messagePath = joinPath(path, ['Message']);
-  const message = parseJsonObject(parsed.data.Message, messagePath);
+  const message = parseJsonObject(parsed.value.Message, messagePath);
   if (!message.ok) return message;
   return {
     ok: true,
     value: {
       message: message.value,
-      messageId: parsed.data.MessageId,
-      sentAt: fromIsoText(parsed.data.Timestamp),
+      messageId: parsed.value.MessageId,
+      sentAt: fromIsoText(parsed.value.Timestamp),
       path: messagePath,
     },
   };
@@ -87,18 +87,16 @@ const SMN_CONFIRMATION_REASONS = {
 
 /** Reads an SMN HTTP(S) message found at `path`, parsing a notification's message. */
 function readSmnMessage(input: unknown, path: string): Outcome<SmnReading> {
-  const parsed = smnMessageSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problem: problemFromZod(parsed.error, input, path) };
-  const { type, message_id: messageId, timestamp } = parsed.data;
+  const parsed = readWith(smnMessageSchema, input, path);
+  if (!parsed.ok) return parsed;
+  const { type, message_id: messageId, timestamp } = parsed.value;
   if (type !== 'Notification') {
     return { ok: true, value: { kind: 'confirmation', reason: SMN_CONFIRMATION_REASONS[type] } };
   }
-  const notification = smnNotificationSchema.safeParse(input);
-  if (!notification.success) {
-    return { ok: false, problem: problemFromZod(notification.error, input, path) };
-  }
+  const notification = readWith(smnNotificationSchema, input, path);
+  if (!notification.ok) return notification;
   const messagePath = joinPath(path, ['message']);
-  const message = parseJsonObject(notification.data.message, messagePath);
+  const message = parseJsonObject(notification.value.message, messagePath);
   if (!message.ok) return message;
   return {
     ok: true,

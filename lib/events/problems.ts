@@ -76,6 +76,18 @@ export function problemFromZod(error: z.core.$ZodError, input: unknown, prefix: 
   return { path: joinPath(prefix, first.path), message: `${explain(first, value)}${more}` };
 }
 
+/** Validates `input` found at `path` against `schema`: its output, or the first issue as a {@link Problem}. */
+export function readWith<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+  path: string,
+): Outcome<z.output<S>> {
+  const parsed = schema.safeParse(input);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, problem: problemFromZod(parsed.error, input, path) };
+}
+
 function plural(items: readonly unknown[]): string {
   return items.length === 1 ? '' : 's';
 }
