@@ -1,0 +1,376 @@
+import type { AccountAccess } from '../accounts/registry.ts';
+import { mapConcurrent } from '../batch/map-concurrent.ts';
+import type { CredentialBreaker } from '../huawei/credential-breaker.ts';
+import { CredentialGate } from '../huawei/credential-gate.ts';
+import type { ConnectionMonitor, VpnConnection } from '../huawei/schemas.ts';
+import type { VpnTarget } from '../huawei/vpn-client.ts';
+import {
+  call,
+  type HuaweiCalls,
+  listAllConnections,
+  listAllMonitors,
+} from '../reconcile/listing.ts';
+import { type ReconcileDeps, targetsOf } from '../reconcile/reconcile.ts';
+import { describeFailure } from '../reconcile/summary.ts';
+import type { BackoffOptions } from '../retry/backoff.ts';
+import type { RetryOptions } from '../retry/with-retry.ts';
+import type { CloudEyeClient } from './cloud-eye.ts';
+import {
+  decideHealth,
+  HEALTH_STATES,
+  type HealthFigures,
+  type HealthState,
+  isNews,
+} from './decide.ts';
+import { batchQueryOf, chunk, connectionsPerCall, figuresFrom, metricNamesOf } from './figures.ts';
+import type { HealthSettings } from './health-config.ts';
+import {
+  eventFigures,
+  eventThresholds,
+  type HealthBus,
+  type HealthChangedDetail,
+  healthEventId,
+  publishHealthEvents,
+} from './health-event.ts';
+import type { HealthRecord, HealthStateStore } from './state-store.ts';
+
+/** What a health run uses; the handler and the command build it once. */
+export interface HealthDeps {
+  vpn: ReconcileDeps['client'];
+  cloudEye: Pick<CloudEyeClient, 'batchQueryMetricData'>;
+  accounts: ReconcileDeps['accounts'];
+  huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
+  breaker?: CredentialBreaker | undefined;
+  /** Where states are kept; without one (a dry run from a laptop) nothing is written. */
+  store: HealthStateStore | undefined;
+  /** Where changes are told; without one, nothing is published. */
+  bus: HealthBus | undefined;
+  settings: HealthSettings;
+  /** Projects read at once (each one's calls are sequential, under its own pacer lane). */
+  projectConcurrency?: number | undefined;
+}
+
+/** What to check. */
+export interface HealthRun {
+  /** Projects to check; when empty, every project of every account (or of `account`). */
+  targets: readonly VpnTarget[];
+  account?: string | undefined;
+  /** Decide and report only: no state is written, no event published. */
+  dryRun: boolean;
+}
+
+/** How a run runs: its time limit, stop signal, clock and progress hooks. */
+export interface HealthRuntime {
+  deadline?: number | undefined;
+  signal?: AbortSignal | undefined;
+  now?: () => number;
+  onTarget?: ((target: HealthTargetSummary) => void) | undefined;
+  onRetry?: RetryOptions['onRetry'] | undefined;
+  sleep?: RetryOptions['sleep'] | undefined;
+}
+
+/** One connection's decided state, as the summary and the per-connection metrics carry it. */
+export interface ConnectionHealth {
+  connectionId: string;
+  monitorId: string | undefined;
+  state: HealthState;
+  figures: HealthFigures | undefined;
+}
+
+/** What happened to one project. */
+export interface HealthTargetSummary extends VpnTarget {
+  account?: string | undefined;
+  connectionsSeen: number;
+  /** Connections with a monitor, and tracked ones that lost theirs or vanished. */
+  checked: number;
+  byState: Record<HealthState, number>;
+  /** States written (changes, first states). */
+  changes: number;
+  /** Changes that lost to an overlapping run (it publishes them). */
+  lostRaces: number;
+  eventsPublished: number;
+  /** Events kept pending for the next run: EventBridge did not take them. */
+  eventsPending: number;
+  cloudEyeCalls: number;
+  connections: ConnectionHealth[];
+  error?: string | undefined;
+}
+
+/** A run's result. */
+export interface HealthSummary {
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  targets: HealthTargetSummary[];
+  total: Omit<HealthTargetSummary, 'projectId' | 'region' | 'account' | 'connections' | 'error'> & {
+    targetsFailed: number;
+  };
+}
+
+const zeroStates = (): Record<HealthState, number> =>
+  Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
+
+/** A decision waiting for its write: the record it leaves and the event it carries. */
+interface Change {
+  connectionId: string;
+  record: HealthRecord | undefined;
+  state: HealthState;
+  detail: HealthChangedDetail;
+  news: boolean;
+}
+
+/**
+ * Checks every monitored connection of every target: lists connections and monitors (the VPN
+ * API), reads their health in as few Cloud Eye batch queries as its limits allow, decides each
+ * state, and on a change writes it (a conditional write on the version read, the event with
+ * it) and publishes a "VPN Connection Health Changed" event. An event that could not be
+ * published stays pending in its record and goes out, with the same id, on the next run.
+ */
+export const runHealth = async (
+  deps: HealthDeps,
+  run: HealthRun,
+  runtime: HealthRuntime = {},
+): Promise<HealthSummary> => {
+  const now = runtime.now ?? Date.now;
+  const started = now();
+  const deadline = runtime.deadline ?? Number.POSITIVE_INFINITY;
+  const retry: RetryOptions = {
+    ...deps.huawei,
+    deadline,
+    signal: runtime.signal,
+    ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
+    ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
+  };
+  const gates = new Map<string, CredentialGate>();
+  const callsOf = (account: AccountAccess): HuaweiCalls => {
+    let gate = gates.get(account.spec.name);
+    if (gate === undefined) {
+      gate = new CredentialGate(
+        () => account.credentials.refresh(),
+        deps.breaker?.session(
+          { deadline, signal: runtime.signal },
+          account.credentials,
+          account.spec.source.kind !== 'environment',
+        ),
+      );
+      gates.set(account.spec.name, gate);
+    }
+    return { client: deps.vpn, gate, retry };
+  };
+
+  const checkTarget = async (
+    target: VpnTarget,
+    known: AccountAccess | undefined,
+    unlisted: unknown,
+  ): Promise<HealthTargetSummary> => {
+    const summary: HealthTargetSummary = {
+      ...target,
+      connectionsSeen: 0,
+      checked: 0,
+      byState: zeroStates(),
+      changes: 0,
+      lostRaces: 0,
+      eventsPublished: 0,
+      eventsPending: 0,
+      cloudEyeCalls: 0,
+      connections: [],
+    };
+    try {
+      const account = known ?? (await deps.accounts.route(target));
+      summary.account = account.spec.name;
+      if (unlisted !== undefined) throw unlisted;
+      const calls = callsOf(account);
+      await checkProject(deps, run, calls, target, summary, now);
+    } catch (error) {
+      summary.error = describeFailure(error);
+    }
+    runtime.onTarget?.(summary);
+    return summary;
+  };
+
+  const rows = await targetsOf(deps.accounts, run);
+  const targets = await mapConcurrent(rows, deps.projectConcurrency ?? 4, (row) =>
+    checkTarget(row.target, row.account, row.unlisted),
+  );
+  return {
+    dryRun: run.dryRun,
+    startedAt: new Date(started).toISOString(),
+    durationMs: now() - started,
+    targets,
+    total: totalOf(targets),
+  };
+};
+
+/** One project: list, read the records, republish what is pending, measure, decide, write, publish. */
+const checkProject = async (
+  deps: HealthDeps,
+  run: HealthRun,
+  calls: HuaweiCalls,
+  target: VpnTarget,
+  summary: HealthTargetSummary,
+  now: () => number,
+): Promise<void> => {
+  const { settings } = deps;
+  const monitors = await listAllMonitors(calls, target);
+  const { connections } = await listAllConnections(calls, target);
+  summary.connectionsSeen = connections.length;
+  const listed = new Map<string, VpnConnection>(connections.map((c) => [c.id, c]));
+  const monitorOf = new Map<string, ConnectionMonitor>(
+    monitors.map((m) => [m.vpn_connection_id, m]),
+  );
+  const tracked = deps.store === undefined ? new Set<string>() : await deps.store.tracked(target);
+  const candidates = [
+    ...new Set([...connections.filter((c) => monitorOf.has(c.id)).map((c) => c.id), ...tracked]),
+  ];
+  summary.checked = candidates.length;
+  const records =
+    deps.store === undefined
+      ? new Map<string, HealthRecord>()
+      : await deps.store.read(target, candidates);
+
+  // An event a previous run could not publish goes first, with its own id; until it is out,
+  // its connection's state is not changed again (its record still holds it).
+  const blocked = new Set<string>();
+  if (!run.dryRun && deps.store !== undefined && deps.bus !== undefined) {
+    const pending = [...records].filter(([, r]) => r.pendingEvent !== undefined);
+    const out = await publishHealthEvents(
+      deps.bus,
+      pending.map(([, r]) => r.pendingEvent as string),
+    );
+    for (const [index, [id, record]] of pending.entries()) {
+      if (out.published.has(index)) {
+        await deps.store.published(target, id, record.version);
+        summary.eventsPublished += 1;
+      } else {
+        blocked.add(id);
+        summary.eventsPending += 1;
+      }
+    }
+  }
+
+  const active = candidates.filter(
+    (id) => listed.has(id) && monitorOf.get(id)?.status === 'ACTIVE',
+  );
+  const figures = new Map<string, HealthFigures>();
+  const windowMinutes = settings.thresholds.windowMinutes;
+  const perCall = connectionsPerCall(windowMinutes, metricNamesOf(settings.metricSource).length);
+  for (const ids of chunk(active, perCall)) {
+    const query = batchQueryOf(ids, settings.metricSource, windowMinutes, now());
+    summary.cloudEyeCalls += 1;
+    const answer = await call(calls, () =>
+      deps.cloudEye.batchQueryMetricData(target, query, calls.retry),
+    );
+    for (const [id, f] of figuresFrom(answer, ids, settings.metricSource)) figures.set(id, f);
+  }
+
+  const decidedAt = new Date(now()).toISOString();
+  const changes: Change[] = [];
+  for (const id of candidates) {
+    const connection = listed.get(id);
+    const monitor = monitorOf.get(id);
+    const decision = decideHealth(
+      {
+        connectionStatus: connection?.status,
+        monitorStatus: monitor?.status ?? (monitor === undefined ? undefined : 'UNKNOWN'),
+        figures: figures.get(id),
+      },
+      settings.thresholds,
+    );
+    const record = records.get(id);
+    // A connection never tracked that is gone is nothing to anyone.
+    if (record === undefined && decision.state === 'gone') {
+      summary.checked -= 1;
+      continue;
+    }
+    summary.byState[decision.state] += 1;
+    summary.connections.push({
+      connectionId: id,
+      monitorId: monitor?.id,
+      state: decision.state,
+      figures: figures.get(id),
+    });
+    if (record?.state === decision.state || blocked.has(id)) continue;
+    const version = (record?.version ?? 0) + 1;
+    changes.push({
+      connectionId: id,
+      record,
+      state: decision.state,
+      news: isNews(record?.state, decision.state),
+      detail: {
+        event_id: healthEventId(target.projectId, id, version),
+        vpn_connection_id: id,
+        project_id: target.projectId,
+        region: target.region,
+        account: summary.account ?? null,
+        connection_monitor_id: monitor?.id ?? null,
+        previous_state: record?.state ?? null,
+        state: decision.state,
+        reason: decision.reason,
+        figures: eventFigures(figures.get(id), settings.metricSource),
+        thresholds: eventThresholds(settings.thresholds),
+        version,
+        decided_at: decidedAt,
+      },
+    });
+  }
+  if (run.dryRun || deps.store === undefined) {
+    summary.changes = changes.length;
+    return;
+  }
+
+  const won: Change[] = [];
+  for (const change of changes) {
+    const written = await deps.store.transition(target, {
+      connectionId: change.connectionId,
+      fromVersion: change.record?.version,
+      state: change.state,
+      reason: change.detail.reason,
+      changedAt: change.detail.decided_at,
+      event: change.news ? JSON.stringify(change.detail) : undefined,
+    });
+    if (written) {
+      summary.changes += 1;
+      if (change.news) won.push(change);
+    } else summary.lostRaces += 1;
+  }
+  if (deps.bus === undefined) {
+    summary.eventsPending += won.length;
+    return;
+  }
+  const out = await publishHealthEvents(
+    deps.bus,
+    won.map((c) => JSON.stringify(c.detail)),
+  );
+  for (const [index, change] of won.entries()) {
+    if (out.published.has(index)) {
+      await deps.store.published(target, change.connectionId, change.detail.version);
+      summary.eventsPublished += 1;
+    } else summary.eventsPending += 1;
+  }
+};
+
+const totalOf = (targets: readonly HealthTargetSummary[]): HealthSummary['total'] => {
+  const total: HealthSummary['total'] = {
+    connectionsSeen: 0,
+    checked: 0,
+    byState: zeroStates(),
+    changes: 0,
+    lostRaces: 0,
+    eventsPublished: 0,
+    eventsPending: 0,
+    cloudEyeCalls: 0,
+    targetsFailed: 0,
+  };
+  for (const t of targets) {
+    total.connectionsSeen += t.connectionsSeen;
+    total.checked += t.checked;
+    total.changes += t.changes;
+    total.lostRaces += t.lostRaces;
+    total.eventsPublished += t.eventsPublished;
+    total.eventsPending += t.eventsPending;
+    total.cloudEyeCalls += t.cloudEyeCalls;
+    if (t.error !== undefined) total.targetsFailed += 1;
+    for (const state of HEALTH_STATES) total.byState[state] += t.byState[state];
+  }
+  return total;
+};
