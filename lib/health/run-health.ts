@@ -107,6 +107,11 @@ export interface HealthSummary {
   };
 }
 
+/** A run without a deadline (a command) holds its events this long. */
+const LEASE_MS = 10 * 60_000;
+/** Past a Lambda's deadline its last publish may still be in flight for a moment. */
+const LEASE_MARGIN_MS = 30_000;
+
 const zeroStates = (): Record<HealthState, number> =>
   Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
 
@@ -134,6 +139,8 @@ export const runHealth = async (
   const now = runtime.now ?? Date.now;
   const started = now();
   const deadline = runtime.deadline ?? Number.POSITIVE_INFINITY;
+  // The events this run writes are its own to publish until it ends; then anyone's.
+  const leaseUntil = Number.isFinite(deadline) ? deadline + LEASE_MARGIN_MS : started + LEASE_MS;
   const retry: RetryOptions = {
     ...deps.huawei,
     deadline,
@@ -180,7 +187,7 @@ export const runHealth = async (
       summary.account = account.spec.name;
       if (unlisted !== undefined) throw unlisted;
       const calls = callsOf(account);
-      await checkProject(deps, run, calls, target, summary, now);
+      await checkProject(deps, run, calls, target, summary, now, leaseUntil);
     } catch (error) {
       summary.error = describeFailure(error);
     }
@@ -209,6 +216,7 @@ const checkProject = async (
   target: VpnTarget,
   summary: HealthTargetSummary,
   now: () => number,
+  leaseUntil: number,
 ): Promise<void> => {
   const { settings } = deps;
   const monitors = await listAllMonitors(calls, target);
@@ -228,11 +236,19 @@ const checkProject = async (
       ? new Map<string, HealthRecord>()
       : await deps.store.read(target, candidates);
 
-  // An event a previous run could not publish goes first, with its own id; until it is out,
+  // An event a previous run could not publish goes first, with its own id, by the one run
+  // that takes its lease (the run that wrote it holds it until its deadline); until it is out,
   // its connection's state is not changed again (its record still holds it).
   const blocked = new Set<string>();
   if (!run.dryRun && deps.store !== undefined && deps.bus !== undefined) {
-    const pending = [...records].filter(([, r]) => r.pendingEvent !== undefined);
+    const pending: [string, HealthRecord][] = [];
+    for (const [id, record] of records) {
+      if (record.pendingEvent === undefined) continue;
+      blocked.add(id);
+      if ((record.leaseUntil ?? 0) >= now()) continue;
+      if (await deps.store.claim(target, id, record.version, leaseUntil))
+        pending.push([id, record]);
+    }
     const out = await publishHealthEvents(
       deps.bus,
       pending.map(([, r]) => r.pendingEvent as string),
@@ -242,7 +258,7 @@ const checkProject = async (
         await deps.store.published(target, id, record.version);
         summary.eventsPublished += 1;
       } else {
-        blocked.add(id);
+        await deps.store.release(target, id, record.version);
         summary.eventsPending += 1;
       }
     }
@@ -327,6 +343,7 @@ const checkProject = async (
       reason: change.detail.reason,
       changedAt: change.detail.decided_at,
       event: change.news ? JSON.stringify(change.detail) : undefined,
+      leaseUntil,
     });
     if (written) {
       summary.changes += 1;
@@ -345,7 +362,10 @@ const checkProject = async (
     if (out.published.has(index)) {
       await deps.store.published(target, change.connectionId, change.detail.version);
       summary.eventsPublished += 1;
-    } else summary.eventsPending += 1;
+    } else {
+      await deps.store.release(target, change.connectionId, change.detail.version);
+      summary.eventsPending += 1;
+    }
   }
 };
 

@@ -27,6 +27,8 @@ export interface HealthRecord {
   changedAt: string;
   /** The event of the latest change, until EventBridge has taken it (publish, then clear). */
   pendingEvent: string | undefined;
+  /** Epoch ms until which the run that holds the pending event is publishing it. */
+  leaseUntil: number | undefined;
 }
 
 /** How long a `gone` record stays: long enough to answer a late question, then DynamoDB drops it. */
@@ -51,6 +53,7 @@ const recordOf = (item: Record<string, AttributeValue>): HealthRecord | undefine
     version: Number(version),
     changedAt: item.changed_at?.S ?? '',
     pendingEvent: item.pending_event?.S,
+    leaseUntil: item.lease_until?.N === undefined ? undefined : Number(item.lease_until.N),
   };
 };
 
@@ -64,6 +67,8 @@ export interface HealthTransition {
   changedAt: string;
   /** The event to publish for it (`undefined`: a silent first state). */
   event: string | undefined;
+  /** Epoch ms until which only this run publishes the event (its own deadline). */
+  leaseUntil: number;
 }
 
 /** Reads and writes health states: the one place that knows their items. */
@@ -136,8 +141,9 @@ export class HealthStateStore {
       ':at': s(change.changedAt),
     };
     if (change.event !== undefined) {
-      sets.push('pending_event = :event');
+      sets.push('pending_event = :event', 'lease_until = :lease');
       values[':event'] = s(change.event);
+      values[':lease'] = n(change.leaseUntil);
     }
     if (change.state === 'gone') {
       sets.push('expiration = :expiration');
@@ -166,14 +172,60 @@ export class HealthStateStore {
     return true;
   }
 
-  /** The event of `version` was published: forget it, unless a later change replaced it. */
-  public async published(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+  /**
+   * Takes over the pending event of `version` from a run that did not publish it (its lease has
+   * run out), until `leaseUntil`: only one run republishes it. Answers whether it got it.
+   */
+  public async claim(
+    target: VpnTarget,
+    connectionId: string,
+    version: number,
+    leaseUntil: number,
+  ): Promise<boolean> {
     try {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#tableName,
           Key: { id: s(stateKey(target, connectionId)) },
-          UpdateExpression: 'REMOVE pending_event',
+          UpdateExpression: 'SET lease_until = :lease',
+          ConditionExpression:
+            'version = :version AND attribute_exists(pending_event) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
+          ExpressionAttributeValues: {
+            ':version': n(version),
+            ':lease': n(leaseUntil),
+            ':now': n(this.#now()),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The run could not publish the event of `version`: the next run may take it at once. */
+  public async release(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+    await this.#ifStillAt(target, connectionId, version, 'REMOVE lease_until');
+  }
+
+  /** The event of `version` was published: forget it, unless a later change replaced it. */
+  public async published(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+    await this.#ifStillAt(target, connectionId, version, 'REMOVE pending_event, lease_until');
+  }
+
+  async #ifStillAt(
+    target: VpnTarget,
+    connectionId: string,
+    version: number,
+    update: string,
+  ): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#tableName,
+          Key: { id: s(stateKey(target, connectionId)) },
+          UpdateExpression: update,
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': n(version) },
         }),
