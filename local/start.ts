@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { printHealthDemo, runHealthDemo } from './health-demo.ts';
 import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
 
 const USAGE = `Usage: npm start -- [options]
@@ -27,6 +28,9 @@ Options:
   --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
                       credential source (static key, agency, keyless OIDC federation), with
                       no Huawei key in the function's environment (implies --direct)
+  --health            instead of the pipeline: the health function over N monitored connections
+                      (--existing, default 50), one of them degraded in Cloud Eye and then
+                      recovered: two "VPN Connection Health Changed" events, none for the rest
   --json              print the summary as JSON
   --help              this text`;
 
@@ -61,6 +65,7 @@ const { values } = parseArgs({
     direct: { type: 'boolean' },
     'create-rate': { type: 'string' },
     json: { type: 'boolean' },
+    health: { type: 'boolean' },
     help: { type: 'boolean' },
   },
   strict: true,
@@ -68,6 +73,11 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
+}
+if (values.health) {
+  const demo = await runHealthDemo(number(values.existing, 50, 'existing', 100_000) || 1);
+  if (values.json) console.log(JSON.stringify(demo, null, 2));
+  process.exit(printHealthDemo(demo) ? 0 : 1);
 }
 if (values.accounts !== undefined && values.accounts !== '1' && values.accounts !== '3') {
   console.error(`--accounts must be 1 or 3, got "${values.accounts}"\n\n${USAGE}`);
