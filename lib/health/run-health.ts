@@ -334,6 +334,13 @@ const checkProject = async (
     return;
   }
 
+  await deps.store.track(
+    target,
+    // New ones, and ones back from `gone` (which left the index).
+    changes
+      .filter((c) => (c.record === undefined || c.record.state === 'gone') && c.state !== 'gone')
+      .map((c) => c.connectionId),
+  );
   const won: Change[] = [];
   for (const change of changes) {
     const written = await deps.store.transition(target, {

@@ -35,6 +35,11 @@ export interface HealthRecord {
 const GONE_TTL_SECONDS = 7 * 24 * 3600;
 /** BatchGetItem's largest request. */
 const MAX_KEYS_PER_GET = 100;
+/**
+ * Ids added to a project's index in one write (about 40 KB of UUIDs). DynamoDB's 400 KB item
+ * limit caps the index near 10,000 connections per project: more, and a write fails loudly.
+ */
+const MAX_IDS_PER_INDEX_WRITE = 1000;
 
 const stateKey = (target: VpnTarget, connectionId: string): string =>
   `${HEALTH_KEY_PREFIX}#${target.projectId}#${connectionId}`;
@@ -150,8 +155,6 @@ export class HealthStateStore {
       values[':expiration'] = n(Math.floor(this.#now() / 1000) + GONE_TTL_SECONDS);
     }
     if (change.fromVersion !== undefined) values[':read'] = n(change.fromVersion);
-    // Indexed before the write, so a run cut short in between never leaves a record unindexed.
-    if (change.state !== 'gone') await this.#index(target, change.connectionId, 'ADD');
     try {
       await this.#client.send(
         new UpdateItemCommand({
@@ -168,8 +171,17 @@ export class HealthStateStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    if (change.state === 'gone') await this.#index(target, change.connectionId, 'DELETE');
+    if (change.state === 'gone') await this.#index(target, [change.connectionId], 'DELETE');
     return true;
+  }
+
+  /**
+   * Adds connections to the project's index, before their first state is written (so a run cut
+   * short in between never leaves a record unindexed): one write per 1000 ids.
+   */
+  public async track(target: VpnTarget, connectionIds: readonly string[]): Promise<void> {
+    for (let at = 0; at < connectionIds.length; at += MAX_IDS_PER_INDEX_WRITE)
+      await this.#index(target, connectionIds.slice(at, at + MAX_IDS_PER_INDEX_WRITE), 'ADD');
   }
 
   /**
@@ -235,13 +247,14 @@ export class HealthStateStore {
     }
   }
 
-  async #index(target: VpnTarget, connectionId: string, action: 'ADD' | 'DELETE'): Promise<void> {
+  async #index(target: VpnTarget, ids: readonly string[], action: 'ADD' | 'DELETE'): Promise<void> {
+    if (ids.length === 0) return;
     await this.#client.send(
       new UpdateItemCommand({
         TableName: this.#tableName,
         Key: { id: s(indexKey(target)) },
-        UpdateExpression: `${action} connections :id`,
-        ExpressionAttributeValues: { ':id': { SS: [connectionId] } },
+        UpdateExpression: `${action} connections :ids`,
+        ExpressionAttributeValues: { ':ids': { SS: [...ids] } },
       }),
     );
   }
