@@ -6,7 +6,7 @@
  *
  *   npx --no -- tsx bench/health/health-bench.ts [--projects 20] [--per-project 500] [--rate 10]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
@@ -19,7 +19,7 @@ import { startCreateMonitorWorld } from '../../local/function-environment.ts';
 import type { Row } from '../report.ts';
 
 /** What one measured run did. */
-export interface HealthRunFigures {
+interface HealthRunFigures {
   connections: number;
   seconds: number;
   cloudEyeCalls: number;
@@ -178,7 +178,7 @@ export const healthRows = (f: HealthBenchFigures): Row[] => {
 };
 
 /** The figures as lines for a person. */
-export const formatHealthBench = (f: HealthBenchFigures): string => {
+const formatHealthBench = (f: HealthBenchFigures): string => {
   const line = (name: string, r: HealthRunFigures) =>
     `  ${name.padEnd(7)} ${r.connections} connections in ${r.seconds.toFixed(1)} s; Cloud Eye ${r.cloudEyeCalls} calls (${r.cloudEyeThrottled} throttled 429s), VPN API ${r.vpnCalls} calls, PutEvents ${r.putEventsCalls} calls, ${r.events} events; peak heap ${r.peakHeapMb.toFixed(0)} MB, peak RSS ${r.peakRssMb.toFixed(0)} MB (stand-ins included)`;
   return [

@@ -10,7 +10,7 @@ import { type HealthRequest, resolveHealthRun } from './options.ts';
 import { runHealth } from './run-health.ts';
 
 /** Usage of the `health` command, as `--help` prints it. */
-export const HEALTH_USAGE = `Usage: vpn-monitor-provisioner health [options]
+const HEALTH_USAGE = `Usage: vpn-monitor-provisioner health [options]
 
 Reads the health of every monitored VPN connection of each target from Huawei Cloud Eye
 (packet loss, latency, connection status over a window) and decides each one's state:

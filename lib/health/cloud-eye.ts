@@ -50,7 +50,7 @@ export const HEALTH_METRICS = {
 export type MetricSource = 'link' | 'tunnel';
 
 /** One metric of one connection, as a batch query names it. */
-export interface MetricQuery {
+interface MetricQuery {
   namespace: string;
   metric_name: string;
   dimensions: { name: string; value: string }[];

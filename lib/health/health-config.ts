@@ -38,7 +38,7 @@ const endpoint = z.optional(
  * The health function's own variables (the Huawei ones are the reconcile function's: accounts,
  * credentials, targets, retries). Defaults in the comments of `serverless.yml`'s params.
  */
-export const healthEnvironmentSchema = z
+const healthEnvironmentSchema = z
   .object({
     HEALTH_DEGRADED_LOSS_PERCENT: number(5, 0, 100),
     HEALTH_DOWN_LOSS_PERCENT: number(50, 0, 100),

@@ -5,7 +5,7 @@ import type { MetricSource } from './cloud-eye.ts';
 import type { HealthFigures, HealthReason, HealthState, HealthThresholds } from './decide.ts';
 
 /** The `DetailType` of a health change; `schemas/vpn-connection-health-changed.json` describes it. */
-export const HEALTH_CHANGED_DETAIL_TYPE = 'VPN Connection Health Changed';
+const HEALTH_CHANGED_DETAIL_TYPE = 'VPN Connection Health Changed';
 
 /** The `detail` of a "VPN Connection Health Changed" event. */
 export interface HealthChangedDetail {

@@ -3,7 +3,7 @@ import type { HealthState } from './decide.ts';
 import type { HealthSummary } from './run-health.ts';
 
 /** The metric each state's connections are counted in (the dashboard's "connections by health"). */
-export const STATE_METRICS: Record<HealthState, string> = {
+const STATE_METRICS: Record<HealthState, string> = {
   healthy: 'ConnectionsHealthy',
   degraded: 'ConnectionsDegraded',
   down: 'ConnectionsDown',
@@ -13,7 +13,7 @@ export const STATE_METRICS: Record<HealthState, string> = {
 };
 
 /** Per-connection figures, with a `vpn_connection_id` dimension: only when the user opts in. */
-export const CONNECTION_METRICS = {
+const CONNECTION_METRICS = {
   loss: 'ConnectionPacketLoss',
   latency: 'ConnectionLatency',
 } as const;

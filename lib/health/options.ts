@@ -5,7 +5,7 @@ import type { HealthConfig } from './health-config.ts';
 import type { HealthRun } from './run-health.ts';
 
 /** Options a health run was asked for that cannot be run: say which and why. */
-export class HealthOptionsError extends ProvisionerError {
+class HealthOptionsError extends ProvisionerError {
   public override name = 'HealthOptionsError';
 }
 

@@ -70,7 +70,7 @@ export interface HealthRuntime {
 }
 
 /** One connection's decided state, as the summary and the per-connection metrics carry it. */
-export interface ConnectionHealth {
+interface ConnectionHealth {
   connectionId: string;
   monitorId: string | undefined;
   state: HealthState;

@@ -17,7 +17,7 @@ import type { HealthReason, HealthState } from './decide.ts';
  * `vpn-monitor-provisioner.health-index#{project}` listing a project's tracked connections, so a
  * connection that vanished from the VPN API is still found and reported gone once.
  */
-export const HEALTH_KEY_PREFIX = 'vpn-monitor-provisioner.health';
+const HEALTH_KEY_PREFIX = 'vpn-monitor-provisioner.health';
 
 /** A connection's kept state; `version` grows by one per change, and guards every write. */
 export interface HealthRecord {

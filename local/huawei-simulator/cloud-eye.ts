@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { type ApiError, apiError, ERROR_CODES, SimulatorUsageError } from './errors.ts';
+import type { CloudEyeState, ConnectionHealth } from './cloud-eye-state.ts';
+import { type ApiError, apiError, ERROR_CODES } from './errors.ts';
 import { readBody, sendError, sendJson } from './http.ts';
-import { createRateLimiter, type RateLimit, type RateLimiter } from './rate-limit.ts';
 import type { SimulatorContext } from './simulator-state.ts';
 
 /**
@@ -13,19 +13,7 @@ import type { SimulatorContext } from './simulator-state.ts';
  * `from` moved forward so that metrics x minutes stays within 3000 points, one raw point a
  * minute per metric of a connection whose monitor is ACTIVE, none for any other.
  */
-export const CLOUD_EYE_PREFIX = '/V1.0/';
-
-/** What a connection's monitor measures now; injected by tests and demos. */
-export const connectionHealthSchema = z.strictObject({
-  lossPercent: z.number().min(0).max(100).optional(),
-  latencyMs: z.number().min(0).max(5000).optional(),
-  /** `connection_status`: 0 not connected, 1 connected, 2 unknown. */
-  status: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-  /** Cloud Eye has no point at all for the connection. */
-  noData: z.boolean().optional(),
-});
-/** See {@link connectionHealthSchema}. */
-export type ConnectionHealth = z.infer<typeof connectionHealthSchema>;
+const CLOUD_EYE_PREFIX = '/V1.0/';
 
 /** A healthy connection's figures: what every connection reports until told otherwise. */
 const HEALTHY = { lossPercent: 0, latencyMs: 18, status: 1 } as const;
@@ -50,59 +38,7 @@ const bodySchema = z.object({
   filter: z.enum(['average', 'max', 'min', 'sum', 'variance']),
 });
 
-/** The Cloud Eye side of the simulator: injected health, its own rate limit, calls counted. */
-export interface CloudEyeState {
-  /** Sets (or with `undefined` clears) what a connection's monitor reports. */
-  setHealth(projectId: string, connectionId: string, health: ConnectionHealth | undefined): void;
-  health(projectId: string, connectionId: string): ConnectionHealth;
-  rateLimit: RateLimiter;
-  /** Counts a query answered (with its metrics) or one refused by the rate limit. */
-  count(outcome: 'answered' | 'throttled', metrics?: number): void;
-  /** Batch queries answered 200, metrics asked for in them, and queries throttled. */
-  stats(): { calls: number; metrics: number; throttled: number };
-  reset(): void;
-}
-
-/** Builds the Cloud Eye state; `rateLimit` is Cloud Eye's own per-project limit. */
-export const createCloudEyeState = (
-  rateLimit: RateLimit | undefined,
-  now: () => number,
-): CloudEyeState => {
-  const injected = new Map<string, ConnectionHealth>();
-  const counts = { calls: 0, metrics: 0, throttled: 0 };
-  const limiter = createRateLimiter(rateLimit, now);
-  return {
-    setHealth(projectId, connectionId, health) {
-      const key = `${projectId}/${connectionId}`;
-      if (health === undefined) injected.delete(key);
-      else {
-        const parsed = connectionHealthSchema.safeParse(health);
-        if (!parsed.success)
-          throw new SimulatorUsageError(`Invalid health: ${parsed.error.message}`);
-        injected.set(key, parsed.data);
-      }
-    },
-    health: (projectId, connectionId) => injected.get(`${projectId}/${connectionId}`) ?? {},
-    rateLimit: limiter,
-    count(outcome, metrics = 0) {
-      if (outcome === 'throttled') counts.throttled += 1;
-      else {
-        counts.calls += 1;
-        counts.metrics += metrics;
-      }
-    },
-    stats: () => ({ ...counts }),
-    reset() {
-      injected.clear();
-      counts.calls = 0;
-      counts.metrics = 0;
-      counts.throttled = 0;
-      limiter.set(rateLimit);
-    },
-  };
-};
-
-const valueOf = (metric: string, health: ConnectionHealth): number | undefined => {
+const reportedValue = (metric: string, health: ConnectionHealth): number | undefined => {
   if (metric === 'connection_status') return health.status ?? HEALTHY.status;
   if (metric.endsWith('_packet_loss_rate')) return health.lossPercent ?? HEALTHY.lossPercent;
   if (metric.endsWith('_latency')) return health.latencyMs ?? HEALTHY.latencyMs;
@@ -127,7 +63,7 @@ const answer = (
       const connection = id === undefined ? undefined : store.connection(projectId, id);
       const monitor = id === undefined ? undefined : store.monitorOf(projectId, id);
       const health = id === undefined ? {} : cloudEye.health(projectId, id);
-      const value = valueOf(metric.metric_name, health);
+      const value = reportedValue(metric.metric_name, health);
       const measured =
         metric.namespace === 'SYS.VPN' &&
         connection !== undefined &&

@@ -1,5 +1,5 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
-import type { ConnectionHealth } from './cloud-eye.ts';
+import type { ConnectionHealth } from './cloud-eye-state.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import type { PendingFault } from './faults.ts';
 import type { RateLimit } from './rate-limit.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { connectionHealthSchema } from './cloud-eye.ts';
+import { connectionHealthSchema } from './cloud-eye-state.ts';
 import { SimulatorUsageError } from './errors.ts';
 import { readBody } from './http.ts';
 import { generatedConnectionId } from './ids.ts';

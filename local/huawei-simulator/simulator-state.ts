@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
 import type { VpnApiContext } from './api-common.ts';
 import { type AuthVerifier, createAuthVerifier } from './auth.ts';
-import { type CloudEyeState, createCloudEyeState } from './cloud-eye.ts';
+import { type CloudEyeState, createCloudEyeState } from './cloud-eye-state.ts';
 import { type ConnectionEvents, createConnectionEvents } from './connection-events.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';

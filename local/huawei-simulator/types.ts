@@ -1,5 +1,5 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
-import type { ConnectionHealth } from './cloud-eye.ts';
+import type { ConnectionHealth } from './cloud-eye-state.ts';
 import type { ConnectionCreatedListener } from './connection-events.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
