@@ -41,7 +41,8 @@ export const health = async (
     onTarget: ({ connections, ...counts }) => {
       if (counts.error) logger.warn('Target not checked completely', { ...counts });
       else logger.info('Target checked', { ...counts });
-      for (const c of connections.filter((c) => c.state !== 'healthy'))
+      // Degraded and down ones only: no-data and pending may be many, and are in the counts.
+      for (const c of connections.filter((c) => c.state === 'degraded' || c.state === 'down'))
         logger.info('Connection not healthy', { ...c, projectId: counts.projectId });
     },
   });

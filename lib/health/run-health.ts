@@ -42,7 +42,12 @@ export interface HealthDeps {
   huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
   breaker?: CredentialBreaker | undefined;
   /** Where states are kept; without one (a dry run from a laptop) nothing is written. */
-  store: HealthStateStore | undefined;
+  store:
+    | Pick<
+        HealthStateStore,
+        'tracked' | 'read' | 'track' | 'transition' | 'claim' | 'published' | 'release'
+      >
+    | undefined;
   /** Where changes are told; without one, nothing is published. */
   bus: HealthBus | undefined;
   settings: HealthSettings;
@@ -246,7 +251,7 @@ const checkProject = async (
       if (record.pendingEvent === undefined) continue;
       blocked.add(id);
       if ((record.leaseUntil ?? 0) >= now()) continue;
-      if (await deps.store.claim(target, id, record.version, leaseUntil))
+      if (await deps.store.claim(target, id, record.version, leaseUntil, now()))
         pending.push([id, record]);
     }
     const out = await publishHealthEvents(

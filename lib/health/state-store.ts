@@ -186,13 +186,15 @@ export class HealthStateStore {
 
   /**
    * Takes over the pending event of `version` from a run that did not publish it (its lease has
-   * run out), until `leaseUntil`: only one run republishes it. Answers whether it got it.
+   * run out by `now`, the run's clock), until `leaseUntil`: only one run republishes it.
+   * Answers whether it got it.
    */
   public async claim(
     target: VpnTarget,
     connectionId: string,
     version: number,
     leaseUntil: number,
+    now: number,
   ): Promise<boolean> {
     try {
       await this.#client.send(
@@ -205,7 +207,7 @@ export class HealthStateStore {
           ExpressionAttributeValues: {
             ':version': n(version),
             ':lease': n(leaseUntil),
-            ':now': n(this.#now()),
+            ':now': n(now),
           },
         }),
       );
