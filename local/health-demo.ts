@@ -1,15 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { loadReconcileConfig } from '../lib/config.ts';
-import type { HealthChangedDetail, HealthRequest } from '../lib/health/index.ts';
+import type { HealthChangedDetail } from '../lib/health/index.ts';
 import { createHuaweiAccess } from '../lib/huawei/access.ts';
-import { createLambdaContext, newLogStreamName } from './aws/lambda-context.ts';
 import { startCreateMonitorWorld } from './function-environment.ts';
-
-type HealthHandler = (
-  event: HealthRequest,
-  context: Context,
-) => Promise<{ total: { checked: number; eventsPublished: number; cloudEyeCalls: number } }>;
+import { invokeHealthLambda } from './health-run.ts';
 
 /** What the demo did and saw. */
 export interface HealthDemoSummary {
@@ -53,22 +47,9 @@ export const runHealthDemo = async (connections: number): Promise<HealthDemoSumm
       ids.push(id);
     }
     await access.close();
-    const { handler } = (await import('../handlers/health.ts')) as { handler: HealthHandler };
     const runs: HealthDemoSummary['runs'] = [];
     const run = async (step: string): Promise<void> => {
-      const answer = await handler(
-        { targets: [`${PROJECT_ID}:${REGION}`] },
-        createLambdaContext(
-          {
-            functionName: 'health',
-            region: aws.region,
-            accountId: '000000000000',
-            timeoutMs: 300_000,
-            memoryLimitInMB: 256,
-          },
-          newLogStreamName(),
-        ),
-      );
+      const answer = await invokeHealthLambda({ targets: [`${PROJECT_ID}:${REGION}`] }, aws.region);
       runs.push({
         step,
         checked: answer.total.checked,

@@ -9,13 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Context } from 'aws-lambda';
 import { mapConcurrent } from '../../lib/batch/map-concurrent.ts';
 import { loadReconcileConfig } from '../../lib/config.ts';
-import type { HealthRequest } from '../../lib/health/index.ts';
 import { createHuaweiAccess } from '../../lib/huawei/access.ts';
-import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
 import { startCreateMonitorWorld } from '../../local/function-environment.ts';
+import { invokeHealthLambda } from '../../local/health-run.ts';
 import type { Row } from '../report.ts';
 
 /** What one measured run did. */
@@ -41,11 +39,6 @@ export interface HealthBenchFigures {
   first: HealthRunFigures;
   steady: HealthRunFigures;
 }
-
-type Handler = (
-  event: HealthRequest,
-  context: Context,
-) => Promise<{ total: { checked: number; cloudEyeCalls: number; eventsPublished: number } }>;
 
 const MB = 2 ** 20;
 
@@ -86,7 +79,6 @@ export const runHealthBenchmark = async (
       await access.client.createMonitor({ projectId, region }, id);
     });
     await access.close();
-    const { handler } = (await import('../../handlers/health.ts')) as { handler: Handler };
 
     const measure = async (): Promise<HealthRunFigures> => {
       const vpnBefore = huawei.stats().requests;
@@ -98,19 +90,7 @@ export const runHealthBenchmark = async (
         peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
       }, 20);
       const started = performance.now();
-      const answer = await handler(
-        {},
-        createLambdaContext(
-          {
-            functionName: 'health',
-            region: aws.region,
-            accountId: '000000000000',
-            timeoutMs: 300_000,
-            memoryLimitInMB: 256,
-          },
-          newLogStreamName(),
-        ),
-      );
+      const answer = await invokeHealthLambda({}, aws.region);
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
       const ce = huawei.cloudEyeStats();

@@ -120,6 +120,18 @@ const LEASE_MARGIN_MS = 30_000;
 const zeroStates = (): Record<HealthState, number> =>
   Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
 
+/** The counts of a target, or of a run, before anything happened. */
+const zeroCounts = () => ({
+  connectionsSeen: 0,
+  checked: 0,
+  byState: zeroStates(),
+  changes: 0,
+  lostRaces: 0,
+  eventsPublished: 0,
+  eventsPending: 0,
+  cloudEyeCalls: 0,
+});
+
 /** A decision waiting for its write: the record it leaves and the event it carries. */
 interface Change {
   connectionId: string;
@@ -175,18 +187,7 @@ export const runHealth = async (
     known: AccountAccess | undefined,
     unlisted: unknown,
   ): Promise<HealthTargetSummary> => {
-    const summary: HealthTargetSummary = {
-      ...target,
-      connectionsSeen: 0,
-      checked: 0,
-      byState: zeroStates(),
-      changes: 0,
-      lostRaces: 0,
-      eventsPublished: 0,
-      eventsPending: 0,
-      cloudEyeCalls: 0,
-      connections: [],
-    };
+    const summary: HealthTargetSummary = { ...target, ...zeroCounts(), connections: [] };
     try {
       const account = known ?? (await deps.accounts.route(target));
       summary.account = account.spec.name;
@@ -382,17 +383,7 @@ const checkProject = async (
 };
 
 const totalOf = (targets: readonly HealthTargetSummary[]): HealthSummary['total'] => {
-  const total: HealthSummary['total'] = {
-    connectionsSeen: 0,
-    checked: 0,
-    byState: zeroStates(),
-    changes: 0,
-    lostRaces: 0,
-    eventsPublished: 0,
-    eventsPending: 0,
-    cloudEyeCalls: 0,
-    targetsFailed: 0,
-  };
+  const total: HealthSummary['total'] = { ...zeroCounts(), targetsFailed: 0 };
   for (const t of targets) {
     total.connectionsSeen += t.connectionsSeen;
     total.checked += t.checked;
