@@ -2,6 +2,8 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { HealthState } from './decide.ts';
 import type { HealthSummary } from './run-health.ts';
 
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
 /** The metric each state's connections are counted in (the dashboard's "connections by health"). */
 const STATE_METRICS: Record<HealthState, string> = {
   healthy: 'ConnectionsHealthy',
@@ -22,7 +24,7 @@ const CONNECTION_METRICS = {
  * Emits a run's totals (embedded metric format, like the other functions): connections by
  * state, `HealthChanges`, `HealthEventsPublished`, `HealthEventsPending`, `CloudEyeCalls`,
  * `HealthTargetsFailed`. With `perConnection`, each checked connection's loss and latency too,
- * as one metric blob per connection (its own dimension): custom metrics, billed per connection.
+ * as one metric blob per figure and connection (its own dimension): custom metrics, billed per connection.
  */
 export const recordHealthMetrics = (
   metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>,
@@ -42,12 +44,15 @@ export const recordHealthMetrics = (
     for (const connection of target.connections) {
       const figures = connection.figures;
       if (figures === undefined || figures.points === 0) continue;
-      const single = metrics.singleMetric();
-      single.addDimension('vpn_connection_id', connection.connectionId);
-      if (figures.lossPercent !== undefined)
-        single.addMetric(CONNECTION_METRICS.loss, MetricUnit.Percent, figures.lossPercent);
-      if (figures.latencyMs !== undefined)
-        single.addMetric(CONNECTION_METRICS.latency, MetricUnit.Milliseconds, figures.latencyMs);
+      // A single metric is flushed, its dimensions cleared, by each addMetric: one per figure.
+      const emit = (name: string, unit: Unit, value: number | undefined): void => {
+        if (value === undefined) return;
+        const single = metrics.singleMetric();
+        single.addDimension('vpn_connection_id', connection.connectionId);
+        single.addMetric(name, unit, value);
+      };
+      emit(CONNECTION_METRICS.loss, MetricUnit.Percent, figures.lossPercent);
+      emit(CONNECTION_METRICS.latency, MetricUnit.Milliseconds, figures.latencyMs);
     }
   }
 };
