@@ -1,6 +1,7 @@
 import { type AccountsDocumentSource, parseDocumentText } from './accounts/document-source.ts';
 import { iamEndpointResolver, stsEndpointResolver } from './accounts/endpoints.ts';
 import type { IdentityEndpoints } from './accounts/huawei-identity.ts';
+import { stsRegionCheck } from './accounts/sts-regions.ts';
 import { LOOPBACK_HOSTS } from './aws/local-endpoint.ts';
 import { ConfigurationError } from './errors.ts';
 import { projectIdSchema, regionSchema } from './events/ids.ts';
@@ -180,9 +181,10 @@ const requireCredentials = z.superRefine(
     if (!hasKeys && env.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['HUAWEICLOUD_CREDENTIALS_SECRET_ID'],
+        // No path: no one variable is wrong, so the sentence names every way instead.
+        path: [],
         message:
-          'set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+          'has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
       });
     }
   },
@@ -311,13 +313,23 @@ const singleKey = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>) => {
     : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
 };
 
+const stsOverrides = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>) => ({
+  all: e.HUAWEICLOUD_STS_ENDPOINT,
+  byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+});
+
 const documentSource = (
   e: z.output<z.ZodMiniObject<typeof huaweiVariables>>,
   credentials: CredentialSource | undefined,
 ): AccountsDocumentSource => {
   if (e.ACCOUNTS_DOCUMENT !== undefined) {
     // Inline, the document is checked at cold start like any other variable.
-    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION);
+    parseDocumentText(
+      e.ACCOUNTS_DOCUMENT,
+      'ACCOUNTS_DOCUMENT',
+      e.HUAWEICLOUD_REGION,
+      stsRegionCheck(stsOverrides(e)),
+    );
     return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
   }
   if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
@@ -343,10 +355,8 @@ const huaweiSettings = (e: z.output<z.ZodMiniObject<typeof huaweiVariables>>): H
     credentials,
     accountsDocument: documentSource(e, credentials),
     identityEndpoints: {
-      sts: stsEndpointResolver({
-        all: e.HUAWEICLOUD_STS_ENDPOINT,
-        byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
-      }),
+      sts: stsEndpointResolver(stsOverrides(e)),
+      stsKnown: stsRegionCheck(stsOverrides(e)),
       iam: iamEndpointResolver({
         all: e.HUAWEICLOUD_IAM_ENDPOINT,
         byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
@@ -510,7 +520,14 @@ const regionListSchema = z.pipe(
 const ingestEnvironmentSchema = z.object({
   HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
   HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
-  SOURCE_QUEUE_URL: trimmed().check(z.url('must be the URL of the queue createMonitor reads')),
+  // The queue URL's rules are the endpoints' (no user:pw@, https except on loopback): ingest
+  // sends every event to it, so a password in it would travel in every SendMessageBatch.
+  SOURCE_QUEUE_URL: z.pipe(
+    trimmed().check(
+      z.url({ abort: true, error: 'must be the URL of the queue createMonitor reads' }),
+    ),
+    endpointSchema,
+  ),
   INGEST_TOKEN_SECRET_ID: trimmed().check(
     z.minLength(
       1,
@@ -530,6 +547,8 @@ const ingestEnvironmentSchema = z.object({
   ),
   SMN_CONFIRM_REGIONS: z.optional(regionListSchema),
   HUAWEICLOUD_SMN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  // A comma-separated list like the regions; each one is checked to be a topic URN below.
+  SMN_TOPIC_URNS: z.optional(regionListSchema),
 });
 
 /** What the `ingest` function reads from its environment. */
@@ -546,8 +565,13 @@ export interface IngestConfig {
    * any, else the default region, else none (every confirmation is refused and logged).
    */
   smnRegions: string[];
-  /** `HUAWEICLOUD_SMN_ENDPOINT`: replaces the regional SMN endpoints (local runs). */
+  /**
+   * `HUAWEICLOUD_SMN_ENDPOINT`: where the SMN and console URLs that pass the checks are fetched
+   * instead (local runs); what passes the checks is the same with or without it.
+   */
   smnEndpointOverride: string | undefined;
+  /** `SMN_TOPIC_URNS`: when it lists any, SMN messages from other topics are refused. */
+  smnTopicUrns: string[] | undefined;
 }
 
 /**
@@ -570,6 +594,12 @@ export const loadIngestConfig = (
       `Invalid configuration: SMN_CONFIRM_REGIONS holds ${JSON.stringify(badRegion)}, which is not a region such as cn-north-4`,
     );
   }
+  const badTopic = e.SMN_TOPIC_URNS?.find((urn) => !/^urn:smn:[^:\s]+:[^:\s]+:[^:\s]+$/.test(urn));
+  if (badTopic !== undefined) {
+    throw new ConfigurationError(
+      `Invalid configuration: SMN_TOPIC_URNS holds ${JSON.stringify(badTopic)}, which is not a topic URN such as urn:smn:cn-north-4:<project id>:<topic name>`,
+    );
+  }
   return {
     defaultRegion: e.HUAWEICLOUD_REGION,
     defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
@@ -579,5 +609,6 @@ export const loadIngestConfig = (
     maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     smnRegions,
     smnEndpointOverride: e.HUAWEICLOUD_SMN_ENDPOINT,
+    smnTopicUrns: e.SMN_TOPIC_URNS?.length ? e.SMN_TOPIC_URNS : undefined,
   };
 };

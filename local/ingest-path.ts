@@ -5,9 +5,10 @@ import { type HttpApiStats, startHttpApi } from './aws/http-api.ts';
 import { startSecretsManager } from './aws/secrets-manager.ts';
 import type { LocalAwsStack } from './aws/stack.ts';
 import { attachEventGrid, type ConnectionSource } from './eventgrid/attach.ts';
-import type { CloudEventJson } from './eventgrid/cloud-trace.ts';
+import { type CloudEventJson, connectionCreatedEvent } from './eventgrid/cloud-trace.ts';
 import type { DeliveryMode } from './eventgrid/delivery.ts';
 import { type EventGridStats, startEventGrid } from './eventgrid/event-grid.ts';
+import { startSmn } from './smn/smn.ts';
 
 /** The ingest function's route in serverless.yml, and the one EventGrid's URL uses. */
 const INGEST_ROUTES = [
@@ -24,8 +25,22 @@ type Handler = (
 
 /** Options of {@link startIngestPath}. */
 export interface IngestPathOptions {
-  /** How EventGrid sends; default `mixed` (structured, binary and batched in turn). */
+  /** How EventGrid sends; default `mixed` (structured, binary, batched and envelope in turn). */
   mode?: DeliveryMode | 'mixed';
+  /**
+   * Every how many connections one is announced by an SMN notification (a CTS key event,
+   * signed) instead of EventGrid; default 4. 0: EventGrid only.
+   */
+  smnEvery?: number;
+}
+
+/** What went through SMN: the subscription's confirmation, then signed notifications. */
+interface SmnPathStats {
+  /** The ingest endpoint's answer to the (signed) subscription confirmation. */
+  confirmation: number;
+  notifications: number;
+  /** Deliveries, retries included, by the HTTP status ingest answered. */
+  byStatus: Record<string, number>;
 }
 
 /** Each hop of the way from Huawei to a monitor, counted. */
@@ -33,6 +48,7 @@ export interface IngestPathSummary {
   /** Connections whose creation EventGrid was told of. */
   connectionsCreated: number;
   eventGrid: EventGridStats;
+  smn: SmnPathStats;
   /** What the ingest endpoint answered, by HTTP status. */
   ingest: HttpApiStats;
   /** Connections announced this way that got their "monitor created" event. */
@@ -64,8 +80,11 @@ const percentile = (sorted: readonly number[], p: number): number =>
 /**
  * Serves the real `ingest` handler like API Gateway's HTTP API would, with its token in a
  * Secrets Manager stand-in, and starts an EventGrid stand-in whose webhook target is that
- * endpoint with the token as the last path segment. `process.env` must already point at the
- * local AWS stack and name the source queue (`SOURCE_QUEUE_URL`), as for createMonitor.
+ * endpoint with the token as the last path segment, and an SMN stand-in subscribed to the same
+ * URL: the subscription is confirmed first (signed, its link on the regional console host), then
+ * some connections are announced by signed SMN notifications instead of EventGrid. `process.env`
+ * must already point at the local AWS stack and name the source queue (`SOURCE_QUEUE_URL`), as
+ * for createMonitor.
  */
 export const startIngestPath = async (
   aws: LocalAwsStack,
@@ -76,9 +95,15 @@ export const startIngestPath = async (
     { [TOKEN_SECRET_ID]: JSON.stringify({ current: token }) },
     aws.region,
   );
+  const smnRegion = process.env.HUAWEICLOUD_REGION ?? 'cn-north-4';
+  const smn = await startSmn({ region: smnRegion });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     INGEST_TOKEN_SECRET_ID: TOKEN_SECRET_ID,
+    // The SMN stand-in answers for smn.<region>.myhuaweicloud.com and the console hosts.
+    HUAWEICLOUD_SMN_ENDPOINT: smn.endpoint,
+    SMN_CONFIRM_REGIONS: smnRegion,
+    SMN_TOPIC_URNS: smn.topicUrn,
   });
   const { handler } = (await import('../handlers/ingest.ts')) as { handler: Handler };
   const api = await startHttpApi({
@@ -91,11 +116,39 @@ export const startIngestPath = async (
   const eventGrid = startEventGrid({ webhookUrl, mode: options.mode ?? 'mixed', retryBaseMs: 50 });
   const createdAt = new Map<string, number>();
   const published: CloudEventJson[] = [];
+  const smnStats: SmnPathStats = {
+    confirmation: (await smn.deliver(webhookUrl, smn.confirmation())).status,
+    notifications: 0,
+    byStatus: {},
+  };
+  const smnDeliveries: Promise<void>[] = [];
+  /** SMN retries a failed push; a few tries are enough on loopback. */
+  const notify = async (message: Record<string, string>): Promise<void> => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { status } = await smn.deliver(webhookUrl, message);
+      smnStats.byStatus[status] = (smnStats.byStatus[status] ?? 0) + 1;
+      if (status < 500) return;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  };
+  const smnEvery = options.smnEvery ?? 4;
+  let created = 0;
+  // Routes each announcement to EventGrid, or every smnEvery-th to SMN as a CTS key event.
+  const announcer = {
+    connectionCreated: (notice: Parameters<typeof eventGrid.connectionCreated>[0]) => {
+      created++;
+      if (smnEvery === 0 || created % smnEvery !== 0) return eventGrid.connectionCreated(notice);
+      const event = connectionCreatedEvent(notice);
+      smnStats.notifications++;
+      smnDeliveries.push(notify(smn.notification(JSON.stringify(event.data), 'CTS key event')));
+      return event;
+    },
+  };
 
   return {
     webhookUrl,
     attach: (simulator) =>
-      attachEventGrid(simulator, eventGrid, (created, event) => {
+      attachEventGrid(simulator, announcer, (created, event) => {
         createdAt.set(created.connection.id, Date.now());
         if (published.at(-1) !== event) published.push(event);
       }),
@@ -103,7 +156,9 @@ export const startIngestPath = async (
       const event = pick(published);
       if (event !== undefined) eventGrid.publish(event);
     },
-    settled: () => eventGrid.idle(),
+    settled: async () => {
+      await Promise.all([eventGrid.idle(), ...smnDeliveries]);
+    },
     summary: (events) => {
       const firstEvent = new Map<string, number>();
       for (const event of events) {
@@ -118,6 +173,7 @@ export const startIngestPath = async (
       return {
         connectionsCreated: createdAt.size,
         eventGrid: eventGrid.stats(),
+        smn: { ...smnStats, byStatus: { ...smnStats.byStatus } },
         ingest: api.stats(),
         monitored: firstEvent.size,
         latencyMs:
@@ -132,8 +188,10 @@ export const startIngestPath = async (
     },
     stop: async () => {
       await eventGrid.stop();
+      await Promise.all(smnDeliveries);
       await api.stop();
       await secrets.stop();
+      await smn.stop();
     },
   };
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
@@ -141,10 +142,15 @@ const sendAll = async (sqs: SQSClient, queueUrl: string, bodies: string[]): Prom
   }
 };
 
-const drainQueue = async (sqs: SQSClient, queueUrl: string) => {
+/**
+ * Counts the DLQ's messages by reason. With `release`, each is made visible again at once, so a
+ * local stack kept running (`npm start -- --serve`) still holds them for `replay` to show.
+ */
+const drainQueue = async (sqs: SQSClient, queueUrl: string, release = false) => {
   const reasons: Record<string, number> = {};
   const connections = new Set<string>();
   let total = 0;
+  const held: string[] = [];
   for (;;) {
     const out = await sqs.send(
       new ReceiveMessageCommand({
@@ -154,7 +160,20 @@ const drainQueue = async (sqs: SQSClient, queueUrl: string) => {
         VisibilityTimeout: 300,
       }),
     );
-    if (!out.Messages?.length) return { reasons, total, connections };
+    if (!out.Messages?.length) {
+      // Released only once all were counted: a message made visible earlier would come again.
+      for (let i = 0; i < held.length; i += 10) {
+        await sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: held
+              .slice(i, i + 10)
+              .map((handle, j) => ({ Id: String(j), ReceiptHandle: handle, VisibilityTimeout: 0 })),
+          }),
+        );
+      }
+      return { reasons, total, connections };
+    }
     for (const message of out.Messages) {
       const raw = message.MessageAttributes?.vpn_monitor_failure?.StringValue;
       const reason = raw
@@ -172,6 +191,8 @@ const drainQueue = async (sqs: SQSClient, queueUrl: string) => {
       reasons[label] = (reasons[label] ?? 0) + 1;
       total++;
     }
+    if (release)
+      held.push(...out.Messages.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : [])));
   }
 };
 
@@ -185,9 +206,14 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-  const invalid =
-    options.invalidRate > 0 ? Math.max(1, Math.round(options.events * options.invalidRate)) : 0;
-  const duplicates = Math.round(options.events * options.duplicateRate);
+  // The kinds of message add up to `events` exactly, one new connection at least: a run asked
+  // for 1 message sends 1 (it used to add an invalid one on top).
+  const room = Math.max(0, options.events - 1);
+  const invalid = Math.min(
+    room,
+    options.invalidRate > 0 ? Math.max(1, Math.round(options.events * options.invalidRate)) : 0,
+  );
+  const duplicates = Math.min(room - invalid, Math.round(options.events * options.duplicateRate));
   const unknown = options.events >= 50 ? Math.max(1, Math.round(options.events * 0.01)) : 0;
   const unique = Math.max(1, options.events - invalid - duplicates - unknown);
   const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
@@ -317,7 +343,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     },
   });
   if (ingestPath) {
-    byShape['cloud-trace via EventGrid'] = connections.length + duplicates;
+    byShape['cloud-trace via EventGrid or SMN'] = connections.length + duplicates;
     await announceThroughEventGrid(ingestPath, huawei, {
       projectId: PROJECT_ID,
       connections,
@@ -346,7 +372,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     const outcome = String(e.detail.outcome);
     eventsByOutcome[outcome] = (eventsByOutcome[outcome] ?? 0) + 1;
   }
-  const dlq = await drainQueue(aws.clients.sqs, aws.sqs.dlqUrl);
+  const dlq = await drainQueue(aws.clients.sqs, aws.sqs.dlqUrl, options.keep === true);
   const simulatorStats = huawei.stats();
 
   const summary: PipelineSummary = {
@@ -404,5 +430,15 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     summary,
     stop,
     endpoints: { sqs: aws.sqs, huawei: huawei.endpoint, eventBridge: aws.eventBridge.endpoint },
+    /** What a kept stack (`keep`) offers for serving: see local/serve.ts. */
+    world: {
+      aws,
+      huawei,
+      handler,
+      ingestUrl: ingestPath?.webhookUrl,
+      projectId: home.projectId,
+      region: home.region,
+      credentials: CREDENTIALS,
+    },
   };
 };

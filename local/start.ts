@@ -1,95 +1,40 @@
-import { parseArgs } from 'node:util';
 import { printHealthDemo, runHealthDemo } from './health-demo.ts';
 import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
+import { serve } from './serve.ts';
+import {
+  parseStartOptions,
+  START_USAGE,
+  type StartOptions,
+  StartUsageError,
+} from './start-options.ts';
 
-const USAGE = `Usage: npm start -- [options]
-
-Runs vpn-monitor-provisioner end to end on an embedded local stack (SQS and DynamoDB emulators,
-a Huawei VPN API simulator, a local EventBridge), no cloud account needed. By default every new
-connection takes the whole way: created in the simulator, its CTS event sent by an EventGrid
-stand-in to the real ingest handler (behind a local HTTP API), queued, then provisioned.
-
-Options:
-  --events N          messages to send (default 300)
-  --duplicates R      share of messages repeating a connection, 0-1 (default 0.1)
-  --faults R          share of Huawei requests given a transient fault, 0-1 (default 0.1)
-  --invalid R         share of invalid message bodies, 0-1 (default 0.02)
-  --seed N            random seed, for a repeatable run (default: time based)
-  --batch-size N      records per invocation, 1-10 (default 10)
-  --concurrency N     invocations at once (default 2)
-  --max-receive N     deliveries before SQS dead-letters a message (default 3)
-  --existing N        VPN connections that exist with no event at all, as before a first
-                      deployment (default 450 with --reconcile, else 0)
-  --reconcile         run the reconcile Lambda once before the event stream: it lists every
-                      connection (pages of 200) and queues those without a monitor
-  --direct            put the "connection created" messages straight on the queue (mixed
-                      shapes), skipping EventGrid and the ingest endpoint
-  --create-rate N     with EventGrid: connections created per second (default 25)
-  --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
-                      credential source (static key, agency, keyless OIDC federation), with
-                      no Huawei key in the function's environment (implies --direct)
-  --health            instead of the pipeline: the health function over N monitored connections
-                      (--existing, default 50), one of them degraded in Cloud Eye and then
-                      recovered: two "VPN Connection Health Changed" events, none for the rest
-  --json              print the summary as JSON
-  --help              this text`;
-
-const number = (
-  value: string | undefined,
-  fallback: number,
-  name: string,
-  max = Number.POSITIVE_INFINITY,
-): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > max) {
-    console.error(`--${name} must be a number between 0 and ${max}, got "${value}"\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
-
-const { values } = parseArgs({
-  options: {
-    events: { type: 'string' },
-    duplicates: { type: 'string' },
-    faults: { type: 'string' },
-    invalid: { type: 'string' },
-    seed: { type: 'string' },
-    'batch-size': { type: 'string' },
-    concurrency: { type: 'string' },
-    'max-receive': { type: 'string' },
-    existing: { type: 'string' },
-    reconcile: { type: 'boolean' },
-    accounts: { type: 'string' },
-    direct: { type: 'boolean' },
-    'create-rate': { type: 'string' },
-    json: { type: 'boolean' },
-    health: { type: 'boolean' },
-    help: { type: 'boolean' },
-  },
-  strict: true,
-});
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (values.health) {
-  const demo = await runHealthDemo(number(values.existing, 50, 'existing', 100_000) || 1);
-  if (values.json) console.log(JSON.stringify(demo, null, 2));
-  process.exit(printHealthDemo(demo) ? 0 : 1);
-}
-if (values.accounts !== undefined && values.accounts !== '1' && values.accounts !== '3') {
-  console.error(`--accounts must be 1 or 3, got "${values.accounts}"\n\n${USAGE}`);
+let options: StartOptions;
+try {
+  options = parseStartOptions(process.argv.slice(2));
+} catch (error: unknown) {
+  if (!(error instanceof StartUsageError)) throw error;
+  console.error(error.message);
   process.exit(2);
 }
+if (options.help) {
+  console.log(START_USAGE);
+  process.exit(0);
+}
+if (options.health) {
+  const demo = await runHealthDemo(options.existingConnections || 50);
+  if (options.json) console.log(JSON.stringify(demo, null, 2));
+  process.exit(printHealthDemo(demo) ? 0 : 1);
+}
+
+/** `1 record`, `2 records`: a count with its noun. */
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const tty = process.stderr.isTTY;
 let lastLine = 0;
 const progress = (handled: number, total: number, redelivered: number): void => {
   const width = 30;
   const done = Math.min(width, Math.round((handled / total) * width));
-  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${handled} records handled (${total} sent; delayed copies count too), ${redelivered} left for redelivery`;
+  const text = `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${plural(handled, 'record')} handled (${total} sent; delayed copies count too), ${redelivered} left for redelivery`;
   if (tty) process.stderr.write(`\r${text}`);
   else if (Date.now() - lastLine > 1_000 || handled >= total) {
     lastLine = Date.now();
@@ -109,6 +54,10 @@ const ingestRows = (p: NonNullable<PipelineSummary['ingestPath']>): [string, str
   [
     'EventGrid delivered',
     `${p.eventGrid.delivered} events (${counts(p.eventGrid.byMode)}) in ${p.eventGrid.requests} requests, ${p.eventGrid.retries} retried, ${p.eventGrid.deadLettered} dead-lettered`,
+  ],
+  [
+    'SMN delivered',
+    `subscription confirmation answered HTTP ${p.smn.confirmation}; ${p.smn.notifications} signed notifications (HTTP ${counts(p.smn.byStatus) || 'none'})`,
   ],
   ['ingest answered', `${p.ingest.requests} requests (HTTP ${counts(p.ingest.byStatus)})`],
   [
@@ -149,7 +98,7 @@ const print = (s: PipelineSummary): void => {
     ],
     [
       'redeliveries',
-      `${s.redeliveries} records left for SQS to redeliver, ${s.invocations} invocations`,
+      `${plural(s.redeliveries, 'record')} left for SQS to redeliver, ${plural(s.invocations, 'invocation')}`,
     ],
     ['in the DLQ', s.dlqTotal],
     ...(s.reconcile
@@ -183,24 +132,13 @@ const print = (s: PipelineSummary): void => {
     console.log(`  ${String(n).padStart(5)}  ${reason}`);
 };
 
-const { summary } = await runLocalPipeline({
-  events: number(values.events, 300, 'events', 100_000),
-  duplicateRate: number(values.duplicates, 0.1, 'duplicates', 0.9),
-  faultRate: number(values.faults, 0.1, 'faults', 0.9),
-  invalidRate: number(values.invalid, 0.02, 'invalid', 0.5),
-  seed: number(values.seed, Date.now() % 1_000_000, 'seed'),
-  batchSize: number(values['batch-size'], 10, 'batch-size', 10) || 10,
-  concurrency: number(values.concurrency, 2, 'concurrency', 20) || 1,
-  maxReceiveCount: number(values['max-receive'], 3, 'max-receive', 1000) || 1,
-  existingConnections: number(values.existing, values.reconcile ? 450 : 0, 'existing', 100_000),
-  reconcile: values.reconcile ?? false,
-  accounts: values.accounts === '3' ? 3 : 1,
-  viaEventGrid: !(values.direct ?? false) && values.accounts !== '3',
-  createRatePerSecond: number(values['create-rate'], 25, 'create-rate', 10_000) || 25,
+const { summary, world, stop } = await runLocalPipeline({
+  ...options,
+  keep: options.serve,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });
 if (tty) process.stderr.write('\n');
-if (values.json) console.log(JSON.stringify(summary, null, 2));
+if (options.json) console.log(JSON.stringify(summary, null, 2));
 else print(summary);
 // The guarantees users rely on; anything else in the summary is expected behaviour.
 // With a reconcile run, every connection that existed without an event must be monitored too.
@@ -211,4 +149,11 @@ if (broken)
   console.error(
     '\nA guarantee was broken: duplicate monitors, lost connections, or existing connections left without a monitor (see above).',
   );
+if (options.serve) {
+  await serve(world, stop, {
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    write: (text) => process.stdout.write(text),
+  });
+}
 process.exit(broken ? 1 : 0);

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.ts';
 import type { CredentialSource } from '../huawei/credentials.ts';
 import { type AccountsDocument, parseAccountsDocument } from './document.ts';
+import type { StsRegionCheck } from './sts-regions.ts';
 
 /**
  * Where the accounts document is: inline JSON (local runs), a Secrets Manager secret, an SSM
@@ -44,6 +45,7 @@ export const loadAccountsDocument = async (
   source: AccountsDocumentSource,
   readers: { readSecret: TextReader; readParameter: TextReader },
   defaultRegion: string | undefined,
+  stsKnown?: StsRegionCheck,
 ): Promise<AccountsDocument> => {
   if (source.kind === 'single-key') {
     const credentials = source.credentials;
@@ -67,7 +69,7 @@ export const loadAccountsDocument = async (
       : source.kind === 'secret'
         ? await readers.readSecret(source.secretId)
         : await readers.readParameter(source.name);
-  return parseDocumentText(text, describeDocumentSource(source), defaultRegion);
+  return parseDocumentText(text, describeDocumentSource(source), defaultRegion, stsKnown);
 };
 
 /**
@@ -79,6 +81,7 @@ export const parseDocumentText = (
   text: string | undefined,
   where: string,
   defaultRegion: string | undefined,
+  stsKnown?: StsRegionCheck,
 ): AccountsDocument => {
   let json: unknown;
   try {
@@ -88,5 +91,5 @@ export const parseDocumentText = (
       `Invalid accounts document (${where}): it is not JSON; put {"accounts":[...]} there (README: accounts document)`,
     );
   }
-  return parseAccountsDocument(json, where, defaultRegion);
+  return parseAccountsDocument(json, where, defaultRegion, stsKnown);
 };

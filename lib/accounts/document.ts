@@ -1,5 +1,7 @@
 import { ConfigurationError } from '../errors.ts';
 import { accountsDocumentSchema, type RawAccount } from './document-schema.ts';
+import { stsLimitProblems } from './sts-limits.ts';
+import { type StsRegionCheck, stsRegionCheck } from './sts-regions.ts';
 
 /** Where an account's credentials come from, resolved (URNs built, region known). */
 type AccountSource =
@@ -45,13 +47,15 @@ const lastSegment = (urn: string): string => urn.slice(urn.lastIndexOf(':') + 1)
 
 /**
  * Parses and checks an accounts document. `where` names it in errors (`secret accounts-doc`);
- * `defaultRegion` is the STS region for accounts that neither name one nor list projects.
+ * `defaultRegion` is the STS region for accounts that neither name one nor list projects;
+ * `stsKnown` says which regions' STS endpoints are known (the SDKs' table, else an override).
  * Throws a {@link ConfigurationError} naming every problem, as `lib/config.ts` does.
  */
 export const parseAccountsDocument = (
   json: unknown,
   where: string,
   defaultRegion: string | undefined,
+  stsKnown: StsRegionCheck = stsRegionCheck(),
 ): AccountsDocument => {
   const parsed = accountsDocumentSchema.safeParse(json);
   const problems: string[] = parsed.success
@@ -100,6 +104,8 @@ export const parseAccountsDocument = (
       c.agency_urn ??
       (c.agency_name ? `iam::${account.domain_id}:agency:${c.agency_name}` : undefined);
     if (agency === undefined) problems.push(`${at} needs agency_name or agency_urn`);
+    const central = 'via' in c && typeof c.via === 'string' ? names.get(c.via) : undefined;
+    problems.push(...stsLimitProblems(account, at, region, central, stsKnown));
     if (region === undefined)
       problems.push(
         `${at}.region is required: the account lists no projects to take the STS region from, and HUAWEICLOUD_REGION is not set`,

@@ -8,8 +8,9 @@ import {
 /**
  * Huawei STS v5 and IAM endpoints by region, by the rule of `lib/huawei/endpoints.ts`. The
  * official SDKs' IAM table and the Terraform provider use `myhuaweicloud.eu` for the European
- * `eu-west-1xx` regions and `myhuaweicloud.com` elsewhere; STS v5 is assumed to follow the same
- * rule (*not documented*: no public table lists its endpoints). IAM is a global service:
+ * `eu-west-1xx` regions and `myhuaweicloud.com` elsewhere. The SDKs' STS tables list
+ * `https://sts.{region}.myhuaweicloud.com` for the regions of `sts-regions.ts` only; an account
+ * is not let to call STS elsewhere without an override (`document.ts`). IAM is a global service:
  * `https://iam.myhuaweicloud.com`, regional in Europe. Every one can be overridden, for every
  * region (`HUAWEICLOUD_STS_ENDPOINT`, `HUAWEICLOUD_IAM_ENDPOINT`) or per region (`..._ENDPOINTS`).
  */

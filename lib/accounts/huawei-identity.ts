@@ -26,6 +26,8 @@ export interface IdentityEndpoints {
   sts: (region: string) => string;
   /** IAM is global: `undefined` asks for the global endpoint. */
   iam: (region: string | undefined) => string;
+  /** Whether `sts` knows a region's endpoint (listed, or overridden); unset: the SDKs' table. */
+  stsKnown?: (region: string) => boolean;
 }
 
 /** How the identity client is built: its endpoints, a per-attempt timeout, and a clock for tests. */

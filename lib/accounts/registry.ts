@@ -100,13 +100,21 @@ export const createAccountRegistry = (options: RegistryOptions) => {
 
     /**
      * The account that owns a project. With `domainId` (a trace's account), that account must be
-     * the owner. Throws {@link UnknownProjectError} when no account owns it, or another does.
+     * the owner. Throws {@link UnknownProjectError} when no account owns it, or another does, or
+     * when the project is only the deployment's default and there are several accounts.
      */
     async route(target: {
       projectId: string;
       domainId?: string | undefined;
+      projectDefaulted?: true | undefined;
     }): Promise<AccountAccess> {
       const accounts = await load();
+      if (target.projectDefaulted && accounts.size > 1) {
+        throw new UnknownProjectError(
+          target.projectId,
+          `The message names no project_id, and the accounts document (${options.where}) lists ${accounts.size} accounts: the default project (HUAWEICLOUD_PROJECT_ID) serves only a deployment of one account, so the connection's project cannot be known; send project_id with the event (a Cloud Trace trace carries it)`,
+        );
+      }
       let owner = owners.get(target.projectId);
       if (owner === undefined) {
         const discovering = [...accounts.values()].filter((a) => a.spec.projects === 'discover');

@@ -13,11 +13,19 @@ export const readFlags = <T extends ParseArgsOptionsConfig>(argv: string[], opti
 /** Exit status of a command that was given bad options or configuration. */
 const USAGE_EXIT = 2;
 
-/** Reports options the command cannot run with, pointing at `--help`; resolves to the status. */
+/**
+ * Reports options the command cannot run with, in one line; a flag the command does not know, or
+ * a flag's bad value, also points at `--help`. Resolves to the status.
+ */
 export const usageFailure = (io: CliIo, error: unknown): number => {
-  io.stderr.write(
-    `${error instanceof Error ? error.message : String(error)}\nRun with --help for the options.\n`,
-  );
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  // Node's own sentence goes on about positional arguments: its first one says all.
+  const message = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? (text.split('. ')[0] ?? text) : text;
+  const aboutFlags =
+    (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) ||
+    (error instanceof Error && error.name.endsWith('OptionsError'));
+  io.stderr.write(`${message}${aboutFlags ? ' (--help lists the options)' : ''}\n`);
   return USAGE_EXIT;
 };
 

@@ -1,8 +1,9 @@
 import * as z from '../zod.ts';
-import { correlationValueSchema, domainIdSchema, projectIdSchema, regionSchema } from './ids.ts';
+import { correlationValueSchema, projectIdSchema, regionSchema } from './ids.ts';
 import { hasKey, type JsonObject } from './json.ts';
 import { fromEpochMilliseconds } from './occurred-at.ts';
 import { type Outcome, printable, problemFromZod } from './problems.ts';
+import { readTraceAccount } from './trace-account.ts';
 import {
   batchCreatedConnections,
   createdConnection,
@@ -27,6 +28,7 @@ const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
  * and `response` are JSON strings in one edition of the trace structure page and objects in
  * another: both are accepted. `code` is the HTTP status, as text or a number. CTS traces carry
  * no region, so `region` is read only in case a producer adds it. `time` is epoch milliseconds.
+ * The account is read apart, from where the trace structure puts it (`trace-account.ts`).
  */
 const cloudTraceSchema = z.object({
   trace_name: correlationValueSchema,
@@ -35,7 +37,6 @@ const cloudTraceSchema = z.object({
   code: z.optional(z.union([z.string(), z.number()])),
   resource_id: z.optional(z.string()),
   project_id: z.nullish(projectIdSchema),
-  domain_id: z.nullish(domainIdSchema),
   region: z.nullish(regionSchema),
   request: recordedBodySchema,
   response: recordedBodySchema,
@@ -92,6 +93,8 @@ export function readCloudTrace(input: JsonObject, path: string): Outcome<TraceRe
   };
   const ids = batch ? batchCreatedConnections(sources) : createdConnection(sources);
   if (!ids.ok) return ids;
+  const account = readTraceAccount(input, path);
+  if (!account.ok) return account;
   return {
     ok: true,
     value: {
@@ -99,7 +102,7 @@ export function readCloudTrace(input: JsonObject, path: string): Outcome<TraceRe
       vpnConnectionIds: ids.value,
       projectId: trace.project_id ?? undefined,
       region: trace.region ?? undefined,
-      domainId: trace.domain_id ?? undefined,
+      domainId: account.value,
       traceId: trace.trace_id,
       occurredAt: fromEpochMilliseconds(trace.time),
     },

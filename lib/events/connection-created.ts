@@ -60,8 +60,13 @@ const connectionCreatedSchema = z.object({
    * there or readable as a time.
    */
   occurredAt: z.exactOptional(isoInstantSchema),
-  /** The Huawei account (Cloud Trace `domain_id`), when the trace names it. */
+  /** The Huawei account of a Cloud Trace trace (`user.domain.id`...), when the trace names it. */
   domainId: z.exactOptional(domainIdSchema),
+  /**
+   * Set when the message named no `project_id` and the deployment's default filled it in: with
+   * several accounts such a project is a guess, and the connection is not provisioned.
+   */
+  projectDefaulted: z.exactOptional(z.literal(true)),
   correlation: correlationSchema,
 });
 /** A validated "VPN connection created" event. */

@@ -139,6 +139,7 @@ function finish(
       viaSmn: around.wrapper === 'smn',
       ...(occurredAt === undefined ? {} : { occurredAt }),
       ...(domainId === undefined ? {} : { domainId }),
+      ...(candidate.projectId === undefined ? { projectDefaulted: true as const } : {}),
       correlation:
         around.messageId === undefined
           ? correlation

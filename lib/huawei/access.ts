@@ -48,6 +48,7 @@ export const createHuaweiAccess = (
         config.accountsDocument,
         { readSecret, readParameter },
         config.defaultRegion,
+        config.identityEndpoints.stsKnown,
       ),
     where: describeDocumentSource(config.accountsDocument),
     readSecret,

@@ -2,7 +2,12 @@ import { type ConnectionDefaults, parseConnectionCreated } from '../events/parse
 
 /** What one incoming event is to the ingest endpoint. */
 export type Classified =
-  | { kind: 'connections'; count: number }
+  | {
+      kind: 'connections';
+      count: number;
+      /** True when the event is an SMN notification (read at its top level, as SMN sends it). */
+      viaSmn: boolean;
+    }
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string };
 
@@ -16,7 +21,11 @@ export const classifyEvent = (body: string, defaults: ConnectionDefaults): Class
   const parsed = parseConnectionCreated(body, defaults);
   switch (parsed.kind) {
     case 'connections':
-      return { kind: 'connections', count: parsed.events.length };
+      return {
+        kind: 'connections',
+        count: parsed.events.length,
+        viaSmn: parsed.events.some((event) => event.viaSmn),
+      };
     case 'ignored':
       return { kind: 'ignored', reason: parsed.reason };
     case 'invalid':

@@ -1,8 +1,19 @@
 import { isJsonObject, type JsonObject } from '../events/json.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from './poison.ts';
 import { type IngestRequest, mediaType } from './request.ts';
 
-/** How a request carried its events. */
-type ContentMode = 'structured' | 'batched' | 'binary' | 'json' | 'smn';
+/**
+ * How a request carried its events; `envelope` is EventGrid's `{"events":[...]}`, whatever
+ * content type it came with.
+ */
+type ContentMode = 'structured' | 'batched' | 'binary' | 'json' | 'smn' | 'envelope';
+
+/** An SMN HTTP(S) message as received, for its topic and signature to be checked. */
+export interface SmnSigned {
+  type: string;
+  /** Every field as sent, for the string to sign (`smn-signature.ts`). */
+  fields: Readonly<Record<string, unknown>>;
+}
 
 /** An SMN HTTP(S) message that is not a notification: a subscription being (un)confirmed. */
 export interface SmnControlMessage {
@@ -10,11 +21,12 @@ export interface SmnControlMessage {
   subscribeUrl: string | undefined;
   topicUrn: string | undefined;
   messageId: string | undefined;
+  signed: SmnSigned;
 }
 
 /** The events of a request, each as the message body the queue gets, or why there are none. */
 export type Decoded =
-  | { ok: true; mode: ContentMode; events: string[] }
+  | { ok: true; mode: ContentMode; events: string[]; smn?: SmnSigned }
   | { ok: true; mode: 'smn-control'; message: SmnControlMessage }
   | {
       ok: false;
@@ -110,15 +122,24 @@ const decodeJsonBody = (mode: 'structured' | 'json', body: string): Decoded => {
           subscribeUrl: text(value.subscribe_url),
           topicUrn: text(value.topic_urn),
           messageId: text(value.message_id),
+          signed: { type, fields: value },
         },
       };
     }
-    return { ok: true, mode: 'smn', events: [body] };
+    return { ok: true, mode: 'smn', events: [body], smn: { type, fields: value } };
   }
+  if (isEnvelope(value)) return decodeArray('envelope', value.events);
   return { ok: true, mode, events: [body] };
 };
 
-const decodeArray = (mode: 'batched' | 'json', value: unknown[]): Decoded => {
+/**
+ * EventGrid's envelope, as its user guide shows events before and after a transform:
+ * `{"events":[...CloudEvents...]}`. A CloudEvent itself (with `specversion`) is never one.
+ */
+const isEnvelope = (value: JsonObject): value is JsonObject & { events: unknown[] } =>
+  Array.isArray(value.events) && value.specversion === undefined;
+
+const decodeArray = (mode: 'batched' | 'json' | 'envelope', value: unknown[]): Decoded => {
   const notObject = value.findIndex((element) => !isJsonObject(element));
   if (notObject >= 0) return malformed(`element ${notObject} of the batch is not a JSON object`);
   return { ok: true, mode, events: value.map((element) => JSON.stringify(element)) };
@@ -129,18 +150,27 @@ const decodeArray = (mode: 'batched' | 'json', value: unknown[]): Decoded => {
  * (`application/cloudevents+json`, the body is the event), batched
  * (`application/cloudevents-batch+json`, a JSON array of events), binary (`ce-*` headers, the
  * body is the data, rebuilt here into one structured event); and plain JSON, which may be an
- * SMN HTTP(S) message (snake_case). Each event comes back as the message body to queue:
+ * SMN HTTP(S) message (snake_case). EventGrid's envelope `{"events":[...]}` is read in the
+ * structured, batched and plain JSON types alike, each element one event as in a batch; not in
+ * binary mode, whose body is one event's data. Each event comes back as the message body to queue:
  * the request's own bytes where the request is one event, else the event re-serialised.
  */
 export const decodeEvents = (request: IngestRequest): Decoded => {
   const type = mediaType(request.headers['content-type']);
   const body = request.body.toString('utf8');
+  // Before anything parses or serialises it: a deep enough body overflows JSON.stringify's stack.
+  if (jsonDepth(body) > MAX_JSON_DEPTH) {
+    return malformed(`the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   // The content type decides first: a structured or batched body is that, whatever ce-*
   // headers come with it (the CloudEvents HTTP binding's content modes).
   if (type === CLOUDEVENTS_JSON) return decodeJsonBody('structured', body);
   if (type === CLOUDEVENTS_BATCH_JSON) {
     const parsed = parseJson(body);
     if (!parsed.ok) return malformed(`the body is not JSON: ${parsed.message}`);
+    if (isJsonObject(parsed.value) && isEnvelope(parsed.value)) {
+      return decodeArray('envelope', parsed.value.events);
+    }
     if (!Array.isArray(parsed.value)) return malformed('a batch must be a JSON array of events');
     return decodeArray('batched', parsed.value);
   }

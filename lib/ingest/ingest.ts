@@ -1,7 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ConnectionDefaults } from '../events/parse.ts';
 import { classifyEvent } from './classify.ts';
-import { decodeEvents } from './decode.ts';
+import { decodeEvents, type SmnSigned } from './decode.ts';
+import { escapeForSqs } from './poison.ts';
 import { queueMessages } from './queue.ts';
 import {
   type IngestRequest,
@@ -10,12 +11,15 @@ import {
   presentedTokens,
   UNAUTHORIZED,
 } from './request.ts';
+import type { SmnVerifier } from './smn-signature.ts';
 import { handleSmnControl, type SubscriptionDeps } from './subscription.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /** What the ingest endpoint works with; built once per container. */
 export interface IngestDeps extends SubscriptionDeps {
   verifier: TokenVerifier;
+  /** Checks every SMN message's topic and signature before anything else is done with it. */
+  smnVerifier: SmnVerifier;
   sqs: SQSClient;
   /** The source queue `createMonitor` reads. */
   queueUrl: string;
@@ -27,12 +31,48 @@ export interface IngestDeps extends SubscriptionDeps {
 
 const describe = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
 
+const UNSIGNED_SMN_ELEMENT =
+  'an SMN message is taken only alone, as SMN sends it (application/json or text/plain), so that its signature is checked';
+
+/**
+ * Checks an SMN message's topic and signature: `undefined` when it may go on, else the answer.
+ * A refused message is counted and logged by its type, id and topic, never its content.
+ */
+const checkSmn = async (
+  deps: IngestDeps,
+  signed: SmnSigned,
+): Promise<IngestResponse | undefined> => {
+  const checked = await deps.smnVerifier.check(signed);
+  if (checked.ok) return undefined;
+  const context = {
+    smnType: signed.type,
+    messageId: typeof signed.fields.message_id === 'string' ? signed.fields.message_id : undefined,
+    topicUrn: typeof signed.fields.topic_urn === 'string' ? signed.fields.topic_urn : undefined,
+    why: checked.why,
+  };
+  if (!checked.refused) {
+    deps.log.error(
+      'SMN message not checked: its signing certificate could not be read; answering 502 so SMN retries',
+      context,
+    );
+    return jsonResponse(502, {
+      message: 'The SMN signing certificate could not be read; send the message again',
+    });
+  }
+  deps.counters.count('EventsRejected', 1, checked.reason);
+  deps.log.warn('SMN message refused', context);
+  return jsonResponse(403, { message: `SMN message refused: ${checked.why}` });
+};
+
 /**
  * Builds the ingest endpoint: a request is authenticated first (a request without a valid
  * token is answered 401 and nothing else happens), then size-checked (413), decoded by its
- * content mode (415, 400), and its events validated with `createMonitor`'s parser. Events that
- * announce a connection are queued with their bodies unchanged; the answer is 2xx only when
- * SQS accepted every one of them, 5xx otherwise so that the sender retries.
+ * content mode (415, 400; nesting deeper than the limit is 400), an SMN message's topic and
+ * signature checked (403), and its events validated with `createMonitor`'s parser. Events that
+ * announce a connection are queued with their bodies unchanged (but for characters SQS does not
+ * take, escaped); the answer is 2xx only when SQS accepted every one of them, 502 when SQS
+ * failed some for its own reasons (so that the sender retries), 400 naming each event that was
+ * invalid or that SQS refused for its content.
  */
 export const createIngest =
   (deps: IngestDeps) =>
@@ -71,42 +111,74 @@ export const createIngest =
       log.warn('ingest request refused', { status: decoded.status, reason: decoded.message });
       return jsonResponse(decoded.status, { message: decoded.message });
     }
+    const signed = decoded.mode === 'smn-control' ? decoded.message.signed : decoded.smn;
+    if (signed !== undefined) {
+      const refused = await checkSmn(deps, signed);
+      if (refused !== undefined) return refused;
+    }
     if (decoded.mode === 'smn-control') return handleSmnControl(deps, decoded.message);
 
     const { events, mode } = decoded;
     counters.count('EventsReceived', events.length);
-    const toQueue: string[] = [];
+    const toQueue: { index: number; body: string }[] = [];
     const rejected: { index: number; reason: string }[] = [];
     let ignored = 0;
     events.forEach((body, index) => {
       const classified = classifyEvent(body, deps.defaults);
-      if (classified.kind === 'connections') toQueue.push(body);
-      else if (classified.kind === 'ignored') ignored++;
+      // Characters SQS refuses are escaped, not refused: the event means the same.
+      if (classified.kind === 'connections' && classified.viaSmn && signed === undefined) {
+        // SMN never batches nor wraps its messages: one that did not come alone, as SMN sends
+        // it, had no signature checked, so it is not taken.
+        rejected.push({ index, reason: UNSIGNED_SMN_ELEMENT });
+      } else if (classified.kind === 'connections') {
+        toQueue.push({ index, body: escapeForSqs(body) });
+      } else if (classified.kind === 'ignored') ignored++;
       else rejected.push({ index, reason: classified.reason });
     });
     counters.count('EventsIgnored', ignored);
-    counters.count('EventsRejected', rejected.length, 'invalid-event');
+    const unsignedSmn = rejected.filter((r) => r.reason === UNSIGNED_SMN_ELEMENT).length;
+    counters.count('EventsRejected', unsignedSmn, 'smn-unsigned');
+    counters.count('EventsRejected', rejected.length - unsignedSmn, 'invalid-event');
 
-    const queued = await queueMessages(deps.sqs, deps.queueUrl, toQueue);
+    const queued = await queueMessages(
+      deps.sqs,
+      deps.queueUrl,
+      toQueue.map((item) => item.body),
+    );
     counters.count('EventsQueued', queued.accepted);
-    counters.count('EventsRejected', queued.failed.length, 'queue-failed');
+    const transient = queued.failed.filter((f) => !f.senderFault);
+    const refusedBySqs = queued.failed.filter((f) => f.senderFault);
+    counters.count('EventsRejected', transient.length, 'queue-failed');
+    counters.count('EventsRejected', refusedBySqs.length, 'queue-refused');
+    // SQS's refusals for content are the event's fault: named with it, never retried.
+    for (const failure of refusedBySqs) {
+      rejected.push({
+        index: toQueue[failure.index]?.index ?? failure.index,
+        reason: `SQS refused the event: ${failure.reason}`,
+      });
+    }
+    rejected.sort((a, b) => a.index - b.index);
     const summary = { mode, received: events.length, queued: queued.accepted, ignored };
-    if (queued.failed.length > 0) {
-      const codes = [...new Set(queued.failed.map((f) => f.reason.split(':')[0]))];
+    if (transient.length > 0) {
+      const codes = [...new Set(transient.map((f) => f.reason.split(':')[0]))];
       log.error('SQS did not accept every event; answering 502 so the sender retries', {
         ...summary,
-        notQueued: queued.failed.length,
+        notQueued: transient.length,
         codes,
       });
       return jsonResponse(502, {
-        message: `SQS did not accept ${queued.failed.length} of ${toQueue.length} events (${codes.join(', ')}); send the request again`,
+        message: `SQS did not accept ${transient.length} of ${toQueue.length} events (${codes.join(', ')}); send the request again`,
         ...summary,
+        ...(rejected.length > 0 ? { rejected } : {}),
       });
     }
     if (rejected.length > 0) {
       log.warn('ingest events rejected as invalid', { ...summary, rejected });
       return jsonResponse(400, {
-        message: `${rejected.length} of ${events.length} events are not valid "VPN connection created" events`,
+        message:
+          refusedBySqs.length === 0
+            ? `${rejected.length} of ${events.length} events are not valid "VPN connection created" events`
+            : `${rejected.length} of ${events.length} events were refused (invalid, or refused by SQS for their content); each is named in "rejected"`,
         ...summary,
         rejected,
       });

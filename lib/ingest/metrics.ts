@@ -16,6 +16,9 @@ type RejectReason =
   | 'malformed'
   | 'invalid-event'
   | 'smn-confirmation-refused'
+  | 'smn-unsigned'
+  | 'smn-topic-not-allowed'
+  | 'queue-refused'
   | 'queue-failed';
 
 /** Where the ingest endpoint counts what it did. */

@@ -35,8 +35,10 @@ export interface TokenVerifierOptions {
   /** How long a read secret is trusted before it is read again. */
   cacheTtlMs: number;
   /**
-   * A token that matches nothing makes the secret be read again (a rotation may have just
-   * happened), but not more often than this, so bad tokens cannot flood Secrets Manager.
+   * A token that matches nothing, or the previous token, makes the secret be read again (a
+   * rotation may have just happened, or retired the previous token), but not more often than
+   * this, so bad tokens cannot flood Secrets Manager. A retired token is thus refused at most
+   * this long (default 5 s) after the secret stopped holding it, plus one read of the secret.
    */
   minRefreshIntervalMs?: number;
   now?: () => number;
@@ -45,6 +47,12 @@ export interface TokenVerifierOptions {
 // A digest has the same length whatever the token's length, so the comparison's time says
 // nothing about how long the token is or how much of it matched.
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+
+/** The digests of the tokens one read of the secret holds. */
+interface ReadTokens {
+  current: Buffer;
+  previous?: Buffer;
+}
 
 const matchesAny = (candidates: readonly Buffer[], valid: readonly Buffer[]): boolean => {
   let found = false;
@@ -65,11 +73,11 @@ const matchesAny = (candidates: readonly Buffer[], valid: readonly Buffer[]): bo
 export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifier => {
   const now = options.now ?? Date.now;
   const minRefreshMs = options.minRefreshIntervalMs ?? 5_000;
-  let cached: { tokens: Promise<Buffer[]>; readAt: number } | undefined;
+  let cached: { tokens: Promise<ReadTokens>; readAt: number } | undefined;
   /** The tokens of the last read that succeeded. */
-  let lastRead: Buffer[] | undefined;
+  let lastRead: ReadTokens | undefined;
 
-  const load = async (): Promise<Buffer[]> => {
+  const load = async (): Promise<ReadTokens> => {
     let text: string | undefined;
     try {
       text = await options.readSecret(options.secretId);
@@ -86,11 +94,11 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       );
     }
     const { current, previous } = secret;
-    lastRead = [current, ...(previous ? [previous] : [])].map(digest);
+    lastRead = { current: digest(current), ...(previous ? { previous: digest(previous) } : {}) };
     return lastRead;
   };
 
-  const tokens = (maxAgeMs: number): Promise<Buffer[]> => {
+  const tokens = (maxAgeMs: number): Promise<ReadTokens> => {
     if (cached === undefined || now() - cached.readAt >= maxAgeMs) {
       const entry = { tokens: load(), readAt: now() };
       entry.tokens.catch(() => {
@@ -105,8 +113,12 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
     verify: async (candidates) => {
       const presented = candidates.filter((c) => c.length > 0).map(digest);
       if (presented.length === 0) return false;
-      if (matchesAny(presented, await tokens(options.cacheTtlMs))) return true;
-      return matchesAny(presented, await tokens(minRefreshMs));
+      const known = await tokens(options.cacheTtlMs);
+      if (matchesAny(presented, [known.current])) return true;
+      // The previous token, or none: the secret is read again (at most every minRefreshMs), so
+      // a rotation that retired the previous token, or brought in a new one, is seen at once.
+      const fresh = await tokens(minRefreshMs);
+      return matchesAny(presented, [fresh.current, ...(fresh.previous ? [fresh.previous] : [])]);
     },
   };
 };

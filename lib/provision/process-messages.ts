@@ -69,7 +69,8 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
           message: error.message,
           attempts: 0,
           vpn_connection_id: event.vpnConnectionId,
-          project_id: event.projectId,
+          // A defaulted project is not the message's: the reason does not pin it on it.
+          ...(event.projectDefaulted ? {} : { project_id: event.projectId }),
         };
         return noteDeadLetter(message, draft, []);
       }

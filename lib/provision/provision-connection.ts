@@ -24,6 +24,13 @@ interface Provisioned {
   invocationId: string;
 }
 
+/** The log message of each outcome; the fields say which connection, project and monitor. */
+const OUTCOME_LINE: Record<EnsuredMonitor['outcome'] | 'duplicate', string> = {
+  created: 'Connection monitor created',
+  already_existed: 'Connection monitor already existed',
+  duplicate: 'Connection already handled: duplicate absorbed',
+};
+
 /**
  * One idempotent step per connection: make sure the monitor exists, then publish the
  * "monitor created" event. The idempotency record is completed only once both succeeded, so
@@ -89,7 +96,20 @@ export const createConnectionStep = (deps: ProvisionerDeps) => {
     };
     const key = connectionKey(event, message.origin);
     const eventTime = eventTimeOf(message, event.occurredAt);
+    const started = performance.now();
     const done = await provision({ key, event, correlation, eventTime }, ctx);
-    return done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
+    const outcome = done.invocationId === ctx.invocationId ? done.outcome : 'duplicate';
+    // One INFO line per connection that ends well, so on-call can search a connection's story
+    // on the happy path too (failures have their own WARN lines).
+    deps.log.info(OUTCOME_LINE[outcome], {
+      outcome,
+      vpnConnectionId: event.vpnConnectionId,
+      projectId: event.projectId,
+      region: event.region,
+      monitorId: done.monitorId,
+      durationMs: Math.round(performance.now() - started),
+      messageId: message.messageId,
+    });
+    return outcome;
   };
 };

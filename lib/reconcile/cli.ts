@@ -1,4 +1,5 @@
 import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
+import { commandRegion, explainAwsError } from '../cli/aws-settings.ts';
 import type { CliIo } from '../cli/io.ts';
 import { printJson, stderrLines } from '../cli/output.ts';
 import { loadReconcileConfig } from '../config.ts';
@@ -8,6 +9,7 @@ import { createReconcileDependencies } from './dependencies.ts';
 import { formatPlan, formatSummary } from './format.ts';
 import { type ReconcileRequest, resolveReconcileRun } from './options.ts';
 import { runReconcile } from './reconcile.ts';
+import { checkTargetRegions } from './target-regions.ts';
 import { targetLabel } from './targets.ts';
 
 const readArgs = (argv: string[]) =>
@@ -40,11 +42,12 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
       return 0;
     }
     setup = prepare(args, io);
+    await checkTargetRegions(setup.run.targets, setup.config.vpnEndpoint);
   } catch (error: unknown) {
     return usageFailure(io, error);
   }
-  const { config, run } = setup;
-  const sqs = commandSqsClient(io, args);
+  const { config, run, region } = setup;
+  const sqs = commandSqsClient(io, { ...args, region });
   const deps = createReconcileDependencies(config, sqs);
   const say = stderrLines(io);
   try {
@@ -71,7 +74,9 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
     }
     return summary.total.targetsFailed > 0 ? 1 : 0;
   } catch (error: unknown) {
-    io.stderr.write(`${error instanceof ProvisionerError ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `${explainAwsError(error) ?? (error instanceof ProvisionerError ? error.message : String(error))}\n`,
+    );
     return 1;
   } finally {
     sqs.destroy();
@@ -101,5 +106,7 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
     ...(args.queue !== undefined ? { queue: args.queue } : {}),
     ...(args['page-size'] !== undefined ? { pageSize: args['page-size'] } : {}),
   };
-  return { config, run: resolveReconcileRun(request, config) };
+  const run = resolveReconcileRun(request, config);
+  const region = commandRegion(args.region, io.env ?? process.env, [run.queueUrl]);
+  return { config, run, region };
 };

@@ -1,4 +1,5 @@
 import { commandSqsClient, readFlags, requireUrlFlags, usageFailure } from '../cli/args.ts';
+import { AwsSettingsError, commandRegion, explainAwsError } from '../cli/aws-settings.ts';
 import type { CliIo } from '../cli/io.ts';
 import { printJson, stderrLines } from '../cli/output.ts';
 import { loadReplayConfig, type ReplayConfig } from '../config.ts';
@@ -38,6 +39,30 @@ const exitStatus = (report: ReplayReport): number =>
     ? 1
     : 0;
 
+/** Exit status when filters were given and no message matched them: nothing to replay. */
+const NOTHING_MATCHED_EXIT = 3;
+
+const FILTER_FLAGS = ['--reason', '--connection', '--since', '--until'];
+
+/**
+ * With filters on the command line and no message matching them, the line that says so (and what
+ * the DLQ does hold), so a typo such as `--reason APIGW.9999` is not mistaken for "all done".
+ */
+const unmatchedFilter = (argv: string[], report: ReplayReport): string | undefined => {
+  // Each filter as it was typed, its value included: `--reason APIGW.9999`.
+  const filters = argv.flatMap((arg, i) => {
+    if (FILTER_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) return [arg.replace('=', ' ')];
+    return FILTER_FLAGS.includes(arg) ? [`${arg} ${argv[i + 1] ?? ''}`.trim()] : [];
+  });
+  const matched =
+    report.moved + report.wouldMove + report.failed + report.sentNotDeleted + report.left;
+  if (filters.length === 0 || matched > 0 || report.mode !== 'copy') return undefined;
+  const held = Object.entries(report.skippedReasons)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  return `No message matched ${filters.join(', ')}: ${held === '' ? 'the DLQ is empty' : `the DLQ holds ${held}`} (exit status ${NOTHING_MATCHED_EXIT})`;
+};
+
 /**
  * Runs `replay` with its arguments (after the subcommand): parses and checks them, replays with
  * progress on stderr, prints the report on stdout, and resolves with the exit status.
@@ -46,6 +71,7 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   let args: ReturnType<typeof readArgs>;
   let options: ReturnType<typeof parseReplayOptions>;
   let config: ReplayConfig;
+  let region: string | undefined;
   try {
     args = readArgs(argv);
     if (args.help) {
@@ -70,10 +96,14 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
     );
     requireUrlFlags([['--endpoint', args.endpoint]], (text) => new ReplayOptionsError(text));
     config = loadReplayConfig(io.env);
+    region = commandRegion(args.region, io.env ?? process.env, [
+      options.dlq ?? config.deadLetterQueueUrl,
+      options.to ?? config.sourceQueueUrl,
+    ]);
   } catch (error: unknown) {
     return usageFailure(io, error);
   }
-  const sqs = commandSqsClient(io, args);
+  const sqs = commandSqsClient(io, { ...args, region });
   const display = io.stderr.isTTY ? terminalProgress(io.stderr) : lineProgress(stderrLines(io));
   try {
     const report = await replayDeadLetters(
@@ -95,15 +125,20 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
     display.finish();
     if (args.json) printJson(io, report);
     else io.stdout.write(formatReport(report));
+    const unmatched = unmatchedFilter(argv, report);
+    if (unmatched !== undefined) {
+      io.stderr.write(`${unmatched}\n`);
+      return NOTHING_MATCHED_EXIT;
+    }
     return exitStatus(report);
   } catch (error: unknown) {
     // What stopped the replay before it started: no target, no move task, SQS refusing
     // (unknown queue, no credentials). Nothing was moved; the message says what to fix.
     display.finish();
     io.stderr.write(
-      `${error instanceof ProvisionerError ? error.message : describeError(error)}\n`,
+      `${explainAwsError(error) ?? (error instanceof ProvisionerError ? error.message : describeError(error))}\n`,
     );
-    return error instanceof ReplayOptionsError ? 2 : 1;
+    return error instanceof ReplayOptionsError || error instanceof AwsSettingsError ? 2 : 1;
   } finally {
     sqs.destroy();
   }

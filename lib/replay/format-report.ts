@@ -2,10 +2,20 @@ import type { ReplayedMessage, ReplayReport } from './report.ts';
 
 const pad = (text: string, width: number): string => text.padEnd(width);
 
+/**
+ * Whether replaying a message cannot help: its body could not be read, so createMonitor sends it
+ * straight back to the DLQ. A dry run says so instead of promising a move that will not last.
+ */
+const willFailAgain = (message: ReplayedMessage): boolean => message.reason === 'invalid-input';
+
 /** One matching message as a line: id, connection, reason, failure time, outcome. */
 export function formatMessageLine(message: ReplayedMessage): string {
+  const outcome =
+    message.outcome === 'would-move' && willFailAgain(message)
+      ? 'would-move (will fail again: invalid input)'
+      : message.outcome;
   const fields = [
-    pad(message.outcome, 16),
+    pad(outcome, 16),
     pad(message.messageId, 36),
     pad(message.vpnConnectionId ?? '-', 36),
     pad(message.reason, 20),
@@ -59,6 +69,14 @@ export function formatReport(report: ReplayReport): string {
   if (failures.length > 0) {
     lines.push('Failed:');
     for (const message of failures) lines.push(`  ${formatMessageLine(message)}`);
+  }
+  const hopeless = report.messages.filter(
+    (m) => (m.outcome === 'would-move' || m.outcome === 'moved') && willFailAgain(m),
+  ).length;
+  if (hopeless > 0) {
+    lines.push(
+      `invalid-input: ${hopeless === 1 ? '1 message cannot be read and fails' : `${hopeless} messages cannot be read and fail`} again when replayed, back to the DLQ; fix their producer, and replay the others with --reason`,
+    );
   }
   if (report.messagesTruncated)
     lines.push(`(only the first ${report.messages.length} messages are listed)`);

@@ -16,6 +16,14 @@ const duration = (ms: number): string => {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 };
 
+/**
+ * The total to show: SQS's count of the DLQ is approximate, and messages that arrive during the
+ * replay are replayed too, so once more are done than it said, the count done is the better guess
+ * (never "6 of about 5").
+ */
+const estimatedTotal = (progress: ReplayProgress): number | undefined =>
+  progress.total === undefined ? undefined : Math.max(progress.total, progress.done);
+
 /** The counts of a progress snapshot as words: `moved 40, skipped 5, failed 0, 12.3/s`. */
 function describeProgress(progress: ReplayProgress): string {
   const moved = progress.dryRun ? `would move ${progress.wouldMove}` : `moved ${progress.moved}`;
@@ -39,7 +47,7 @@ export function terminalProgress(
   let last: ReplayProgress | undefined;
   let drawnAt = Number.NEGATIVE_INFINITY;
   const draw = (progress: ReplayProgress): void => {
-    const total = progress.total;
+    const total = estimatedTotal(progress);
     const ratio = total === undefined || total === 0 ? 0 : Math.min(1, progress.done / total);
     const filled = Math.round(ratio * BAR_WIDTH);
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
@@ -73,7 +81,8 @@ export function lineProgress(
     update(progress) {
       if (clock.now() - writtenAt < intervalMs) return;
       writtenAt = clock.now();
-      const of = progress.total === undefined ? '' : ` of about ${progress.total}`;
+      const total = estimatedTotal(progress);
+      const of = total === undefined ? '' : ` of about ${total}`;
       writeLine(
         `replay (${progress.mode}): ${progress.done}${of} done; ${describeProgress(progress)}`,
       );

@@ -112,7 +112,9 @@ export const startAccountsScenario = async (
       },
       {
         ...simulatorAccount(logistics),
-        oidcProviders: [{ name: 'aws-lambda', issuer: sts.issuer, clientIds: [AUDIENCE] }],
+        oidcProviders: [
+          { name: 'aws-lambda', issuer: sts.issuer, signingKey: sts.jwks(), clientIds: [AUDIENCE] },
+        ],
         agencies: [
           { name: 'vpn-monitor-oidc', oidc: { provider: 'aws-lambda', subjects: [ROLE_ARN] } },
         ],

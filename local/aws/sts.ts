@@ -12,6 +12,10 @@ export interface LocalStsOptions {
   accountId?: string;
   /** The function the tokens are for (`lambda_source_function_arn`); optional. */
   functionArn?: string;
+  /** The AWS Organizations id of the account (`org_id`); optional, as outside an organization. */
+  orgId?: string;
+  /** The region the caller asked in (`source_region`); default `eu-west-1`. */
+  sourceRegion?: string;
   /**
    * Audiences the role's policy allows (`sts:IdentityTokenAudience`); any when unset. Others
    * are refused with `AccessDenied`, as IAM refuses an action its conditions do not allow.
@@ -21,11 +25,17 @@ export interface LocalStsOptions {
   maxDurationSeconds?: number;
 }
 
-/** A running AWS STS stand-in: endpoint (also the token issuer), and what it did. */
+/** A running AWS STS stand-in: endpoint, the issuer its tokens name, and what it did. */
 export interface LocalSts {
-  /** Base URL for `AWS_ENDPOINT_URL_STS`; also the issuer (`iss`) of its tokens. */
+  /** Base URL for `AWS_ENDPOINT_URL_STS`; it also serves the discovery document and JWKS. */
   endpoint: string;
+  /**
+   * The tokens' `iss`, shaped as AWS issues it (`https://{id}.tokens.sts.global.api.aws`). No
+   * server listens there: a verifier takes the keys from {@link LocalSts.jwks} or `endpoint`.
+   */
   issuer: string;
+  /** The public signing keys as a JWKS document (JSON), what an OIDC provider is given. */
+  jwks(): string;
   /** Tokens issued so far. */
   issued(): number;
   /** The tokens themselves, for tests that prove none is ever printed. */
@@ -36,6 +46,12 @@ export interface LocalSts {
 }
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+/**
+ * The claim AWS nests its own claims under (IAM User Guide, "Understanding token claims" of
+ * outbound identity federation): `aws_account`, `source_region`, `org_id`, `ou_path`,
+ * `principal_tags`, `lambda_source_function_arn`, `request_tags`..., each when applicable.
+ */
+export const AWS_CLAIMS_NAMESPACE = 'https://sts.amazonaws.com/';
 const MIN_DURATION = 60;
 const MAX_DURATION = 3_600;
 
@@ -76,9 +92,10 @@ const listParameter = (form: URLSearchParams, name: string): string[] =>
 /**
  * Starts a stand-in for AWS STS `GetWebIdentityToken` (IAM outbound identity federation) on
  * 127.0.0.1, speaking the AWS query protocol as `@aws-sdk/client-sts` sends it. It signs RS256
- * JWTs with a key made at start (`jose`), and serves the OIDC discovery document and JWKS at
- * its own URL, which is the tokens' issuer. It checks that requests are SigV4-signed, not the
- * signature itself.
+ * JWTs with a key made at start (`jose`) in AWS's claim layout: `iss` an issuer URL of AWS's
+ * shape, `sub` the role ARN, `aud`, and AWS's own claims nested under
+ * {@link AWS_CLAIMS_NAMESPACE}. It serves the OIDC discovery document and JWKS at its own URL.
+ * It checks that requests are SigV4-signed, not the signature itself.
  */
 export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts> => {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
@@ -86,7 +103,9 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const accountId = options.accountId ?? '000000000000';
   const maxDuration = options.maxDurationSeconds ?? MAX_DURATION;
-  let issuer = '';
+  // AWS makes one issuer per account when outbound federation is enabled; a fresh id here.
+  const issuer = `https://${randomUUID()}.tokens.sts.global.api.aws`;
+  let endpoint = '';
   let issued = 0;
   let refused = 0;
   const tokens: string[] = [];
@@ -129,15 +148,18 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
     }
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({
-      aws_account: accountId,
-      ...(options.functionArn ? { lambda_source_function_arn: options.functionArn } : {}),
+      [AWS_CLAIMS_NAMESPACE]: {
+        aws_account: accountId,
+        source_region: options.sourceRegion ?? 'eu-west-1',
+        ...(options.orgId ? { org_id: options.orgId } : {}),
+        ...(options.functionArn ? { lambda_source_function_arn: options.functionArn } : {}),
+      },
     })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setIssuer(issuer)
       .setSubject(options.roleArn)
       .setAudience(audiences.length === 1 ? (audiences[0] ?? '') : audiences)
       .setIssuedAt(now)
-      .setNotBefore(now)
       .setExpirationTime(now + duration)
       .setJti(randomUUID())
       .sign(privateKey);
@@ -155,7 +177,7 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
     if (request.method === 'GET' && path === '/.well-known/openid-configuration') {
       const body = JSON.stringify({
         issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        jwks_uri: `${endpoint}/.well-known/jwks.json`,
         response_types_supported: ['id_token'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
@@ -198,10 +220,11 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
-  issuer = await listenOnLoopback(server);
+  endpoint = await listenOnLoopback(server);
   return {
-    endpoint: issuer,
+    endpoint,
     issuer,
+    jwks: () => JSON.stringify({ keys: [jwk] }),
     issued: () => issued,
     tokens: () => [...tokens],
     refused: () => refused,

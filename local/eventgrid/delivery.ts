@@ -1,7 +1,10 @@
 import type { CloudEventJson } from './cloud-trace.ts';
 
-/** The CloudEvents HTTP binding's content modes. */
-export type DeliveryMode = 'structured' | 'batched' | 'binary';
+/**
+ * The CloudEvents HTTP binding's content modes, and EventGrid's envelope `{"events":[...]}`
+ * (JSON), the form its user guide shows events in before and after a transform.
+ */
+export type DeliveryMode = 'structured' | 'batched' | 'binary' | 'envelope';
 
 /** One HTTP request of a delivery. */
 export interface DeliveryRequest {
@@ -18,14 +21,20 @@ const headerValue = (value: unknown): string =>
 
 /**
  * The HTTP request that carries `events` in `mode`: structured (one event, the body is the
- * event), batched (the body is a JSON array of events) or binary (one event; its attributes as
- * `ce-*` headers, its data as the body).
+ * event), batched (the body is a JSON array of events), envelope (`{"events":[...]}` as JSON) or
+ * binary (one event; its attributes as `ce-*` headers, its data as the body).
  */
 export const deliveryRequest = (mode: DeliveryMode, events: CloudEventJson[]): DeliveryRequest => {
   if (mode === 'batched') {
     return {
       headers: { 'content-type': 'application/cloudevents-batch+json; charset=utf-8' },
       body: JSON.stringify(events),
+    };
+  }
+  if (mode === 'envelope') {
+    return {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ events }),
     };
   }
   if (events.length !== 1) throw new RangeError(`${mode} mode carries exactly one event`);

@@ -17,24 +17,24 @@ const CONNECTION_CREATED_TRACES: readonly string[] = [
 ];
 
 /**
- * The subscription's filter, as the README's EventGrid steps set it up: VPN cloud-trace
- * events whose trace announces a create, with a successful (2xx) code.
+ * The subscription's filter, as docs/ingest-updates.md sets it up: VPN cloud-trace events whose
+ * trace announces a create. No `code` clause: EventGrid's `StringIn` matches strings only and
+ * CTS documents `code` as a number, so such a clause might never match; the parser ignores
+ * failed creates instead.
  */
-const matchesConnectionCreated = (event: CloudEventJson): boolean => {
-  const code = String(event.data.code ?? '');
-  return (
-    event.source === 'HC.VPN' &&
-    ['VPN:CloudTrace:ApiCall', 'VPN:CloudTrace:ConsoleAction'].includes(event.type) &&
-    CONNECTION_CREATED_TRACES.includes(String(event.data.trace_name)) &&
-    /^2\d\d$/.test(code)
-  );
-};
+const matchesConnectionCreated = (event: CloudEventJson): boolean =>
+  event.source === 'HC.VPN' &&
+  ['VPN:CloudTrace:ApiCall', 'VPN:CloudTrace:ConsoleAction'].includes(event.type) &&
+  CONNECTION_CREATED_TRACES.includes(String(event.data.trace_name));
 
 /** Options of {@link startEventGrid}. */
 export interface EventGridOptions {
   /** The webhook target's URL (EventGrid sends a URL and nothing else). */
   webhookUrl: string;
-  /** How events are sent; `mixed` takes structured, binary and batched in turn. */
+  /**
+   * How events are sent; `mixed` takes structured, binary, batched and envelope in turn. Which
+   * one EventGrid's WEBHOOK target uses is not documented, so none is the default.
+   */
   mode: DeliveryMode | 'mixed';
   /** Retries after the first attempt, on 5xx, 429 and network errors; default 16. */
   retryTimes?: number;
@@ -84,7 +84,7 @@ export interface EventGrid {
 
 /**
  * Starts an EventGrid stand-in: a subscription with a filter and a WEBHOOK target that POSTs
- * CloudEvents per the CloudEvents HTTP binding, retrying 5xx, 429 and network errors with
+ * CloudEvents per the CloudEvents HTTP binding or in EventGrid's `{"events":[...]}` envelope, retrying 5xx, 429 and network errors with
  * capped full-jitter backoff up to `retryTimes`, and dead-lettering the rest (4xx are not
  * retried). Huawei documents `retry_times` and the dead-letter queue; its backoff, which mode
  * its webhook uses and whether it batches are not documented, so each is a setting here.
@@ -104,12 +104,13 @@ export const startEventGrid = (options: EventGridOptions): EventGrid => {
     retries: 0,
     delivered: 0,
     deadLettered: 0,
-    byMode: { structured: 0, batched: 0, binary: 0 },
+    byMode: { structured: 0, batched: 0, binary: 0, envelope: 0 },
     byStatus: {},
   };
   const dead: { event: CloudEventJson; lastStatus: string }[] = [];
   const queue: { mode: DeliveryMode; events: CloudEventJson[] }[] = [];
-  let buffer: CloudEventJson[] = [];
+  /** Events waiting to be sent together, in batched or envelope form. */
+  let buffer: { mode: 'batched' | 'envelope'; event: CloudEventJson }[] = [];
   let bufferTimer: NodeJS.Timeout | undefined;
   let running = 0;
   let turn = 0;
@@ -175,14 +176,17 @@ export const startEventGrid = (options: EventGridOptions): EventGrid => {
   const flushBuffer = () => {
     clearTimeout(bufferTimer);
     bufferTimer = undefined;
-    if (buffer.length > 0) queue.push({ mode: 'batched', events: buffer });
+    for (const mode of ['batched', 'envelope'] as const) {
+      const events = buffer.filter((item) => item.mode === mode).map((item) => item.event);
+      if (events.length > 0) queue.push({ mode, events });
+    }
     buffer = [];
     pump();
   };
 
   const modeOf = (): DeliveryMode => {
     if (options.mode !== 'mixed') return options.mode;
-    const modes: DeliveryMode[] = ['structured', 'binary', 'batched'];
+    const modes: DeliveryMode[] = ['structured', 'binary', 'batched', 'envelope'];
     return modes[turn++ % modes.length] as DeliveryMode;
   };
 
@@ -193,12 +197,12 @@ export const startEventGrid = (options: EventGridOptions): EventGrid => {
     }
     stats.published++;
     const mode = modeOf();
-    if (mode !== 'batched') {
+    if (mode !== 'batched' && mode !== 'envelope') {
       queue.push({ mode, events: [event] });
       pump();
       return true;
     }
-    buffer.push(event);
+    buffer.push({ mode, event });
     if (buffer.length >= batchSize) flushBuffer();
     else bufferTimer ??= setTimeout(flushBuffer, options.batchWindowMs ?? 20);
     return true;

@@ -100,7 +100,7 @@ describe('loadConfig', () => {
 
     // Assess: a blank variable counts as unset
     expect(error.message).toBe(
-      'Invalid configuration: HUAWEICLOUD_CREDENTIALS_SECRET_ID set ACCOUNTS_DOCUMENT_SECRET_ID or ACCOUNTS_DOCUMENT_PARAMETER (the accounts document), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret) or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+      'Invalid configuration: environment has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
     );
   });
 

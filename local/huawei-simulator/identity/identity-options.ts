@@ -14,11 +14,19 @@ export interface SimulatorAgency {
   maxDurationSeconds?: number;
 }
 
-/** An OIDC identity provider registered in an account: the issuer and its audiences. */
+/**
+ * An OIDC identity provider registered in an account, as IAM's `OpenIdConnectConfig` holds
+ * one: the issuer (`idp_url`), its audiences (`client_id`) and its public keys (`signing_key`).
+ */
 export interface SimulatorOidcProvider {
   name: string;
-  /** The issuer URL: tokens' `iss`, and where discovery and JWKS are fetched. */
+  /** The issuer URL: tokens' `iss`. */
   issuer: string;
+  /**
+   * The issuer's public keys, a JWKS document as JSON (IAM's `signing_key`). Without it, they
+   * are fetched through the issuer's discovery document.
+   */
+  signingKey?: string;
   /** Accepted audiences (`aud`). */
   clientIds: readonly string[];
 }

@@ -1,4 +1,11 @@
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
 import * as z from 'zod';
 import type { SimulatorOidcProvider } from './identity-options.ts';
 
@@ -24,12 +31,15 @@ const describe = (error: unknown): string => {
 
 /**
  * Verifies id tokens as Huawei's STS does for an OIDC provider: the signature against the
- * issuer's JWKS (found through its discovery document), then `iss`, `aud` and expiry, with a
- * real JOSE library. Key sets are fetched once per issuer and cached by `jose`.
+ * provider's signing keys (given, or the issuer's JWKS found through its discovery document),
+ * then `iss`, `aud` and expiry, with a real JOSE library. Fetched key sets are cached per issuer.
  */
 export const createOidcVerifier = () => {
   const keySets = new Map<string, Promise<ReturnType<typeof createRemoteJWKSet>>>();
-  const keySet = (issuer: string) => {
+  const keySet = (provider: SimulatorOidcProvider) => {
+    if (provider.signingKey !== undefined)
+      return createLocalJWKSet(JSON.parse(provider.signingKey) as JSONWebKeySet);
+    const issuer = provider.issuer;
     let found = keySets.get(issuer);
     if (found === undefined) {
       found = (async () => {
@@ -49,7 +59,7 @@ export const createOidcVerifier = () => {
   return {
     async verify(token: string, provider: SimulatorOidcProvider): Promise<TokenVerdict> {
       try {
-        const { payload } = await jwtVerify(token, await keySet(provider.issuer), {
+        const { payload } = await jwtVerify(token, await keySet(provider), {
           issuer: provider.issuer,
           audience: [...provider.clientIds],
           algorithms: ['RS256', 'ES384'],

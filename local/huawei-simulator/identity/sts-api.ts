@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { ApiError } from '../errors.ts';
 import { invalidRequest, invalidToken, notTrusted } from './identity-errors.ts';
@@ -73,15 +74,34 @@ export const checkDuration = (
   return { seconds };
 };
 
-const credentialsBody = (issued: IssuedCredentials, agency: string, session: string) => ({
-  credentials: {
-    access_key_id: issued.ak,
-    secret_access_key: issued.sk,
-    security_token: issued.securityToken,
-    expiration: new Date(issued.expiresAt).toISOString(),
-  },
-  assumed_agency: { agency_session_id: `${agency}:${session}`, urn: `sts::${agency}:${session}` },
-});
+/**
+ * STS v5's answer, in the SDK models' fields (`AssumeAgencyResponse`: `credentials` as
+ * `CredentialsDto`, `assumed_agency` as `AssumedAgencyDto` `{urn, id}`, the id holding the
+ * agency's id and the session name). The URN's and id's exact text is not documented: these
+ * follow the `sts::{domain_id}:assumed-agency:{agency}/{session}` form CTS shows for sessions.
+ */
+const credentialsBody = (
+  issued: IssuedCredentials,
+  agency: { domainId: string; name: string },
+  session: string,
+) => {
+  const agencyId = createHash('sha256')
+    .update(`${agency.domainId}/${agency.name}`)
+    .digest('hex')
+    .slice(0, 32);
+  return {
+    credentials: {
+      access_key_id: issued.ak,
+      secret_access_key: issued.sk,
+      security_token: issued.securityToken,
+      expiration: new Date(issued.expiresAt).toISOString(),
+    },
+    assumed_agency: {
+      urn: `sts::${agency.domainId}:assumed-agency:${agency.name}/${session}`,
+      id: `${agencyId}:${session}`,
+    },
+  };
+};
 
 /**
  * `POST /v5/agencies/assume`, signed: the caller's account must be trusted by the agency.
@@ -113,12 +133,17 @@ export const assumeAgency = (
   const checked = checkDuration(duration_seconds, max);
   if ('error' in checked) return checked.error;
   const issued = identity.issue(urn[1], checked.seconds, 'assume');
-  return { status: 200, body: credentialsBody(issued, agency_urn, agency_session_name) };
+  return {
+    status: 200,
+    body: credentialsBody(issued, { domainId: urn[1], name: urn[2] }, agency_session_name),
+  };
 };
 
 /**
  * `POST /v5/agencies/assume-with-oidc`, unsigned: the id token must verify against the
- * provider (signature, `iss`, `aud`, expiry) and its `sub` must be one the agency trusts.
+ * provider (signature, `iss`, `aud`, expiry) and its `sub` (for an AWS token, the role ARN) must
+ * be one the agency trusts; no other claim decides the trust. The answer adds what the SDK's
+ * `AssumeAgencyWithOIDCResponse` reads: `audience`, `provider` and `subject_from_id_token`.
  */
 export const assumeAgencyWithOidc = async (
   identity: IdentityState,
@@ -170,8 +195,14 @@ export const assumeAgencyWithOidc = async (
   );
   if ('error' in checked) return checked.error;
   const issued = identity.issue(domainId, checked.seconds, 'assume-with-oidc');
+  const audiences = [verdict.claims.aud ?? []].flat();
   return {
     status: 200,
-    body: credentialsBody(issued, request.agency_urn, request.agency_session_name),
+    body: {
+      ...credentialsBody(issued, { domainId, name: agencyUrn[2] }, request.agency_session_name),
+      audience: audiences.find((a) => provider.clientIds.includes(a)) ?? audiences[0],
+      provider: request.provider_urn,
+      subject_from_id_token: subject,
+    },
   };
 };

@@ -35,13 +35,17 @@ export const bodyFor = (account: ScenarioAccount, vpnConnectionId: string): stri
 /**
  * Starts the AWS stand-ins (with STS and Secrets Manager), the simulator with the scenario's
  * accounts, points the environment at them with the accounts document and no Huawei key at
- * all, then imports the real handler (a cold start).
+ * all, then imports the real handler (a cold start). `environment` adds variables (or derives
+ * them from the scenario); the handler module is imported once per test file, so one world each.
  */
 export const startAccountsWorld = async (
   options: AccountsScenarioOptions = {},
-  env: Record<string, string> = {},
+  environment:
+    | Record<string, string>
+    | ((scenario: AccountsScenario) => Record<string, string>) = {},
 ): Promise<AccountsWorld> => {
   const scenario = await startAccountsScenario(options);
+  const env = typeof environment === 'function' ? environment(scenario) : environment;
   const { aws, huawei, handler } = await startCreateMonitorWorld(
     {
       visibilityTimeoutSeconds: 1,
@@ -59,9 +63,10 @@ export const startAccountsWorld = async (
       ...scenario.environmentFor(simulator.endpoint),
       ...env,
       // No Huawei key anywhere in the function's environment: only the accounts document.
+      // No default project either, unless the test asks for one.
       HUAWEICLOUD_SDK_AK: undefined,
       HUAWEICLOUD_SDK_SK: undefined,
-      HUAWEICLOUD_PROJECT_ID: undefined,
+      HUAWEICLOUD_PROJECT_ID: env.HUAWEICLOUD_PROJECT_ID,
     }),
     { credentials: [], identity: scenario.identity },
   );

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failedIds, sqsRecord } from '../harness.ts';
 import { type AccountsWorld, bodyFor, startAccountsWorld } from './accounts-world.ts';
+import { dlqReasons, traceOf } from './traces.ts';
 
 let world: AccountsWorld;
 
@@ -87,42 +87,23 @@ describe('createMonitor across three accounts, one per credential source', () =>
     // Prepare: a CTS trace of a connection in the payments project, said to come from retail
     const payments = world.account('payments');
     const id = world.newConnection(payments);
-    const trace = JSON.parse(
-      readFileSync(new URL('../../events/cloudevents-cloud-trace.json', import.meta.url), 'utf8'),
-    ) as { data: Record<string, unknown> };
-    const response = JSON.parse(String(trace.data.response)) as {
-      vpn_connection: Record<string, unknown>;
-    };
-    response.vpn_connection.id = id;
-    Object.assign(trace.data, {
-      resource_id: id,
-      project_id: payments.projectId,
-      domain_id: world.account('retail').domainId,
-      response: JSON.stringify(response),
+    const trace = traceOf(id, {
+      projectId: payments.projectId,
+      // The top-level domain_id alone names the account (user.domain.id: trace-account.test.ts).
+      domainId: world.account('retail').domainId,
     });
 
     // Act
-    const result = await world.invoke([sqsRecord(JSON.stringify(trace))]);
-    const dlq = await world.aws.clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: world.aws.sqs.dlqUrl,
-        MaxNumberOfMessages: 10,
-        MessageAttributeNames: ['All'],
-        // Kept out of sight: the next test reads the same queue.
-        VisibilityTimeout: 300,
-      }),
-    );
+    const result = await world.invoke([sqsRecord(trace)]);
+    const reasons = await dlqReasons(world);
 
     // Assess: no monitor made with the wrong account's say-so; the reason names both accounts
     expect(failedIds(result)).toEqual([]);
     expect(
       world.huawei.monitors(payments.projectId).filter((m) => m.vpn_connection_id === id),
     ).toEqual([]);
-    const reasons = (dlq.Messages ?? []).map((m) =>
-      JSON.parse(m.MessageAttributes?.vpn_monitor_failure?.StringValue ?? '{}'),
-    );
     expect(reasons.map((r) => r.kind)).toEqual(['unknown-project']);
-    expect(reasons[0].message).toMatch(
+    expect(String(reasons[0]?.message)).toMatch(
       new RegExp(
         `belongs to account payments .* but the event came from domain ${world.account('retail').domainId}`,
       ),

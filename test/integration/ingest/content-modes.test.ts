@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CloudEvent, CONSTANTS, HTTP } from 'cloudevents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConnectionCreated } from '../../../lib/events/parse.ts';
+import { type LocalSmn, startSmn } from '../../../local/smn/smn.ts';
 import {
   announcedId,
   createTrace,
@@ -13,11 +14,14 @@ import {
 } from './helpers.ts';
 
 let world: IngestWorld;
+let smn: LocalSmn;
 beforeAll(async () => {
-  world = await startIngestWorld();
+  smn = await startSmn({ region: REGION });
+  world = await startIngestWorld({ env: { HUAWEICLOUD_SMN_ENDPOINT: smn.endpoint } });
 });
 afterAll(async () => {
   await world?.stop();
+  await smn?.stop();
 });
 beforeEach(async () => {
   await world.drain();
@@ -141,7 +145,9 @@ describe('CloudEvents HTTP binding, as the official SDK sends it', () => {
     readFileSync(new URL(`../../events/${name}`, import.meta.url), 'utf8');
 
   it('queues an SMN notification of a CTS key event as received, as SMN sends it', async () => {
-    const body = fixture('smn-cloud-trace.json');
+    // The fixture's fields, signed by the SMN stand-in as SMN signs them (issue 19).
+    const fields = JSON.parse(fixture('smn-cloud-trace.json')) as Record<string, string>;
+    const body = JSON.stringify(smn.sign({ ...fields, signing_cert_url: smn.signingCertUrl }));
 
     const response = await fetch(`${world.url}/${world.tokens.current}`, {
       method: 'POST',

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { closeServer, listenOnLoopback } from '../../../local/aws/loopback.ts';
 
-/** A proxy in front of the SQS emulator that fails chosen SendMessageBatch entries once. */
+/**
+ * A proxy in front of the SQS emulator that fails chosen SendMessageBatch entries once (SQS's
+ * fault), or refuses them every time (the sender's fault).
+ */
 export interface FlakySqs {
   endpoint: string;
   /** Entries whose body contains this text fail once, as SQS's own fault (`SenderFault: false`). */
   failOnceWhenBodyHas(marker: string): void;
+  /** Entries whose body contains this text are refused every time, as the sender's fault. */
+  refuseWhenBodyHas(marker: string): void;
   /** SendMessageBatch calls seen, and the entries each carried. */
   batches(): number[];
   stop(): Promise<void>;
@@ -31,6 +36,7 @@ interface Entry {
  */
 export const startFlakySqs = async (target: string): Promise<FlakySqs> => {
   const markers = new Set<string>();
+  const refusals = new Set<string>();
   const failed = new Set<string>();
   const batches: number[] = [];
   const server = createServer((request, response) => {
@@ -42,17 +48,34 @@ export const startFlakySqs = async (target: string): Promise<FlakySqs> => {
       if (action === 'AmazonSQS.SendMessageBatch') {
         const input = JSON.parse(body.toString('utf8')) as { Entries: Entry[] };
         batches.push(input.Entries.length);
-        const fail = input.Entries.filter((entry) =>
-          [...markers].some((m) => entry.MessageBody.includes(m) && !failed.has(entry.MessageBody)),
+        const refuse = input.Entries.filter((entry) =>
+          [...refusals].some((m) => entry.MessageBody.includes(m)),
+        );
+        const fail = input.Entries.filter(
+          (entry) =>
+            !refuse.includes(entry) &&
+            [...markers].some(
+              (m) => entry.MessageBody.includes(m) && !failed.has(entry.MessageBody),
+            ),
         );
         for (const entry of fail) failed.add(entry.MessageBody);
-        injected = fail.map((entry) => ({
-          Id: entry.Id,
-          SenderFault: false,
-          Code: 'InternalError',
-          Message: 'We encountered an internal error. Please try again.',
-        }));
-        const rest = input.Entries.filter((entry) => !fail.includes(entry));
+        injected = [
+          ...fail.map((entry) => ({
+            Id: entry.Id,
+            SenderFault: false,
+            Code: 'InternalError',
+            Message: 'We encountered an internal error. Please try again.',
+          })),
+          ...refuse.map((entry) => ({
+            Id: entry.Id,
+            SenderFault: true,
+            Code: 'InvalidMessageContents',
+            Message: 'Invalid characters found.',
+          })),
+        ];
+        const rest = input.Entries.filter(
+          (entry) => !fail.includes(entry) && !refuse.includes(entry),
+        );
         if (rest.length === 0) {
           const payload = JSON.stringify({ Successful: [], Failed: injected });
           response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
@@ -90,6 +113,7 @@ export const startFlakySqs = async (target: string): Promise<FlakySqs> => {
   return {
     endpoint,
     failOnceWhenBodyHas: (marker) => markers.add(marker),
+    refuseWhenBodyHas: (marker) => refusals.add(marker),
     batches: () => [...batches],
     stop: () => closeServer(server),
   };

@@ -83,4 +83,29 @@ describe('when SQS fails part of a batch for its own reasons', () => {
     expect(flaky.batches().slice(before)).toEqual([2, 2]);
     expect((await world.drain(world.sqs.queueUrl)).map(announcedId).sort()).toEqual(ids.sort());
   });
+
+  it("never sends again an entry SQS refused as the sender's fault: names it, queues the others once", async () => {
+    const before = flaky.batches().length;
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const refused = ids[3] ?? '';
+    const transient = ids[1] ?? '';
+    flaky.refuseWhenBodyHas(refused);
+    flaky.failOnceWhenBodyHas(transient);
+
+    const response = await fetch(`${world.url}/${world.tokens.current}`, {
+      method: 'POST',
+      headers: { 'content-type': CONSTANTS.MIME_CE_BATCH },
+      body: JSON.stringify(ids.map(traceEvent)),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      queued: 4,
+      rejected: [{ index: 3, reason: expect.stringContaining('InvalidMessageContents') }],
+    });
+    // One call with all five, then only the entry SQS failed for its own reasons.
+    expect(flaky.batches().slice(before)).toEqual([5, 1]);
+    const queued = (await world.drain(world.sqs.queueUrl)).map(announcedId);
+    expect(queued.sort()).toEqual(ids.filter((id) => id !== refused).sort());
+  });
 });

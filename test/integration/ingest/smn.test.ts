@@ -1,84 +1,178 @@
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer, listenOnLoopback } from '../../../local/aws/loopback.ts';
-import { type IngestWorld, startIngestWorld } from './helpers.ts';
-
-/** A server that answers 200 to anything and remembers what was asked of it. */
-const startRecorder = async () => {
-  const paths: string[] = [];
-  const server = createServer((request, response) => {
-    paths.push(request.url ?? '');
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end('{"request_id":"ok"}');
-  });
-  const endpoint = await listenOnLoopback(server);
-  return { endpoint, paths, stop: () => closeServer(server) };
-};
+import { type LocalSmn, startSmn } from '../../../local/smn/smn.ts';
+import { createTrace, type IngestWorld, REGION, startIngestWorld } from './helpers.ts';
 
 let world: IngestWorld;
-let smn: Awaited<ReturnType<typeof startRecorder>>;
-let foreign: Awaited<ReturnType<typeof startRecorder>>;
+let smn: LocalSmn;
 beforeAll(async () => {
-  smn = await startRecorder();
-  foreign = await startRecorder();
-  // The loopback stand-in replaces https://smn.{region}.myhuaweicloud.com, as in a local run.
+  smn = await startSmn({ region: REGION });
+  // The stand-in answers for Huawei's hosts: the messages carry the real host names, and only
+  // where an allowed URL is fetched changes.
   world = await startIngestWorld({ env: { HUAWEICLOUD_SMN_ENDPOINT: smn.endpoint } });
 });
 afterAll(async () => {
   await world?.stop();
   await smn?.stop();
-  await foreign?.stop();
 });
 
-const TOPIC = 'urn:smn:cn-north-4:0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b:vpn-connection-events';
+const deliver = (message: Record<string, string>) =>
+  smn.deliver(`${world.url}/${world.tokens.current}`, message);
 
-/** A subscription confirmation as SMN sends it: snake_case, with the X-SMN-* headers. */
-const confirmation = (subscribeUrl: string) =>
-  fetch(`${world.url}/${world.tokens.current}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-smn-message-type': 'SubscriptionConfirmation',
-      'x-smn-topic-urn': TOPIC,
-    },
-    body: JSON.stringify({
-      type: 'SubscriptionConfirmation',
-      signature_version: 'v1',
-      topic_urn: TOPIC,
-      message_id: 'def5c309cbff44d5a870787ed937edf8',
-      message: `You are invited to subscribe to topic: ${TOPIC}.`,
-      subscribe_url: subscribeUrl,
-      timestamp: '2026-12-01T09:00:00Z',
-      signature: 'c2lnbmF0dXJl',
-      signing_cert_url: 'https://smn.cn-north-4.myhuaweicloud.com/smn/cert.pem',
-    }),
-  });
+const confirmFetches = () => smn.fetched().filter((p) => p.startsWith('/smn/subscription/'));
 
 describe('SMN subscription confirmation', () => {
-  it('fetches a subscribe_url on the configured SMN endpoint and answers 200', async () => {
-    const response = await confirmation(
-      `${smn.endpoint}/smn/subscription/confirm?token=abc&topic_urn=${TOPIC}`,
-    );
+  it.each([
+    ['the regional console', `${REGION}-console.huaweicloud.com`],
+    ['the Chinese-mainland console', 'console.huaweicloud.com'],
+    ['the international console', 'console-intl.huaweicloud.com'],
+    ['the European console', 'console.eu.huaweicloud.com'],
+  ])('fetches a subscribe_url on %s exactly once and answers 200', async (_name, host) => {
+    const message = smn.confirmation(host);
+    const before = confirmFetches().length;
+
+    const response = await deliver(message);
 
     expect(response.status).toBe(200);
-    expect(smn.paths).toEqual([`/smn/subscription/confirm?token=abc&topic_urn=${TOPIC}`]);
+    const link = new URL(message.subscribe_url ?? '');
+    expect(confirmFetches().slice(before)).toEqual([`${link.pathname}${link.search}`]);
     expect(await world.drain()).toEqual([]);
   });
 
   it.each([
-    ['another host', () => `${foreign.endpoint}/smn/subscription/confirm?token=abc`],
-    ['the metadata service', () => 'http://169.254.169.254/latest/meta-data/'],
-    ['another https host', () => 'https://smn.example.com/smn/subscription/confirm'],
-    ['the SMN host with credentials', () => `${smn.endpoint.replace('//', '//user:pw@')}/x`],
-    ['no URL at all', () => 'not a url'],
-  ])('refuses a subscribe_url on %s and fetches nothing', async (_name, url) => {
-    const before = { smn: smn.paths.length, foreign: foreign.paths.length };
+    ['a look-alike host', `https://${REGION}-console.huaweicloud.com.evil.example`],
+    ['a console name as user info', 'https://console.huaweicloud.com@evil.example'],
+    ['credentials', `https://user:pw@${REGION}-console.huaweicloud.com`],
+    ['another port', `https://${REGION}-console.huaweicloud.com:8443`],
+    ['plain http', `http://${REGION}-console.huaweicloud.com`],
+    ['the console of a region not configured', 'https://ap-southeast-1-console.huaweicloud.com'],
+    ['the metadata service', 'http://169.254.169.254'],
+  ])('refuses a signed confirmation on %s and fetches nothing', async (_name, origin) => {
+    const message = smn.sign({
+      ...smn.confirmation(),
+      subscribe_url: `${origin}/smn/subscription/confirm?token=abc`,
+    });
+    const before = confirmFetches().length;
 
-    const response = await confirmation(url());
+    const response = await deliver(message);
 
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toContain('refused');
-    expect(smn.paths.length).toBe(before.smn);
-    expect(foreign.paths.length).toBe(before.foreign);
+    expect(confirmFetches().length).toBe(before);
   });
+
+  it('refuses a confirmation link on the console with another path', async () => {
+    const message = smn.sign({
+      ...smn.confirmation(),
+      subscribe_url: `https://${REGION}-console.huaweicloud.com/smn/other?token=abc`,
+    });
+    const before = confirmFetches().length;
+
+    expect((await deliver(message)).status).toBe(400);
+    expect(confirmFetches().length).toBe(before);
+  });
+});
+
+describe('SMN signatures', () => {
+  const notification = (id: string) => smn.notification(JSON.stringify(createTrace(id)), 'VPN');
+
+  it('queues a signed notification, fetching the certificate once for many messages', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+
+    const statuses = [];
+    for (const id of ids) statuses.push((await deliver(notification(id))).status);
+
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(
+      (await world.drain()).map((body) => JSON.parse(JSON.parse(body).message).resource_id).sort(),
+    ).toEqual([...ids].sort());
+    const certPath = new URL(smn.signingCertUrl).pathname;
+    expect(smn.fetched().filter((p) => p === certPath)).toHaveLength(1);
+  });
+
+  it('refuses a notification whose message was changed after signing, and queues nothing', async () => {
+    const signed = notification(randomUUID());
+    const tampered = { ...signed, message: JSON.stringify(createTrace(randomUUID())) };
+
+    const response = await deliver(tampered);
+
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { message: string }).message).toContain(
+      'signature does not match',
+    );
+    expect(await world.drain()).toEqual([]);
+  });
+
+  it.each([
+    ['no signature', (m: Record<string, string>) => ({ ...m, signature: '' })],
+    ['a signature over other fields', (m: Record<string, string>) => ({ ...m, subject: 'other' })],
+    [
+      'another signature_version',
+      (m: Record<string, string>) => ({ ...m, signature_version: 'v2' }),
+    ],
+    [
+      'a certificate on another host',
+      (m: Record<string, string>) => ({
+        ...m,
+        signing_cert_url: 'https://smn.cn-north-4.myhuaweicloud.com.evil.example/smn/x.pem',
+      }),
+    ],
+    [
+      'a certificate over http',
+      (m: Record<string, string>) => ({
+        ...m,
+        signing_cert_url: smn.signingCertUrl.replace('https:', 'http:'),
+      }),
+    ],
+  ])('refuses a notification with %s (403), queues nothing', async (_name, change) => {
+    const before = smn.fetched().length;
+
+    const response = await deliver(change(notification(randomUUID())));
+
+    expect(response.status).toBe(403);
+    expect(await world.drain()).toEqual([]);
+    // Only the known certificate may have been fetched, never another URL.
+    expect(
+      smn
+        .fetched()
+        .slice(before)
+        .every((p) => p === new URL(smn.signingCertUrl).pathname),
+    ).toBe(true);
+  });
+
+  it('refuses a confirmation whose subscribe_url was changed after signing, fetching nothing', async () => {
+    const signed = smn.confirmation();
+    const tampered = { ...signed, subscribe_url: smn.confirmation().subscribe_url ?? '' };
+    const before = confirmFetches().length;
+
+    expect((await deliver(tampered)).status).toBe(403);
+    expect(confirmFetches().length).toBe(before);
+  });
+});
+
+describe('SMN messages that do not come as SMN sends them', () => {
+  it.each([
+    ['in a CloudEvents batch', 'application/cloudevents-batch+json', (m: string) => `[${m}]`],
+    ["in EventGrid's envelope", 'application/json', (m: string) => `{"events":[${m}]}`],
+    ['in a JSON array', 'application/json', (m: string) => `[${m}]`],
+  ])(
+    'refuses a validly signed notification %s (400, named), queues nothing',
+    async (_name, type, wrap) => {
+      const message = JSON.stringify(smn.notification(JSON.stringify(createTrace(randomUUID()))));
+
+      const response = await fetch(`${world.url}/${world.tokens.current}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: wrap(message),
+      });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        rejected: [
+          { index: 0, reason: expect.stringContaining('SMN message is taken only alone') },
+        ],
+      });
+      expect(await world.drain()).toEqual([]);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccountsDocument } from '../../../lib/accounts/document.ts';
 import { loadAccountsDocument } from '../../../lib/accounts/document-source.ts';
+import { stsRegionCheck } from '../../../lib/accounts/sts-regions.ts';
 import { ConfigurationError } from '../../../lib/errors.ts';
 
 const A = 'd1a0000000000000000000000000000a';
@@ -54,6 +55,8 @@ describe('the accounts document', () => {
       },
       'inline',
       undefined,
+      // No SDK lists an STS endpoint in eu-west-101: the deployment names one.
+      stsRegionCheck({ byRegion: { 'eu-west-101': 'https://sts.eu-west-101.example.com' } }),
     );
 
     // Assess

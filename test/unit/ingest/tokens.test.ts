@@ -43,6 +43,41 @@ describe('createTokenVerifier', () => {
     }
   });
 
+  it('refuses a retired previous token 5 s after the last read, not at the end of the cache lifetime', async () => {
+    const { state, verifier } = store({ current: CURRENT, previous: PREVIOUS });
+    expect(await verifier.verify([PREVIOUS])).toBe(true);
+    const reads = state.reads;
+
+    // The rotation retires PREVIOUS; the cache (60 s) still holds it.
+    const NEXT = 'next-token-for-tests-0123456789abcdefghij';
+    state.value = JSON.stringify({ current: NEXT, previous: CURRENT });
+    state.now = 4_999;
+    const withinRefreshInterval = await verifier.verify([PREVIOUS]);
+    state.now = 5_000;
+    const afterRefreshInterval = await verifier.verify([PREVIOUS]);
+    state.now = 6_000;
+    const again = await verifier.verify([PREVIOUS]);
+
+    expect(withinRefreshInterval).toBe(true);
+    expect(afterRefreshInterval).toBe(false);
+    expect(again).toBe(false);
+    // One more read for the retired token, rate-limited like unknown tokens: none at 6 s.
+    expect(state.reads).toBe(reads + 1);
+    expect(await verifier.verify([NEXT])).toBe(true);
+    expect(await verifier.verify([CURRENT])).toBe(true);
+  });
+
+  it('does not read the secret again for the current token within the cache lifetime', async () => {
+    const { state, verifier } = store({ current: CURRENT, previous: PREVIOUS });
+
+    for (const now of [0, 10_000, 30_000, 59_999]) {
+      state.now = now;
+      expect(await verifier.verify([CURRENT])).toBe(true);
+    }
+
+    expect(state.reads).toBe(1);
+  });
+
   it('reads the secret once per cache lifetime, and again after it', async () => {
     const { state, verifier } = store({ current: CURRENT });
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngest } from '../../../lib/ingest/ingest.ts';
 import type { IngestRequest } from '../../../lib/ingest/request.ts';
+import { createSmnVerifier } from '../../../lib/ingest/smn-signature.ts';
 import { createTokenVerifier } from '../../../lib/ingest/tokens.ts';
 import { LOCAL_CREDENTIALS } from '../../../local/aws/loopback.ts';
 import { type LocalSqs, startSqs } from '../../../local/aws/sqs.ts';
@@ -33,6 +34,8 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countCalls' },
   );
+  const smn = { regions: ['cn-north-4'], endpointOverride: undefined };
+  const fetchUrl = () => Promise.reject(new Error('no URL may be fetched without a valid token'));
   ingest = createIngest({
     verifier: createTokenVerifier({
       secretId: 'ingest-token',
@@ -43,8 +46,9 @@ beforeAll(async () => {
     queueUrl: sqs.queueUrl,
     defaults: { projectId: PROJECT_ID, region: 'cn-north-4' },
     maxBodyBytes: 1024 * 1024,
-    smn: { regions: ['cn-north-4'], endpointOverride: undefined },
-    fetchUrl: () => Promise.reject(new Error('no URL may be fetched without a valid token')),
+    smn,
+    smnVerifier: createSmnVerifier(smn, fetchUrl),
+    fetchUrl,
     log: silentLog,
     counters: { count: () => undefined },
   });

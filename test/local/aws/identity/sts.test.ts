@@ -1,15 +1,18 @@
 import { GetWebIdentityTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSts, startLocalSts } from '../../../../local/aws/sts.ts';
+import { AWS_CLAIMS_NAMESPACE, type LocalSts, startLocalSts } from '../../../../local/aws/sts.ts';
 
 const ROLE_ARN = 'arn:aws:iam::000000000000:role/createMonitor';
+const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:000000000000:function:createMonitor';
 let sts: LocalSts;
 let client: STSClient;
 
 beforeAll(async () => {
   sts = await startLocalSts({
     roleArn: ROLE_ARN,
+    functionArn: FUNCTION_ARN,
+    orgId: 'o-abc1234567',
     allowedAudiences: ['huawei-vpn-monitor'],
     maxDurationSeconds: 900,
   });
@@ -27,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('AWS STS GetWebIdentityToken stand-in', () => {
-  it('signs an RS256 token that verifies against its own discovery document and JWKS', async () => {
+  it("signs an RS256 token in AWS's claim layout that verifies against its discovery document and JWKS", async () => {
     // Act
     const out = await client.send(
       new GetWebIdentityTokenCommand({
@@ -37,7 +40,7 @@ describe('AWS STS GetWebIdentityToken stand-in', () => {
       }),
     );
     const discovery = (await (
-      await fetch(`${sts.issuer}/.well-known/openid-configuration`)
+      await fetch(`${sts.endpoint}/.well-known/openid-configuration`)
     ).json()) as { issuer: string; jwks_uri: string };
     const { payload, protectedHeader } = await jwtVerify(
       out.WebIdentityToken ?? '',
@@ -48,8 +51,19 @@ describe('AWS STS GetWebIdentityToken stand-in', () => {
     // Assess
     expect(discovery.issuer).toBe(sts.issuer);
     expect(protectedHeader.alg).toBe('RS256');
+    // AWS's layout: iss of AWS's shape, sub the role ARN, AWS's own claims nested
+    expect(sts.issuer).toMatch(/^https:\/\/[0-9a-f-]{36}\.tokens\.sts\.global\.api\.aws$/);
     expect(payload.sub).toBe(ROLE_ARN);
-    expect(payload.aws_account).toBe('000000000000');
+    expect(payload[AWS_CLAIMS_NAMESPACE]).toEqual({
+      aws_account: '000000000000',
+      source_region: 'eu-west-1',
+      org_id: 'o-abc1234567',
+      lambda_source_function_arn: FUNCTION_ARN,
+    });
+    expect(Object.keys(payload).sort()).toEqual(
+      [AWS_CLAIMS_NAMESPACE, 'aud', 'exp', 'iat', 'iss', 'jti', 'sub'].sort(),
+    );
+    expect(JSON.parse(sts.jwks())).toEqual(await (await fetch(discovery.jwks_uri)).json());
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(300);
     expect(out.Expiration?.getTime()).toBe((payload.exp ?? 0) * 1000);
     expect(sts.issued()).toBe(1);

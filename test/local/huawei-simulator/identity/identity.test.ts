@@ -1,7 +1,3 @@
-import { createRequire } from 'node:module';
-import type { GlobalCredentials as OfficialGlobalCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/GlobalCredentials.js';
-import type { IamClient as OfficialIamClient } from '@huaweicloud/huaweicloud-sdk-iam/v3/IamClient.js';
-import type * as IamModels from '@huaweicloud/huaweicloud-sdk-iam/v3/public-api.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHuaweiIdentityClient } from '../../../../lib/accounts/huawei-identity.ts';
 import { createCredentialsProvider } from '../../../../lib/huawei/credentials.ts';
@@ -14,17 +10,7 @@ import {
   type HuaweiSimulator,
   startHuaweiSimulator,
 } from '../../../../local/huawei-simulator/index.ts';
-
-// The official SDK is CommonJS; it is loaded the way its users load it.
-const requireCommonJs = createRequire(import.meta.url);
-const { GlobalCredentials } = requireCommonJs(
-  '@huaweicloud/huaweicloud-sdk-core/auth/GlobalCredentials',
-) as { GlobalCredentials: typeof OfficialGlobalCredentials };
-const iam = requireCommonJs(
-  '@huaweicloud/huaweicloud-sdk-iam/v3/public-api',
-) as typeof IamModels & {
-  IamClient: typeof OfficialIamClient;
-};
+import { GlobalCredentials, iam, webIdentityToken as tokenFrom } from './official-sdk.ts';
 
 /** The error a call that must be refused ends with. */
 type Refusal = Error & { status?: number; code?: string; huaweiMessage?: string };
@@ -80,23 +66,8 @@ const vpnWith = (credentials: { ak: string; sk: string; securityToken?: string |
     now: () => new Date(clock),
   });
 
-const webIdentityToken = async (audience: string): Promise<string> => {
-  const { STSClient, GetWebIdentityTokenCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({
-    region: 'eu-west-1',
-    endpoint: scenario.sts.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const out = await sts.send(
-    new GetWebIdentityTokenCommand({
-      Audience: [audience],
-      SigningAlgorithm: 'RS256',
-      DurationSeconds: 300,
-    }),
-  );
-  sts.destroy();
-  return out.WebIdentityToken ?? '';
-};
+const webIdentityToken = (audience: string): Promise<string> =>
+  tokenFrom(scenario.sts.endpoint, audience);
 
 beforeAll(async () => {
   sim = await startHuaweiSimulator({
