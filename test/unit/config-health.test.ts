@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseHealthSettings } from '../../../lib/config/index.ts';
-import { ConfigurationError } from '../../../lib/errors.ts';
+import { parseHealthSettings } from '../../lib/config/index.ts';
+import { ConfigurationError } from '../../lib/errors.ts';
 
 describe('parseHealthSettings', () => {
   it('has defaults for every setting', () => {
