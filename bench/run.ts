@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the five benchmarks of this project, side by side with what users would
+ * `npm run bench`: the six benchmarks of this project, side by side with what users would
  * pick instead, on this machine. Prints a table (PASS/MISS per target; nothing fails on a
  * miss) and writes the same figures as one JSON object to `bench/results/latest.json`.
  *
@@ -23,6 +23,7 @@ import {
   startHandler,
 } from './handler/handler-benchmarks.ts';
 import type { StandInsReady } from './handler/stand-ins.ts';
+import { healthRows, runHealthBenchmark } from './health/health-bench.ts';
 import { startWorker } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { machineLine, markdownTable, type Row, textTable } from './report.ts';
@@ -210,6 +211,18 @@ try {
   await standIns.stop();
   artifact.remove();
 }
+
+progress('6: health of 10,000 monitored connections over 20 projects, Cloud Eye rate-limited');
+figures.push(
+  ...healthRows(
+    await runHealthBenchmark(
+      flags.quick
+        ? { projects: 4, perProject: 250, cloudEyeRatePerProject: 10 }
+        : { projects: 20, perProject: 500, cloudEyeRatePerProject: 10 },
+      progress,
+    ),
+  ),
+);
 
 const json = {
   ...machine,

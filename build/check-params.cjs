@@ -80,6 +80,7 @@ const checkParams = (params) => {
     'tableDeletionProtection',
     'reconcileDeleteOrphans',
     'reconcileScheduleEnabled',
+    'healthConnectionMetrics',
   ]) {
     if (name in params && !SWITCH.test(text(params[name]))) {
       bad(name, `is "${text(params[name])}": set "true" or "false"`);
@@ -147,6 +148,42 @@ const checkParams = (params) => {
       'reconcileSchedule',
       `is "${text(params.reconcileSchedule)}": set an EventBridge schedule, rate(1 day) or cron(0 3 * * ? *)`,
     );
+  }
+
+  // The health function's (lib/health/health-config.ts checks the same again at cold start).
+  if (scheduled && 'healthSchedule' in params && !SCHEDULE.test(text(params.healthSchedule))) {
+    bad(
+      'healthSchedule',
+      `is "${text(params.healthSchedule)}": set an EventBridge schedule, rate(5 minutes) or cron(0/5 * * * ? *)`,
+    );
+  }
+  const percents = ['healthDegradedLossPercent', 'healthDownLossPercent'];
+  for (const name of percents) {
+    const n = Number(text(params[name]));
+    if (name in params && (text(params[name]) === '' || !(n >= 0 && n <= 100))) {
+      bad(name, `is "${text(params[name])}": set a percentage from 0 to 100`);
+    }
+  }
+  if (Number(text(params.healthDegradedLossPercent)) > Number(text(params.healthDownLossPercent))) {
+    bad('healthDownLossPercent', 'is below healthDegradedLossPercent: set it at least as high');
+  }
+  if ('healthDegradedLatencyMs' in params && !isInteger(params.healthDegradedLatencyMs, 1, 5000)) {
+    bad(
+      'healthDegradedLatencyMs',
+      `is "${text(params.healthDegradedLatencyMs)}": set a whole number of milliseconds from 1 to 5000`,
+    );
+  }
+  if ('healthWindowMinutes' in params && !isInteger(params.healthWindowMinutes, 1, 60)) {
+    bad(
+      'healthWindowMinutes',
+      `is "${text(params.healthWindowMinutes)}": set a whole number of minutes from 1 to 60`,
+    );
+  }
+  if (
+    'healthMetricSource' in params &&
+    !['link', 'tunnel'].includes(text(params.healthMetricSource))
+  ) {
+    bad('healthMetricSource', `is "${text(params.healthMetricSource)}": set link or tunnel`);
   }
 
   const alarmTopic = text(params.alarmTopic);

@@ -1,4 +1,5 @@
 import type { CliIo } from './cli/index.ts';
+import { runHealthCommand } from './health/index.ts';
 import { runReconcileCommand } from './reconcile/index.ts';
 import { runReplayCommand } from './replay/index.ts';
 
@@ -8,6 +9,7 @@ const USAGE = `Usage: vpn-monitor-provisioner <command> [options]
 Commands
   replay      move dead-lettered "VPN connection created" messages back to the source queue
   reconcile   queue every VPN connection that has no monitor; report orphaned monitors
+  health      read each monitored connection's health from Cloud Eye; publish its changes
 
 Run "vpn-monitor-provisioner <command> --help" for a command's options.
 `;
@@ -20,6 +22,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'replay') return runReplayCommand(rest, io);
   if (command === 'reconcile') return runReconcileCommand(rest, io);
+  if (command === 'health') return runHealthCommand(rest, io);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

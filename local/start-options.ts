@@ -32,6 +32,10 @@ Options:
   --serve             after the run, keep every stand-in running, print their endpoints and
                       the replay, reconcile and curl commands that work against them; Ctrl-C
                       stops (not with --accounts 3)
+  --health            instead of the pipeline: the health function over --existing monitored
+                      connections (default 50), one of them degraded in the simulated Cloud
+                      Eye and then recovered: two "VPN Connection Health Changed" events, none
+                      for the others
   --json              print the summary as JSON
   --help              this text`;
 
@@ -55,6 +59,7 @@ const OPTIONS = {
   direct: { type: 'boolean' },
   'create-rate': { type: 'string' },
   serve: { type: 'boolean' },
+  health: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -81,6 +86,8 @@ export interface StartOptions
   > {
   help: boolean;
   serve: boolean;
+  /** The health demo instead of the pipeline (`existingConnections` monitored connections). */
+  health: boolean;
   json: boolean;
 }
 
@@ -172,6 +179,7 @@ export const parseStartOptions = (argv: string[]): StartOptions => {
     viaEventGrid: !(values.direct ?? false) && accounts !== 3,
     createRatePerSecond: number('create-rate', 25, 1, 10_000),
     serve,
+    health: values.health ?? false,
     json: values.json ?? false,
   };
 };

@@ -1,3 +1,4 @@
+import { printHealthDemo, runHealthDemo } from './health-demo.ts';
 import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
 import { serve } from './serve.ts';
 import {
@@ -18,6 +19,11 @@ try {
 if (options.help) {
   console.log(START_USAGE);
   process.exit(0);
+}
+if (options.health) {
+  const demo = await runHealthDemo(options.existingConnections || 50);
+  if (options.json) console.log(JSON.stringify(demo, null, 2));
+  process.exit(printHealthDemo(demo) ? 0 : 1);
 }
 
 /** `1 record`, `2 records`: a count with its noun. */

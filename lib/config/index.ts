@@ -11,6 +11,16 @@ export {
   loadConfig,
 } from './create-monitor.ts';
 export {
+  /** The whole configuration of a health run: the reconcile function's Huawei side, and its own. */
+  type HealthConfig,
+  /** What the health check reads from its environment, on top of the Huawei settings. */
+  type HealthSettings,
+  /** Loads a health run's configuration once at cold start (or per command, with its flags). */
+  loadHealthConfig,
+  /** Parses the health settings alone; blank variables take their defaults. */
+  parseHealthSettings,
+} from './health.ts';
+export {
   /** What the `ingest` function reads from its environment. */
   type IngestConfig,
   /** Parses the `ingest` function's environment at cold start. */

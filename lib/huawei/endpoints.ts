@@ -75,6 +75,12 @@ export const stsEndpointResolver = (
 ): ((region: string) => string) =>
   endpointResolver(overrides, (region: string) => regionalEndpoint('sts', region));
 
+/** Cloud Eye of a region: `https://ces.{region}.myhuaweicloud.com` (`.eu` in Europe), or the override. */
+export const cloudEyeEndpointResolver = (
+  overrides: EndpointOverrides = {},
+): ((region: string) => string) =>
+  endpointResolver(overrides, (region: string) => regionalEndpoint('ces', region));
+
 /**
  * IAM for a region (`undefined`: no region known, the global endpoint): a per-region override,
  * the single one, the European regional endpoint, or the global one.

@@ -26,6 +26,8 @@ export {
   type SecretReader,
 } from './credentials.ts';
 export {
+  /** Cloud Eye of a region (`https://ces.{region}...`), or the override. */
+  cloudEyeEndpointResolver,
   /** The documented (or, for Europe, inferred) VPN endpoint of a region, without a trailing slash. */
   defaultVpnEndpoint,
   /** What decides a region's endpoint. */
@@ -37,6 +39,14 @@ export {
   /** The endpoint resolver the VPN client takes. */
   vpnEndpointResolver,
 } from './endpoints.ts';
+export {
+  /** Keep-alive connection pools per origin, for a client of its own (Cloud Eye). */
+  createKeepAlivePools,
+  /** The keep-alive pools a client sends through. */
+  type KeepAlivePools,
+  /** Sends one signed Huawei request, with its attempt timeout. */
+  sendHuaweiRequest,
+} from './http-request.ts';
 export type {
   /** The client {@link createHuaweiIdentityClient} builds. */
   HuaweiIdentityClient,
@@ -59,6 +69,16 @@ export {
    */
   createLazyIdentityClient,
 } from './lazy-identity.ts';
+export {
+  /** A Huawei answer checked against its expected status and schema, or a typed error. */
+  expectAnswer,
+  /** A `Retry-After` header in milliseconds, capped. */
+  parseRetryAfter,
+  /** A text with anything shaped like a secret replaced, for errors and logs. */
+  redactSecrets,
+  /** A network failure of a Huawei call as the project's typed error. */
+  toNetworkError,
+} from './responses.ts';
 export type {
   /** A connection monitor as Huawei's VPN API returns it. */
   ConnectionMonitor,
@@ -66,6 +86,12 @@ export type {
   VpnConnection,
 } from './schemas.ts';
 export {
+  /** Percent-encodes a query value the way Huawei's signer does (RFC 3986). */
+  encodeRfc3986,
+} from './signer.ts';
+export {
+  /** A call's own limits: its deadline and stop signal. */
+  type CallOptions,
   /** The Huawei Cloud VPN API. */
   HuaweiVpnClient,
   /** Which project, in which region, a call is about. */

@@ -193,11 +193,11 @@ export const runReconcile = async (
 /**
  * The run's targets with their accounts: the named targets (their accounts found by routing),
  * or every project of every account, or of the one named. An account whose projects cannot be
- * listed becomes one failed row, and the run goes on.
+ * listed becomes one failed row, and the run goes on. The health check covers the same ones.
  */
-const targetsOf = async (
+export const targetsOf = async (
   accounts: ReconcileDeps['accounts'],
-  run: ReconcileRun,
+  run: Pick<ReconcileRun, 'targets' | 'account'>,
 ): Promise<{ target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[]> => {
   if (run.targets.length > 0 && run.account === undefined)
     return run.targets.map((target) => ({ target, account: undefined }));

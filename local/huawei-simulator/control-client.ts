@@ -1,4 +1,5 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
+import type { ConnectionHealth } from './cloud-eye-state.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import type { PendingFault } from './faults.ts';
 import type { RateLimit } from './rate-limit.ts';
@@ -131,6 +132,25 @@ export const connectToSimulator = (endpoint: string): RemoteSimulatorControl => 
     setRateLimit: async (limit: RateLimit | undefined) => {
       await (limit === undefined ? call('DELETE', 'rate-limit') : call('PUT', 'rate-limit', limit));
     },
+    setConnectionHealth: async (
+      projectId: string,
+      connectionId: string,
+      health: ConnectionHealth | undefined,
+    ) => {
+      const path = `projects/${projectId}/connections/${encodeURIComponent(connectionId)}/health`;
+      await (health === undefined ? call('DELETE', path) : call('PUT', path, health));
+    },
+    setCloudEyeRateLimit: async (limit: RateLimit | undefined) => {
+      await (limit === undefined
+        ? call('DELETE', 'cloud-eye/rate-limit')
+        : call('PUT', 'cloud-eye/rate-limit', limit));
+    },
+    cloudEyeStats: async () =>
+      (await call('GET', 'cloud-eye/stats')) as {
+        calls: number;
+        metrics: number;
+        throttled: number;
+      },
     setAnswerProfile: async (change: AnswerProfileChange) =>
       ((await call('PUT', 'answer-profile', change)) as { profile: AnswerProfile }).profile,
     setReadyAfter: async (ms: number) => {

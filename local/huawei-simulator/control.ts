@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { connectionHealthSchema } from './cloud-eye-state.ts';
 import { SimulatorUsageError } from './errors.ts';
 import { readBody } from './http.ts';
 import { generatedConnectionId } from './ids.ts';
@@ -92,6 +93,18 @@ const projectRoutes = (
     throw new NotFound();
   }
   const id = parts[3] ?? '';
+  // What the connection's monitor reports to Cloud Eye: PUT a degradation, DELETE to recover.
+  if (parts.length === 5 && parts[4] === 'health') {
+    if (method === 'PUT') {
+      control.setConnectionHealth(projectId, id, connectionHealthSchema.parse(json()));
+      return OK_EMPTY;
+    }
+    if (method === 'DELETE') {
+      control.setConnectionHealth(projectId, id, undefined);
+      return OK_EMPTY;
+    }
+    throw new NotFound();
+  }
   if (parts.length === 4 && method === 'PATCH') {
     const { status } = z.strictObject({ status: connectionStatusSchema }).parse(json());
     return {
@@ -161,6 +174,14 @@ const route = (
     case 'DELETE rate-limit':
       control.setRateLimit(undefined);
       return OK_EMPTY;
+    case 'PUT cloud-eye/rate-limit':
+      control.setCloudEyeRateLimit(rateLimitSchema.parse(json()));
+      return OK_EMPTY;
+    case 'DELETE cloud-eye/rate-limit':
+      control.setCloudEyeRateLimit(undefined);
+      return OK_EMPTY;
+    case 'GET cloud-eye/stats':
+      return { status: 200, body: control.cloudEyeStats() };
     case 'GET answer-profile':
       return { status: 200, body: { profile: control.setAnswerProfile({}) } };
     case 'PUT answer-profile':

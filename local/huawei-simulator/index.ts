@@ -2,6 +2,7 @@
 export { ANSWER_PROFILES, DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
 export type { ReceivedRequest } from './auth.ts';
 export { MAX_CLOCK_SKEW_MS, parseSdkDate } from './auth.ts';
+export type { ConnectionHealth } from './cloud-eye-state.ts';
 export type {
   ConnectionCreatedEvent,
   ConnectionCreatedListener,

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest } from './api-handler.ts';
+import { handleCloudEyeRequest, isCloudEyePath } from './cloud-eye.ts';
 import { CONTROL_PREFIX, handleControlRequest } from './control.ts';
 import { handleIdentityRequest, isIdentityPath } from './identity/identity-handler.ts';
 import { createSimulatorState } from './simulator-state.ts';
@@ -30,6 +31,8 @@ export const startHuaweiSimulator = async (
     if (isControlPath(request.url ?? '')) {
       context.stats.control();
       handleControlRequest(control, request, response);
+    } else if (isCloudEyePath(request.url ?? '')) {
+      handleCloudEyeRequest(context, context.cloudEye, request, response);
     } else if (isIdentityPath(request.url ?? '')) {
       handleIdentityRequest(context, request, response, baseUrl);
     } else {

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_ANSWER_PROFILE } from './answer-profiles.ts';
 import type { VpnApiContext } from './api-common.ts';
 import { type AuthVerifier, createAuthVerifier } from './auth.ts';
+import { type CloudEyeState, createCloudEyeState } from './cloud-eye-state.ts';
 import { type ConnectionEvents, createConnectionEvents } from './connection-events.ts';
 import { type ErrorFormat, SimulatorUsageError } from './errors.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
@@ -36,6 +37,8 @@ export interface SimulatorContext {
   /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
   identity: IdentityState;
   oidc: OidcVerifier;
+  /** Cloud Eye's batch metric query: injected health, its own rate limit. */
+  cloudEye: CloudEyeState;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -78,6 +81,7 @@ export const createSimulatorState = (
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
   const rateLimit = createRateLimiter(options.rateLimit, now);
   const events = createConnectionEvents();
+  const cloudEye = createCloudEyeState(options.cloudEyeRateLimit, now);
   const initialAnswers = (): VpnApiContext['answers'] => ({
     profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
     readyAfterMs: readyAfterMsSchema.parse(options.readyAfterMs ?? 0),
@@ -150,6 +154,10 @@ export const createSimulatorState = (
     setReadyAfter(ms) {
       api.answers.readyAfterMs = readyAfterMsSchema.parse(ms);
     },
+    setConnectionHealth: (projectId, connectionId, health) =>
+      cloudEye.setHealth(projectId, connectionId, health),
+    setCloudEyeRateLimit: (limit) => cloudEye.rateLimit.set(limit),
+    cloudEyeStats: () => cloudEye.stats(),
     setCredentials: (credentials) =>
       verifier.setCredentials(simulatorCredentialsSchema.parse(credentials)),
     stats: () => stats.snapshot(),
@@ -166,6 +174,7 @@ export const createSimulatorState = (
       api.answers = initialAnswers();
       identity.reset();
       oidc.reset();
+      cloudEye.reset();
     },
   };
 
@@ -182,6 +191,7 @@ export const createSimulatorState = (
       rateLimit,
       identity,
       oidc,
+      cloudEye,
     },
     control,
     events,

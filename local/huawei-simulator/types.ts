@@ -1,4 +1,5 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
+import type { ConnectionHealth } from './cloud-eye-state.ts';
 import type { ConnectionCreatedListener } from './connection-events.ts';
 import type { ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
@@ -42,6 +43,8 @@ export interface HuaweiSimulatorOptions {
   latencyMs?: number;
   /** Huawei's gateway throttling: a token bucket per project answering 429 `APIGW.0308`. */
   rateLimit?: RateLimit;
+  /** Cloud Eye's own limit (its documented rate is unknown): a token bucket per project. */
+  cloudEyeRateLimit?: RateLimit;
   /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
   lockout?: Partial<LockoutPolicy>;
   /**
@@ -104,6 +107,19 @@ export interface HuaweiSimulatorControl {
   setAnswerProfile(change: AnswerProfileChange): AnswerProfile;
   /** Changes `readyAfterMs` for connections created through the API from now on. */
   setReadyAfter(ms: number): void;
+  /**
+   * What a connection's monitor reports to Cloud Eye from now on (loss, latency, status, or no
+   * data); `undefined` puts it back to healthy.
+   */
+  setConnectionHealth(
+    projectId: string,
+    connectionId: string,
+    health: ConnectionHealth | undefined,
+  ): void;
+  /** Sets or (with `undefined`) lifts Cloud Eye's per-project rate limit. */
+  setCloudEyeRateLimit(limit: RateLimit | undefined): void;
+  /** Cloud Eye batch queries answered, metrics asked for, and queries throttled. */
+  cloudEyeStats(): { calls: number; metrics: number; throttled: number };
   /** Replaces the accepted credentials, e.g. to simulate rotated or expired keys. */
   setCredentials(credentials: readonly HuaweiCredentials[]): void;
   stats(): SimulatorStats;

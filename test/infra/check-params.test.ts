@@ -39,6 +39,13 @@ const good: Params = {
   rolePermissionsBoundary: '',
   smnConfirmRegions: '',
   smnTopicUrns: '',
+  healthSchedule: 'rate(5 minutes)',
+  healthDegradedLossPercent: 5,
+  healthDownLossPercent: 50,
+  healthDegradedLatencyMs: 300,
+  healthWindowMinutes: 5,
+  healthMetricSource: 'link',
+  healthConnectionMetrics: 'false',
 };
 
 describe('checkParams', () => {
@@ -101,6 +108,36 @@ describe('checkParams', () => {
       'an SMN topic allow-list entry that is not a topic URN',
       { smnTopicUrns: 'vpn-events' },
       'smnTopicUrns: "vpn-events" is not an SMN topic URN: set e.g. urn:smn:cn-north-4:<project id>:<topic name>',
+    ],
+    [
+      'a health schedule that is not one',
+      { healthSchedule: 'every 5 minutes' },
+      'healthSchedule: is "every 5 minutes": set an EventBridge schedule, rate(5 minutes) or cron(0/5 * * * ? *)',
+    ],
+    [
+      'a down threshold under the degraded one',
+      { healthDegradedLossPercent: 30, healthDownLossPercent: 20 },
+      'healthDownLossPercent: is below healthDegradedLossPercent: set it at least as high',
+    ],
+    [
+      'a negative loss threshold',
+      { healthDegradedLossPercent: -1 },
+      'healthDegradedLossPercent: is "-1": set a percentage from 0 to 100',
+    ],
+    [
+      'a health window Cloud Eye cannot serve in batches',
+      { healthWindowMinutes: 90 },
+      'healthWindowMinutes: is "90": set a whole number of minutes from 1 to 60',
+    ],
+    [
+      'a metric source that is neither link nor tunnel',
+      { healthMetricSource: 'gateway' },
+      'healthMetricSource: is "gateway": set link or tunnel',
+    ],
+    [
+      'per-connection metrics switched with a word',
+      { healthConnectionMetrics: 'yes' },
+      'healthConnectionMetrics: is "yes": set "true" or "false"',
     ],
   ])('refuses %s, naming what to set', (_case, change, line) => {
     expect(checkParams({ ...good, ...change })).toEqual([line]);

@@ -6,10 +6,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   loadConfig,
+  loadHealthConfig,
   loadIngestConfig,
   loadReconcileConfig,
   loadReplayConfig,
 } from '../../lib/config/index.ts';
+import { recordHealthMetrics } from '../../lib/health/index.ts';
 import { createMetrics, METRICS_NAMESPACE } from '../../lib/metrics.ts';
 import {
   type Evaluator,
@@ -304,6 +306,47 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       HUAWEICLOUD_REGION: env.HUAWEICLOUD_REGION,
     });
+    const healthEnv = environmentOf(p, 'HealthLambdaFunction');
+    expect(loadHealthConfig(healthEnv)).toMatchObject({
+      credentials: config.credentials,
+      stateTableName: p.e.resolveText({ Ref: 'IdempotencyTable' }),
+      breakerTableName: p.e.resolveText({ Ref: 'IdempotencyTable' }),
+      // the same targets as reconcile's
+      targets: expected.reconcileTargets,
+      health: {
+        thresholds: {
+          degradedLossPercent: 5,
+          downLossPercent: 50,
+          degradedLatencyMs: 300,
+          windowMinutes: 5,
+        },
+        metricSource: 'link',
+        connectionMetrics: false,
+        cloudEyeEndpoint: undefined,
+        eventBusName: p.e.resolveText({ Ref: 'EventBus' }),
+        eventSource: 'vpn-monitor-provisioner',
+      },
+    });
+    expect(healthEnv).toMatchObject({
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      HUAWEICLOUD_REGION: env.HUAWEICLOUD_REGION,
+      FUNCTION_TIMEOUT_SECONDS: String(props(p, 'HealthLambdaFunction').Timeout),
+    });
+  });
+
+  it('runs health every five minutes when reconcile is scheduled, with the scheduled event as its payload', () => {
+    const p = get(stage);
+    const rule = resolved(p, 'HealthEventsRuleSchedule1') as {
+      ScheduleExpression: string;
+      State: string;
+      Targets: { Arn: string; Input?: string }[];
+    };
+    expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.State).toBe(expected.reconcileScheduled ? 'ENABLED' : 'DISABLED');
+    expect(rule.Targets).toEqual([
+      { Arn: arnOf(p, 'HealthLambdaFunction'), Id: expect.any(String) },
+    ]);
+    expect(props(p, 'HealthLambdaFunction').Timeout).toBe(300);
   });
 
   it('runs reconcile on its schedule, daily by default, with the configured options', () => {
@@ -311,7 +354,11 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     const rules = Object.entries(p.template.Resources).filter(
       ([, { Type }]) => Type === 'AWS::Events::Rule',
     );
-    expect(rules.map(([id]) => id)).toEqual(['ReconcileEventsRuleSchedule1']);
+    // reconcile's, and health's (its own test below)
+    expect(rules.map(([id]) => id).sort()).toEqual([
+      'HealthEventsRuleSchedule1',
+      'ReconcileEventsRuleSchedule1',
+    ]);
     const rule = resolved(p, 'ReconcileEventsRuleSchedule1') as {
       ScheduleExpression: string;
       State: string;
@@ -357,12 +404,9 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     const keys = lambdaFunctions(p.template).map(([functionId]) =>
       basename((props(p, functionId).Code as { S3Key: string }).S3Key),
     );
-    expect(keys.sort()).toEqual([
-      'createMonitor.zip',
-      'ingest.zip',
-      'reconcile.zip',
-      'replayDlq.zip',
-    ]);
+    expect(keys.sort()).toEqual(
+      ['createMonitor.zip', 'health.zip', 'ingest.zip', 'reconcile.zip', 'replayDlq.zip'].sort(),
+    );
   });
 
   it("keeps each handler's chunks in its own zip, every module they import inside it", () => {
@@ -422,7 +466,13 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         .filter(([, { Type }]) => Type.startsWith('AWS::IAM::'))
         .map(([id]) => id)
         .sort();
-      expect(roles).toEqual(['CreateMonitorRole', 'IngestRole', 'ReconcileRole', 'ReplayDlqRole']);
+      expect(roles).toEqual([
+        'CreateMonitorRole',
+        'HealthRole',
+        'IngestRole',
+        'ReconcileRole',
+        'ReplayDlqRole',
+      ]);
       expect(props(p, 'CreateMonitorLambdaFunction').Role).toEqual({
         'Fn::GetAtt': ['CreateMonitorRole', 'Arn'],
       });
@@ -434,6 +484,9 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       });
       expect(props(p, 'IngestLambdaFunction').Role).toEqual({
         'Fn::GetAtt': ['IngestRole', 'Arn'],
+      });
+      expect(props(p, 'HealthLambdaFunction').Role).toEqual({
+        'Fn::GetAtt': ['HealthRole', 'Arn'],
       });
       for (const role of roles) {
         expect(resolved(p, role).AssumeRolePolicyDocument).toEqual({
@@ -451,7 +504,13 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
 
     it('scopes every statement: no "*" action, resources by reference, "*" only for X-Ray', () => {
       const p = get(stage);
-      for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole', 'IngestRole']) {
+      for (const role of [
+        'CreateMonitorRole',
+        'ReplayDlqRole',
+        'ReconcileRole',
+        'IngestRole',
+        'HealthRole',
+      ]) {
         const raw = (
           props(p, role).Policies as { PolicyDocument: { Statement: unknown[] } }[]
         ).flatMap((policy) => policy.PolicyDocument.Statement);
@@ -615,6 +674,151 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
           'dynamodb:LeadingKeys': ['vpn-monitor-provisioner.breaker#*'],
         },
       });
+    });
+
+    it('lets health read the Huawei key, its states and the breakers, and publish to the bus, nothing more', () => {
+      const p = get(stage);
+      const table = arnOf(p, 'IdempotencyTable');
+      expect(grantsOf(p, 'HealthRole')).toEqual(
+        [
+          ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(p, 'HealthLogGroup')),
+          ...grants(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], table),
+          ...grants(['events:PutEvents'], arnOf(p, 'EventBus')),
+          ...grants(
+            ['secretsmanager:GetSecretValue'],
+            p.e.resolveText({ Ref: 'HuaweiCredentialsSecret' }),
+          ),
+          ...(expected.tracing ? X_RAY : []),
+        ].sort(),
+      );
+      expect(allows(p, 'HealthRole', 'dynamodb:PutItem', table)).toBe(false);
+      expect(allows(p, 'HealthRole', 'dynamodb:Scan', table)).toBe(false);
+      expect(allows(p, 'HealthRole', 'sqs:SendMessage', arnOf(p, 'SourceQueue'))).toBe(false);
+      const items = statementsOf(p, 'HealthRole').find((s) => s.Sid === 'HealthStatesAndBreakers');
+      expect(items?.Condition).toEqual({
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [
+            'vpn-monitor-provisioner.breaker#*',
+            'vpn-monitor-provisioner.health#*',
+            'vpn-monitor-provisioner.health-index#*',
+          ],
+        },
+      });
+    });
+  });
+
+  describe('dashboard', () => {
+    type Widget = { properties: { title: string; metrics: unknown[][] } };
+    const widgetsOf = (p: Packaged): Widget[] =>
+      (JSON.parse(p.e.resolveText(props(p, 'Dashboard').DashboardBody)) as { widgets: Widget[] })
+        .widgets;
+
+    /** `[namespace, name, ...dimensions]`, or the metric names a SEARCH expression looks for. */
+    const namedIn = (metric: unknown[]): { namespace: string; name: string }[] => {
+      const [first, name] = metric;
+      if (typeof first === 'string' && typeof name === 'string')
+        return [{ namespace: first, name }];
+      const expression = String((first as { expression?: string }).expression);
+      const namespace = /\{([^,}]+)/.exec(expression)?.[1] ?? '';
+      return [...expression.matchAll(/MetricName="([^"]+)"/g)].map((m) => ({
+        namespace,
+        name: String(m[1]),
+      }));
+    };
+
+    /**
+     * The metric names the functions emit: health's from a run of its recorder, every other
+     * one as a string literal in lib/ (each recorder names its metrics as literals).
+     */
+    const emitted = (): Set<string> => {
+      const names = new Set<string>();
+      const sink = {
+        addMetric: (name: string) => names.add(name),
+        singleMetric: () => ({
+          addDimension: () => undefined,
+          addMetric: (n: string) => names.add(n),
+        }),
+      };
+      recordHealthMetrics(
+        sink as unknown as Parameters<typeof recordHealthMetrics>[0],
+        {
+          dryRun: false,
+          startedAt: '',
+          durationMs: 0,
+          total: {
+            connectionsSeen: 1,
+            checked: 1,
+            byState: { healthy: 1, degraded: 0, down: 0, 'no-data': 0, pending: 0, gone: 0 },
+            changes: 0,
+            lostRaces: 0,
+            eventsPublished: 0,
+            eventsPending: 0,
+            cloudEyeCalls: 1,
+            targetsFailed: 0,
+          },
+          targets: [
+            {
+              projectId: 'p',
+              region: 'r',
+              connectionsSeen: 1,
+              checked: 1,
+              byState: { healthy: 1, degraded: 0, down: 0, 'no-data': 0, pending: 0, gone: 0 },
+              changes: 0,
+              lostRaces: 0,
+              eventsPublished: 0,
+              eventsPending: 0,
+              cloudEyeCalls: 1,
+              connections: [
+                {
+                  connectionId: 'c',
+                  monitorId: 'm',
+                  state: 'healthy',
+                  figures: { points: 3, lossPercent: 0, latencyMs: 10, status: 1 },
+                },
+              ],
+            },
+          ],
+        },
+        true,
+      );
+      const source = execFileSync('grep', ['-rhoE', "'[A-Z][A-Za-z]+'", 'lib'], {
+        encoding: 'utf8',
+      });
+      for (const literal of source.split('\n')) names.add(literal.replaceAll("'", ''));
+      return names;
+    };
+
+    it('shows the pipeline and the connections, every metric of ours one the functions emit', () => {
+      const p = get(stage);
+      const widgets = widgetsOf(p);
+      expect(widgets.map((w) => w.properties.title)).toEqual([
+        'Monitors created',
+        'Dead-letter queue depth',
+        'Ingest',
+        'Huawei key refusals (credential breaker)',
+        'Connections by health state',
+        'Health changes and Cloud Eye calls',
+        'Packet loss per connection (healthConnectionMetrics)',
+        'Latency per connection (healthConnectionMetrics)',
+      ]);
+      const known = emitted();
+      const ours = widgets
+        .flatMap((w) => w.properties.metrics.flatMap(namedIn))
+        .filter((m) => m.namespace === METRICS_NAMESPACE);
+      expect(ours.length).toBeGreaterThan(20);
+      for (const { name } of ours) expect(known, name).toContain(name);
+      // the DLQ's depth is SQS's metric of this stack's DLQ
+      expect(widgets[1]?.properties.metrics[0]).toEqual([
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        'QueueName',
+        p.e.resolveText({ 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] }),
+      ]);
+    });
+
+    it('finds a metric name the functions never emit', () => {
+      expect(emitted()).not.toContain('ConnectionsSad');
+      expect(emitted()).toContain('ConnectionsDegraded');
     });
   });
 
@@ -798,7 +1002,13 @@ describe('serverless package with existing resources passed as parameters', () =
     }
     // tracing=false: no X-Ray, so no "*" resource at all.
     expect(props(p, 'CreateMonitorLambdaFunction').TracingConfig).toBeUndefined();
-    for (const role of ['CreateMonitorRole', 'ReplayDlqRole', 'ReconcileRole', 'IngestRole']) {
+    for (const role of [
+      'CreateMonitorRole',
+      'ReplayDlqRole',
+      'ReconcileRole',
+      'IngestRole',
+      'HealthRole',
+    ]) {
       expect(grantsOf(p, role).filter((grant) => grant.endsWith(' on *'))).toEqual([]);
     }
     expect(
@@ -955,6 +1165,7 @@ describe('serverless package with an accounts document', () => {
   const HUAWEI_FUNCTIONS = [
     ['CreateMonitorLambdaFunction', 'CreateMonitorRole'],
     ['ReconcileLambdaFunction', 'ReconcileRole'],
+    ['HealthLambdaFunction', 'HealthRole'],
   ] as const;
   const parameterArn = `arn:aws:ssm:${LOOK_ALIKE.region}:${LOOK_ALIKE.account}:parameter${ACCOUNTS_PARAMETER}`;
 

@@ -1,0 +1,105 @@
+import {
+  type CliIo,
+  printJson,
+  readFlags,
+  requireUrlFlags,
+  stderrLines,
+  usageFailure,
+} from '../cli/index.ts';
+import { loadHealthConfig, processEnvironment, targetLabel } from '../config/index.ts';
+import { ProvisionerError } from '../errors.ts';
+import { createHealthDependencies } from './dependencies.ts';
+import { formatHealthSummary } from './format.ts';
+import { type HealthRequest, resolveHealthRun } from './options.ts';
+import { runHealth } from './run-health.ts';
+
+/** Usage of the `health` command, as `--help` prints it. */
+const HEALTH_USAGE = `Usage: vpn-monitor-provisioner health [options]
+
+Reads the health of every monitored VPN connection of each target from Huawei Cloud Eye
+(packet loss, latency, connection status over a window) and decides each one's state:
+healthy, degraded, down, no-data, pending (monitor not ACTIVE yet) or gone. On a change, it
+keeps the new state in DynamoDB and publishes a "VPN Connection Health Changed" event.
+
+What
+  --target P:R        project_id:region to check; repeatable (default: as reconcile's)
+  --account NAME      only the projects of this account of the accounts document
+  --dry-run           decide and print only: keep no state, publish nothing
+Where
+  --huawei-endpoint URL  Huawei VPN API endpoint (default: $HUAWEICLOUD_VPN_ENDPOINT)
+  --ces-endpoint URL     Cloud Eye endpoint (default: $HUAWEICLOUD_CES_ENDPOINT, else
+                         https://ces.{region}.myhuaweicloud.com)
+Output
+  --json              print the summary as JSON (with every connection's state and figures)
+  -h, --help          show this help
+
+States are kept in $IDEMPOTENCY_TABLE_NAME and events go to $EVENT_BUS_NAME; thresholds come
+from HEALTH_DEGRADED_LOSS_PERCENT, HEALTH_DOWN_LOSS_PERCENT, HEALTH_DEGRADED_LATENCY_MS and
+HEALTH_WINDOW_MINUTES (docs/health.md). Exit status: 0 done; 1 a target did not complete;
+2 bad options.
+`;
+
+const readArgs = (argv: string[]) =>
+  readFlags(argv, {
+    target: { type: 'string', multiple: true },
+    account: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'huawei-endpoint': { type: 'string' },
+    'ces-endpoint': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+
+/** Runs `health` with its arguments (after the subcommand); resolves with the exit status. */
+export async function runHealthCommand(argv: string[], io: CliIo): Promise<number> {
+  let args: ReturnType<typeof readArgs>;
+  let config: ReturnType<typeof loadHealthConfig>;
+  let run: ReturnType<typeof resolveHealthRun>;
+  try {
+    args = readArgs(argv);
+    if (args.help) {
+      io.stdout.write(HEALTH_USAGE);
+      return 0;
+    }
+    requireUrlFlags(
+      [
+        ['--huawei-endpoint', args['huawei-endpoint']],
+        ['--ces-endpoint', args['ces-endpoint']],
+      ],
+      (text) => new ProvisionerError(text),
+    );
+    const overrides: Record<string, string> = {};
+    if (args['huawei-endpoint'] !== undefined)
+      overrides.HUAWEICLOUD_VPN_ENDPOINT = args['huawei-endpoint'];
+    if (args['ces-endpoint'] !== undefined)
+      overrides.HUAWEICLOUD_CES_ENDPOINT = args['ces-endpoint'];
+    config = loadHealthConfig(io.env ?? processEnvironment(), overrides);
+    const request: HealthRequest = {
+      dryRun: args['dry-run'] ?? false,
+      ...(args.target !== undefined ? { targets: args.target } : {}),
+      ...(args.account !== undefined ? { account: args.account } : {}),
+    };
+    run = resolveHealthRun(request, config);
+  } catch (error: unknown) {
+    return usageFailure(io, error);
+  }
+  const deps = createHealthDependencies(config, { withAws: !run.dryRun });
+  const say = stderrLines(io);
+  try {
+    const summary = await runHealth(deps, run, {
+      signal: io.signal,
+      onRetry: ({ attempt, delayMs, decision }) =>
+        say(`retrying after ${decision.reason} (attempt ${attempt}, waiting ${delayMs} ms)`),
+      onTarget: (target) =>
+        say(`${targetLabel(target)}: ${target.error ? `not complete: ${target.error}` : 'done'}`),
+    });
+    if (args.json) printJson(io, summary);
+    else io.stdout.write(formatHealthSummary(summary));
+    return summary.total.targetsFailed > 0 ? 1 : 0;
+  } catch (error: unknown) {
+    io.stderr.write(`${error instanceof ProvisionerError ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await deps.close();
+  }
+}
