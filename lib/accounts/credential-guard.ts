@@ -180,21 +180,28 @@ const POLL_MS = 250;
 /** Refusals in a row after which nobody probes until the credentials change. */
 const MAX_REFUSALS_IN_A_ROW = 3;
 
+/** How long a breaker item lives without a change when the caller keeps no record expiry of its own (createMonitor's default). */
+const DEFAULT_BREAKER_TTL_SECONDS = 15 * 24 * 3600;
+
 /**
  * The container's credential guard behind the fleet's breaker on the idempotency table, with
  * the production rules: a probe lease outlasts one Huawei attempt by two seconds, the cool-down
- * comes from the configuration, environment keys are the ones that cannot change.
+ * comes from the configuration, environment keys are the ones that cannot change. Items expire
+ * `ttlSeconds` (default 15 days) after their last change.
  */
 export const createFleetGuard = (options: {
   config: { huaweiAttemptTimeoutMs: number; breakerCooldownMs: number };
   client: DynamoDBClient;
   tableName: string;
-  ttlSeconds: number;
+  ttlSeconds?: number;
   onStoreError?: (error: unknown) => void;
 }): CredentialGuard =>
   new CredentialGuard(
     new CredentialBreaker({
-      store: createDynamoBreakerStore(options),
+      store: createDynamoBreakerStore({
+        ...options,
+        ttlSeconds: options.ttlSeconds ?? DEFAULT_BREAKER_TTL_SECONDS,
+      }),
       settings: {
         cooldownMs: options.config.breakerCooldownMs,
         maxRefusalsInARow: MAX_REFUSALS_IN_A_ROW,

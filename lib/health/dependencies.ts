@@ -10,9 +10,6 @@ import { CloudEyeClient } from './cloud-eye.ts';
 import type { HealthDeps } from './run-health.ts';
 import { HealthStateStore } from './state-store.ts';
 
-/** How long a breaker item the run writes lives without a change: createMonitor's record expiry. */
-const BREAKER_TTL_SECONDS = 15 * 24 * 3600;
-
 /**
  * Builds what a health run needs, once per container or command: the Huawei side as the
  * reconcile function has it (accounts, VPN client, the credential guard behind the fleet's
@@ -52,7 +49,6 @@ export const createHealthDependencies = (
             config,
             client: dynamoDb,
             tableName,
-            ttlSeconds: BREAKER_TTL_SECONDS,
           }),
     store:
       !options.withAws || dynamoDb === undefined || tableName === undefined

@@ -4,9 +4,6 @@ import { createDynamoDbClient } from '../aws/index.ts';
 import type { ReconcileConfig } from '../config/index.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
-/** How long a breaker item the run writes lives without a change: createMonitor's record expiry. */
-const BREAKER_TTL_SECONDS = 15 * 24 * 3600;
-
 /**
  * Builds what a run needs from its configuration, once per container (the Lambda) or per
  * command: the Huawei client and credentials, the SQS client given, and the retry settings.
@@ -32,7 +29,6 @@ export const createReconcileDependencies = (
             config,
             client: dynamoDb,
             tableName,
-            ttlSeconds: BREAKER_TTL_SECONDS,
           }),
     huawei: {
       maxAttempts: config.huaweiMaxAttempts,
