@@ -1,4 +1,9 @@
-import { HuaweiApiError, HuaweiNetworkError, ProvisionerError } from '../errors.ts';
+import {
+  HuaweiApiError,
+  HuaweiNetworkError,
+  HuaweiUnreadableAnswerError,
+  ProvisionerError,
+} from '../errors.ts';
 import type * as z from '../zod.ts';
 import { HttpTimeoutError } from './http-request.ts';
 import { errorBodySchema } from './schemas.ts';
@@ -8,8 +13,38 @@ export interface RawResponse {
   status: number;
   requestIdHeader: string | undefined;
   retryAfterHeader: string | undefined;
+  /** `Content-Type`, named in the reason when the body cannot be read. */
+  contentTypeHeader?: string | undefined;
   body: string;
 }
+
+/** The longest content type a reason repeats: a hostile gateway's header may be anything. */
+const CONTENT_TYPE_CHARS = 64;
+
+/** `unreadable answer, HTTP 200, text/html`: what was received, as a reason names it. */
+const unreadableSeen = (response: RawResponse): string => {
+  const type = response.contentTypeHeader?.split(';')[0]?.trim().slice(0, CONTENT_TYPE_CHARS);
+  return `unreadable answer, HTTP ${response.status}, ${type ? type : 'no content type'}`;
+};
+
+/**
+ * The error of an answer whose body could not be read. `mayHaveChangedState` (a create or a
+ * delete): the request may have gone through whatever the status said, so the caller decides
+ * from Huawei's state.
+ */
+export const unreadableAnswer = (
+  operation: string,
+  response: RawResponse,
+  mayHaveChangedState: boolean,
+  seen = unreadableSeen(response),
+): HuaweiUnreadableAnswerError =>
+  new HuaweiUnreadableAnswerError(operation, {
+    status: response.status,
+    requestId: response.requestIdHeader,
+    retryAfterMs: parseRetryAfter(response.retryAfterHeader),
+    seen,
+    mayHaveChangedState,
+  });
 
 const parseJson = (text: string): unknown => {
   try {
@@ -74,9 +109,21 @@ export const redactSecrets = (
   return redacted;
 };
 
-/** Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format. */
-export const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
+/**
+ * Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format.
+ * A body that is there but is no JSON error body (an HTML page, truncated JSON) is a
+ * {@link HuaweiUnreadableAnswerError}: its status is known, Huawei's word is not. An empty
+ * body leaves the status alone to speak.
+ */
+export const toHuaweiApiError = (
+  operation: string,
+  response: RawResponse,
+  mayHaveChangedState = false,
+): HuaweiApiError => {
   const parsed = errorBodySchema.safeParse(parseJson(response.body));
+  if (!parsed.success && response.body.trim() !== '') {
+    return unreadableAnswer(operation, response, mayHaveChangedState);
+  }
   const body = parsed.success ? parsed.data : {};
   return new HuaweiApiError(operation, {
     status: response.status,
@@ -96,6 +143,8 @@ export interface SuccessBody {
 export interface ExpectedAnswer<T extends SuccessBody> {
   status: readonly number[];
   schema: z.ZodMiniType<T>;
+  /** The call can change Huawei's state (a create): an unreadable answer may hide a success. */
+  changesState?: boolean | undefined;
 }
 
 /** An accepted answer: its parsed body and its request id (the body's, else the header's). */
@@ -109,39 +158,38 @@ export const expectStatus = (
   operation: string,
   response: RawResponse,
   status: readonly number[],
+  changesState = false,
 ): void => {
-  if (!status.includes(response.status)) throw toHuaweiApiError(operation, response);
+  if (!status.includes(response.status)) {
+    throw toHuaweiApiError(operation, response, changesState);
+  }
 };
 
 /**
  * Checks an answer against what the call accepts: another status is a {@link HuaweiApiError}
- * read from Huawei's error body; a body that does not match the schema is a server fault.
+ * read from Huawei's error body; a body that is not JSON or does not match the schema is a
+ * {@link HuaweiUnreadableAnswerError}.
  */
 export const expectAnswer = <T extends SuccessBody>(
   operation: string,
   response: RawResponse,
   expected: ExpectedAnswer<T>,
 ): Answer<T> => {
-  expectStatus(operation, response, expected.status);
-  const parsed = parseSuccess(operation, expected.schema, response);
+  const changesState = expected.changesState === true;
+  expectStatus(operation, response, expected.status, changesState);
+  const parsed = parseSuccess(operation, expected.schema, response, changesState);
   return { parsed, requestId: parsed.request_id ?? response.requestIdHeader };
 };
 
-/** Parses a success body with its schema; a body that does not match is a server fault. */
+/** Parses a success body with its schema; a body that does not match cannot be read. */
 const parseSuccess = <S extends z.ZodMiniType>(
   operation: string,
   schema: S,
   response: RawResponse,
+  changesState: boolean,
 ): z.infer<S> => {
   const parsed = schema.safeParse(parseJson(response.body));
-  if (!parsed.success) {
-    throw new HuaweiApiError(operation, {
-      status: response.status,
-      code: undefined,
-      huaweiMessage: `unexpected response body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`,
-      requestId: response.requestIdHeader,
-    });
-  }
+  if (!parsed.success) throw unreadableAnswer(operation, response, changesState);
   return parsed.data;
 };
 

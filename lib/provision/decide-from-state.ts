@@ -1,6 +1,7 @@
 import {
   ConnectionNotReadyError,
   HuaweiApiError,
+  HuaweiUnreadableAnswerError,
   MonitorRefusedError,
   PermissionRefusedError,
 } from '../errors.ts';
@@ -57,9 +58,12 @@ export const decideFromState = async (
   if (found) return { ...found, outcome: 'already_existed' };
   const connection = await readConnection(deps, target, vpnConnectionId);
   const what = `VPN connection ${vpnConnectionId} in project ${target.projectId}`;
-  const refused = `create answered HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}${
-    refusal.huaweiMessage ? ` "${refusal.huaweiMessage}"` : ''
-  }`;
+  const refused =
+    refusal instanceof HuaweiUnreadableAnswerError
+      ? `create got an ${refusal.seen}`
+      : `create answered HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}${
+          refusal.huaweiMessage ? ` "${refusal.huaweiMessage}"` : ''
+        }`;
   if (connection === undefined) {
     const now = options.now?.() ?? Date.now();
     const ageMs =
@@ -142,6 +146,8 @@ const readConnection = async (
     const missing =
       cause instanceof HuaweiApiError &&
       (cause.status === 404 || cause.status === 400) &&
+      // A proxy's 404 page is no word from Huawei about the connection.
+      !(cause instanceof HuaweiUnreadableAnswerError) &&
       !isKeyRefusal(cause) &&
       !isPermissionRefusal(cause);
     if (missing) return undefined;

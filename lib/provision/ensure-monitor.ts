@@ -1,4 +1,4 @@
-import { HuaweiApiError, HuaweiNetworkError } from '../errors.ts';
+import { HuaweiApiError, HuaweiNetworkError, HuaweiUnreadableAnswerError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/vpn-client.ts';
 import { decide, isKeyRefusal } from '../retry/policy.ts';
 import { lastFailure, withRetry } from '../retry/with-retry.ts';
@@ -30,7 +30,8 @@ const asksForState = (error: unknown): error is HuaweiApiError =>
  *   status may have changed since it was refused); refused again, the refusal is real: given up
  *   with Huawei's code and message; a 403 then stops the project (`PermissionRefusedError`).
  * At most two calls more than the create's per refusal, each retried like any call. A create that may have
- * gone through unanswered (reset, timeout) is also checked by listing. Huawei allows one monitor
+ * gone through unanswered (reset, timeout, an answer that cannot be read or is about
+ * another connection) is also checked by listing. Huawei allows one monitor
  * per connection, so this holds even when the idempotency record is gone.
  */
 export const ensureMonitor = (
@@ -72,7 +73,10 @@ const createOrDecide = async (
     if (asksForState(cause)) {
       return decideFromState(deps, target, vpnConnectionId, cause, options, createAgain);
     }
-    if (!ambiguous) throw error;
+    // An answer that could not be read (or was about another connection) hides the outcome
+    // as a reset does.
+    if (!ambiguous && !(cause instanceof HuaweiUnreadableAnswerError && cause.mayHaveChangedState))
+      throw error;
     // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
     const found = await findMonitor(deps, target, vpnConnectionId);
     if (found) return { ...found, outcome: 'already_existed' };

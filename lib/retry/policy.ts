@@ -5,6 +5,7 @@ import {
   HuaweiApiError,
   HuaweiCallsStoppedError,
   HuaweiNetworkError,
+  HuaweiUnreadableAnswerError,
   InvalidInputError,
   MonitorRefusedError,
   PermissionRefusedError,
@@ -103,7 +104,8 @@ const HUAWEI_RULES: readonly HuaweiRule[] = [
 
 const decideHuawei = (error: HuaweiApiError): Decision => {
   const { status, code = '' } = error;
-  const label = `HTTP ${status}${code ? ` ${code}` : ''}`;
+  const unreadable = error instanceof HuaweiUnreadableAnswerError;
+  const label = unreadable ? error.seen : `HTTP ${status}${code ? ` ${code}` : ''}`;
   // Huawei STS/IAM (or AWS STS) would not hand out an account's credentials: that account's
   // key, agency or token is refused, not one project's permission. Its calls stop; its
   // records are redelivered once the agency or provider is fixed.
@@ -117,6 +119,12 @@ const decideHuawei = (error: HuaweiApiError): Decision => {
   const rule = HUAWEI_RULES.find(
     (r) => r.codes?.has(code) === true || r.statuses?.(status) === true,
   );
+  // An answer that could not be read never gives up at first sight: its status alone (a 200, a
+  // proxy's 404 page) is no word from Huawei. Asked again like a server fault; a create or a
+  // delete is then decided from Huawei's state (lib/provision/ensure-monitor.ts).
+  if (unreadable && (rule === undefined || rule.disposition === 'give-up')) {
+    return { disposition: 'retry-now', category: 'unreadable-answer', reason: label };
+  }
   return rule
     ? {
         disposition: rule.disposition,
