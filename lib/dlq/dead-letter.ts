@@ -3,7 +3,9 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DEAD_LETTER_QUEUE_MAX_BYTES, fitJsonAttribute } from '../aws/sqs-attribute-text.ts';
 import {
+  attributeBytes,
   attributesBytes,
   MAX_MESSAGE_ATTRIBUTES,
   MAX_MESSAGE_BYTES,
@@ -96,13 +98,15 @@ export interface DeadLetterSource {
 
 /**
  * A message's attributes with one of ours set: the others kept where SQS's limits allow (10
- * attributes, 256 KB with the body), any earlier copy of ours and of `drop` left out.
+ * attributes, `maxBytes` with the body: the source queue's 256 KB unless told), any earlier
+ * copy of ours and of `drop` left out.
  */
 export const withOwnAttribute = (
   source: { body: string; messageAttributes: Record<string, MessageAttributeValue> },
   name: string,
   value: MessageAttributeValue,
   drop: readonly string[] = [],
+  maxBytes = MAX_MESSAGE_BYTES,
 ): Record<string, MessageAttributeValue> => {
   const kept = Object.entries(source.messageAttributes).filter(
     ([key]) => key !== name && key !== FAILURE_ATTRIBUTE && !drop.includes(key),
@@ -112,16 +116,51 @@ export const withOwnAttribute = (
     kept.slice(0, MAX_MESSAGE_ATTRIBUTES - 1),
   );
   const fits =
-    Buffer.byteLength(source.body) + attributesBytes(others) + attributesBytes(ours) <=
-    MAX_MESSAGE_BYTES;
+    Buffer.byteLength(source.body) + attributesBytes(others) + attributesBytes(ours) <= maxBytes;
   return fits ? { ...others, ...ours } : ours;
+};
+
+/** The reason's fields left out, in this order, when its cut message alone does not fit. */
+const REASON_DROP_ORDER = [
+  'project_id',
+  'connection_status',
+  'request_id',
+  'code',
+  'status',
+  'vpn_connection_id',
+  'failed_at',
+  'attempts',
+  'receive_count',
+] as const;
+
+/**
+ * The {@link FAILURE_ATTRIBUTE} value for `reason` beside a body of `bodyBytes`: the whole
+ * reason (its message cut to 1 KB) when it fits in the DLQ's limit, else a shortened form
+ * that does (the message cut further, then the least needed fields left out; `kind` and
+ * `source_message_id` stay). Every character in SQS's set.
+ */
+export const failureAttributeText = (reason: FailureReason, bodyBytes: number): string => {
+  const overhead = attributeBytes(FAILURE_ATTRIBUTE, { DataType: 'String', StringValue: '' });
+  const fields = {
+    ...reason,
+    message: reason.message.slice(0, 1024),
+    // An id is at most 128 characters in SQS's own; a longer one is not worth its bytes here.
+    source_message_id: reason.source_message_id.slice(0, 128),
+  };
+  const fitted = fitJsonAttribute(fields, DEAD_LETTER_QUEUE_MAX_BYTES - bodyBytes - overhead, {
+    shorten: 'message',
+    dropOrder: REASON_DROP_ORDER,
+  });
+  // Only a body above the source queue's highest limit leaves no room: the kind alone then.
+  return fitted ?? JSON.stringify({ kind: reason.kind });
 };
 
 /**
  * Sends the message, body unchanged, to the dead-letter queue with the reason attached. The
- * original attributes are kept where SQS's limits allow (10 attributes, 256 KB in all); the
- * reason always fits, its message cut to 1 KB. Throws when SQS refuses: the caller must then
- * leave the record for redelivery, never drop it.
+ * DLQ takes 1 MiB, anything the source queue takes plus the reason: the original attributes
+ * are kept where SQS's limits allow (10 attributes, 1 MiB in all); the reason always fits
+ * (shortened beside a body near the limit: {@link failureAttributeText}). Throws when SQS
+ * refuses: the caller must then leave the record for redelivery, never drop it.
  */
 export const sendToDeadLetterQueue = async (
   sqs: SQSClient,
@@ -131,9 +170,15 @@ export const sendToDeadLetterQueue = async (
 ): Promise<void> => {
   const failure: MessageAttributeValue = {
     DataType: 'String',
-    StringValue: JSON.stringify({ ...reason, message: reason.message.slice(0, 1024) }),
+    StringValue: failureAttributeText(reason, Buffer.byteLength(source.body)),
   };
-  const attributes = withOwnAttribute(source, FAILURE_ATTRIBUTE, failure, [WAIT_ATTRIBUTE]);
+  const attributes = withOwnAttribute(
+    source,
+    FAILURE_ATTRIBUTE,
+    failure,
+    [WAIT_ATTRIBUTE],
+    DEAD_LETTER_QUEUE_MAX_BYTES,
+  );
   const fifo = queueUrl.endsWith('.fifo');
   await sqs.send(
     new SendMessageCommand({
