@@ -32,16 +32,16 @@ const redactDecoded = (value: unknown, secrets: Secrets): unknown => {
  * decoded. A JSON body that held escapes comes back re-encoded from its redacted decoding.
  */
 export const redactAnswerBody = (body: string, secrets: Secrets): string => {
-  const raw = redactSecrets(body, secrets);
-  // Without a backslash the decoded strings are the raw text's own: the raw pass covered them.
-  if (!raw.includes('\\')) return raw;
+  // Without a backslash the decoded strings are the raw text's own: the raw pass covers them.
+  if (!body.includes('\\')) return redactSecrets(body, secrets);
   let decoded: unknown;
   try {
-    decoded = JSON.parse(raw);
+    decoded = JSON.parse(body);
   } catch {
     // Not JSON: nothing is read from it but its status (`unreadableAnswer`).
-    return raw;
+    return redactSecrets(body, secrets);
   }
+  // Decoded first, so an escaped secret is replaced whole; the raw pass then covers the rest.
   return redactSecrets(JSON.stringify(redactDecoded(decoded, secrets)), secrets);
 };
 
