@@ -139,7 +139,7 @@ const REASON_DROP_ORDER = [
  * that does (the message cut further, then the least needed fields left out; `kind` and
  * `source_message_id` stay). Every character in SQS's set.
  */
-export const failureAttributeText = (reason: FailureReason, bodyBytes: number): string => {
+const failureAttributeText = (reason: FailureReason, bodyBytes: number): string => {
   const overhead = attributeBytes(FAILURE_ATTRIBUTE, { DataType: 'String', StringValue: '' });
   const fields = {
     ...reason,
