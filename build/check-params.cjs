@@ -47,6 +47,8 @@ const checkParams = (params) => {
     maximumBatchingWindow: [0, 300],
     maximumConcurrency: [2, 1000],
     maxReceiveCount: [1, 1000],
+    // SQS's 1 KiB floor; at most the DLQ's 1 MiB less the 1 KiB kept for the failure reason.
+    sourceQueueMaxMessageBytes: [1024, 1047552],
     notReadyDelaySeconds: [0, 900],
     notReadyMaxWaitSeconds: [0, 86400],
     notFoundGraceSeconds: [0, 86400],

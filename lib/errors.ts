@@ -71,6 +71,36 @@ export class HuaweiApiError extends ProvisionerError {
 }
 
 /**
+ * Huawei's answer could not be used: its body could not be read (truncated JSON, an HTML page
+ * from a gateway or proxy), or it was about another VPN connection than the one asked for.
+ * `status` is the HTTP status as received, at any class. When the request could have changed
+ * state (`mayHaveChangedState`: a create or a delete), it may have gone through: the caller
+ * decides from Huawei's state, as after a reset. A read is asked again, like a server fault.
+ */
+export class HuaweiUnreadableAnswerError extends HuaweiApiError {
+  public override name = 'HuaweiUnreadableAnswerError';
+  /** What was received, for the reason: `unreadable answer, HTTP 200, text/html`. */
+  public readonly seen: string;
+  public readonly mayHaveChangedState: boolean;
+
+  public constructor(
+    operation: string,
+    details: Omit<HuaweiErrorDetails, 'code' | 'huaweiMessage'> & {
+      seen: string;
+      mayHaveChangedState: boolean;
+    },
+  ) {
+    super(operation, { ...details, code: undefined, huaweiMessage: undefined });
+    this.message =
+      `Huawei VPN API ${operation} got an ${details.seen}` +
+      `${details.requestId ? ` (request id ${details.requestId})` : ''}` +
+      `${details.mayHaveChangedState ? '; it may have gone through' : ''}`;
+    this.seen = details.seen;
+    this.mayHaveChangedState = details.mayHaveChangedState;
+  }
+}
+
+/**
  * The call to Huawei failed below HTTP: refused, reset, timed out. `ambiguous` is true when
  * the request may have reached Huawei, so a create may have happened; the caller must then
  * look before it assumes nothing was created.

@@ -36,6 +36,16 @@ export {
   createSqsClient,
 } from './sqs.ts';
 export {
+  /** The DLQ's `MaximumMessageSize`: SQS's highest, 1 MiB. */
+  DEAD_LETTER_QUEUE_MAX_BYTES,
+  /** JSON fields that may be shortened to fit an attribute. */
+  type FittableJson,
+  /** The JSON text of a {@link FittableJson} within a byte budget, in SQS's character set. */
+  fitJson,
+  /** Text with every character SQS refuses replaced by U+FFFD. */
+  toSqsText,
+} from './sqs-attribute-text.ts';
+export {
   /** One attribute's bytes as SQS counts them against {@link MAX_MESSAGE_BYTES}. */
   attributeBytes,
   /** The bytes of a set of attributes, as SQS counts them. */

@@ -1,7 +1,8 @@
 import type * as z from '../zod.ts';
 import { createKeepAlivePools, type HttpAnswer, sendHuaweiRequest } from './http-request.ts';
 import { AccountCredentialsError } from './identity-errors.ts';
-import { redactSecrets, toHuaweiApiError, toNetworkError } from './responses.ts';
+import { redactAnswerBody, redactAnswerHeader } from './redact-answer.ts';
+import { toHuaweiApiError, toNetworkError } from './responses.ts';
 import type { HuaweiCredentials } from './signer.ts';
 
 /** A successful answer of an identity call. */
@@ -9,7 +10,8 @@ export type Answer = HttpAnswer;
 
 /**
  * One identity call: `method` on `{base}{path}` with a JSON `body`, signed with `signer` when
- * there is one. `secrets` are redacted from a refusal's body besides the signer's own.
+ * there is one. `secrets` are redacted from a refusal's body and headers besides the signer's
+ * own, raw and decoded.
  */
 export interface IdentityRequest {
   base: string;
@@ -50,13 +52,21 @@ export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: 
       throw toNetworkError(`${what} for account ${account}`, error);
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
-    let redacted = signer ? redactSecrets(answer.body, signer) : answer.body;
-    for (const secret of secrets) redacted = redacted.split(secret).join('[redacted]');
+    // The same redaction as every VPN answer: raw and decoded, the header values too.
     const raw = toHuaweiApiError(what, {
       status: answer.status,
-      requestIdHeader: headerText(answer.headers['x-request-id']),
+      requestIdHeader: redactAnswerHeader(
+        headerText(answer.headers['x-request-id']),
+        signer,
+        secrets,
+      ),
       retryAfterHeader: undefined,
-      body: redacted,
+      contentTypeHeader: redactAnswerHeader(
+        headerText(answer.headers['content-type']),
+        signer,
+        secrets,
+      ),
+      body: redactAnswerBody(answer.body, signer, secrets),
     });
     throw new AccountCredentialsError(account, what, raw);
   };

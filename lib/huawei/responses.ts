@@ -1,4 +1,9 @@
-import { HuaweiApiError, HuaweiNetworkError, ProvisionerError } from '../errors.ts';
+import {
+  HuaweiApiError,
+  HuaweiNetworkError,
+  HuaweiUnreadableAnswerError,
+  ProvisionerError,
+} from '../errors.ts';
 import type * as z from '../zod.ts';
 import { HttpTimeoutError } from './http-request.ts';
 import { errorBodySchema } from './schemas.ts';
@@ -8,8 +13,38 @@ export interface RawResponse {
   status: number;
   requestIdHeader: string | undefined;
   retryAfterHeader: string | undefined;
+  /** `Content-Type`, named in the reason when the body cannot be read. */
+  contentTypeHeader?: string | undefined;
   body: string;
 }
+
+/** The longest content type a reason repeats: a hostile gateway's header may be anything. */
+const CONTENT_TYPE_CHARS = 64;
+
+/** `unreadable answer, HTTP 200, text/html`: what was received, as a reason names it. */
+const unreadableSeen = (response: RawResponse): string => {
+  const type = response.contentTypeHeader?.split(';')[0]?.trim().slice(0, CONTENT_TYPE_CHARS);
+  return `unreadable answer, HTTP ${response.status}, ${type ? type : 'no content type'}`;
+};
+
+/**
+ * The error of an answer whose body could not be read. `mayHaveChangedState` (a create or a
+ * delete): the request may have gone through whatever the status said, so the caller decides
+ * from Huawei's state.
+ */
+export const unreadableAnswer = (
+  operation: string,
+  response: RawResponse,
+  mayHaveChangedState: boolean,
+  seen = unreadableSeen(response),
+): HuaweiUnreadableAnswerError =>
+  new HuaweiUnreadableAnswerError(operation, {
+    status: response.status,
+    requestId: response.requestIdHeader,
+    retryAfterMs: parseRetryAfter(response.retryAfterHeader),
+    seen,
+    mayHaveChangedState,
+  });
 
 const parseJson = (text: string): unknown => {
   try {
@@ -32,6 +67,25 @@ export const parseRetryAfter = (
 
 /** A run of a secret this long is taken for the secret, wherever it starts or ends. */
 export const SECRET_RUN_LENGTH = 16;
+
+/** Half a run: every run of 16 characters of a secret holds one of its 8-aligned blocks of 8. */
+const BLOCK = SECRET_RUN_LENGTH / 2;
+
+/**
+ * Whether `text` holds any 8-aligned block of 8 characters of `secret`. A run of 16 starting at
+ * offset `s` covers the block at the next multiple of 8 (at most `s + 7`, ending by `s + 15`),
+ * so a text without one holds no run: the native search settles nearly every answer at once.
+ */
+const holdsBlockOf = (text: string, secret: string): boolean => {
+  for (let at = 0; at + BLOCK <= secret.length; at += BLOCK) {
+    if (text.includes(secret.slice(at, at + BLOCK))) return true;
+  }
+  return false;
+};
+
+/** Whether `text` may hold `secret` or a run of 16 of it: when not, it surely does not. */
+const mayHold = (text: string, secret: string): boolean =>
+  secret.length < SECRET_RUN_LENGTH ? text.includes(secret) : holdsBlockOf(text, secret);
 
 /** Marks every position of `text` inside a run of at least 16 characters of `secret`. */
 const markRuns = (text: string, secret: string, marked: Uint8Array): void => {
@@ -61,10 +115,13 @@ export const redactSecrets = (
   text: string,
   credentials: { ak: string; sk: string; securityToken?: string | undefined },
 ): string => {
+  const secrets = [credentials.securityToken, credentials.sk, credentials.ak].filter(
+    (secret): secret is string => secret !== undefined && secret !== '' && mayHold(text, secret),
+  );
+  // Every answer is redacted: the common one, holding no secret, costs a few native searches.
+  if (secrets.length === 0) return text;
   const marked = new Uint8Array(text.length);
-  for (const secret of [credentials.securityToken, credentials.sk, credentials.ak]) {
-    if (secret) markRuns(text, secret, marked);
-  }
+  for (const secret of secrets) markRuns(text, secret, marked);
   if (!marked.includes(1)) return text;
   let redacted = '';
   for (let i = 0; i < text.length; i++) {
@@ -74,9 +131,21 @@ export const redactSecrets = (
   return redacted;
 };
 
-/** Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format. */
-export const toHuaweiApiError = (operation: string, response: RawResponse): HuaweiApiError => {
+/**
+ * Turns a non-success answer into a {@link HuaweiApiError}, from either documented body format.
+ * A body that is there but is no JSON error body (an HTML page, truncated JSON) is a
+ * {@link HuaweiUnreadableAnswerError}: its status is known, Huawei's word is not. An empty
+ * body leaves the status alone to speak.
+ */
+export const toHuaweiApiError = (
+  operation: string,
+  response: RawResponse,
+  mayHaveChangedState = false,
+): HuaweiApiError => {
   const parsed = errorBodySchema.safeParse(parseJson(response.body));
+  if (!parsed.success && response.body.trim() !== '') {
+    return unreadableAnswer(operation, response, mayHaveChangedState);
+  }
   const body = parsed.success ? parsed.data : {};
   return new HuaweiApiError(operation, {
     status: response.status,
@@ -96,6 +165,8 @@ export interface SuccessBody {
 export interface ExpectedAnswer<T extends SuccessBody> {
   status: readonly number[];
   schema: z.ZodMiniType<T>;
+  /** The call can change Huawei's state (a create): an unreadable answer may hide a success. */
+  changesState?: boolean | undefined;
 }
 
 /** An accepted answer: its parsed body and its request id (the body's, else the header's). */
@@ -109,39 +180,38 @@ export const expectStatus = (
   operation: string,
   response: RawResponse,
   status: readonly number[],
+  changesState = false,
 ): void => {
-  if (!status.includes(response.status)) throw toHuaweiApiError(operation, response);
+  if (!status.includes(response.status)) {
+    throw toHuaweiApiError(operation, response, changesState);
+  }
 };
 
 /**
  * Checks an answer against what the call accepts: another status is a {@link HuaweiApiError}
- * read from Huawei's error body; a body that does not match the schema is a server fault.
+ * read from Huawei's error body; a body that is not JSON or does not match the schema is a
+ * {@link HuaweiUnreadableAnswerError}.
  */
 export const expectAnswer = <T extends SuccessBody>(
   operation: string,
   response: RawResponse,
   expected: ExpectedAnswer<T>,
 ): Answer<T> => {
-  expectStatus(operation, response, expected.status);
-  const parsed = parseSuccess(operation, expected.schema, response);
+  const changesState = expected.changesState === true;
+  expectStatus(operation, response, expected.status, changesState);
+  const parsed = parseSuccess(operation, expected.schema, response, changesState);
   return { parsed, requestId: parsed.request_id ?? response.requestIdHeader };
 };
 
-/** Parses a success body with its schema; a body that does not match is a server fault. */
+/** Parses a success body with its schema; a body that does not match cannot be read. */
 const parseSuccess = <S extends z.ZodMiniType>(
   operation: string,
   schema: S,
   response: RawResponse,
+  changesState: boolean,
 ): z.infer<S> => {
   const parsed = schema.safeParse(parseJson(response.body));
-  if (!parsed.success) {
-    throw new HuaweiApiError(operation, {
-      status: response.status,
-      code: undefined,
-      huaweiMessage: `unexpected response body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`,
-      requestId: response.requestIdHeader,
-    });
-  }
+  if (!parsed.success) throw unreadableAnswer(operation, response, changesState);
   return parsed.data;
 };
 

@@ -2,6 +2,7 @@ import { DeadlineExceededError } from '../errors.ts';
 import type { AdaptivePacer } from './adaptive-pacer.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { createKeepAlivePools, type KeepAlivePools, sendHuaweiRequest } from './http-request.ts';
+import { redactAnswerBody, redactAnswerHeader } from './redact-answer.ts';
 import {
   type Answer,
   type ExpectedAnswer,
@@ -9,9 +10,9 @@ import {
   expectStatus,
   parseRetryAfter,
   type RawResponse,
-  redactSecrets,
   type SuccessBody,
   toNetworkError,
+  unreadableAnswer,
 } from './responses.ts';
 import {
   type ConnectionMonitor,
@@ -105,17 +106,22 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const { parsed, requestId } = await this.#call(
-      target,
-      {
-        operation: 'create',
-        method: 'POST',
-        path: [MONITORS],
-        body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
-      },
-      { status: [201, 200], schema: monitorResponseSchema },
-      options,
-    );
+    const request = {
+      operation: 'create',
+      method: 'POST',
+      path: [MONITORS],
+      body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
+    } as const;
+    const response = await this.#send(target, request, options);
+    const { parsed, requestId } = expectAnswer(request.operation, response, {
+      status: [201, 200],
+      schema: monitorResponseSchema,
+      changesState: true,
+    });
+    // Never published as this connection's monitor; the create may still have gone through.
+    if (parsed.connection_monitor.vpn_connection_id !== vpnConnectionId) {
+      throw anotherConnection(request.operation, response, true);
+    }
     return { monitor: parsed.connection_monitor, requestId };
   }
 
@@ -125,17 +131,25 @@ export class HuaweiVpnClient {
     vpnConnectionId: string | undefined,
     options: CallOptions = {},
   ): Promise<{ monitors: ConnectionMonitor[]; requestId: string | undefined }> {
-    const { parsed, requestId } = await this.#call(
-      target,
-      {
-        operation: 'list',
-        method: 'GET',
-        path: [MONITORS],
-        ...(vpnConnectionId !== undefined ? { query: { vpn_connection_id: vpnConnectionId } } : {}),
-      },
-      { status: [200], schema: listMonitorsResponseSchema },
-      options,
-    );
+    const request = {
+      operation: 'list',
+      method: 'GET',
+      path: [MONITORS],
+      ...(vpnConnectionId !== undefined ? { query: { vpn_connection_id: vpnConnectionId } } : {}),
+    } as const;
+    const response = await this.#send(target, request, options);
+    const { parsed, requestId } = expectAnswer(request.operation, response, {
+      status: [200],
+      schema: listMonitorsResponseSchema,
+    });
+    // A monitor of another connection in a filtered list is an answer to another question:
+    // asked again, like a garbled read.
+    if (
+      vpnConnectionId !== undefined &&
+      parsed.connection_monitors.some((monitor) => monitor.vpn_connection_id !== vpnConnectionId)
+    ) {
+      throw anotherConnection(request.operation, response, false);
+    }
     return { monitors: parsed.connection_monitors, requestId };
   }
 
@@ -162,7 +176,7 @@ export class HuaweiVpnClient {
   ): Promise<{ requestId: string | undefined }> {
     const request = { operation: 'delete', method: 'DELETE', path: [MONITORS, monitorId] } as const;
     const response = await this.#send(target, request, options);
-    expectStatus(request.operation, response, [204, 200]);
+    expectStatus(request.operation, response, [204, 200], true);
     return { requestId: response.requestIdHeader };
   }
 
@@ -268,12 +282,20 @@ export class HuaweiVpnClient {
       });
       const retryAfterHeader = headerValue(response.headers['retry-after']);
       pacer?.observe(target.projectId, response.status, parseRetryAfter(retryAfterHeader));
+      // Every text taken from the answer, at any status: APIGW.0301 echoes the canonical
+      // request (security token included), and a gateway or proxy may echo anything.
       return {
         status: response.status,
-        requestIdHeader: headerValue(response.headers['x-request-id']),
+        requestIdHeader: redactAnswerHeader(
+          headerValue(response.headers['x-request-id']),
+          credentials,
+        ),
         retryAfterHeader,
-        // Huawei's APIGW.0301 echoes the canonical request, security token included.
-        body: response.status >= 400 ? redactSecrets(response.body, credentials) : response.body,
+        contentTypeHeader: redactAnswerHeader(
+          headerValue(response.headers['content-type']),
+          credentials,
+        ),
+        body: redactAnswerBody(response.body, credentials),
       };
     } catch (error) {
       if (options.signal?.aborted) {
@@ -286,6 +308,15 @@ export class HuaweiVpnClient {
     }
   }
 }
+
+/** The error of an answer about another VPN connection than the one asked about. */
+const anotherConnection = (operation: string, response: RawResponse, changesState: boolean) =>
+  unreadableAnswer(
+    operation,
+    response,
+    changesState,
+    `answer about another connection, HTTP ${response.status}`,
+  );
 
 const headerValue = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;

@@ -3,6 +3,7 @@ import {
   ConnectionNotReadyError,
   HuaweiApiError,
   HuaweiNetworkError,
+  HuaweiUnreadableAnswerError,
   MonitorRefusedError,
   PermissionRefusedError,
 } from '../errors.ts';
@@ -56,7 +57,8 @@ export interface EnsureMonitorOptions {
  *   status may have changed since it was refused); refused again, the refusal is real: given up
  *   with Huawei's code and message; a 403 then stops the project (`PermissionRefusedError`).
  * At most two calls more than the create's per refusal, each retried like any call. A create that may have
- * gone through unanswered (reset, timeout) is also checked by listing. Huawei allows one monitor
+ * gone through unanswered (reset, timeout, an answer that cannot be read or is about
+ * another connection) is also checked by listing. Huawei allows one monitor
  * per connection, so this holds even when the idempotency record is gone.
  */
 export const ensureMonitor = (
@@ -101,7 +103,10 @@ const createOrDecide = async (
     if (asksForState(cause)) {
       return decideFromState(deps, target, vpnConnectionId, cause, options, createAgain);
     }
-    if (!ambiguous) throw error;
+    // An answer that could not be read (or was about another connection) hides the outcome
+    // as a reset does.
+    if (!ambiguous && !(cause instanceof HuaweiUnreadableAnswerError && cause.mayHaveChangedState))
+      throw error;
     // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
     const found = await findMonitor(deps, target, vpnConnectionId);
     if (found) return { ...found, outcome: 'already_existed' };
@@ -156,9 +161,12 @@ const decideFromState = async (
   if (found) return { ...found, outcome: 'already_existed' };
   const connection = await readConnection(deps, target, vpnConnectionId);
   const what = `VPN connection ${vpnConnectionId} in project ${target.projectId}`;
-  const refused = `create answered HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}${
-    refusal.huaweiMessage ? ` "${refusal.huaweiMessage}"` : ''
-  }`;
+  const refused =
+    refusal instanceof HuaweiUnreadableAnswerError
+      ? `create got an ${refusal.seen}`
+      : `create answered HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}${
+          refusal.huaweiMessage ? ` "${refusal.huaweiMessage}"` : ''
+        }`;
   if (connection === undefined) {
     const now = options.now?.() ?? Date.now();
     const ageMs =
@@ -241,6 +249,8 @@ const readConnection = async (
     const missing =
       cause instanceof HuaweiApiError &&
       (cause.status === 404 || cause.status === 400) &&
+      // A proxy's 404 page is no word from Huawei about the connection.
+      !(cause instanceof HuaweiUnreadableAnswerError) &&
       !isKeyRefusal(cause) &&
       !isPermissionRefusal(cause);
     if (missing) return undefined;

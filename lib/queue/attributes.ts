@@ -1,4 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { FittableJson } from '../aws/index.ts';
 import * as z from '../zod.ts';
 
 /*
@@ -78,9 +79,36 @@ export type FailureReason = z.infer<typeof failureReasonSchema>;
 /** The longest failure message written: the reason must always fit beside the body. */
 const MAX_FAILURE_MESSAGE = 1024;
 
-/** The {@link FAILURE_ATTRIBUTE} value of `reason`, its message cut to 1 KB. */
-export const failureAttribute = (reason: FailureReason): MessageAttributeValue =>
-  jsonAttribute({ ...reason, message: reason.message.slice(0, MAX_FAILURE_MESSAGE) });
+/** The reason's fields left out, in this order, when its cut message alone does not fit. */
+const REASON_DROP_ORDER = [
+  'project_id',
+  'connection_status',
+  'request_id',
+  'code',
+  'status',
+  'vpn_connection_id',
+  'failed_at',
+  'attempts',
+  'receive_count',
+] as const;
+
+/**
+ * The {@link FAILURE_ATTRIBUTE} value of `reason`, fitted by the writer (`fitAttributes`): the
+ * whole reason (its message cut to 1 KB) when it fits, else its message cut further, then the
+ * least needed fields left out; `kind` and `source_message_id` always stay.
+ */
+export const failureAttribute = (reason: FailureReason): FittableJson => ({
+  fields: {
+    ...reason,
+    message: reason.message.slice(0, MAX_FAILURE_MESSAGE),
+    // An id is at most 128 characters in SQS's own; a longer one is not worth its bytes here.
+    source_message_id: reason.source_message_id.slice(0, 128),
+  },
+  shorten: 'message',
+  dropOrder: REASON_DROP_ORDER,
+  // Only a body above the source queue's highest limit leaves no room: the kind alone then.
+  fallback: { kind: reason.kind },
+});
 
 /**
  * The same attribute as a replay reads it back, leniently: any non-empty `kind` (an older or

@@ -11,8 +11,12 @@ import {
 import {
   attributeBytes,
   attributesBytes,
+  DEAD_LETTER_QUEUE_MAX_BYTES,
+  type FittableJson,
+  fitJson,
   MAX_MESSAGE_ATTRIBUTES,
   MAX_MESSAGE_BYTES,
+  toSqsText,
 } from '../aws/index.ts';
 import {
   FAILURE_ATTRIBUTE,
@@ -42,15 +46,28 @@ export interface SourceMessage {
   traceHeader?: string | undefined;
 }
 
+/**
+ * Our attribute on a copy: a value as it is, or JSON fields shortened to fit beside the body
+ * (the failure reason). `optional`: it yields to the source's own attributes when there is no
+ * room (else they yield to it).
+ */
+export interface OwnAttribute {
+  name: string;
+  value: MessageAttributeValue | FittableJson;
+  optional?: boolean | undefined;
+}
+
 /** What a copy changes of its source. */
 export interface CopyPlan {
   /**
    * Our attribute the copy carries, replacing an earlier one of that name. `optional`: it
    * yields to the source's own attributes when there is no room (else they yield to it).
    */
-  own?: { name: string; value: MessageAttributeValue; optional?: boolean } | undefined;
+  own?: OwnAttribute | undefined;
   /** Our attributes that are stale on this copy, beside {@link FAILURE_ATTRIBUTE} (always). */
   drop?: readonly string[] | undefined;
+  /** The destination queue's `MaximumMessageSize`: SQS's 256 KiB unless told. */
+  maxBytes?: number | undefined;
   /** On a standard queue only: a FIFO queue takes no per-message delay. */
   delaySeconds?: number | undefined;
   /** On a FIFO queue: the group when the source had none, and this copy's deduplication id. */
@@ -90,31 +107,49 @@ const sendable = (value: MessageAttributeValue): MessageAttributeValue => ({
 });
 
 /**
- * The attributes of a copy within SQS's limits (10 attributes, 256 KiB with the body). A
- * required `own` always goes: the others keep the first nine places and are all left out when
- * they would not fit beside it. An optional `own` goes only where the others leave room. The
- * one place a further fitting rule (shortening our own value, SQS's character set) belongs.
+ * Our attribute's value as sent: in SQS's character set (a character SQS refuses becomes
+ * U+FFFD), and a {@link FittableJson} shortened to what `budgetBytes` leaves for it.
+ */
+const ownValue = (own: OwnAttribute, budgetBytes: number): MessageAttributeValue => {
+  const { value } = own;
+  if ('fields' in value) {
+    const overhead = attributeBytes(own.name, { DataType: 'String', StringValue: '' });
+    return { DataType: 'String', StringValue: fitJson(value, budgetBytes - overhead) };
+  }
+  return value.StringValue === undefined
+    ? value
+    : { ...value, StringValue: toSqsText(value.StringValue) };
+};
+
+/**
+ * The attributes of a copy within SQS's limits (10 attributes, `maxBytes` with the body: the
+ * destination queue's size, 256 KiB unless told): the one fitting step of every copy. Our own
+ * value is made SQS text and, when given as JSON fields, shortened to what the body leaves
+ * (whole when it fits). A required `own` always goes: the others keep the first nine places
+ * and are all left out when they would not fit beside it. An optional `own` goes only where
+ * the others leave room.
  */
 export const fitAttributes = (
   body: string,
   others: Record<string, MessageAttributeValue>,
-  own?: CopyPlan['own'],
+  own?: OwnAttribute,
+  maxBytes: number = MAX_MESSAGE_BYTES,
 ): { attributes: Record<string, MessageAttributeValue>; ownDropped: boolean } => {
   if (own === undefined) return { attributes: others, ownDropped: false };
-  const ours = { [own.name]: own.value };
+  const bodyBytes = Buffer.byteLength(body);
   const entries = Object.entries(others);
   if (own.optional) {
+    const value = ownValue(own, maxBytes - bodyBytes - attributesBytes(others));
     const fits =
       entries.length < MAX_MESSAGE_ATTRIBUTES &&
-      Buffer.byteLength(body) + attributesBytes(others) + attributeBytes(own.name, own.value) <=
-        MAX_MESSAGE_BYTES;
+      bodyBytes + attributesBytes(others) + attributeBytes(own.name, value) <= maxBytes;
     return fits
-      ? { attributes: { ...others, ...ours }, ownDropped: false }
+      ? { attributes: { ...others, [own.name]: value }, ownDropped: false }
       : { attributes: others, ownDropped: true };
   }
+  const ours = { [own.name]: ownValue(own, maxBytes - bodyBytes) };
   const kept = Object.fromEntries(entries.slice(0, MAX_MESSAGE_ATTRIBUTES - 1));
-  const fits =
-    Buffer.byteLength(body) + attributesBytes(kept) + attributesBytes(ours) <= MAX_MESSAGE_BYTES;
+  const fits = bodyBytes + attributesBytes(kept) + attributesBytes(ours) <= maxBytes;
   return { attributes: fits ? { ...kept, ...ours } : ours, ownDropped: false };
 };
 
@@ -136,7 +171,7 @@ export const buildCopy = (
       .filter(([name]) => !stale.has(name))
       .map(([name, value]) => [name, sendable(value)]),
   );
-  const { attributes, ownDropped } = fitAttributes(source.body, others, plan.own);
+  const { attributes, ownDropped } = fitAttributes(source.body, others, plan.own, plan.maxBytes);
   const delay =
     plan.delaySeconds === undefined
       ? undefined
@@ -186,9 +221,11 @@ export const sendCopy = async (
 
 /**
  * Sends `source`, body unchanged, to the dead-letter queue with `reason` attached
- * (`vpn_monitor_failure`, always fitting: its message is cut to 1 KB and the other attributes
- * yield to it). A wait state is never sent there: a replay starts a new wait. Throws when SQS
- * refuses: the caller must then leave the record for redelivery, never drop it.
+ * (`vpn_monitor_failure`). The DLQ takes 1 MiB, anything the source queue takes plus the
+ * reason: the reason always fits (whole when it can, else shortened beside a body near the
+ * limit, by {@link fitAttributes}) and the other attributes yield to it. A wait state is never
+ * sent there: a replay starts a new wait. Throws when SQS refuses: the caller must then leave
+ * the record for redelivery, never drop it.
  */
 export const sendToDeadLetterQueue = (
   sqs: SQSClient,
@@ -199,6 +236,7 @@ export const sendToDeadLetterQueue = (
   sendCopy(sqs, queueUrl, source, {
     own: { name: FAILURE_ATTRIBUTE, value: failureAttribute(reason) },
     drop: [WAIT_ATTRIBUTE],
+    maxBytes: DEAD_LETTER_QUEUE_MAX_BYTES,
     fifo: { defaultGroupId: 'dead-letters', deduplicationId: source.messageId },
   });
 

@@ -4,6 +4,7 @@ import {
   HuaweiApiError,
   HuaweiCallsStoppedError,
   HuaweiNetworkError,
+  HuaweiUnreadableAnswerError,
   InvalidInputError,
   MonitorRefusedError,
   PermissionRefusedError,
@@ -49,7 +50,7 @@ interface Row {
 /**
  * The decision table, one row per kind of failure: what a failure is, named once. Huawei's
  * answers by what they mean (`throttled`, the key refused, one project `forbidden`, `server`,
- * `conflict`, `not-found`, any other `refused`), the network, and this project's own failures
+ * `conflict`, `not-found`, any other `refused`, an `unreadable` answer), the network, and this project's own failures
  * (a connection `not-ready`, a `monitor-refused` after reading state, a project stopped on a
  * `permission`, calls stopped by the gate or the breaker, no slot under the rate limit, the
  * deadline, EventBridge, invalid input). The README's "Retries" table is this table in words;
@@ -67,6 +68,11 @@ const DECISIONS = {
   conflict: { disposition: 'retry-later', category: 'conflict', reason: 'conflict' },
   'not-found': { disposition: 'give-up', category: 'not-found', reason: 'not found' },
   refused: { disposition: 'give-up', category: 'rejected', reason: 'request rejected' },
+  unreadable: {
+    disposition: 'retry-now',
+    category: 'unreadable-answer',
+    reason: 'unreadable answer',
+  },
   network: { disposition: 'retry-now', category: 'network', reason: 'network failure' },
   'not-ready': {
     disposition: 'retry-later',
@@ -150,7 +156,13 @@ const kindOfHuawei = (error: HuaweiApiError): FailureKind => {
   if (error instanceof AccountCredentialsError && status !== 429 && status < 500)
     return 'key-refused';
   const rule = HUAWEI_RULES.find((r) => r.codes?.has(code) === true || r.statuses(status));
-  return rule?.kind ?? 'refused';
+  const kind = rule?.kind ?? 'refused';
+  // An answer that could not be read never gives up at first sight: its status alone (a 200, a
+  // proxy's 404 page) is no word from Huawei. Asked again like a server fault; a create or a
+  // delete is then decided from Huawei's state (lib/provision/ensure-monitor.ts).
+  if (error instanceof HuaweiUnreadableAnswerError && DECISIONS[kind].disposition === 'give-up')
+    return 'unreadable';
+  return kind;
 };
 
 /** Failures whose kind depends on their class alone, nothing they carry. */
@@ -166,7 +178,12 @@ const FIXED_KINDS: ReadonlyArray<readonly [new (...args: never[]) => Error, Fail
 const reasonOf = (kind: FailureKind, error: unknown): string => {
   const { reason } = DECISIONS[kind];
   if (error instanceof HuaweiApiError) {
-    const label = `HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`;
+    // An unreadable answer says what was seen ('unreadable answer, HTTP 200, text/html').
+    const label =
+      error instanceof HuaweiUnreadableAnswerError
+        ? error.seen
+        : `HTTP ${error.status}${error.code ? ` ${error.code}` : ''}`;
+    if (kind === 'unreadable') return label;
     return error instanceof AccountCredentialsError && kind === 'key-refused'
       ? `account credentials refused (${label})`
       : `${reason} (${label})`;

@@ -19,6 +19,8 @@ export interface StartSqsOptions {
   visibilityTimeoutSeconds?: number;
   /** Receives after which SQS moves a message to the DLQ; default 3. */
   maxReceiveCount?: number;
+  /** Source queue `MaximumMessageSize`; default 256 KiB, as serverless.yml's default. */
+  maxMessageBytes?: number;
 }
 
 /** A running SQS emulator holding the source queue and its DLQ. */
@@ -36,6 +38,8 @@ export interface LocalSqs {
 
 /** SQS keeps DLQ messages for at most 14 days; a DLQ should keep them as long as it can. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
+/** The DLQ takes SQS's largest messages, as in serverless.yml: the source's plus a reason. */
+const DLQ_MAX_MESSAGE_BYTES = 1_048_576;
 /** fauxqs' fixed account id, also used in its ARNs. */
 const ACCOUNT_ID = '000000000000';
 
@@ -70,7 +74,10 @@ export const startSqs = async (options: StartSqsOptions = {}): Promise<LocalSqs>
     await client.send(
       new CreateQueueCommand({
         QueueName: dlqName,
-        Attributes: { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
+        Attributes: {
+          MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+          MaximumMessageSize: String(DLQ_MAX_MESSAGE_BYTES),
+        },
       }),
     );
     await client.send(
@@ -78,6 +85,7 @@ export const startSqs = async (options: StartSqsOptions = {}): Promise<LocalSqs>
         QueueName: queueName,
         Attributes: {
           VisibilityTimeout: String(visibilityTimeoutSeconds),
+          MaximumMessageSize: String(options.maxMessageBytes ?? 262_144),
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
         },
       }),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendBrokenAnswer } from './broken-answers.ts';
 import { type ApiError, apiError, ERROR_CODES } from './errors.ts';
 import { dropConnection, readBody, sendError, sendJson } from './http.ts';
 import { matchRoute } from './routes.ts';
@@ -82,6 +83,9 @@ const serve = async (
     dropConnection(request);
     return 'dropped';
   }
+  if (fault?.kind === 'answer' && fault.handled === false) {
+    return sendBrokenAnswer(response, fault, undefined, errorFormat, requestId);
+  }
   const wait = context.latency.ms + (fault?.kind === 'delay' ? fault.ms : 0);
   if (wait > 0) await context.sleep(wait);
 
@@ -97,6 +101,13 @@ const serve = async (
   if (fault?.kind === 'drop-after') {
     dropConnection(request);
     return 'dropped';
+  }
+  if (
+    fault?.kind === 'garble' ||
+    fault?.kind === 'answer' ||
+    fault?.kind === 'another-connection'
+  ) {
+    return sendBrokenAnswer(response, fault, result, errorFormat, requestId);
   }
   if ('code' in result) return fail(result);
   sendJson(response, result.status, requestId, result.body);

@@ -12,7 +12,11 @@ type FaultAction =
   | { kind: 'status'; error: ApiError }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop-before' }
-  | { kind: 'drop-after' };
+  | { kind: 'drop-after' }
+  | AnswerFault;
+
+/** The faults that handle the request, then replace its answer (`answer` may skip handling). */
+export type AnswerFault = Extract<FaultRule, { kind: 'garble' | 'answer' | 'another-connection' }>;
 
 /** A queued rule and how many more requests it applies to. */
 export interface PendingFault {
@@ -47,6 +51,9 @@ export const seededRandom = (seed: number): (() => number) => {
 
 const toAction = (rule: FaultRule): FaultAction => {
   if (rule.kind === 'delay') return { kind: 'delay', ms: rule.ms };
+  if (rule.kind === 'garble' || rule.kind === 'answer' || rule.kind === 'another-connection') {
+    return rule;
+  }
   if (rule.kind !== 'status') return { kind: rule.kind };
   const fallback = defaultFaultError(rule.status);
   const error = apiError(rule.status, rule.code ?? fallback.code, rule.message ?? fallback.message);

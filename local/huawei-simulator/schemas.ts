@@ -132,7 +132,15 @@ const faultTarget = {
  * - `delay`: wait `ms`, then handle the request normally;
  * - `drop-before`: reset the connection without handling the request (nothing created);
  * - `drop-after`: handle the request fully (a monitor IS created), then reset the connection
- *   instead of answering.
+ *   instead of answering;
+ * - `garble`: handle the request fully, then answer what a broken gateway or proxy sends: the
+ *   answer's JSON cut in half (`truncated`) or an HTML page (`html`), with `status` (default: the
+ *   real answer's, 201 for a create);
+ * - `answer`: answer `status` with `body` as given and `contentType` (default JSON), after
+ *   handling the request fully unless `handled` is false (the gateway answered alone);
+ * - `another-connection`: handle the request fully, then answer about another VPN connection:
+ *   a create's or a show's monitor carries another `vpn_connection_id`, a list holds one monitor
+ *   of another connection.
  */
 export const faultRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -147,6 +155,21 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('delay'), ms: z.number().int().nonnegative(), ...faultTarget }),
   z.strictObject({ kind: z.literal('drop-before'), ...faultTarget }),
   z.strictObject({ kind: z.literal('drop-after'), ...faultTarget }),
+  z.strictObject({
+    kind: z.literal('garble'),
+    form: z.enum(['truncated', 'html']),
+    status: z.number().int().min(200).max(599).optional(),
+    ...faultTarget,
+  }),
+  z.strictObject({
+    kind: z.literal('answer'),
+    status: z.number().int().min(200).max(599),
+    body: z.string(),
+    contentType: headerValue.optional(),
+    handled: z.boolean().optional(),
+    ...faultTarget,
+  }),
+  z.strictObject({ kind: z.literal('another-connection'), ...faultTarget }),
 ]);
 /** A fault rule, as passed to `injectFault` or `POST /__simulator/faults`. */
 export type FaultRule = z.infer<typeof faultRuleSchema>;

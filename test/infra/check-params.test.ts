@@ -90,6 +90,11 @@ describe('checkParams', () => {
       'batchSize: is "0": set a whole number from 1 to 10000',
     ],
     [
+      'a source queue size that leaves the DLQ no room for the reason',
+      { sourceQueueMaxMessageBytes: 1048576 },
+      'sourceQueueMaxMessageBytes: is "1048576": set a whole number from 1024 to 1047552',
+    ],
+    [
       'a retention CloudWatch does not offer',
       { logRetentionInDays: 10 },
       'logRetentionInDays: is "10": set one of CloudWatch\'s periods (7, 14, 30, 90, 365...)',

@@ -5,6 +5,10 @@ import { basename, join } from 'node:path';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  DEAD_LETTER_QUEUE_MAX_BYTES,
+  SOURCE_QUEUE_MAX_BYTES_LIMIT,
+} from '../../lib/aws/sqs-attribute-text.ts';
+import {
   loadConfig,
   loadHealthConfig,
   loadIngestConfig,
@@ -240,6 +244,17 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       redrivePermission: 'byQueue',
       sourceQueueArns: [arnOf(p, 'SourceQueue')],
     });
+  });
+
+  it('sizes the DLQ to take anything the source queue takes, plus the failure reason', () => {
+    const p = get(stage);
+    const source = Number(resolved(p, 'SourceQueue').MaximumMessageSize);
+    const dlq = Number(resolved(p, 'DeadLetterQueue').MaximumMessageSize);
+    // Both explicit: SQS's default changed (256 KiB, then 1 MiB); the writer sizes by these.
+    expect(source).toBe(256 * 1024);
+    expect(dlq).toBe(DEAD_LETTER_QUEUE_MAX_BYTES);
+    expect(dlq).toBe(1_048_576);
+    expect(source).toBeLessThanOrEqual(SOURCE_QUEUE_MAX_BYTES_LIMIT);
   });
 
   it('keeps idempotency records on demand, with TTL on `expiration` and point-in-time recovery', () => {

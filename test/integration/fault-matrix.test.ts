@@ -197,6 +197,196 @@ describe.each(Object.entries(ANSWER_PROFILES))('fault matrix, answer profile %s'
     ]);
   });
 
+  it('finds the monitor when a create that went through is answered with truncated JSON (201)', async () => {
+    // Prepare: Huawei created the monitor; a proxy cut its answer in half
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'garble',
+      form: 'truncated',
+      status: 201,
+      operation: 'create',
+      connectionId: id,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: one monitor, its event, nothing dead-lettered
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+    expect(world.huawei.stats().created).toBe(1);
+    expect(await world.drainDlq()).toEqual([]);
+  });
+
+  it('finds the monitor when every create is answered with an HTML page (200)', async () => {
+    // Prepare: every create answer replaced by a gateway's HTML page; the list is read fine
+    const id = world.newConnection();
+    world.huawei.injectFault({
+      kind: 'garble',
+      form: 'html',
+      status: 200,
+      operation: 'create',
+      connectionId: id,
+      times: 50,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: decided from Huawei's state, as after a reset
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+    expect(world.huawei.stats().created).toBe(1);
+  });
+
+  it('dead-letters with what was seen when neither the create nor the list can be read, and a replay publishes', async () => {
+    // Prepare: create and list of this connection answered with HTML pages, on the last delivery
+    const id = world.newConnection();
+    for (const operation of ['create', 'list'] as const) {
+      world.huawei.injectFault({
+        kind: 'garble',
+        form: 'html',
+        status: 200,
+        operation,
+        connectionId: id,
+        times: 50,
+      });
+    }
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 3 })]);
+    const dlq = await world.drainDlq();
+    // Assess: no event about a monitor nobody could read; the reason names what was seen
+    expect(failedIds(response)).toEqual([]);
+    expect(world.eventsFor(id)).toHaveLength(0);
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]?.reason).toMatchObject({ kind: 'retries-exhausted', status: 200 });
+    expect(dlq[0]?.reason?.message).toContain('unreadable answer, HTTP 200, text/html');
+    // Act: the answers are readable again; the operator replays the message
+    world.huawei.clearFaults();
+    const replayed = await world.invoke([sqsRecord(dlq[0]?.body ?? '')]);
+    // Assess: the monitor Huawei created is found and published
+    expect(failedIds(replayed)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+  });
+
+  it('asks a garbled list again after an unanswered create', async () => {
+    // Prepare: the create went through but its connection dropped; the first list is cut short
+    const id = world.newConnection();
+    world.huawei.injectFault({ kind: 'drop-after', operation: 'create', connectionId: id });
+    world.huawei.injectFault({
+      kind: 'garble',
+      form: 'truncated',
+      status: 200,
+      operation: 'list',
+      connectionId: id,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+    expect(world.huawei.stats().created).toBe(1);
+  });
+
+  it('never publishes a create answered about another connection', async () => {
+    // Prepare: Huawei created this connection's monitor; the answer names another connection
+    const id = world.newConnection();
+    world.huawei.injectFault({ kind: 'another-connection', operation: 'create', connectionId: id });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess: the one event carries this connection's own monitor, read from Huawei's state
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+    expect(world.eventsFor(id)[0]?.detail).toMatchObject({
+      connection_monitor: { vpn_connection_id: id },
+    });
+    expect(
+      world.aws.eventBridge
+        .events()
+        .filter((e) => JSON.stringify(e.detail).includes(id) && e.detail.vpn_connection_id !== id),
+    ).toEqual([]);
+  });
+
+  it('asks again when the list answers about another connection', async () => {
+    // Prepare: an unanswered create, then a list holding another connection's monitor
+    const id = world.newConnection();
+    world.huawei.injectFault({ kind: 'drop-after', operation: 'create', connectionId: id });
+    world.huawei.injectFault({ kind: 'another-connection', operation: 'list', connectionId: id });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id))]);
+    // Assess
+    expect(failedIds(response)).toEqual([]);
+    expectProvisionedOnce(id, 'already_existed');
+    expect(world.eventsFor(id)[0]?.detail).toMatchObject({
+      connection_monitor: { vpn_connection_id: id },
+    });
+  });
+
+  it('keeps the secret key out of the reason when a 3xx echoes it, escaped', async () => {
+    // Prepare: a gateway answers every create with a redirect whose error body echoes the
+    // secret key, once plain and once written with JSON escapes
+    const id = world.newConnection();
+    const escaped = [...CREDENTIALS.sk]
+      .map((c, i) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c))
+      .join('');
+    world.huawei.injectFault({
+      kind: 'answer',
+      status: 302,
+      body: `{"error_code":"APIGW.0301","error_msg":"sk ${CREDENTIALS.sk} again ${escaped}","request_id":"${escaped}"}`,
+      handled: false,
+      operation: 'create',
+      connectionId: id,
+      times: 50,
+    });
+    // Act
+    const response = await world.invoke([sqsRecord(plainBody(id), { receiveCount: 3 })]);
+    const dlq = await world.drainDlq();
+    // Assess: dead-lettered with its reason, and no 16 characters of the key in a row in it
+    expect(failedIds(response)).toEqual([]);
+    expect(dlq).toHaveLength(1);
+    const reason = JSON.stringify(dlq[0]?.reason);
+    expect(reason).toContain('HTTP 302');
+    for (let i = 0; i + 16 <= CREDENTIALS.sk.length; i++) {
+      expect(reason).not.toContain(CREDENTIALS.sk.slice(i, i + 16));
+    }
+  });
+
+  it("keeps the reason of a body at the source queue's limit, and no character SQS refuses", async () => {
+    // Prepare: a body of exactly 256 KiB about a connection Huawei does not know (announced 10
+    // minutes ago), whose refusal carries a long message; an id written as the escape \uffff
+    const unknown = '0000aaaa-bbbb-cccc-dddd-eeeeffff0001';
+    const fields = JSON.stringify({
+      vpn_connection_id: unknown,
+      project_id: PROJECT_ID,
+      region: REGION,
+      padding: '',
+    });
+    const big = fields.replace(
+      '"padding":""',
+      `"padding":"${'x'.repeat(256 * 1024 - Buffer.byteLength(fields))}"`,
+    );
+    expect(Buffer.byteLength(big)).toBe(256 * 1024);
+    world.huawei.injectFault({
+      kind: 'status',
+      status: 400,
+      message: `refused: ${'é'.repeat(600)}`,
+      operation: 'create',
+      connectionId: unknown,
+    });
+    const odd =
+      '{"vpn_connection_id":"\\uffff0000-0000-0000-0000-000000000000","project_id":"\\uffff"}';
+    // Act
+    const response = await world.invoke([
+      sqsRecord(big, { sentAt: Date.now() - 600_000 }),
+      sqsRecord(odd),
+    ]);
+    const dlq = await world.drainDlq();
+    // Assess: both in the DLQ with their reasons, bodies unchanged
+    expect(failedIds(response)).toEqual([]);
+    expect(dlq.map((m) => m.body).sort()).toEqual([big, odd].sort());
+    const bigReason = dlq.find((m) => m.body === big)?.reason;
+    expect(bigReason).toMatchObject({ kind: 'rejected', connection_status: 'NOT_FOUND' });
+    const oddReason = JSON.stringify(dlq.find((m) => m.body === odd)?.reason);
+    expect(oddReason).toContain('invalid-input');
+    expect(oddReason).not.toMatch(/[\uFFFE\uFFFF]/);
+  });
+
   it('leaves unfinished records for redelivery when the Lambda deadline comes mid-batch', async () => {
     // Prepare: 3 s of invocation, 1.5 s kept back; one connection answers after 2.5 s
     const slow = world.newConnection();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { redactAnswerBody } from '../../../lib/huawei/redact-answer.ts';
 import { redactSecrets, SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
 
 const CREDENTIALS = {
@@ -39,5 +40,34 @@ describe('redactSecrets', () => {
         },
       ),
     );
+  });
+});
+
+describe('redactAnswerBody', () => {
+  it('redacts a secret written with JSON escapes, once decoded, and keeps the rest readable', () => {
+    // Prepare: the token with its solidus escaped and two letters as \u escapes
+    const token = `${CREDENTIALS.securityToken}/tail`;
+    const echoed = token.replace('/', '\\/').replace('g', '\\u0067').replace('T', '\\u0054');
+    const body = `{"error_code":"APIGW.0301","error_msg":"token ${echoed}"}`;
+    // Act
+    const redacted = redactAnswerBody(body, { ...CREDENTIALS, securityToken: token });
+    // Assess
+    expect(JSON.parse(redacted)).toEqual({
+      error_code: 'APIGW.0301',
+      error_msg: 'token [redacted]',
+    });
+  });
+
+  it('redacts object keys too, and keeps "__proto__" as data', () => {
+    const body = `{"${CREDENTIALS.sk.replace('k', '\\u006b')}":1,"__proto__":{"a":"\\u0041"}}`;
+    const redacted = JSON.parse(redactAnswerBody(body, CREDENTIALS)) as Record<string, unknown>;
+    expect(Object.keys(redacted)).toEqual(['[redacted]', '__proto__']);
+    expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+  });
+
+  it('leaves a body without a secret unchanged', () => {
+    const body = '{"connection_monitor":{"id":"a\\/b"},"request_id":"r"}';
+    expect(JSON.parse(redactAnswerBody(body, CREDENTIALS))).toEqual(JSON.parse(body));
+    expect(redactAnswerBody('<html>plain</html>', CREDENTIALS)).toBe('<html>plain</html>');
   });
 });

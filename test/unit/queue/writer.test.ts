@@ -1,11 +1,15 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { attributesBytes } from '../../../lib/aws/index.ts';
 import { eventTimeOf } from '../../../lib/events/problems.ts';
 import {
   buildCopy,
   FAILURE_ATTRIBUTE,
+  type FailureReason,
+  failureAttribute,
   fitAttributes,
   queueUrlFromArn,
+  readFailureReason,
   readWaitState,
   WAIT_ATTRIBUTE,
 } from '../../../lib/queue/index.ts';
@@ -70,6 +74,63 @@ describe('fitting a copy in SQS limits', () => {
     const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, text(`${i}`)]));
     const fitted = fitAttributes('{}', ten, { name: 'ours', value: text('x'), optional: true });
     expect(fitted).toEqual({ attributes: ten, ownDropped: true });
+  });
+});
+
+describe('the one fitting step: the failure reason and SQS text', () => {
+  const reason: FailureReason = {
+    kind: 'rejected',
+    message: `monitor refused: ${'é'.repeat(3_000)}`,
+    code: 'VPN.0001',
+    status: 400,
+    request_id: 'req-1',
+    connection_status: 'ACTIVE',
+    attempts: 2,
+    receive_count: 3,
+    source_message_id: 'm-1',
+    vpn_connection_id: 'c-1',
+    project_id: 'p-1',
+    failed_at: '2026-12-01T09:00:00.000Z',
+  };
+  const own = { name: FAILURE_ATTRIBUTE, value: failureAttribute(reason) };
+  const stored = (attributes: Record<string, MessageAttributeValue>) =>
+    readFailureReason(attributes[FAILURE_ATTRIBUTE]?.StringValue);
+
+  it('keeps the whole reason (message cut to 1 KB) when it fits the queue size', () => {
+    const { attributes } = fitAttributes('{}', { tenant: text('acme') }, own, 1_048_576);
+    expect(stored(attributes)).toEqual({ ...reason, message: reason.message.slice(0, 1024) });
+    expect(attributes.tenant).toEqual(text('acme'));
+  });
+
+  it('cuts the message first, then drops minor fields; kind and source id always stay', () => {
+    const body = 'x'.repeat(1_048_576 - 400);
+    const cut = stored(fitAttributes(body, {}, own, 1_048_576).attributes);
+    expect(cut).toMatchObject({ kind: 'rejected', source_message_id: 'm-1', project_id: 'p-1' });
+    expect(cut?.message).toMatch(/^monitor refused: é*…$/);
+    const tight = fitAttributes('x'.repeat(1_048_576 - 120), {}, own, 1_048_576).attributes;
+    const left = stored(tight);
+    expect(left).toMatchObject({ kind: 'rejected', source_message_id: 'm-1' });
+    expect(left?.project_id).toBeUndefined();
+    expect(attributesBytes(tight)).toBeLessThanOrEqual(120);
+  });
+
+  it("writes our value in SQS's character set on every copy, not only the DLQ's", () => {
+    const odd = `${JSON.parse('"\\uffff"') as string}-c\ud800`;
+    const delayed = buildCopy(
+      false,
+      { messageId: 'm', body: '{}', messageAttributes: {} },
+      { own: { name: WAIT_ATTRIBUTE, value: text(odd) }, delaySeconds: 5 },
+    );
+    expect(delayed.request.MessageAttributes?.[WAIT_ATTRIBUTE]?.StringValue).toBe('\ufffd-c\ufffd');
+    const dead = fitAttributes(
+      '{}',
+      {},
+      {
+        name: FAILURE_ATTRIBUTE,
+        value: failureAttribute({ ...reason, vpn_connection_id: odd }),
+      },
+    );
+    expect(stored(dead.attributes)?.vpn_connection_id).toBe('\ufffd-c\ufffd');
   });
 });
 

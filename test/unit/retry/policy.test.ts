@@ -5,6 +5,7 @@ import {
   HuaweiApiError,
   HuaweiCallsStoppedError,
   HuaweiNetworkError,
+  HuaweiUnreadableAnswerError,
   InvalidInputError,
   MonitorRefusedError,
   PermissionRefusedError,
@@ -75,6 +76,39 @@ describe('retry policy', () => {
     // Assess
     expect(decision.disposition).toBe(disposition);
     expect(decision.reason.length).toBeGreaterThan(0);
+  });
+
+  const unreadable = (status: number, seen = `unreadable answer, HTTP ${status}, text/html`) =>
+    new HuaweiUnreadableAnswerError('create', {
+      status,
+      requestId: undefined,
+      seen,
+      mayHaveChangedState: true,
+    });
+
+  // An answer that cannot be read never gives up at first sight: its status alone is no word
+  // from Huawei. Statuses that say something whatever the body (401, 429, 5xx) keep their rule.
+  it.each([
+    [unreadable(200), 'retry-now', 'unreadable answer, HTTP 200, text/html'],
+    [
+      unreadable(201, 'answer about another connection, HTTP 201'),
+      'retry-now',
+      'answer about another connection, HTTP 201',
+    ],
+    [unreadable(302), 'retry-now', 'unreadable answer, HTTP 302, text/html'],
+    [unreadable(403), 'retry-now', 'unreadable answer, HTTP 403, text/html'],
+    [unreadable(404), 'retry-now', 'unreadable answer, HTTP 404, text/html'],
+    [unreadable(400), 'retry-now', 'unreadable answer, HTTP 400, text/html'],
+    [unreadable(409), 'retry-later', 'conflict (unreadable answer, HTTP 409, text/html)'],
+    [unreadable(429), 'retry-now', 'throttled (unreadable answer, HTTP 429, text/html)'],
+    [unreadable(401), 'stop-calls', 'credentials refused (unreadable answer, HTTP 401, text/html)'],
+    [
+      unreadable(502),
+      'retry-now',
+      'Huawei busy or failing (unreadable answer, HTTP 502, text/html)',
+    ],
+  ])('%s → %s, "%s"', (error, disposition, reason) => {
+    expect(decide(error)).toMatchObject({ disposition, reason });
   });
 
   it('tells a refused key from a missing permission', () => {

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountCredentialsError } from '../../../lib/huawei/identity-errors.ts';
+import { createIdentityCaller } from '../../../lib/huawei/identity-http.ts';
+import { SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
+
+// An identity endpoint (STS/IAM, or a gateway in front of it) that echoes what it was sent:
+// the signer's key and token and the web identity token, each written with JSON escapes, at a
+// refusal's status. The identity caller redacts its answers as the VPN client does, raw and
+// decoded, headers included.
+
+const SIGNER = {
+  ak: 'HPUAEXAMPLEACCESSKEY',
+  sk: 'k3Y9wQe7Lr2Vb8Nx5Tz1Pm4Hs6Jd0Fg3Cu7Ai9Ob',
+  securityToken: 'gQpTokenTokenPart-ZX81-lmN0-qwertyuiop-ASDFGHJKL-zxcvbnm-0987654321',
+};
+const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsYW1iZGEifQ.c2lnbmF0dXJl';
+
+/** Every character as a `\uXXXX` escape: whole again only once JSON is decoded. */
+const escaped = (text: string): string =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((_request, response) => {
+    response.writeHead(401, {
+      'content-type': 'application/json',
+      'x-request-id': `req-${SIGNER.sk}`,
+    });
+    response.end(
+      `{"error_code":"APIGW.0301","error_msg":"sk ${escaped(SIGNER.sk)} token ${escaped(
+        SIGNER.securityToken,
+      )} ak ${escaped(SIGNER.ak)} id ${escaped(ID_TOKEN)}"}`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Every 16-character run of `secret`, the shortest echo the redaction promises to remove. */
+const runs = (secret: string): string[] =>
+  Array.from({ length: secret.length - SECRET_RUN_LENGTH + 1 }, (_, i) =>
+    secret.slice(i, i + SECRET_RUN_LENGTH),
+  );
+
+describe('identity answers', () => {
+  it('redact a refusal echoing the key, token and id token with JSON escapes', async () => {
+    // Prepare
+    const caller = createIdentityCaller({ attemptTimeoutMs: 5_000 });
+    // Act
+    const failure = await caller
+      .call('acct-1', 'STS assume', {
+        base,
+        method: 'POST',
+        path: '/v5/agencies/assume',
+        body: { id_token: ID_TOKEN },
+        signer: SIGNER,
+        secrets: [ID_TOKEN],
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    caller.close();
+    // Assess: the refusal is read (Huawei's code kept), with nothing of a secret in it
+    expect(failure).toBeInstanceOf(AccountCredentialsError);
+    const error = failure as AccountCredentialsError;
+    expect(error).toMatchObject({ status: 401, code: 'APIGW.0301', requestId: 'req-[redacted]' });
+    expect(error.huaweiMessage).toBe('sk [redacted] token [redacted] ak [redacted] id [redacted]');
+    const seen = `${error.message} ${JSON.stringify(error)} ${String(error.huaweiMessage)}`;
+    for (const secret of [SIGNER.sk, SIGNER.securityToken, SIGNER.ak]) {
+      for (const run of runs(secret)) expect(seen).not.toContain(run);
+    }
+    expect(seen).not.toContain(ID_TOKEN);
+  });
+});
