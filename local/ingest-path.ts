@@ -55,6 +55,8 @@ export interface IngestPath {
   /** Resolves once EventGrid has delivered (or given up on) everything it was given. */
   settled(): Promise<void>;
   summary(events: readonly SinkEvent[]): IngestPathSummary;
+  /** When each connection was created, epoch ms (for the timing breakdown). */
+  createdAt(): ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export const startIngestPath = async (
       if (event !== undefined) eventGrid.publish(event);
     },
     settled: () => eventGrid.idle(),
+    createdAt: () => createdAt,
     summary: (events) => {
       const firstEvent = new Map<string, number>();
       for (const event of events) {

@@ -17,6 +17,7 @@ import {
   type IngestPathSummary,
   startIngestPath,
 } from './ingest-path.ts';
+import { logDeliveries, type TimingBreakdown, timingBreakdown } from './record-timings.ts';
 import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
 import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
 
@@ -61,6 +62,8 @@ export interface PipelineOptions {
    * function's environment, connections spread over their projects.
    */
   accounts?: 1 | 3;
+  /** Break each record's latency down into phases (`summary.timings`); default false. */
+  timings?: boolean;
 }
 
 /** One account of a multi-account run: how its credentials were served, and its monitors. */
@@ -112,6 +115,8 @@ export interface PipelineSummary {
   ingestPath?: IngestPathSummary;
   /** With `accounts: 3`, a row per account. */
   accounts?: AccountRow[];
+  /** Where each record's time went, with `timings`. */
+  timings?: TimingBreakdown;
 }
 
 const servedBy = (scenario: AccountsScenario, source: string, issued: Record<string, number>) => {
@@ -193,7 +198,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
 
   const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
-  const { aws, huawei, handler } = await startCreateMonitorWorld(
+  const world = await startCreateMonitorWorld(
     {
       visibilityTimeoutSeconds: 6,
       credentials: CREDENTIALS,
@@ -223,6 +228,15 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     }),
     scenario ? { credentials: [], identity: scenario.identity } : undefined,
   );
+  const { aws, huawei } = world;
+  const deliveryLog = options.timings
+    ? logDeliveries(world.handler, { projectId: PROJECT_ID, region: REGION })
+    : undefined;
+  const handler = deliveryLog?.handler ?? world.handler;
+  if (options.timings) {
+    huawei.traceRequests(true);
+    aws.dynamoDb.traceRequests(true);
+  }
   const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
   const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
@@ -347,6 +361,23 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     eventsByOutcome[outcome] = (eventsByOutcome[outcome] ?? 0) + 1;
   }
   const dlq = await drainQueue(aws.clients.sqs, aws.sqs.dlqUrl);
+  const publishedAt = new Map<string, number>();
+  for (const e of events) {
+    const id = String(e.detail.vpn_connection_id);
+    const at = Date.parse(e.time);
+    if (!((publishedAt.get(id) ?? Number.POSITIVE_INFINITY) <= at)) publishedAt.set(id, at);
+  }
+  const timings = deliveryLog
+    ? timingBreakdown({
+        createdAt: ingestPath?.createdAt() ?? new Map(),
+        publishedAt,
+        deliveries: deliveryLog.deliveries(),
+        huawei: huawei.requests(),
+        dynamoDb: aws.dynamoDb.requests(),
+      })
+    : undefined;
+  huawei.traceRequests(false);
+  aws.dynamoDb.traceRequests(false);
   const simulatorStats = huawei.stats();
 
   const summary: PipelineSummary = {
@@ -392,6 +423,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
           })),
         }
       : {}),
+    ...(timings ? { timings } : {}),
   };
   const stop = async () => {
     await ingestPath?.stop();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
+import { formatTimings } from './record-timings.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -27,6 +28,8 @@ Options:
   --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
                       credential source (static key, agency, keyless OIDC federation), with
                       no Huawei key in the function's environment (implies --direct)
+  --timings           break each connection's created -> monitor time down into phases
+                      (ingest, queue wait, redeliveries, Huawei calls, publish wait...)
   --json              print the summary as JSON
   --help              this text`;
 
@@ -60,6 +63,7 @@ const { values } = parseArgs({
     accounts: { type: 'string' },
     direct: { type: 'boolean' },
     'create-rate': { type: 'string' },
+    timings: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -171,6 +175,7 @@ const print = (s: PipelineSummary): void => {
   if (s.dlqTotal > 0) console.log('\nDead-letter queue, by reason');
   for (const [reason, n] of Object.entries(s.dlq))
     console.log(`  ${String(n).padStart(5)}  ${reason}`);
+  if (s.timings) console.log(`\n${formatTimings(s.timings).join('\n')}`);
 };
 
 const { summary } = await runLocalPipeline({
@@ -187,6 +192,7 @@ const { summary } = await runLocalPipeline({
   accounts: values.accounts === '3' ? 3 : 1,
   viaEventGrid: !(values.direct ?? false) && values.accounts !== '3',
   createRatePerSecond: number(values['create-rate'], 25, 'create-rate', 10_000) || 25,
+  timings: values.timings ?? false,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });
 if (tty) process.stderr.write('\n');

@@ -30,6 +30,7 @@ export type {
 } from './schemas.ts';
 export { RANDOM_FAULT_KINDS } from './schemas.ts';
 export { SIMULATOR_HOST, startHuaweiSimulator } from './server.ts';
+export type { LoggedRequest } from './request-log.ts';
 export type { SimulatorStats } from './stats.ts';
 export type { ConnectionMonitor, VpnConnection } from './store.ts';
 export type {

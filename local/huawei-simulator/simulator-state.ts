@@ -17,6 +17,7 @@ import {
   readyAfterMsSchema,
   simulatorCredentialsSchema,
 } from './schemas.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import { createStatsRecorder, type StatsRecorder } from './stats.ts';
 import { createStore } from './store.ts';
 import type { HuaweiSimulatorControl, HuaweiSimulatorOptions } from './types.ts';
@@ -36,6 +37,8 @@ export interface SimulatorContext {
   /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
   identity: IdentityState;
   oidc: OidcVerifier;
+  /** Every API request served, when asked for (`traceRequests`): timing breakdowns. */
+  requestLog: RequestLog;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -78,6 +81,7 @@ export const createSimulatorState = (
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
   const rateLimit = createRateLimiter(options.rateLimit, now);
   const events = createConnectionEvents();
+  const requestLog = createRequestLog();
   const initialAnswers = (): VpnApiContext['answers'] => ({
     profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
     readyAfterMs: readyAfterMsSchema.parse(options.readyAfterMs ?? 0),
@@ -182,6 +186,7 @@ export const createSimulatorState = (
       rateLimit,
       identity,
       oidc,
+      requestLog,
     },
     control,
     events,

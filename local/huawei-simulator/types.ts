@@ -14,6 +14,7 @@ import type {
   RandomFaults,
   VpnConnectionStatus,
 } from './schemas.ts';
+import type { LoggedRequest } from './request-log.ts';
 import type { SimulatorStats } from './stats.ts';
 import type { ConnectionMonitor, VpnConnection } from './store.ts';
 
@@ -130,6 +131,10 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
     IdentityState,
     'issuedCredentials' | 'stats' | 'setAgencyRevoked' | 'domainOfProject' | 'expireIssued'
   >;
+  /** Starts (emptied) or stops keeping every API request served, for timing breakdowns. */
+  traceRequests(on: boolean): void;
+  /** The requests kept since `traceRequests(true)`, oldest first. */
+  requests(): readonly LoggedRequest[];
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }
