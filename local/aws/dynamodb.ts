@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   BillingMode,
   CreateTableCommand,
@@ -5,7 +6,6 @@ import {
   DynamoDBClient,
   TableStatus,
 } from '@aws-sdk/client-dynamodb';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
 import {
   closeServer,

@@ -10,6 +10,7 @@ import { createOidcVerifier, type OidcVerifier } from './identity/oidc-verifier.
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import {
   type AnswerProfile,
   type AnswerProfileChange,
@@ -17,7 +18,6 @@ import {
   readyAfterMsSchema,
   simulatorCredentialsSchema,
 } from './schemas.ts';
-import { createRequestLog, type RequestLog } from './request-log.ts';
 import { createStatsRecorder, type StatsRecorder } from './stats.ts';
 import { createStore } from './store.ts';
 import type { HuaweiSimulatorControl, HuaweiSimulatorOptions } from './types.ts';

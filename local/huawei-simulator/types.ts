@@ -6,6 +6,7 @@ import type { SimulatorIdentityOptions } from './identity/identity-options.ts';
 import type { IdentityState } from './identity/identity-state.ts';
 import type { LockoutPolicy } from './lockout.ts';
 import type { RateLimit } from './rate-limit.ts';
+import type { LoggedRequest } from './request-log.ts';
 import type {
   AnswerProfile,
   AnswerProfileChange,
@@ -14,7 +15,6 @@ import type {
   RandomFaults,
   VpnConnectionStatus,
 } from './schemas.ts';
-import type { LoggedRequest } from './request-log.ts';
 import type { SimulatorStats } from './stats.ts';
 import type { ConnectionMonitor, VpnConnection } from './store.ts';
 
