@@ -77,6 +77,15 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     }
     const gate = gateOf(account);
     const retries: string[] = [];
+    // The batch's events wait for the records still running, to share one PutEvents. A record
+    // that has to retry stops being waited for: a fault on it must not hold up the others'
+    // events; it publishes on its own when it is done.
+    let awaitedByPublisher = true;
+    const releasePublisher = (): void => {
+      if (!awaitedByPublisher) return;
+      awaitedByPublisher = false;
+      publisher.end();
+    };
     const ctx: StepContext = {
       invocationId: invocation.requestId,
       gate,
@@ -88,6 +97,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         backoff: config.huaweiBackoff,
         signal: invocation.signal,
         onRetry: ({ attempt, delayMs, decision }) => {
+          releasePublisher();
           retries.push(decision.category);
           log.info('Retrying', {
             messageId: message.messageId,
@@ -115,7 +125,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     } catch (error) {
       return settle(message, event, error, retries, noteDeadLetter);
     } finally {
-      publisher.end();
+      releasePublisher();
     }
   };
 
