@@ -167,3 +167,24 @@ export const breakerWaitSeconds = (retryAt: number | undefined, now = Date.now()
   retryAt === undefined
     ? HELD_BREAKER_WAIT_SECONDS
     : Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((retryAt - now) / 1000) + 2));
+
+/** A throttled record is back within 10 s at the most. */
+const MAX_THROTTLED_WAIT_SECONDS = 10;
+
+/**
+ * How long a throttled record stays invisible: until the rate limit has room again (the
+ * pacer's next slot, `retryAt`, when it said; else one throttle pause, `pauseMs`: Huawei
+ * advises 2-5 s), plus up to as long again at random, so the fleet's records do not come back
+ * together. Between 1 and 10 s: a fixed 5-10 s left records waiting long after the limiter
+ * had room again.
+ */
+export const throttledWaitSeconds = (
+  retryAt: number | undefined,
+  pauseMs: number,
+  now = Date.now(),
+  random: () => number = Math.random,
+): number => {
+  const waitMs = retryAt === undefined ? pauseMs : Math.max(0, retryAt - now);
+  const base = Math.max(1, Math.ceil(waitMs / 1000));
+  return Math.min(MAX_THROTTLED_WAIT_SECONDS, base + Math.floor(random() * (base + 1)));
+};

@@ -5,16 +5,14 @@ import {
   HuaweiCallsStoppedError,
   huaweiAnswerOf,
   MonitorRefusedError,
+  ThrottledOutError,
 } from '../errors.ts';
 import type { ConnectionCreated } from '../events/parse.ts';
 import { decide } from '../retry/policy.ts';
 import { lastFailure, RetryExhaustedError } from '../retry/with-retry.ts';
 import { isInProgressElsewhere } from './last-delivery.ts';
-import { breakerWaitSeconds, postpone } from './postpone.ts';
+import { breakerWaitSeconds, postpone, throttledWaitSeconds } from './postpone.ts';
 import type { ConnectionOutcome, ProvisionerDeps, QueueMessage } from './types.ts';
-
-/** A throttled record comes back after 5 to 10 seconds: Huawei advises 2 to 5. */
-const THROTTLED_DELAY_SECONDS = 5;
 
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
@@ -130,10 +128,14 @@ export const createFailureSettlement = (deps: ProvisionerDeps) => {
       );
     }
     if (decision.category === 'throttled' && decision.disposition !== 'give-up') {
-      // Throttling alone never dead-letters: the record waits a few seconds (jittered, so the
-      // fleet's records do not come back together); on its last delivery its message is sent
+      // Throttling alone never dead-letters: the record waits until the limit has room again
+      // (jittered, so the fleet's records do not come back together); on its last delivery its message is sent
       // again as a delayed copy instead (createMessageSettlement), once for all its connections.
-      const seconds = THROTTLED_DELAY_SECONDS + Math.floor(Math.random() * THROTTLED_DELAY_SECONDS);
+      const seconds = throttledWaitSeconds(
+        cause instanceof ThrottledOutError ? cause.retryAt : undefined,
+        config.throttlePauseMs,
+        now(),
+      );
       if (lastReceive && message.queueUrl !== undefined) {
         return {
           ...base,

@@ -1,7 +1,12 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { WAIT_ATTRIBUTE, withOwnAttribute } from '../../../lib/dlq/dead-letter.ts';
-import { eventTimeOf, nextDelaySeconds, readWaitState } from '../../../lib/provision/postpone.ts';
+import {
+  eventTimeOf,
+  nextDelaySeconds,
+  readWaitState,
+  throttledWaitSeconds,
+} from '../../../lib/provision/postpone.ts';
 
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 
@@ -78,4 +83,24 @@ describe('waiting for a connection in time', () => {
     );
     expect(Object.keys(kept)).toEqual([WAIT_ATTRIBUTE]);
   });
+});
+
+describe('a throttled record comes back when the rate limit has room again', () => {
+  const NOW = 1_000_000;
+  it.each([
+    // [the pacer's next slot, pause ms, random draw, seconds]
+    { retryAt: NOW + 300, pauseMs: 2_000, draw: 0, seconds: 1 },
+    { retryAt: NOW + 300, pauseMs: 2_000, draw: 0.99, seconds: 2 },
+    { retryAt: NOW + 4_200, pauseMs: 2_000, draw: 0, seconds: 5 },
+    { retryAt: NOW - 50, pauseMs: 2_000, draw: 0, seconds: 1 },
+    { retryAt: undefined, pauseMs: 2_000, draw: 0, seconds: 2 },
+    { retryAt: undefined, pauseMs: 2_000, draw: 0.99, seconds: 4 },
+    { retryAt: undefined, pauseMs: 50, draw: 0.5, seconds: 2 },
+    { retryAt: NOW + 60_000, pauseMs: 2_000, draw: 0, seconds: 10 },
+  ])(
+    'slot $retryAt, pause $pauseMs ms, draw $draw: $seconds s',
+    ({ retryAt, pauseMs, draw, seconds }) => {
+      expect(throttledWaitSeconds(retryAt, pauseMs, NOW, () => draw)).toBe(seconds);
+    },
+  );
 });
