@@ -11,15 +11,22 @@ import { isQueueDrained } from './aws/sqs-poller.ts';
 import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
 import { startCreateMonitorWorld } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
-import { RANDOM_FAULT_KINDS } from './huawei-simulator/index.ts';
+import { TRANSIENT_FAULT_KINDS } from './huawei-simulator/index.ts';
 import {
   announceThroughEventGrid,
   type IngestPathSummary,
   startIngestPath,
 } from './ingest-path.ts';
-import { logDeliveries, type TimingBreakdown, timingBreakdown } from './record-timings.ts';
 import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
+import { logDeliveries, type TimingBreakdown, timingBreakdown } from './record-timings.ts';
 import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
+
+/**
+ * Huawei's rate limit for the VPN API is not documented: the local pipeline assumes 50
+ * requests a second per project, twice what its default stream of 25 new connections a
+ * second needs, so 429s come only from bursts over it.
+ */
+export const DEFAULT_RATE_LIMIT = 50;
 
 /** What to feed through the local pipeline. */
 export interface PipelineOptions {
@@ -27,8 +34,19 @@ export interface PipelineOptions {
   events: number;
   /** Share of messages that repeat an earlier connection. */
   duplicateRate: number;
-  /** Share of Huawei requests that get a random transient fault. */
+  /**
+   * Share of Huawei requests that get a random transient fault: a 5xx, a reset or a slow
+   * answer, as a real gateway gives (429s come from `rateLimit`, unless `random429`).
+   */
   faultRate: number;
+  /**
+   * Huawei's rate limit as the simulator plays it: requests a second per project (a token
+   * bucket holding one second's worth); 429 `APIGW.0308` above it. Default
+   * {@link DEFAULT_RATE_LIMIT}; 0 for none.
+   */
+  rateLimit?: number;
+  /** Random faults may be 429s too, that no rate limit caused: a stress option. */
+  random429?: boolean;
   /** Share of messages with an invalid body (at least one when > 0). */
   invalidRate: number;
   seed: number;
@@ -64,6 +82,8 @@ export interface PipelineOptions {
   accounts?: 1 | 3;
   /** Break each record's latency down into phases (`summary.timings`); default false. */
   timings?: boolean;
+  /** Run another build of createMonitor (a bundle's path or URL); default the source. */
+  handlerModule?: string;
 }
 
 /** One account of a multi-account run: how its credentials were served, and its monitors. */
@@ -206,6 +226,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       region: REGION,
       eventBusName: 'vpn-monitor-provisioner-local',
       maxReceiveCount: options.maxReceiveCount,
+      handlerModule: options.handlerModule,
     },
     (simulator) => ({
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
@@ -298,10 +319,12 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     [bodies[i], bodies[j]] = [bodies[j] as string, bodies[i] as string];
   }
 
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (rateLimit > 0) huawei.setRateLimit({ requestsPerSecond: rateLimit });
   if (options.faultRate > 0) {
     huawei.setRandomFaults({
       rate: options.faultRate,
-      kinds: [...RANDOM_FAULT_KINDS],
+      kinds: [...TRANSIENT_FAULT_KINDS, ...(options.random429 ? (['throttle'] as const) : [])],
       seed: options.seed,
       slowMs: 300,
     });

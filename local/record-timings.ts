@@ -90,6 +90,8 @@ export interface TimingBreakdown {
   /** Huawei requests answered with an injected fault, by kind; and 429s of the rate limit. */
   huaweiFaults: Record<string, number>;
   rateLimited: number;
+  /** How long the invocations took: a batch is as slow as its slowest record. */
+  invocations: { count: number } & Spread;
   /** Huawei requests per operation: count and median / p99 time in the request, ms. */
   huawei: Record<string, { count: number; median: number; p99: number }>;
   /** DynamoDB requests: the breaker's and the idempotency records', by operation. */
@@ -208,8 +210,14 @@ export const timingBreakdown = (sources: TimingSources): TimingBreakdown => {
     if (request.fault !== undefined)
       huaweiFaults[request.fault] = (huaweiFaults[request.fault] ?? 0) + 1;
   }
+  const invocations = new Map<number, number>();
+  for (const d of sources.deliveries) invocations.set(d.startedAt, d.endedAt - d.startedAt);
   return {
     connections: rows.length,
+    invocations: {
+      count: sources.deliveries.length && invocations.size,
+      ...spread([...invocations.values()]),
+    },
     total: spread(rows.map((row) => row.total)),
     phases,
     redelivered,
@@ -250,6 +258,9 @@ export const formatTimings = (t: TimingBreakdown): string[] => {
     `  ${title}: ${Object.entries(rows)
       .map(([name, r]) => `${name} ${r.count}x (median ${r.median} ms, p99 ${r.p99} ms)`)
       .join('; ')}`;
+  lines.push(
+    `  invocations: ${t.invocations.count}, median ${t.invocations.median} ms, p99 ${t.invocations.p99} ms, mean ${t.invocations.mean} ms`,
+  );
   lines.push(services('Huawei requests', t.huawei));
   lines.push(services('DynamoDB requests', t.dynamoDb));
   return lines;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
+import { DEFAULT_RATE_LIMIT, type PipelineSummary, runLocalPipeline } from './pipeline.ts';
 import { formatTimings } from './record-timings.ts';
 
 const USAGE = `Usage: npm start -- [options]
@@ -12,7 +12,11 @@ stand-in to the real ingest handler (behind a local HTTP API), queued, then prov
 Options:
   --events N          messages to send (default 300)
   --duplicates R      share of messages repeating a connection, 0-1 (default 0.1)
-  --faults R          share of Huawei requests given a transient fault, 0-1 (default 0.1)
+  --faults R          share of Huawei requests given a transient fault, 0-1 (default 0.1):
+                      5xx, resets and slow answers, as a real gateway gives
+  --rate-limit N      Huawei requests a second per project before 429 APIGW.0308 (default 50;
+                      Huawei does not document its limit; 0 for none)
+  --random-429        random faults may be 429s too, that no rate limit caused (stress)
   --invalid R         share of invalid message bodies, 0-1 (default 0.02)
   --seed N            random seed, for a repeatable run (default: time based)
   --batch-size N      records per invocation, 1-10 (default 10)
@@ -64,6 +68,8 @@ const { values } = parseArgs({
     direct: { type: 'boolean' },
     'create-rate': { type: 'string' },
     timings: { type: 'boolean' },
+    'rate-limit': { type: 'string' },
+    'random-429': { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -110,6 +116,12 @@ const ingestRows = (p: NonNullable<PipelineSummary['ingestPath']>): [string, str
     p.latencyMs === undefined
       ? 'no connection got its monitor'
       : `${p.monitored} of ${p.connectionsCreated} connections; median ${p.latencyMs.median} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms`,
+  ],
+  [
+    'still pending at event',
+    p.pending.afterActiveMs === undefined
+      ? `${p.pending.count} connections`
+      : `${p.pending.count} connections, monitored ${p.pending.afterActiveMs.median} ms (median; max ${p.pending.afterActiveMs.max} ms) after turning ACTIVE`,
   ],
 ];
 
@@ -193,6 +205,8 @@ const { summary } = await runLocalPipeline({
   viaEventGrid: !(values.direct ?? false) && values.accounts !== '3',
   createRatePerSecond: number(values['create-rate'], 25, 'create-rate', 10_000) || 25,
   timings: values.timings ?? false,
+  rateLimit: number(values['rate-limit'], DEFAULT_RATE_LIMIT, 'rate-limit', 100_000),
+  random429: values['random-429'] ?? false,
   onProgress: ({ handled, total, report }) => progress(handled, total, report.stats.failed),
 });
 if (tty) process.stderr.write('\n');
