@@ -12,7 +12,7 @@ import type { LoggedRequest } from './huawei-simulator/index.ts';
  */
 
 /** One record of one invocation: which connections it named, when it was queued and handled. */
-export interface Delivery {
+interface Delivery {
   connectionIds: readonly string[];
   /** The message's `SentTimestamp`, epoch ms. */
   sentAt: number;
@@ -61,7 +61,7 @@ export const logDeliveries = (
 };
 
 /** The phases of a record's way, in order; they add up to its created → monitor latency. */
-export const PHASES = {
+const PHASES = {
   ingest: 'ingest (created -> queued)',
   queue: 'queue wait (queued -> first delivery)',
   redelivery: 'redeliveries, postponements, delayed copies',
@@ -72,7 +72,7 @@ export const PHASES = {
 } as const;
 
 /** One phase of {@link PHASES}. */
-export type Phase = keyof typeof PHASES;
+type Phase = keyof typeof PHASES;
 
 interface Spread {
   median: number;
