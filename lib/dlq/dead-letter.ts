@@ -1,8 +1,4 @@
-import {
-  type MessageAttributeValue,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import {
   attributesBytes,
   MAX_MESSAGE_ATTRIBUTES,
@@ -124,7 +120,7 @@ export const withOwnAttribute = (
  * leave the record for redelivery, never drop it.
  */
 export const sendToDeadLetterQueue = async (
-  sqs: SQSClient,
+  sqs: Pick<SQSClient, 'send'>,
   queueUrl: string,
   source: DeadLetterSource,
   reason: FailureReason,
@@ -135,6 +131,8 @@ export const sendToDeadLetterQueue = async (
   };
   const attributes = withOwnAttribute(source, FAILURE_ATTRIBUTE, failure, [WAIT_ATTRIBUTE]);
   const fifo = queueUrl.endsWith('.fifo');
+  // A failure path: the SQS SDK is loaded on first use, not at a cold start.
+  const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

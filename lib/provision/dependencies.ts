@@ -1,6 +1,6 @@
 import { createDynamoDbClient } from '../aws/dynamodb.ts';
 import { createEventBridgeClient } from '../aws/eventbridge.ts';
-import { createSqsClient } from '../aws/sqs.ts';
+import { createLazySqsSender } from '../aws/lazy-sqs.ts';
 import type { Config } from '../config.ts';
 import { createHuaweiAccess } from '../huawei/access.ts';
 import { createFleetBreaker } from '../huawei/fleet-breaker.ts';
@@ -18,7 +18,8 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
   return {
     config,
     log,
-    sqs: createSqsClient(),
+    // Only failure paths write to SQS: its SDK is loaded on first use.
+    sqs: createLazySqsSender(),
     accounts,
     client,
     publisher: {

@@ -1,9 +1,5 @@
-import {
-  ChangeMessageVisibilityCommand,
-  type MessageAttributeValue,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { SqsSender } from '../aws/lazy-sqs.ts';
 import { WAIT_ATTRIBUTE, withOwnAttribute } from '../dlq/dead-letter.ts';
 import * as z from '../zod.ts';
 
@@ -95,7 +91,7 @@ interface DelayedCopy {
  * delete nothing. Only for standard queues: FIFO queues refuse a per-message `DelaySeconds`.
  */
 export const sendDelayedCopy = async (
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   record: DelayedCopy,
   wait: WaitState,
@@ -105,6 +101,8 @@ export const sendDelayedCopy = async (
     DataType: 'String',
     StringValue: JSON.stringify(wait),
   });
+  // Failure paths (here and below): the SQS SDK is loaded on first use, not at a cold start.
+  const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
@@ -132,11 +130,12 @@ export const isFifoQueue = (queueUrl: string): boolean => queueUrl.endsWith('.fi
  * after the queue's visibility timeout.
  */
 export const postpone = async (
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   receiptHandle: string,
   seconds: number,
 ): Promise<void> => {
+  const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrl,

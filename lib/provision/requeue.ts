@@ -1,8 +1,5 @@
-import {
-  type MessageAttributeValue,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { SqsSender } from '../aws/lazy-sqs.ts';
 import type { QueueMessage } from './types.ts';
 
 /** How many times a message was sent again as a delayed copy: `vpn_monitor_requeues`. */
@@ -22,7 +19,7 @@ const requeueCount = (message: QueueMessage): number =>
  * per-message delay: the copy goes to its group at once.
  */
 export const requeueCopy = async (
-  sqs: SQSClient,
+  sqs: SqsSender,
   message: QueueMessage,
   delaySeconds: number,
 ): Promise<void> => {
@@ -36,6 +33,8 @@ export const requeueCopy = async (
     };
   }
   const fifo = message.messageGroupId !== undefined;
+  // A failure path: the SQS SDK is loaded on first use, not at a cold start.
+  const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

@@ -1,6 +1,7 @@
-import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { AccountRegistry } from '../accounts/registry.ts';
 import type { InvocationBudget } from '../aws/invocation-budget.ts';
+import type { SqsSender } from '../aws/lazy-sqs.ts';
 import type { Config } from '../config.ts';
 import type { FailureReason } from '../dlq/dead-letter.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
@@ -93,7 +94,7 @@ export interface ProvisionerDeps {
   client: HuaweiVpnClient;
   /** The Huawei accounts: which one a project belongs to, and its credentials. */
   accounts: AccountRegistry;
-  sqs: SQSClient;
+  sqs: SqsSender;
   publisher: PublisherOptions;
   idempotency: Idempotency;
   /** The fleet's credential breaker; without one, each invocation only guards itself. */
