@@ -123,7 +123,17 @@ try {
     standIns.ready,
     connections,
     settings.coldRuns,
+    profileDirectory,
   );
+  if (cold.profile !== undefined) {
+    const total = cold.profile.reduce((sum, [, ms]) => sum + ms, 0);
+    progress(
+      `  a profiled cold start (init and first record), ${total.toFixed(0)} ms of CPU by module:`,
+    );
+    for (const [module, ms] of cold.profile.slice(0, 15)) {
+      progress(`  ${ms.toFixed(1).padStart(8)} ms  ${module}`);
+    }
+  }
 
   progress(
     `2: batches of ${BATCH_SIZE} with every dependency answering after ${DEPENDENCY_LATENCY_MS} ms`,
