@@ -55,7 +55,7 @@ const settings = flags.quick
       steady: { records: 1_000, runs: 1, warmupRecords: 100 },
       baseline: { records: 1_000, runs: 1, warmupRecords: 100 },
       fleet: { backlog: 500, rate: 50 },
-      headline: { events: 100, seed: 11 },
+      headline: { events: 100, seed: 11, runs: 1 },
     }
   : {
       signed: { roundMs: 1_000, warmupRounds: 2, rounds: 5 },
@@ -64,7 +64,7 @@ const settings = flags.quick
       steady: { records: 10_000, runs: 3, warmupRecords: 500 },
       baseline: { records: 5_000, runs: 3, warmupRecords: 500 },
       fleet: { backlog: 5_000, rate: 100 },
-      headline: { events: 300, seed: 11 },
+      headline: { events: 300, seed: 11, runs: 3 },
     };
 
 const started = performance.now();

@@ -27,22 +27,42 @@ export interface HeadlineFigures {
   baseline: HeadlineRun;
 }
 
+/** The run whose median latency is the middle one of `runs` (the lower middle of an even count). */
+const middleRun = (runs: readonly HeadlineRun[]): HeadlineRun => {
+  const sorted = [...runs].sort((a, b) => a.medianMs - b.medianMs);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new RangeError('no headline runs');
+  return middle;
+};
+
 /**
- * Runs the local pipeline (npm start's defaults, same seed) once with each bundle, each in a
- * fresh process, and prints where today's time went.
+ * Runs the local pipeline (npm start's defaults, same seed) `runs` times with each bundle, each
+ * run in a fresh process, the two bundles taking turns (and turns about who goes first), and
+ * keeps each bundle's middle run: one run is at the mercy of whatever else the machine does.
+ * Prints where today's time went in its middle run.
  */
 export const benchmarkHeadline = async (
   bundles: { today: string; baseline: string },
-  options: { events: number; seed: number },
+  options: { events: number; seed: number; runs: number },
   progress: (line: string) => void,
 ): Promise<HeadlineFigures> => {
   const run = (modulePath: string) =>
     runOnce<HeadlineRun>(CHILD, [modulePath, String(options.events), String(options.seed)]);
-  const today = await run(bundles.today);
+  const todays: HeadlineRun[] = [];
+  const baselines: HeadlineRun[] = [];
+  for (let round = 0; round < options.runs; round++) {
+    const order =
+      round % 2 === 0 ? (['today', 'baseline'] as const) : (['baseline', 'today'] as const);
+    for (const which of order) {
+      const result = await run(bundles[which]);
+      (which === 'today' ? todays : baselines).push(result);
+      progress(
+        `  run ${round + 1}, ${which}: median ${result.medianMs} ms, p99 ${result.p99Ms} ms`,
+      );
+    }
+  }
+  const today = middleRun(todays);
+  const baseline = middleRun(baselines);
   if (today.timings) for (const line of formatTimings(today.timings)) progress(`  ${line}`);
-  const baseline = await run(bundles.baseline);
-  progress(
-    `  previous release: median ${baseline.medianMs} ms, p99 ${baseline.p99Ms} ms; today: median ${today.medianMs} ms, p99 ${today.p99Ms} ms`,
-  );
   return { today, baseline };
 };
