@@ -118,6 +118,15 @@ export interface PipelineSummary {
   dlqTotal: number;
   huaweiRequests: number;
   faultsInjected: number;
+  /** The fault mix of the run: what the headline figures were measured under. */
+  faultMix: {
+    /** Share of Huawei requests given a random fault, and whether 429s were among them. */
+    rate: number;
+    random429: boolean;
+    /** Requests a second per project before Huawei's 429 (0: none), and the 429s it gave. */
+    rateLimit: number;
+    rateLimited: number;
+  };
   redeliveries: number;
   invocations: number;
   durationMs: number;
@@ -427,6 +436,12 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     dlqTotal: dlq.total,
     huaweiRequests: simulatorStats.requests,
     faultsInjected: simulatorStats.faultsInjected,
+    faultMix: {
+      rate: options.faultRate,
+      random429: options.random429 ?? false,
+      rateLimit,
+      rateLimited: simulatorStats.rateLimited,
+    },
     redeliveries: mappingStats.failed,
     invocations: mappingStats.invocations,
     durationMs: Date.now() - started,

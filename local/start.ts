@@ -150,6 +150,10 @@ const print = (s: PipelineSummary): void => {
     ],
     ['connections not ready at first', s.notReadyAtFirst],
     [
+      'fault mix',
+      `${Math.round(s.faultMix.rate * 100)}% of Huawei requests given a random ${s.faultMix.random429 ? 'fault, 429s included' : 'transient fault (5xx, reset, slow answer)'}; ${s.faultMix.rateLimit > 0 ? `rate limit ${s.faultMix.rateLimit} requests/s per project (${s.faultMix.rateLimited} 429s)` : 'no rate limit'}`,
+    ],
+    [
       'Huawei requests',
       `${s.huaweiRequests} (${s.faultsInjected} answered with an injected fault, then retried)`,
     ],

@@ -71,6 +71,7 @@ const serve = async (
 
   if (!context.rateLimit.take(route.projectId)) {
     note.rateLimited = true;
+    stats.rateLimited();
     return fail(
       apiError(429, ERROR_CODES.gatewayThrottled, 'The throttling threshold has been reached'),
     );
