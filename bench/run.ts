@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the five benchmarks of this project, side by side with what users would
+ * `npm run bench`: the benchmarks of this project, side by side with what users would
  * pick instead, on this machine. Prints a table (PASS/MISS per target; nothing fails on a
  * miss) and writes the same figures as one JSON object to `bench/results/latest.json`.
  *
@@ -25,6 +25,7 @@ import {
 import type { StandInsReady } from './handler/stand-ins.ts';
 import { startWorker } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
+import { benchmarkHeadline } from './pipeline/headline.ts';
 import { machineLine, markdownTable, type Row, textTable } from './report.ts';
 import { benchmarkSignedCalls } from './signed-calls/signed-calls.ts';
 
@@ -54,6 +55,7 @@ const settings = flags.quick
       steady: { records: 1_000, runs: 1, warmupRecords: 100 },
       baseline: { records: 1_000, runs: 1, warmupRecords: 100 },
       fleet: { backlog: 500, rate: 50 },
+      headline: { events: 100, seed: 11, runs: 1 },
     }
   : {
       signed: { roundMs: 1_000, warmupRounds: 2, rounds: 5 },
@@ -62,6 +64,7 @@ const settings = flags.quick
       steady: { records: 10_000, runs: 3, warmupRecords: 500 },
       baseline: { records: 5_000, runs: 3, warmupRecords: 500 },
       fleet: { backlog: 5_000, rate: 100 },
+      headline: { events: 300, seed: 11, runs: 3 },
     };
 
 const started = performance.now();
@@ -120,7 +123,17 @@ try {
     standIns.ready,
     connections,
     settings.coldRuns,
+    profileDirectory,
   );
+  if (cold.profile !== undefined) {
+    const total = cold.profile.reduce((sum, [, ms]) => sum + ms, 0);
+    progress(
+      `  a profiled cold start (init and first record), ${total.toFixed(0)} ms of CPU by module:`,
+    );
+    for (const [module, ms] of cold.profile.slice(0, 15)) {
+      progress(`  ${ms.toFixed(1).padStart(8)} ms  ${module}`);
+    }
+  }
 
   progress(
     `2: batches of ${BATCH_SIZE} with every dependency answering after ${DEPENDENCY_LATENCY_MS} ms`,
@@ -190,6 +203,16 @@ try {
   await baselineHandler.stop();
   if (steady === undefined || baseline === undefined) throw new Error('steady state not measured');
 
+  progress(
+    `8: created -> monitor through the local pipeline (npm start's defaults, seed ${settings.headline.seed}), today's bundle and the previous release's`,
+  );
+  const headline = await benchmarkHeadline(
+    { today: artifact.modulePath, baseline: BASELINE_MODULE },
+    settings.headline,
+    progress,
+  );
+  const fleet = await runFleetBenchmarks(settings.fleet, progress);
+
   figures = figureRows({
     signed,
     latency,
@@ -204,7 +227,8 @@ try {
       cpuMsPerRecord: baseline.cpuMsPerRecord,
     },
     awsCallsPerRecord,
-    fleet: await runFleetBenchmarks(settings.fleet, progress),
+    fleet,
+    headline,
   });
 } finally {
   await standIns.stop();

@@ -22,6 +22,12 @@ export {
   invocationDeadline,
 } from './invocation-budget.ts';
 export {
+  /** An SQS client loaded on its first call: createMonitor writes to SQS on failure paths only. */
+  createLazySqsSender,
+  /** What a writer asks of SQS: to send commands (the promise form of `SQSClient.send`). */
+  type SqsSender,
+} from './lazy-sqs.ts';
+export {
   /** Where an operator command sends its AWS calls. */
   type AwsEndpointSettings,
   /** The host names of this machine, the only ones plain `http://` and emulator endpoints may use. */

@@ -1,5 +1,9 @@
 import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
-import { createDynamoDbClient, createEventBridgeClient, createSqsClient } from '../aws/index.ts';
+import {
+  createDynamoDbClient,
+  createEventBridgeClient,
+  createLazySqsSender,
+} from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
 import { createIdempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
@@ -15,7 +19,8 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
   return {
     config,
     log,
-    sqs: createSqsClient(),
+    // Only failure paths write to SQS: its SDK is loaded on first use.
+    sqs: createLazySqsSender(),
     accounts,
     client,
     publisher: {

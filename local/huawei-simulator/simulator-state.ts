@@ -10,6 +10,7 @@ import { createOidcVerifier, type OidcVerifier } from './identity/oidc-verifier.
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import {
   type AnswerProfile,
   type AnswerProfileChange,
@@ -36,6 +37,8 @@ export interface SimulatorContext {
   /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
   identity: IdentityState;
   oidc: OidcVerifier;
+  /** Every API request served, when asked for (`traceRequests`): timing breakdowns. */
+  requestLog: RequestLog;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -78,6 +81,7 @@ export const createSimulatorState = (
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
   const rateLimit = createRateLimiter(options.rateLimit, now);
   const events = createConnectionEvents();
+  const requestLog = createRequestLog();
   const initialAnswers = (): VpnApiContext['answers'] => ({
     profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
     readyAfterMs: readyAfterMsSchema.parse(options.readyAfterMs ?? 0),
@@ -182,6 +186,7 @@ export const createSimulatorState = (
       rateLimit,
       identity,
       oidc,
+      requestLog,
     },
     control,
     events,
