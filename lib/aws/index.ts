@@ -22,12 +22,6 @@ export {
   invocationDeadline,
 } from './invocation-budget.ts';
 export {
-  /** An SQS client loaded on its first call: createMonitor writes to SQS on failure paths only. */
-  createLazySqsSender,
-  /** What a writer asks of SQS: to send commands (the promise form of `SQSClient.send`). */
-  type SqsSender,
-} from './lazy-sqs.ts';
-export {
   /** Where an operator command sends its AWS calls. */
   type AwsEndpointSettings,
   /** The host names of this machine, the only ones plain `http://` and emulator endpoints may use. */
@@ -38,8 +32,12 @@ export {
   createSecretReader,
 } from './secrets-manager.ts';
 export {
-  /** An SQS client. */
+  /** An SQS client, its SDK loaded on the first call. */
   createSqsClient,
+  /** An SQS client as this project uses one: `send` and `destroy`. */
+  type SqsClient,
+  /** What a writer asks of SQS: `send`. */
+  type SqsSender,
 } from './sqs.ts';
 export {
   /** One attribute's bytes as SQS counts them against {@link MAX_MESSAGE_BYTES}. */

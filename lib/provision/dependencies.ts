@@ -1,9 +1,5 @@
 import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
-import {
-  createDynamoDbClient,
-  createEventBridgeClient,
-  createLazySqsSender,
-} from '../aws/index.ts';
+import { createDynamoDbClient, createEventBridgeClient, createSqsClient } from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
 import { createIdempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
@@ -20,7 +16,7 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
     config,
     log,
     // Only failure paths write to SQS: its SDK is loaded on first use.
-    sqs: createLazySqsSender(),
+    sqs: createSqsClient(),
     accounts,
     client,
     publisher: {

@@ -1,6 +1,5 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
-import { createDynamoDbClient } from '../aws/index.ts';
+import { createDynamoDbClient, type SqsClient } from '../aws/index.ts';
 import type { ReconcileConfig } from '../config/index.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
@@ -15,7 +14,7 @@ const BREAKER_TTL_SECONDS = 15 * 24 * 3600;
  */
 export const createReconcileDependencies = (
   config: ReconcileConfig,
-  sqs: SQSClient,
+  sqs: SqsClient,
 ): ReconcileDeps & { close(): Promise<void> } => {
   const access = createHuaweiAccess(config);
   const tableName = config.breakerTableName;
