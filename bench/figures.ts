@@ -4,6 +4,7 @@ import type {
   ColdStartFigures,
   SteadyStateFigures,
 } from './handler/handler-benchmarks.ts';
+import type { HeadlineFigures } from './pipeline/headline.ts';
 import type { Row, Target } from './report.ts';
 import type { SignedCallsFigures } from './signed-calls/signed-calls.ts';
 
@@ -22,6 +23,8 @@ export interface Measured {
   /** The previous release's bundle, measured the same way in the same run. */
   baseline: { awsCallsPerRecord: number; cpuMsPerRecord: number };
   fleet: FleetFigures;
+  /** Created -> monitor through the local pipeline, today's bundle and the previous release's. */
+  headline: HeadlineFigures;
 }
 
 const MB = 2 ** 20;
@@ -306,6 +309,61 @@ export const figureRows = (m: Measured): Row[] => {
     'backlog: connections without a monitor',
     'backlog_unmonitored',
     backlog.unmonitored,
+    '',
+    0,
+    { atMost: 0 },
+  );
+
+  const { today, baseline } = m.headline;
+  add(
+    '8',
+    'created -> monitor, median (local pipeline)',
+    'headline_median_ms',
+    today.medianMs,
+    'ms',
+    0,
+    {
+      atMost: 100,
+    },
+  );
+  add('8', 'created -> monitor, p99', 'headline_p99_ms', today.p99Ms, 'ms', 0, { atMost: 4_000 });
+  add(
+    '8',
+    'created -> monitor, median, previous release',
+    'baseline_headline_median_ms',
+    baseline.medianMs,
+    'ms',
+    0,
+  );
+  add(
+    '8',
+    'created -> monitor, p99, previous release',
+    'baseline_headline_p99_ms',
+    baseline.p99Ms,
+    'ms',
+    0,
+  );
+  add(
+    '8',
+    'connections still PENDING_CREATE at their event',
+    'headline_pending',
+    today.pending,
+    '',
+    0,
+  );
+  add(
+    '8',
+    'of those: monitor after turning ACTIVE, median',
+    'headline_pending_after_active_ms',
+    today.pendingAfterActiveMedianMs,
+    'ms',
+    0,
+  );
+  add(
+    '8',
+    'lost or duplicated monitors in the pipeline',
+    'headline_broken',
+    today.lostConnections + today.duplicateMonitors,
     '',
     0,
     { atMost: 0 },

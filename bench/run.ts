@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the six benchmarks of this project, side by side with what users would
+ * `npm run bench`: the benchmarks of this project, side by side with what users would
  * pick instead, on this machine. Prints a table (PASS/MISS per target; nothing fails on a
  * miss) and writes the same figures as one JSON object to `bench/results/latest.json`.
  *
@@ -26,6 +26,7 @@ import type { StandInsReady } from './handler/stand-ins.ts';
 import { healthRows, runHealthBenchmark } from './health/health-bench.ts';
 import { startWorker } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
+import { benchmarkHeadline } from './pipeline/headline.ts';
 import { machineLine, markdownTable, type Row, textTable } from './report.ts';
 import { benchmarkSignedCalls } from './signed-calls/signed-calls.ts';
 
@@ -55,6 +56,7 @@ const settings = flags.quick
       steady: { records: 1_000, runs: 1, warmupRecords: 100 },
       baseline: { records: 1_000, runs: 1, warmupRecords: 100 },
       fleet: { backlog: 500, rate: 50 },
+      headline: { events: 100, seed: 11, runs: 1 },
     }
   : {
       signed: { roundMs: 1_000, warmupRounds: 2, rounds: 5 },
@@ -63,6 +65,7 @@ const settings = flags.quick
       steady: { records: 10_000, runs: 3, warmupRecords: 500 },
       baseline: { records: 5_000, runs: 3, warmupRecords: 500 },
       fleet: { backlog: 5_000, rate: 100 },
+      headline: { events: 300, seed: 11, runs: 3 },
     };
 
 const started = performance.now();
@@ -121,7 +124,17 @@ try {
     standIns.ready,
     connections,
     settings.coldRuns,
+    profileDirectory,
   );
+  if (cold.profile !== undefined) {
+    const total = cold.profile.reduce((sum, [, ms]) => sum + ms, 0);
+    progress(
+      `  a profiled cold start (init and first record), ${total.toFixed(0)} ms of CPU by module:`,
+    );
+    for (const [module, ms] of cold.profile.slice(0, 15)) {
+      progress(`  ${ms.toFixed(1).padStart(8)} ms  ${module}`);
+    }
+  }
 
   progress(
     `2: batches of ${BATCH_SIZE} with every dependency answering after ${DEPENDENCY_LATENCY_MS} ms`,
@@ -191,6 +204,16 @@ try {
   await baselineHandler.stop();
   if (steady === undefined || baseline === undefined) throw new Error('steady state not measured');
 
+  progress(
+    `8: created -> monitor through the local pipeline (npm start's defaults, seed ${settings.headline.seed}), today's bundle and the previous release's`,
+  );
+  const headline = await benchmarkHeadline(
+    { today: artifact.modulePath, baseline: BASELINE_MODULE },
+    settings.headline,
+    progress,
+  );
+  const fleet = await runFleetBenchmarks(settings.fleet, progress);
+
   figures = figureRows({
     signed,
     latency,
@@ -205,14 +228,15 @@ try {
       cpuMsPerRecord: baseline.cpuMsPerRecord,
     },
     awsCallsPerRecord,
-    fleet: await runFleetBenchmarks(settings.fleet, progress),
+    fleet,
+    headline,
   });
 } finally {
   await standIns.stop();
   artifact.remove();
 }
 
-progress('6: health of 10,000 monitored connections over 20 projects, Cloud Eye rate-limited');
+progress('9: health of 10,000 monitored connections over 20 projects, Cloud Eye rate-limited');
 figures.push(
   ...healthRows(
     await runHealthBenchmark(

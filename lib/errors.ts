@@ -175,9 +175,13 @@ export class CredentialsBreakerOpenError extends HuaweiCallsStoppedError {
  * the invocation ends. Throttling alone never dead-letters a record: it is postponed.
  */
 export class ThrottledOutError extends ProvisionerError {
-  public constructor(message: string, options?: ErrorOptions) {
+  /** Epoch ms the rate limit has room again (the pacer's next slot), when known. */
+  public readonly retryAt: number | undefined;
+
+  public constructor(message: string, options?: ErrorOptions & { retryAt?: number }) {
     super(message, options);
     this.name = 'ThrottledOutError';
+    this.retryAt = options?.retryAt;
   }
 }
 

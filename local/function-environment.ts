@@ -68,6 +68,8 @@ export interface CreateMonitorWorld {
 export const startCreateMonitorWorld = async (
   setting: Omit<LocalFunctionSetting, 'aws' | 'huaweiEndpoint'> & {
     visibilityTimeoutSeconds: number;
+    /** Another build of the handler to run (a bundle's path or URL); default the source. */
+    handlerModule?: string | undefined;
   },
   tuning:
     | Record<string, string | undefined>
@@ -77,7 +79,7 @@ export const startCreateMonitorWorld = async (
     projects: { [setting.projectId]: 0 },
   },
 ): Promise<CreateMonitorWorld> => {
-  const { visibilityTimeoutSeconds, ...function_ } = setting;
+  const { visibilityTimeoutSeconds, handlerModule, ...function_ } = setting;
   const aws = await startLocalAwsStack({
     sqs: { visibilityTimeoutSeconds, maxReceiveCount: setting.maxReceiveCount },
   });
@@ -96,7 +98,9 @@ export const startCreateMonitorWorld = async (
     delete process.env[name];
   }
   Object.assign(process.env, environment);
-  const { handler } = (await import('../handlers/create-monitor.ts')) as {
+  const { handler } = (await (handlerModule === undefined
+    ? import('../handlers/create-monitor.ts')
+    : import(handlerModule))) as {
     handler: CreateMonitorHandler;
   };
   return { aws, huawei, handler };

@@ -55,6 +55,11 @@ export interface IngestPathSummary {
   monitored: number;
   /** From "connection created" to "monitor created", over the monitored ones. */
   latencyMs: { median: number; p99: number; max: number } | undefined;
+  /**
+   * The connections still `PENDING_CREATE` when their event arrived (they make the p99): how
+   * many, and how long after turning `ACTIVE` they got their monitor.
+   */
+  pending: { count: number; afterActiveMs: { median: number; max: number } | undefined };
 }
 
 /** The way from the simulated Huawei Cloud to the queue: EventGrid, then the ingest endpoint. */
@@ -71,6 +76,10 @@ export interface IngestPath {
   /** Resolves once EventGrid has delivered (or given up on) everything it was given. */
   settled(): Promise<void>;
   summary(events: readonly SinkEvent[]): IngestPathSummary;
+  /** When each connection was created, epoch ms (for the timing breakdown). */
+  createdAt(): ReadonlyMap<string, number>;
+  /** Notes that a connection created `PENDING_CREATE` has just turned `ACTIVE`. */
+  activated(id: string): void;
   stop(): Promise<void>;
 }
 
@@ -115,6 +124,7 @@ export const startIngestPath = async (
   const webhookUrl = `${api.endpoint}/ingest/${token}`;
   const eventGrid = startEventGrid({ webhookUrl, mode: options.mode ?? 'mixed', retryBaseMs: 50 });
   const createdAt = new Map<string, number>();
+  const activatedAt = new Map<string, number>();
   const published: CloudEventJson[] = [];
   const smnStats: SmnPathStats = {
     confirmation: (await smn.deliver(webhookUrl, smn.confirmation())).status,
@@ -159,6 +169,10 @@ export const startIngestPath = async (
     settled: async () => {
       await Promise.all([eventGrid.idle(), ...smnDeliveries]);
     },
+    createdAt: () => createdAt,
+    activated: (id) => {
+      activatedAt.set(id, Date.now());
+    },
     summary: (events) => {
       const firstEvent = new Map<string, number>();
       for (const event of events) {
@@ -170,6 +184,10 @@ export const startIngestPath = async (
       }
       const latencies = [...firstEvent].map(([id, at]) => at - (createdAt.get(id) ?? at));
       latencies.sort((a, b) => a - b);
+      const afterActive = [...activatedAt]
+        .map(([id, active]) => (firstEvent.get(id) ?? Number.NaN) - active)
+        .filter((ms) => !Number.isNaN(ms))
+        .sort((a, b) => a - b);
       return {
         connectionsCreated: createdAt.size,
         eventGrid: eventGrid.stats(),
@@ -184,6 +202,13 @@ export const startIngestPath = async (
                 p99: percentile(latencies, 99),
                 max: latencies.at(-1) ?? 0,
               },
+        pending: {
+          count: activatedAt.size,
+          afterActiveMs:
+            afterActive.length === 0
+              ? undefined
+              : { median: percentile(afterActive, 50), max: afterActive.at(-1) ?? 0 },
+        },
       };
     },
     stop: async () => {
@@ -246,6 +271,7 @@ export const announceThroughEventGrid = async (
         activations.push(
           new Promise((resolve) => setTimeout(resolve, 1_500)).then(() => {
             huawei.setConnectionStatus(plan.projectId, id, 'ACTIVE');
+            path.activated(id);
           }),
         );
       }

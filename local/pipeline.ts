@@ -12,14 +12,22 @@ import { isQueueDrained } from './aws/sqs-poller.ts';
 import { type AccountsScenario, startAccountsScenario } from './aws/sts-accounts.ts';
 import { startCreateMonitorWorld } from './function-environment.ts';
 import { seededRandom } from './huawei-simulator/faults.ts';
-import { RANDOM_FAULT_KINDS } from './huawei-simulator/index.ts';
+import { TRANSIENT_FAULT_KINDS } from './huawei-simulator/index.ts';
 import {
   announceThroughEventGrid,
   type IngestPathSummary,
   startIngestPath,
 } from './ingest-path.ts';
 import { addExistingConnections, invokeReconcileLambda } from './reconcile-run.ts';
+import { logDeliveries, type TimingBreakdown, timingBreakdown } from './record-timings.ts';
 import { BODY_SHAPES, connectionCreatedBody, INVALID_BODIES } from './seed-events.ts';
+
+/**
+ * Huawei's rate limit for the VPN API is not documented: the local pipeline assumes 50
+ * requests a second per project, twice what its default stream of 25 new connections a
+ * second needs, so 429s come only from bursts over it.
+ */
+export const DEFAULT_RATE_LIMIT = 50;
 
 /** What to feed through the local pipeline. */
 export interface PipelineOptions {
@@ -27,8 +35,19 @@ export interface PipelineOptions {
   events: number;
   /** Share of messages that repeat an earlier connection. */
   duplicateRate: number;
-  /** Share of Huawei requests that get a random transient fault. */
+  /**
+   * Share of Huawei requests that get a random transient fault: a 5xx, a reset or a slow
+   * answer, as a real gateway gives (429s come from `rateLimit`, unless `random429`).
+   */
   faultRate: number;
+  /**
+   * Huawei's rate limit as the simulator plays it: requests a second per project (a token
+   * bucket holding one second's worth); 429 `APIGW.0308` above it. Default
+   * {@link DEFAULT_RATE_LIMIT}; 0 for none.
+   */
+  rateLimit?: number;
+  /** Random faults may be 429s too, that no rate limit caused: a stress option. */
+  random429?: boolean;
   /** Share of messages with an invalid body (at least one when > 0). */
   invalidRate: number;
   seed: number;
@@ -62,6 +81,10 @@ export interface PipelineOptions {
    * function's environment, connections spread over their projects.
    */
   accounts?: 1 | 3;
+  /** Break each record's latency down into phases (`summary.timings`); default false. */
+  timings?: boolean;
+  /** Run another build of createMonitor (a bundle's path or URL); default the source. */
+  handlerModule?: string;
 }
 
 /** One account of a multi-account run: how its credentials were served, and its monitors. */
@@ -96,6 +119,15 @@ export interface PipelineSummary {
   dlqTotal: number;
   huaweiRequests: number;
   faultsInjected: number;
+  /** The fault mix of the run: what the headline figures were measured under. */
+  faultMix: {
+    /** Share of Huawei requests given a random fault, and whether 429s were among them. */
+    rate: number;
+    random429: boolean;
+    /** Requests a second per project before Huawei's 429 (0: none), and the 429s it gave. */
+    rateLimit: number;
+    rateLimited: number;
+  };
   redeliveries: number;
   invocations: number;
   durationMs: number;
@@ -113,6 +145,8 @@ export interface PipelineSummary {
   ingestPath?: IngestPathSummary;
   /** With `accounts: 3`, a row per account. */
   accounts?: AccountRow[];
+  /** Where each record's time went, with `timings`. */
+  timings?: TimingBreakdown;
 }
 
 const servedBy = (scenario: AccountsScenario, source: string, issued: Record<string, number>) => {
@@ -219,7 +253,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
   const notReady = options.events >= 50 ? Math.max(1, Math.round(unique * 0.02)) : 0;
 
   const scenario = options.accounts === 3 ? await startAccountsScenario() : undefined;
-  const { aws, huawei, handler } = await startCreateMonitorWorld(
+  const world = await startCreateMonitorWorld(
     {
       visibilityTimeoutSeconds: 6,
       credentials: CREDENTIALS,
@@ -227,6 +261,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
       region: REGION,
       eventBusName: 'vpn-monitor-provisioner-local',
       maxReceiveCount: options.maxReceiveCount,
+      handlerModule: options.handlerModule,
     },
     (simulator) => ({
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
@@ -249,6 +284,15 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     }),
     scenario ? { credentials: [], identity: scenario.identity } : undefined,
   );
+  const { aws, huawei } = world;
+  const deliveryLog = options.timings
+    ? logDeliveries(world.handler, { projectId: PROJECT_ID, region: REGION })
+    : undefined;
+  const handler = deliveryLog?.handler ?? world.handler;
+  if (options.timings) {
+    huawei.traceRequests(true);
+    aws.dynamoDb.traceRequests(true);
+  }
   const targets = scenario?.accounts ?? [{ projectId: PROJECT_ID, region: REGION }];
   const ingestPath = options.viaEventGrid ? await startIngestPath(aws) : undefined;
 
@@ -310,10 +354,12 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     [bodies[i], bodies[j]] = [bodies[j] as string, bodies[i] as string];
   }
 
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (rateLimit > 0) huawei.setRateLimit({ requestsPerSecond: rateLimit });
   if (options.faultRate > 0) {
     huawei.setRandomFaults({
       rate: options.faultRate,
-      kinds: [...RANDOM_FAULT_KINDS],
+      kinds: [...TRANSIENT_FAULT_KINDS, ...(options.random429 ? (['throttle'] as const) : [])],
       seed: options.seed,
       slowMs: 300,
     });
@@ -373,6 +419,23 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     eventsByOutcome[outcome] = (eventsByOutcome[outcome] ?? 0) + 1;
   }
   const dlq = await drainQueue(aws.clients.sqs, aws.sqs.dlqUrl, options.keep === true);
+  const publishedAt = new Map<string, number>();
+  for (const e of events) {
+    const id = String(e.detail.vpn_connection_id);
+    const at = Date.parse(e.time);
+    if (!((publishedAt.get(id) ?? Number.POSITIVE_INFINITY) <= at)) publishedAt.set(id, at);
+  }
+  const timings = deliveryLog
+    ? timingBreakdown({
+        createdAt: ingestPath?.createdAt() ?? new Map(),
+        publishedAt,
+        deliveries: deliveryLog.deliveries(),
+        huawei: huawei.requests(),
+        dynamoDb: aws.dynamoDb.requests(),
+      })
+    : undefined;
+  huawei.traceRequests(false);
+  aws.dynamoDb.traceRequests(false);
   const simulatorStats = huawei.stats();
 
   const summary: PipelineSummary = {
@@ -399,6 +462,12 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
     dlqTotal: dlq.total,
     huaweiRequests: simulatorStats.requests,
     faultsInjected: simulatorStats.faultsInjected,
+    faultMix: {
+      rate: options.faultRate,
+      random429: options.random429 ?? false,
+      rateLimit,
+      rateLimited: simulatorStats.rateLimited,
+    },
     redeliveries: mappingStats.failed,
     invocations: mappingStats.invocations,
     durationMs: Date.now() - started,
@@ -418,6 +487,7 @@ export const runLocalPipeline = async (options: PipelineOptions) => {
           })),
         }
       : {}),
+    ...(timings ? { timings } : {}),
   };
   const stop = async () => {
     await ingestPath?.stop();

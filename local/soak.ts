@@ -30,6 +30,8 @@ const { summary } = await runLocalPipeline({
   batchSize: 10,
   concurrency: 2,
   maxReceiveCount: 5,
+  // A soak is a stress test: random 429s beside the rate limit's own.
+  random429: true,
   onProgress: ({ handled, total }) => {
     if (handled % 500 < 10) process.stderr.write(`  ${handled}/${total} handled\n`);
   },

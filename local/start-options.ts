@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { PipelineOptions } from './pipeline.ts';
+import { DEFAULT_RATE_LIMIT, type PipelineOptions } from './pipeline.ts';
 
 /** Usage of `npm start`, as `--help` prints it; the ranges are the ones the options enforce. */
 export const START_USAGE = `Usage: npm start -- [options]
@@ -13,7 +13,11 @@ to the real ingest handler (behind a local HTTP API), queued, then provisioned.
 Options:
   --events N          messages to send, 1-100000 (default 300)
   --duplicates R      share of messages repeating a connection, 0-0.9 (default 0.1)
-  --faults R          share of Huawei requests given a transient fault, 0-0.9 (default 0.1)
+  --faults R          share of Huawei requests given a transient fault, 0-0.9 (default 0.1):
+                      5xx, resets and slow answers, as a real gateway gives
+  --rate-limit N      Huawei requests a second per project before 429 APIGW.0308, 0-100000
+                      (default 50; Huawei does not document its limit; 0 for none)
+  --random-429        random faults may be 429s too, that no rate limit caused (stress)
   --invalid R         share of invalid message bodies, 0-0.5 (default 0.02)
   --seed N            random seed, for a repeatable run (default: time based)
   --batch-size N      records per invocation, 1-10 (default 10)
@@ -29,6 +33,8 @@ Options:
   --accounts N        1 (default): one Huawei key; 3: three Huawei accounts, one per
                       credential source (static key, agency, keyless OIDC federation), with
                       no Huawei key in the function's environment (implies --direct)
+  --timings           break each connection's created -> monitor time down into phases
+                      (ingest, queue wait, redeliveries, Huawei calls, publish wait...)
   --serve             after the run, keep every stand-in running, print their endpoints and
                       the replay, reconcile and curl commands that work against them; Ctrl-C
                       stops (not with --accounts 3)
@@ -58,6 +64,9 @@ const OPTIONS = {
   accounts: { type: 'string' },
   direct: { type: 'boolean' },
   'create-rate': { type: 'string' },
+  timings: { type: 'boolean' },
+  'rate-limit': { type: 'string' },
+  'random-429': { type: 'boolean' },
   serve: { type: 'boolean' },
   health: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -82,6 +91,9 @@ export interface StartOptions
       | 'accounts'
       | 'viaEventGrid'
       | 'createRatePerSecond'
+      | 'timings'
+      | 'rateLimit'
+      | 'random429'
     >
   > {
   help: boolean;
@@ -178,6 +190,9 @@ export const parseStartOptions = (argv: string[]): StartOptions => {
     accounts,
     viaEventGrid: !(values.direct ?? false) && accounts !== 3,
     createRatePerSecond: number('create-rate', 25, 1, 10_000),
+    timings: values.timings ?? false,
+    rateLimit: number('rate-limit', DEFAULT_RATE_LIMIT, 0, 100_000),
+    random429: values['random-429'] ?? false,
     serve,
     health: values.health ?? false,
     json: values.json ?? false,

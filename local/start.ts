@@ -1,5 +1,6 @@
 import { printHealthDemo, runHealthDemo } from './health-demo.ts';
 import { type PipelineSummary, runLocalPipeline } from './pipeline.ts';
+import { formatTimings } from './record-timings.ts';
 import { serve } from './serve.ts';
 import {
   parseStartOptions,
@@ -66,6 +67,12 @@ const ingestRows = (p: NonNullable<PipelineSummary['ingestPath']>): [string, str
       ? 'no connection got its monitor'
       : `${p.monitored} of ${p.connectionsCreated} connections; median ${p.latencyMs.median} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms`,
   ],
+  [
+    'still pending at event',
+    p.pending.afterActiveMs === undefined
+      ? `${p.pending.count} connections`
+      : `${p.pending.count} connections, monitored ${p.pending.afterActiveMs.median} ms (median; max ${p.pending.afterActiveMs.max} ms) after turning ACTIVE`,
+  ],
 ];
 
 const print = (s: PipelineSummary): void => {
@@ -92,6 +99,10 @@ const print = (s: PipelineSummary): void => {
       `${s.connectionsWithoutEvent} (lost, neither event nor DLQ: ${s.lostConnections})`,
     ],
     ['connections not ready at first', s.notReadyAtFirst],
+    [
+      'fault mix',
+      `${Math.round(s.faultMix.rate * 100)}% of Huawei requests given a random ${s.faultMix.random429 ? 'fault, 429s included' : 'transient fault (5xx, reset, slow answer)'}; ${s.faultMix.rateLimit > 0 ? `rate limit ${s.faultMix.rateLimit} requests/s per project (${s.faultMix.rateLimited} 429s)` : 'no rate limit'}`,
+    ],
     [
       'Huawei requests',
       `${s.huaweiRequests} (${s.faultsInjected} answered with an injected fault, then retried)`,
@@ -130,6 +141,7 @@ const print = (s: PipelineSummary): void => {
   if (s.dlqTotal > 0) console.log('\nDead-letter queue, by reason');
   for (const [reason, n] of Object.entries(s.dlq))
     console.log(`  ${String(n).padStart(5)}  ${reason}`);
+  if (s.timings) console.log(`\n${formatTimings(s.timings).join('\n')}`);
 };
 
 const { summary, world, stop } = await runLocalPipeline({

@@ -1,5 +1,8 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ColdStart } from '../cold-start/handler-cold-start.ts';
+import { type ModuleTimes, summariseProfile } from '../cold-start/profile-summary.ts';
 import { runOnce, startWorker, type Worker } from '../lib/children.ts';
 import { compileWorker } from '../lib/compile.ts';
 import { lambdaNodeFlags, profileFlags } from '../lib/lambda-node.ts';
@@ -58,6 +61,8 @@ export interface ColdStartFigures {
   initMs: number;
   firstInvokeMs: number;
   sdkCoreImportMs: number;
+  /** With a profile directory: where one more cold start spent its CPU, by module. */
+  profile?: ModuleTimes;
 }
 
 /**
@@ -72,6 +77,7 @@ export const benchmarkColdStart = async (
   standIns: StandInsReady,
   connections: ConnectionAllocator,
   runs: number,
+  profileDirectory?: string,
 ): Promise<ColdStartFigures> => {
   const environment = handlerEnvironment(artifact, standIns, artifact.memoryMb);
   const moduleUrl = pathToFileURL(artifact.modulePath).href;
@@ -92,7 +98,24 @@ export const benchmarkColdStart = async (
     const { importMs } = await runOnce<{ importMs: number }>(workers.sdkCoreImport, []);
     if (run > 0) sdkImports.push(importMs);
   }
+  let profile: ModuleTimes | undefined;
+  if (profileDirectory !== undefined) {
+    // One more cold start, profiled (the profiler's cost stays out of the figures above).
+    const directory = join(profileDirectory, 'cold-start');
+    const event = sqsEvent(standIns.projectId, region, connections.take(1), 1);
+    await runOnce<ColdStart>(
+      workers.coldStart,
+      [moduleUrl, artifact.exportName, JSON.stringify(event)],
+      {
+        env: environment,
+        execArgv: [...lambdaNodeFlags(artifact.memoryMb), ...profileFlags(directory)],
+      },
+    );
+    const [file] = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
+    if (file !== undefined) profile = summariseProfile(join(directory, file));
+  }
   return {
+    ...(profile === undefined ? {} : { profile }),
     initMs: median(starts.map((start) => start.initMs)),
     firstInvokeMs: median(starts.map((start) => start.firstInvokeMs)),
     sdkCoreImportMs: median(sdkImports),

@@ -32,8 +32,12 @@ export {
   createSecretReader,
 } from './secrets-manager.ts';
 export {
-  /** An SQS client. */
+  /** An SQS client, its SDK loaded on the first call. */
   createSqsClient,
+  /** An SQS client as this project uses one: `send` and `destroy`. */
+  type SqsClient,
+  /** What a writer asks of SQS: `send`. */
+  type SqsSender,
 } from './sqs.ts';
 export {
   /** The DLQ's `MaximumMessageSize`: SQS's highest, 1 MiB. */

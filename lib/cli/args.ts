@@ -1,6 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '../aws/index.ts';
+import { createSqsClient, type SqsClient } from '../aws/index.ts';
 import type { CliIo } from './io.ts';
 
 /**
@@ -48,7 +47,7 @@ export const requireUrlFlags = (
 export const commandSqsClient = (
   io: CliIo,
   flags: { region?: string | undefined; endpoint?: string | undefined },
-): SQSClient =>
+): SqsClient =>
   (io.createSqs ?? createSqsClient)({
     ...(flags.region !== undefined ? { region: flags.region } : {}),
     ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),

@@ -1,5 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsEndpointSettings } from '../aws/index.ts';
+import type { AwsEndpointSettings, SqsClient } from '../aws/index.ts';
 
 /** Where progress is written: stderr, as Node gives it. */
 export interface ProgressStream {
@@ -17,5 +16,5 @@ export interface CliIo {
   /** Stops the command cleanly (Ctrl-C). */
   signal?: AbortSignal | undefined;
   /** Builds the SQS client; default `lib/aws/sqs.ts`'s, with `--region` and `--endpoint`. */
-  createSqs?: ((settings: AwsEndpointSettings) => SQSClient) | undefined;
+  createSqs?: ((settings: AwsEndpointSettings) => SqsClient) | undefined;
 }

@@ -42,12 +42,16 @@ interface Lane {
 /** Below this rate (calls a second) the rate grows by a constant amount a second. */
 const SLOW_RATE = 10;
 
+/** A second 429 this soon after another confirms a limit on an unpaced project. */
+const CONFIRM_WITHIN_MS = 1_000;
+
 /** Pacing stops this many pauses after the last 429 (30 s by default). */
 const FORGET_AFTER_PAUSES = 15;
 
 /**
  * Keeps a container's Huawei calls under Huawei's rate limit, per project, without knowing
- * it. Calls are not paced until Huawei answers 429; then they are spaced at half the rate
+ * it. Calls are not paced until Huawei answers 429 twice within a second (a lone 429 slows only
+ * the call it refused); then they are spaced at half the rate
  * they were going at (and every call waits out a pause), a rate that grows slowly with each
  * success and halves again after another 429 (additive increase, multiplicative decrease, as
  * TCP does); 15 pauses (30 s) without a 429 and calls are unpaced again. Huawei's limit is a rate, so the pacer controls the rate rather than the number
@@ -82,6 +86,7 @@ export class AdaptivePacer {
       if (at > deadline || signal?.aborted) {
         throw new ThrottledOutError(
           "Huawei's rate limit leaves no room for this call before the invocation ends; the record is postponed",
+          { retryAt: at },
         );
       }
       lane.nextAt = lane.rate >= this.#settings.maxRate ? at : at + 1000 / lane.rate;
@@ -108,13 +113,22 @@ export class AdaptivePacer {
       lane.rate = forgotten ? s.maxRate : Math.min(s.maxRate, lane.rate + step);
       return;
     }
+    // A lone 429 on an unpaced project may be a fluke of Huawei's gateway, not its limit: only
+    // the refused call waits (its retry backs off); the other records carry on unslowed. A
+    // limit answers in clusters (every call over the bucket is refused), so a second 429 within
+    // a second confirms it, as does a `Retry-After` or a project already paced.
+    const confirmed =
+      retryAfterMs !== undefined ||
+      lane.rate < s.maxRate ||
+      now - lane.lastThrottledAt <= CONFIRM_WITHIN_MS;
+    lane.lastThrottledAt = now;
+    if (!confirmed) return;
     if (now >= lane.pausedUntil) {
       // Unpaced until now: start from the rate the calls were really going at.
       // The refused call may be the lane's first: never start below one call a second.
       const from = lane.rate >= s.maxRate ? Math.max(2, this.#recentRate(lane, now)) : lane.rate;
       lane.rate = Math.max(s.minRate, from * s.decrease);
     }
-    lane.lastThrottledAt = now;
     const pause = retryAfterMs ?? s.pauseMs * (0.75 + Math.random() / 2);
     lane.pausedUntil = Math.max(lane.pausedUntil, now + pause);
     // The slots handed out before are void: the waiting calls queue again after the pause.

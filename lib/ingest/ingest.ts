@@ -1,4 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import type { ConnectionDefaults } from '../events/index.ts';
 import { classifyEvent } from './classify.ts';
 import { decodeEvents, type SmnSigned } from './decode.ts';
@@ -20,7 +20,7 @@ export interface IngestDeps extends SubscriptionDeps {
   verifier: TokenVerifier;
   /** Checks every SMN message's topic and signature before anything else is done with it. */
   smnVerifier: SmnVerifier;
-  sqs: SQSClient;
+  sqs: SqsClient;
   /** The source queue `createMonitor` reads. */
   queueUrl: string;
   /** The project and region `createMonitor` fills in, so both accept the same events. */

@@ -1,5 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { toBatches } from '../aws/index.ts';
+import { type SqsClient, toBatches } from '../aws/index.ts';
 import { MAX_BATCH_ENTRIES, sendBatch } from '../queue/index.ts';
 
 /** Tries per message within one request: the first send and two retries of what failed. */
@@ -59,7 +58,7 @@ interface Pending {
  * fault is not sent again. Never throws: what was not accepted comes back in `failed`.
  */
 export const queueMessages = async (
-  sqs: SQSClient,
+  sqs: SqsClient,
   queueUrl: string,
   bodies: readonly string[],
 ): Promise<QueueResult> => {
@@ -85,7 +84,7 @@ export const queueMessages = async (
 };
 
 const send = async (
-  sqs: SQSClient,
+  sqs: SqsClient,
   queueUrl: string,
   batch: readonly Pending[],
 ): Promise<QueueFailure[]> => {

@@ -1,4 +1,3 @@
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import {
   REQUEUE_ATTRIBUTE,
   readRequeueCount,
@@ -26,6 +25,8 @@ export const createExecutor = (deps: Pick<ProvisionerDeps, 'config' | 'log' | 's
   const hold = async (message: QueueMessage, seconds: number): Promise<void> => {
     if (message.queueUrl === undefined || message.receiptHandle === undefined) return;
     try {
+      // A failure path: the SQS SDK is loaded on first use, not at a cold start.
+      const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
       await sqs.send(
         new ChangeMessageVisibilityCommand({
           QueueUrl: message.queueUrl,

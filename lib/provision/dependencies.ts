@@ -15,6 +15,7 @@ export const createDependencies = (config: Config, log: Log): ProvisionerDeps =>
   return {
     config,
     log,
+    // Only failure paths write to SQS: its SDK is loaded on first use.
     sqs: createSqsClient(),
     accounts,
     client,

@@ -102,6 +102,15 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     } catch (error) {
       return failed(error);
     }
+    // The batch's events wait for the records still running, to share one PutEvents. A record
+    // that has to retry stops being waited for: a fault on it must not hold up the others'
+    // events; it publishes on its own when it is done.
+    let awaitedByPublisher = true;
+    const releasePublisher = (): void => {
+      if (!awaitedByPublisher) return;
+      awaitedByPublisher = false;
+      publisher.end();
+    };
     const ctx: StepContext = {
       invocationId: invocation.requestId,
       gate: gateOf(account),
@@ -113,6 +122,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
         backoff: config.huaweiBackoff,
         signal: invocation.signal,
         onRetry: ({ attempt, delayMs, decision }) => {
+          releasePublisher();
           retries.push(decision.category);
           log.info('Retrying', {
             messageId: message.messageId,
@@ -140,7 +150,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     } catch (error) {
       return failed(error);
     } finally {
-      publisher.end();
+      releasePublisher();
     }
   };
 

@@ -7,6 +7,7 @@ import {
   HuaweiCallsStoppedError,
   huaweiAnswerOf,
   MonitorRefusedError,
+  ThrottledOutError,
 } from '../errors.ts';
 import { eventTimeOf } from '../events/index.ts';
 import {
@@ -24,8 +25,8 @@ import type { ConnectionOutcome } from './types.ts';
  * the executor (`carry-out.ts`) does what the action says.
  */
 
-/** A throttled record comes back after 5 to 10 seconds: Huawei advises 2 to 5. */
-const THROTTLED_DELAY_SECONDS = 5;
+/** A throttled record is back within 10 s at the most. */
+const MAX_THROTTLED_WAIT_SECONDS = 10;
 /** How long a record waits while the credential breaker is held open: Huawei's lockout time. */
 const HELD_BREAKER_WAIT_SECONDS = 300;
 
@@ -49,6 +50,8 @@ export interface MessageFacts {
   eventTime?: number | undefined;
   notReadyMaxWaitSeconds: number;
   notReadyDelaySeconds: number;
+  /** One throttle pause, ms (Huawei advises 2-5 s): a throttled record's wait when no slot is known. */
+  throttlePauseMs: number;
 }
 
 /** What settling `message` knows besides its connections' outcomes, read at `now`. */
@@ -61,7 +64,10 @@ export const messageFacts = (
     queueUrl?: string | undefined;
     receiptHandle?: string | undefined;
   },
-  config: Pick<Config, 'maxReceiveCount' | 'notReadyMaxWaitSeconds' | 'notReadyDelaySeconds'>,
+  config: Pick<
+    Config,
+    'maxReceiveCount' | 'notReadyMaxWaitSeconds' | 'notReadyDelaySeconds' | 'throttlePauseMs'
+  >,
   now: number,
 ): MessageFacts => {
   const wait = readWaitState(message.messageAttributes);
@@ -76,6 +82,7 @@ export const messageFacts = (
     eventTime: eventTimeOf({ recorded: wait?.event_time, sentAt: message.sentAt }),
     notReadyMaxWaitSeconds: config.notReadyMaxWaitSeconds,
     notReadyDelaySeconds: config.notReadyDelaySeconds,
+    throttlePauseMs: config.throttlePauseMs,
   };
 };
 
@@ -155,12 +162,31 @@ export const nextDelaySeconds = (
   );
 
 /**
+ * How long a throttled record stays invisible: until the rate limit has room again (the
+ * pacer's next slot, `retryAt`, when it said; else one throttle pause, `pauseMs`: Huawei
+ * advises 2-5 s), plus up to as long again at random (`random`, a draw in [0, 1)), so the
+ * fleet's records do not come back together. Between 1 and 10 s: a fixed 5-10 s left records
+ * waiting long after the limiter had room again.
+ */
+export const throttledWaitSeconds = (
+  retryAt: number | undefined,
+  pauseMs: number,
+  now: number,
+  random: number,
+): number => {
+  const waitMs = retryAt === undefined ? pauseMs : Math.max(0, retryAt - now);
+  const base = Math.max(1, Math.ceil(waitMs / 1000));
+  return Math.min(MAX_THROTTLED_WAIT_SECONDS, base + Math.floor(random * (base + 1)));
+};
+
+/**
  * What a connection's failure (`error`, as thrown by its step) makes of it:
  * - its project has no account: dead-lettered, `unknown-project`;
  * - another invocation holds it: left for redelivery; on the last delivery dead-lettered with
  *   the reason (it was waited for until the budget ran out, `runWaitingForOthers`);
- * - throttled: never dead-lettered; held back 5 to 10 s (`random` jitters it, so the fleet's
- *   records do not come back together), or on the last delivery sent again as a delayed copy;
+ * - throttled: never dead-lettered; held back until the rate limit has room again, 1 to 10 s
+ *   (`throttledWaitSeconds`; `random` jitters it), or on the last delivery sent again as a
+ *   delayed copy;
  * - not ready (Huawei's state says wait): `not-ready`, even on the last delivery (waiting is
  *   measured in time);
  * - given up by the retry policy, or on the last delivery: dead-lettered with Huawei's answer;
@@ -213,7 +239,12 @@ export const connectionOutcome = (
     });
   }
   if ((kind === 'throttled' || kind === 'throttled-out') && decision.disposition !== 'give-up') {
-    const seconds = THROTTLED_DELAY_SECONDS + Math.floor(random * THROTTLED_DELAY_SECONDS);
+    const seconds = throttledWaitSeconds(
+      cause instanceof ThrottledOutError ? cause.retryAt : undefined,
+      facts.throttlePauseMs,
+      facts.now,
+      random,
+    );
     if (last && facts.queueUrl !== undefined) {
       return {
         ...base,

@@ -1,6 +1,6 @@
-import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { AccountRegistry, CredentialGate, CredentialGuard } from '../accounts/index.ts';
-import type { InvocationBudget } from '../aws/index.ts';
+import type { InvocationBudget, SqsSender } from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
 import type { ConnectionNotReadyError } from '../errors.ts';
 import type { HuaweiVpnClient } from '../huawei/index.ts';
@@ -91,7 +91,7 @@ export interface ProvisionerDeps {
   client: HuaweiVpnClient;
   /** The Huawei accounts: which one a project belongs to, and its credentials. */
   accounts: AccountRegistry;
-  sqs: SQSClient;
+  sqs: SqsSender;
   publisher: PublisherOptions;
   idempotency: Idempotency;
   /** The credential guard, with the fleet's breaker; without one, each invocation only guards itself. */

@@ -79,7 +79,10 @@ interface Pending {
 export interface BatchPublisher {
   /** A record starts: the publisher waits for it before it sends a call that is not full. */
   begin(): void;
-  /** A record is finished, with or without an event. */
+  /**
+   * A record is finished, with or without an event, or is no longer to be waited for (it
+   * retries: its event, if any, goes without holding up the others').
+   */
   end(): void;
   /** Publishes one event in the next call; rejects with {@link PublishError} if its entry failed. */
   publish(detail: MonitorCreatedDetail): Promise<string>;

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  DeleteMessageBatchCommand,
-  type MessageAttributeValue,
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  SendMessageCommand,
-  type SendMessageRequest,
-  type SQSClient,
+import type {
+  MessageAttributeValue,
+  SendMessageBatchRequestEntry,
+  SendMessageRequest,
 } from '@aws-sdk/client-sqs';
 import {
   attributeBytes,
@@ -16,6 +12,7 @@ import {
   fitJson,
   MAX_MESSAGE_ATTRIBUTES,
   MAX_MESSAGE_BYTES,
+  type SqsSender,
   toSqsText,
 } from '../aws/index.ts';
 import {
@@ -29,7 +26,13 @@ import {
  * The one writer of SQS messages: every copy of a received message (the DLQ, a delayed copy, a
  * throttled requeue, a replay) and every new message (reconcile's) is built here, under one
  * rule for the trace header, our stale attributes, the size and FIFO queues.
+ *
+ * Its commands are imported on first use: createMonitor writes to SQS on failure paths only, so
+ * its cold start reads no SQS client code (the build puts the SDK in a chunk of its own).
  */
+
+/** The SQS SDK's commands, loaded when a message is first written. */
+const sqsCommands = () => import('@aws-sdk/client-sqs');
 
 /** SQS's longest `DelaySeconds` is 15 minutes. */
 export const MAX_DELAY_SECONDS = 900;
@@ -206,11 +209,12 @@ export const buildCopy = (
  * Throws when SQS refuses: the caller then keeps the source, so nothing is lost.
  */
 export const sendCopy = async (
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   source: SourceMessage,
   plan: CopyPlan = {},
 ): Promise<void> => {
+  const { SendMessageCommand } = await sqsCommands();
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
@@ -228,7 +232,7 @@ export const sendCopy = async (
  * the record for redelivery, never drop it.
  */
 export const sendToDeadLetterQueue = (
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   source: SourceMessage,
   reason: FailureReason,
@@ -286,10 +290,11 @@ const settle = (
  * case none of them may be assumed sent (nor assumed not sent).
  */
 export async function sendBatch(
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   entries: SendMessageBatchRequestEntry[],
 ): Promise<BatchResult> {
+  const { SendMessageBatchCommand } = await sqsCommands();
   const output = await sqs.send(
     new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
   );
@@ -302,10 +307,11 @@ export async function sendBatch(
 
 /** Deletes up to 10 messages by receipt handle; the result is keyed by the given ids. */
 export async function deleteBatch(
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   handles: ReadonlyArray<{ id: string; receiptHandle: string }>,
 ): Promise<BatchResult> {
+  const { DeleteMessageBatchCommand } = await sqsCommands();
   const output = await sqs.send(
     new DeleteMessageBatchCommand({
       QueueUrl: queueUrl,

@@ -1,6 +1,5 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createFleetGuard, createHuaweiAccess } from '../accounts/index.ts';
-import { createDynamoDbClient } from '../aws/index.ts';
+import { createDynamoDbClient, type SqsClient } from '../aws/index.ts';
 import type { ReconcileConfig } from '../config/index.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
@@ -12,7 +11,7 @@ import type { ReconcileDeps } from './reconcile.ts';
  */
 export const createReconcileDependencies = (
   config: ReconcileConfig,
-  sqs: SQSClient,
+  sqs: SqsClient,
 ): ReconcileDeps & { close(): Promise<void> } => {
   const access = createHuaweiAccess(config);
   const tableName = config.breakerTableName;

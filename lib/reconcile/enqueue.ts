@@ -1,4 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
 import type { VpnTarget } from '../huawei/index.ts';
 import {
@@ -49,7 +49,7 @@ const describe = (error: unknown): string =>
  * With `rate`, the messages are spread in time with `DelaySeconds` ({@link spreadDelaySeconds}).
  */
 export const enqueueConnections = async (
-  sqs: SQSClient,
+  sqs: SqsClient,
   queueUrl: string,
   target: VpnTarget,
   connectionIds: readonly string[],

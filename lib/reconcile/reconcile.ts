@@ -1,10 +1,10 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   type AccountAccess,
   type AccountRegistry,
   CredentialGate,
   CredentialGuard,
 } from '../accounts/index.ts';
+import type { SqsClient } from '../aws/index.ts';
 import type { VpnTarget } from '../huawei/index.ts';
 import type { BackoffOptions, RetryOptions } from '../retry/index.ts';
 import { enqueueConnections } from './enqueue.ts';
@@ -25,7 +25,7 @@ import { readTargetState } from './target-state.ts';
 /** What a run uses; the handler and the command build it once. */
 export interface ReconcileDeps {
   client: ReconcileClient;
-  sqs: SQSClient;
+  sqs: SqsClient;
   /** The accounts: whose projects to cover, and whose key each call is signed with. */
   accounts: Pick<AccountRegistry, 'accounts' | 'account' | 'projects' | 'route'>;
   huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };

@@ -1,5 +1,5 @@
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { toBatches } from '../aws/index.ts';
+import type { Message } from '@aws-sdk/client-sqs';
+import { type SqsClient, toBatches } from '../aws/index.ts';
 import {
   type BatchResult,
   chunk,
@@ -26,7 +26,7 @@ export interface Pending {
 
 /** What a sender works with; none of it changes during a replay. */
 export interface CopySenderDeps {
-  sqs: SQSClient;
+  sqs: SqsClient;
   plan: { dlqUrl: string; targetUrl: string | undefined };
   runtime: ReplayRuntime;
   tally: ReplayTally;

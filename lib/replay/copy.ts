@@ -1,4 +1,5 @@
-import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import { MAX_BATCH_ENTRIES } from '../queue/index.ts';
 import { createCopySender, type Pending } from './copy-sender.ts';
 import { type DeadLetterInfo, readDeadLetterInfo } from './dead-letter-info.ts';
@@ -44,7 +45,7 @@ const narrowed = (plan: CopyPlan): boolean =>
  * target, or (between send and delete) both, where idempotency absorbs the second copy.
  */
 export async function copyDeadLetters(
-  sqs: SQSClient,
+  sqs: SqsClient,
   plan: CopyPlan,
   runtime: ReplayRuntime = {},
 ): Promise<ReplayReport> {
@@ -121,7 +122,7 @@ export async function copyDeadLetters(
 }
 
 const receive = async (
-  sqs: SQSClient,
+  sqs: SqsClient,
   plan: CopyPlan,
   runtime: ReplayRuntime,
   wanted: number,

@@ -1,4 +1,5 @@
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import { chunk, MAX_BATCH_ENTRIES } from '../queue/index.ts';
 
 /**
@@ -29,7 +30,7 @@ export class HeldMessages {
    * wrong, one line per refused call or entry; those messages come back by themselves at the
    * end of their visibility timeout instead, so nothing is lost.
    */
-  public async release(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  public async release(sqs: SqsClient, queueUrl: string): Promise<string[]> {
     const problems: string[] = [];
     const entries = [...this.handles].map(([messageId, receiptHandle], index) => ({
       id: `h${index}`,

@@ -1,9 +1,9 @@
 import {
   ListMessageMoveTasksCommand,
   type ListMessageMoveTasksResultEntry,
-  type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import { systemClock } from './rate-limiter.ts';
 import type { MoveTaskState, ReplayReport, StopReason } from './report.ts';
 import { describeError, type ReplayRuntime, stopRequested } from './runtime.ts';
@@ -48,7 +48,7 @@ const findTask = (
  * SQS moves messages verbatim, `vpn_monitor_failure` included.
  */
 export async function runMoveTask(
-  sqs: SQSClient,
+  sqs: SqsClient,
   plan: MoveTaskPlan,
   runtime: ReplayRuntime = {},
 ): Promise<ReplayReport> {

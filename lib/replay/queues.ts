@@ -2,8 +2,8 @@ import {
   GetQueueAttributesCommand,
   ListDeadLetterSourceQueuesCommand,
   ListQueuesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import * as z from '../zod.ts';
 import { ReplayTargetError } from './errors.ts';
 
@@ -44,7 +44,7 @@ const onOriginOf = (reference: string, queueUrl: string): string =>
   new URL(new URL(queueUrl).pathname, new URL(reference).origin).href;
 
 /** The queue's ARN. */
-export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
+export async function queueArn(sqs: SqsClient, queueUrl: string): Promise<string> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -55,7 +55,7 @@ export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string
 
 /** `ApproximateNumberOfMessages`: the visible messages, for a progress bar. */
 export async function approximateVisible(
-  sqs: SQSClient,
+  sqs: SqsClient,
   queueUrl: string,
 ): Promise<number | undefined> {
   const { Attributes } = await sqs.send(
@@ -68,7 +68,7 @@ export async function approximateVisible(
   return Number.isFinite(value) ? value : undefined;
 }
 
-const scanForSources = async (sqs: SQSClient, dlqUrl: string): Promise<string[]> => {
+const scanForSources = async (sqs: SqsClient, dlqUrl: string): Promise<string[]> => {
   const dlqArn = await queueArn(sqs, dlqUrl);
   const sources: string[] = [];
   let scanned = 0;
@@ -94,7 +94,7 @@ const scanForSources = async (sqs: SQSClient, dlqUrl: string): Promise<string[]>
  * policy of each queue `ListQueues` shows. Throws a {@link ReplayTargetError} when there is no
  * such queue, or more than one: then the operator must say where with `--to`.
  */
-export async function findSourceQueue(sqs: SQSClient, dlqUrl: string): Promise<string> {
+export async function findSourceQueue(sqs: SqsClient, dlqUrl: string): Promise<string> {
   let sources: string[];
   try {
     const { queueUrls } = await sqs.send(

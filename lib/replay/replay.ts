@@ -1,4 +1,5 @@
-import { ListMessageMoveTasksCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ListMessageMoveTasksCommand } from '@aws-sdk/client-sqs';
+import type { SqsClient } from '../aws/index.ts';
 import { copyDeadLetters } from './copy.ts';
 import { MoveTaskUnavailableError, ReplayOptionsError, ReplayTargetError } from './errors.ts';
 import { runMoveTask } from './move-task.ts';
@@ -22,7 +23,7 @@ export interface ReplayStart {
 }
 
 const resolveTarget = async (
-  sqs: SQSClient,
+  sqs: SqsClient,
   options: ReplayOptions,
   dlq: string,
   defaults: QueueDefaults,
@@ -42,7 +43,7 @@ const resolveTarget = async (
 
 /** `move-task` when asked for, or when `auto` finds SQS offers it and nothing narrows the replay. */
 const chooseMode = async (
-  sqs: SQSClient,
+  sqs: SqsClient,
   options: ReplayOptions,
   dlqArn: () => Promise<string>,
 ): Promise<'copy' | 'move-task'> => {
@@ -83,7 +84,7 @@ const chooseMode = async (
  * report.
  */
 export async function replayDeadLetters(
-  sqs: SQSClient,
+  sqs: SqsClient,
   options: ReplayOptions,
   runtime: ReplayRuntime & { onStart?: (start: ReplayStart) => void } = {},
   defaults: QueueDefaults = {},

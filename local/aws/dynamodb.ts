@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   BillingMode,
   CreateTableCommand,
@@ -27,8 +28,52 @@ export interface LocalDynamoDb {
   /** `http://127.0.0.1:<port>`: pass it as `endpoint` to `DynamoDBClient`. */
   endpoint: string;
   tableName: string;
+  /** Starts (emptied) or stops keeping every request served, for timing breakdowns. */
+  traceRequests(on: boolean): void;
+  /** The requests kept since `traceRequests(true)`, oldest first. */
+  requests(): readonly DynamoDbRequest[];
   stop(): Promise<void>;
 }
+
+/** One DynamoDB request as the emulator served it. */
+export interface DynamoDbRequest {
+  /** `PutItem`, `GetItem`, `UpdateItem`... */
+  operation: string;
+  /** Whether the item is the credential breaker's (else an idempotency record). */
+  breaker: boolean;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Keeps requests once asked to; the listener costs nothing while tracing is off. */
+const traceServer = (server: Server) => {
+  let on = false;
+  let entries: DynamoDbRequest[] = [];
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!on) return;
+    const startedAt = Date.now();
+    const target = String(request.headers['x-amz-target'] ?? '');
+    let head = '';
+    request.on('data', (chunk: Buffer) => {
+      if (head.length < 512) head += chunk.toString('utf8', 0, 512);
+    });
+    response.on('finish', () => {
+      entries.push({
+        operation: target.slice(target.indexOf('.') + 1),
+        breaker: head.includes('.breaker#'),
+        startedAt,
+        endedAt: Date.now(),
+      });
+    });
+  });
+  return {
+    traceRequests: (next: boolean) => {
+      on = next;
+      if (next) entries = [];
+    },
+    requests: () => entries,
+  };
+};
 
 const TABLE_ACTIVE_TIMEOUT_MS = 5_000;
 const TABLE_POLL_MS = 10;
@@ -68,7 +113,7 @@ export const startDynamoDb = async (options: StartDynamoDbOptions): Promise<Loca
       }),
     );
     await waitUntilActive(client, tableName);
-    return { endpoint, tableName, stop: () => closeServer(server) };
+    return { endpoint, tableName, ...traceServer(server), stop: () => closeServer(server) };
   } catch (error) {
     await closeServer(server);
     throw error;

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendBrokenAnswer } from './broken-answers.ts';
 import { type ApiError, apiError, ERROR_CODES } from './errors.ts';
 import { dropConnection, readBody, sendError, sendJson } from './http.ts';
+import type { LoggedRequest } from './request-log.ts';
 import { matchRoute } from './routes.ts';
 import type { SimulatorContext } from './simulator-state.ts';
 import { connectionOf, handleOperation, parseCreateBody } from './vpn-api.ts';
@@ -24,7 +25,7 @@ const serve = async (
   request: IncomingMessage,
   response: ServerResponse,
   requestId: string,
-  setOperation: (operation: string) => void,
+  note: Partial<Pick<LoggedRequest, 'operation' | 'connectionId' | 'fault' | 'rateLimited'>>,
 ): Promise<Outcome> => {
   const { api, verifier, faults, stats, errorFormat } = context;
   const { store } = api;
@@ -42,7 +43,7 @@ const serve = async (
   }
   const route = matchRoute(method, url.pathname);
   if (route === undefined) return fail(API_NOT_FOUND);
-  setOperation(route.operation);
+  note.operation = route.operation;
   if (body === undefined) return fail(BODY_TOO_LARGE);
 
   const auth = verifier.verify({ method, url, headers: request.headers, body });
@@ -70,14 +71,20 @@ const serve = async (
   }
 
   if (!context.rateLimit.take(route.projectId)) {
+    note.rateLimited = true;
+    stats.rateLimited();
     return fail(
       apiError(429, ERROR_CODES.gatewayThrottled, 'The throttling threshold has been reached'),
     );
   }
 
   const input = route.operation === 'create' ? parseCreateBody(body) : undefined;
-  const fault = faults.next(route.operation, connectionOf(route, url, input, store));
-  if (fault !== undefined) stats.fault(fault.kind);
+  note.connectionId = connectionOf(route, url, input, store);
+  const fault = faults.next(route.operation, note.connectionId);
+  if (fault !== undefined) {
+    stats.fault(fault.kind);
+    note.fault = fault.kind === 'status' ? String(fault.error.status) : fault.kind;
+  }
   if (fault?.kind === 'status') return fail(fault.error);
   if (fault?.kind === 'drop-before') {
     dropConnection(request);
@@ -124,16 +131,26 @@ export const handleApiRequest = (
   response: ServerResponse,
 ): void => {
   const requestId = randomUUID();
-  let operation = 'unknown';
+  const startedAt = Date.now();
+  const note: Parameters<typeof serve>[4] = {};
+  const finish = (outcome: Outcome): void => {
+    const operation = note.operation ?? 'unknown';
+    context.stats.finish(operation, outcome);
+    if (!context.requestLog.enabled) return;
+    context.requestLog.add({
+      operation,
+      connectionId: note.connectionId,
+      startedAt,
+      endedAt: Date.now(),
+      outcome,
+      fault: note.fault,
+      rateLimited: note.rateLimited ?? false,
+    });
+  };
   context.stats.begin();
-  serve(context, request, response, requestId, (name) => {
-    operation = name;
-  }).then(
-    (outcome) => context.stats.finish(operation, outcome),
-    () => {
-      // The client left mid-body, or the server is stopping: nothing sensible to answer.
-      if (!response.headersSent) response.destroy();
-      context.stats.finish(operation, 'dropped');
-    },
-  );
+  serve(context, request, response, requestId, note).then(finish, () => {
+    // The client left mid-body, or the server is stopping: nothing sensible to answer.
+    if (!response.headersSent) response.destroy();
+    finish('dropped');
+  });
 };

@@ -18,6 +18,7 @@ export { generatedConnectionId } from './ids.ts';
 export type { LockoutPolicy } from './lockout.ts';
 export { DEFAULT_LOCKOUT } from './lockout.ts';
 export type { RateLimit } from './rate-limit.ts';
+export type { LoggedRequest } from './request-log.ts';
 export type {
   AnswerProfile,
   AnswerProfileChange,
@@ -29,7 +30,7 @@ export type {
   VpnConnectionInput,
   VpnConnectionStatus,
 } from './schemas.ts';
-export { RANDOM_FAULT_KINDS } from './schemas.ts';
+export { RANDOM_FAULT_KINDS, TRANSIENT_FAULT_KINDS } from './schemas.ts';
 export { SIMULATOR_HOST, startHuaweiSimulator } from './server.ts';
 export type { SimulatorStats } from './stats.ts';
 export type { ConnectionMonitor, VpnConnection } from './store.ts';

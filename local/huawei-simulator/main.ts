@@ -13,13 +13,15 @@
  * default 0), --error-format error-code|code-message, --random-faults '<json>', --answer-profile
  * one of `ANSWER_PROFILES` (HUAWEI_SIMULATOR_ANSWER_PROFILE, default `documented`),
  * --ready-after-ms for connections created through the API (HUAWEI_SIMULATOR_READY_AFTER_MS,
- * default 0).
+ * default 0), --rate-limit requests a second per project, Huawei's 429 `APIGW.0308` above it
+ * (HUAWEI_SIMULATOR_RATE_LIMIT, default none), --random-429 (random faults may be 429s too: a
+ * stress option; by default they are transient 5xx, resets and slow answers only).
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ANSWER_PROFILES } from './answer-profiles.ts';
-import { randomFaultsSchema, readyAfterMsSchema } from './schemas.ts';
+import { randomFaultsSchema, readyAfterMsSchema, TRANSIENT_FAULT_KINDS } from './schemas.ts';
 import { startHuaweiSimulator } from './server.ts';
 
 const USAGE = `Usage: node local/huawei-simulator/main.ts --ak AK --sk SK [options]
@@ -32,7 +34,12 @@ Starts the Huawei VPN API simulator and prints one JSON line: {"endpoint","port"
   --connections N                connections per project (HUAWEI_SIMULATOR_CONNECTIONS, default 0)
   --latency-ms N                 added to every request (HUAWEI_SIMULATOR_LATENCY_MS, default 0)
   --error-format F               error-code (default) or code-message
-  --random-faults JSON           faults on a share of requests, as PUT /__simulator/random-faults takes
+  --random-faults JSON           faults on a share of requests, as PUT /__simulator/random-faults takes;
+                                 without "kinds": transient 5xx, resets and slow answers
+  --random-429                   random faults may be 429s too (a stress option: Huawei throttles
+                                 over its rate limit, not by chance)
+  --rate-limit N                 requests a second per project, 429 APIGW.0308 above it
+                                 (HUAWEI_SIMULATOR_RATE_LIMIT, default none)
   --answer-profile NAME          ${Object.keys(ANSWER_PROFILES).join(', ')} (HUAWEI_SIMULATOR_ANSWER_PROFILE,
                                  default documented): how cases Huawei does not document are answered
   --ready-after-ms N             API-created connections stay PENDING_CREATE this long (default 0)
@@ -54,6 +61,8 @@ const readArgs = () => {
         'latency-ms': { type: 'string' },
         'answer-profile': { type: 'string' },
         'ready-after-ms': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'random-429': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -84,7 +93,13 @@ const settingsSchema = z.object({
     .string()
     .transform((text, context) => {
       try {
-        return JSON.parse(text) as unknown;
+        const json = JSON.parse(text) as unknown;
+        if (typeof json !== 'object' || json === null || 'kinds' in json) return json;
+        const kinds = [
+          ...TRANSIENT_FAULT_KINDS,
+          ...(values['random-429'] ? (['throttle'] as const) : []),
+        ];
+        return { ...json, kinds };
       } catch {
         context.addIssue({ code: 'custom', message: '--random-faults is not JSON' });
         return z.NEVER;
@@ -97,6 +112,7 @@ const settingsSchema = z.object({
     message: `--answer-profile is one of ${Object.keys(ANSWER_PROFILES).join(', ')}`,
   }),
   readyAfterMs: z.coerce.number().pipe(readyAfterMsSchema),
+  rateLimit: z.coerce.number().positive().optional(),
 });
 
 const parsed = settingsSchema.safeParse({
@@ -113,6 +129,7 @@ const parsed = settingsSchema.safeParse({
   latencyMs: values['latency-ms'] ?? env.HUAWEI_SIMULATOR_LATENCY_MS ?? 0,
   answerProfile: values['answer-profile'] ?? env.HUAWEI_SIMULATOR_ANSWER_PROFILE ?? 'documented',
   readyAfterMs: values['ready-after-ms'] ?? env.HUAWEI_SIMULATOR_READY_AFTER_MS ?? 0,
+  rateLimit: values['rate-limit'] ?? env.HUAWEI_SIMULATOR_RATE_LIMIT,
 });
 if (!parsed.success) {
   const issue = parsed.error.issues[0];
@@ -134,6 +151,9 @@ const simulator = await startHuaweiSimulator({
   errorFormat: settings.errorFormat,
   latencyMs: settings.latencyMs,
   readyAfterMs: settings.readyAfterMs,
+  ...(settings.rateLimit === undefined
+    ? {}
+    : { rateLimit: { requestsPerSecond: settings.rateLimit } }),
   ...(ANSWER_PROFILES[settings.answerProfile] === undefined
     ? {}
     : { answerProfile: ANSWER_PROFILES[settings.answerProfile] }),

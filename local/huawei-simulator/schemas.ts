@@ -186,6 +186,19 @@ export const RANDOM_FAULT_KINDS = [
 ] as const;
 
 /**
+ * The faults a real Huawei gateway gives at random: transient 5xx, resets (before or after the
+ * work is done) and slow answers (timeouts, when slower than the caller waits). Not 429: Huawei
+ * throttles when a project goes over its rate limit (the simulator's token bucket,
+ * `setRateLimit`), not by chance; random 429s are a stress option (`throttle`).
+ */
+export const TRANSIENT_FAULT_KINDS = [
+  'server-error',
+  'slow',
+  'drop-before',
+  'drop-after',
+] as const satisfies readonly (typeof RANDOM_FAULT_KINDS)[number][];
+
+/**
  * Random faults for soaks: each request (after authentication) draws from a PRNG seeded with
  * `seed`; with probability `rate` it gets one of `kinds`, picked uniformly.
  */

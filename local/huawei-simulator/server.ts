@@ -55,6 +55,8 @@ export const startHuaweiSimulator = async (
     port,
     onConnectionCreated: (listener) => events.on(listener),
     identity: context.identity,
+    traceRequests: (on) => context.requestLog.enable(on),
+    requests: () => context.requestLog.entries(),
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         stopping.abort();

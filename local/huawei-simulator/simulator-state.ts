@@ -11,6 +11,7 @@ import { createOidcVerifier, type OidcVerifier } from './identity/oidc-verifier.
 import { generatedConnectionId } from './ids.ts';
 import { createLockoutTracker, DEFAULT_LOCKOUT } from './lockout.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import {
   type AnswerProfile,
   type AnswerProfileChange,
@@ -39,6 +40,8 @@ export interface SimulatorContext {
   oidc: OidcVerifier;
   /** Cloud Eye's batch metric query: injected health, its own rate limit. */
   cloudEye: CloudEyeState;
+  /** Every API request served, when asked for (`traceRequests`): timing breakdowns. */
+  requestLog: RequestLog;
 }
 
 const checkedLatency = (ms: number): number => {
@@ -82,6 +85,7 @@ export const createSimulatorState = (
   const rateLimit = createRateLimiter(options.rateLimit, now);
   const events = createConnectionEvents();
   const cloudEye = createCloudEyeState(options.cloudEyeRateLimit, now);
+  const requestLog = createRequestLog();
   const initialAnswers = (): VpnApiContext['answers'] => ({
     profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
     readyAfterMs: readyAfterMsSchema.parse(options.readyAfterMs ?? 0),
@@ -192,6 +196,7 @@ export const createSimulatorState = (
       identity,
       oidc,
       cloudEye,
+      requestLog,
     },
     control,
     events,

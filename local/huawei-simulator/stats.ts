@@ -18,6 +18,8 @@ export interface SimulatorStats {
   lockedRefusals: number;
   /** Faults applied, queued or random. */
   faultsInjected: number;
+  /** Requests refused with 429 by the per-project rate limit (not by an injected fault). */
+  rateLimited: number;
   faultsByKind: Record<string, number>;
   /** Requests being handled right now. */
   inFlight: number;
@@ -36,6 +38,7 @@ export interface StatsRecorder {
   created(): void;
   authFailure(locked: boolean): void;
   fault(kind: FaultKind): void;
+  rateLimited(): void;
   tcpConnection(): void;
   control(): void;
   snapshot(): SimulatorStats;
@@ -56,6 +59,7 @@ export const createStatsRecorder = (): StatsRecorder => {
   let authFailures = 0;
   let lockedRefusals = 0;
   let faultsInjected = 0;
+  let rateLimited = 0;
   const faultsByKind = new Map<string, number>();
   let inFlight = 0;
   let maxConcurrentRequests = 0;
@@ -91,6 +95,9 @@ export const createStatsRecorder = (): StatsRecorder => {
       faultsInjected += 1;
       bump(faultsByKind, kind);
     },
+    rateLimited() {
+      rateLimited += 1;
+    },
     tcpConnection() {
       tcpConnections += 1;
     },
@@ -111,6 +118,7 @@ export const createStatsRecorder = (): StatsRecorder => {
       authFailures,
       lockedRefusals,
       faultsInjected,
+      rateLimited,
       faultsByKind: Object.fromEntries(faultsByKind),
       inFlight,
       maxConcurrentRequests,
@@ -127,6 +135,7 @@ export const createStatsRecorder = (): StatsRecorder => {
       authFailures = 0;
       lockedRefusals = 0;
       faultsInjected = 0;
+      rateLimited = 0;
       faultsByKind.clear();
       maxConcurrentRequests = inFlight;
       tcpConnections = 0;

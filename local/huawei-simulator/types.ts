@@ -7,6 +7,7 @@ import type { SimulatorIdentityOptions } from './identity/identity-options.ts';
 import type { IdentityState } from './identity/identity-state.ts';
 import type { LockoutPolicy } from './lockout.ts';
 import type { RateLimit } from './rate-limit.ts';
+import type { LoggedRequest } from './request-log.ts';
 import type {
   AnswerProfile,
   AnswerProfileChange,
@@ -146,6 +147,10 @@ export interface HuaweiSimulator extends HuaweiSimulatorControl {
     IdentityState,
     'issuedCredentials' | 'stats' | 'setAgencyRevoked' | 'domainOfProject' | 'expireIssued'
   >;
+  /** Starts (emptied) or stops keeping every API request served, for timing breakdowns. */
+  traceRequests(on: boolean): void;
+  /** The requests kept since `traceRequests(true)`, oldest first. */
+  requests(): readonly LoggedRequest[];
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }

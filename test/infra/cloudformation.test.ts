@@ -445,13 +445,19 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     }
   });
 
-  it('loads the SSM and STS clients and the Huawei STS/IAM exchanges of createMonitor on first use only', () => {
+  it('loads the SSM, STS and SQS clients and the Huawei STS/IAM exchanges of createMonitor on first use only', () => {
     const p = get(stage);
     const zip = join(p.dir, 'createMonitor.zip');
     const modules = zipModules(zip);
     const atColdStart = staticClosure(modules, 'handlers/create-monitor.mjs');
-    // What each one's code holds: SSM's JSON target prefix, STS's operation name, Huawei's path.
-    for (const marker of ['"AmazonSSM', '"GetWebIdentityToken"', '/v5/agencies/assume-with-oidc']) {
+    // What each one's code holds: SSM's and SQS's JSON target prefixes (SQS is written to on
+    // failure paths only), STS's operation name, Huawei's path.
+    for (const marker of [
+      '"AmazonSSM',
+      '"AmazonSQS',
+      '"GetWebIdentityToken"',
+      '/v5/agencies/assume-with-oidc',
+    ]) {
       const holders = [...modules].filter(([, code]) => code.includes(marker)).map(([n]) => n);
       expect(holders, marker).not.toEqual([]);
       expect(

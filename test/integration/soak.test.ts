@@ -3,7 +3,7 @@ import { runLocalPipeline } from '../../local/pipeline.ts';
 
 describe('soak through the local event source mapping', () => {
   it('keeps one monitor and one event per connection under duplicates and transient faults', async () => {
-    // Act: 400 messages, 20% duplicates, 30% of Huawei requests faulted
+    // Act: 400 messages, 20% duplicates, 30% of Huawei requests faulted (429s among them)
     const { summary } = await runLocalPipeline({
       events: 400,
       duplicateRate: 0.2,
@@ -13,6 +13,8 @@ describe('soak through the local event source mapping', () => {
       batchSize: 10,
       concurrency: 2,
       maxReceiveCount: 5,
+      // The stress mix: 429s at random too, beside the rate limit's own
+      random429: true,
     });
     // Assess
     expect(summary.faultsInjected).toBeGreaterThan(50);

@@ -41,6 +41,24 @@ describe('Huawei VPN API simulator: rate limit', () => {
     expect(throttled.json).toMatchObject({ error_code: 'APIGW.0308' });
     expect(refilled).toEqual([200, 200, 429]);
     expect(t.sim.stats().byStatus['429']).toBe(4);
+    expect(t.sim.stats()).toMatchObject({ rateLimited: 4, faultsInjected: 0 });
+  });
+
+  it('keeps each request it served once asked to, the rate limit refusals marked', async () => {
+    // Prepare
+    t.sim.traceRequests(true);
+    // Act: five at one instant, the fifth over the limit of four
+    await statuses(5);
+    // Assess
+    const logged = t.sim.requests();
+    expect(logged.map((r) => [r.operation, r.outcome, r.rateLimited])).toEqual([
+      ['list', 200, false],
+      ['list', 200, false],
+      ['list', 200, false],
+      ['list', 200, false],
+      ['list', 429, true],
+    ]);
+    t.sim.traceRequests(false);
   });
 
   it('counts each project on its own, and lifts the limit through the control surface', async () => {

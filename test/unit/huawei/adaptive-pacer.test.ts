@@ -5,7 +5,7 @@ import { AdaptivePacer, DEFAULT_PACER_SETTINGS } from '../../../lib/huawei/adapt
 const PROJECT = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 
 describe('AdaptivePacer', () => {
-  it('paces nothing until a 429, then spaces calls at half the rate they went at', async () => {
+  it('paces nothing until a confirmed 429, then spaces calls at half the rate they went at', async () => {
     // Prepare
     const pacer = new AdaptivePacer({ ...DEFAULT_PACER_SETTINGS, pauseMs: 1 });
     const burst = async (count: number) => {
@@ -18,8 +18,9 @@ describe('AdaptivePacer', () => {
       );
       return (started.at(-1) ?? 0) - (started[0] ?? 0);
     };
-    // Act: 40 calls at once, then Huawei says 429
+    // Act: 40 calls at once, then Huawei says 429 twice (a limit refuses in clusters)
     const unpaced = await burst(40);
+    pacer.observe(PROJECT, 429);
     pacer.observe(PROJECT, 429);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const paced = await burst(6);
@@ -48,6 +49,27 @@ describe('AdaptivePacer', () => {
     expect(afterSecond).toBe(2.5);
     expect(pacer.rate(PROJECT)).toBeCloseTo(2.5 + 10 * 0.03 * (10 / 2.5), 0);
     expect(pacer.rate('another-project')).toBe(DEFAULT_PACER_SETTINGS.maxRate);
+  });
+
+  it('lets a lone 429 on an unpaced project slow nobody else', async () => {
+    // Prepare: 20 calls in the last two seconds
+    let now = 1_000_000;
+    const pacer = new AdaptivePacer(DEFAULT_PACER_SETTINGS, () => now);
+    for (let i = 0; i < 20; i++) await pacer.acquire(PROJECT, now + 1_000);
+    // Act: one 429, then another 1.5 s later (not a cluster), then two within a second
+    pacer.observe(PROJECT, 429);
+    const afterLone = pacer.rate(PROJECT);
+    const nextSlot = pacer.acquire(PROJECT, now);
+    now += 1_500;
+    pacer.observe(PROJECT, 429);
+    const afterSecondLone = pacer.rate(PROJECT);
+    now += 500;
+    pacer.observe(PROJECT, 429);
+    // Assess: the lone ones left the project unpaced and unpaused; the cluster paced it
+    expect(afterLone).toBe(DEFAULT_PACER_SETTINGS.maxRate);
+    await expect(nextSlot).resolves.toBeUndefined();
+    expect(afterSecondLone).toBe(DEFAULT_PACER_SETTINGS.maxRate);
+    expect(pacer.rate(PROJECT)).toBeLessThan(DEFAULT_PACER_SETTINGS.maxRate);
   });
 
   it('makes no call during a pause, and refuses a slot past the deadline', async () => {

@@ -274,9 +274,9 @@ describe('a throttled message on its last delivery', () => {
     const outcome = await settleFailure(throttled, huaweiError(429));
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'postponed', delaySeconds: 5 });
+    expect(outcome).toMatchObject({ status: 'postponed', delaySeconds: 2 });
     const copy = sent.at(-1);
-    expect(copy).toMatchObject({ QueueUrl: local.queueUrl, DelaySeconds: 5, MessageBody: BODY });
+    expect(copy).toMatchObject({ QueueUrl: local.queueUrl, DelaySeconds: 2, MessageBody: BODY });
     expect(copy?.MessageAttributes?.[REQUEUE_ATTRIBUTE]?.StringValue).toBe('3');
     expect(copy?.MessageAttributes?.[FAILURE_ATTRIBUTE]).toBeUndefined();
     expect(copy?.MessageSystemAttributes?.AWSTraceHeader?.StringValue).toBe(throttled.traceHeader);

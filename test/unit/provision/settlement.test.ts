@@ -8,6 +8,7 @@ import {
   HuaweiCallsStoppedError,
   type HuaweiErrorDetails,
   MonitorRefusedError,
+  ThrottledOutError,
 } from '../../../lib/errors.ts';
 import {
   type Action,
@@ -16,6 +17,7 @@ import {
   type MessageFacts,
   nextDelaySeconds,
   settle,
+  throttledWaitSeconds,
   twinOutcome,
 } from '../../../lib/provision/settlement.ts';
 import type { ConnectionOutcome } from '../../../lib/provision/types.ts';
@@ -45,6 +47,7 @@ const facts = (overrides: Partial<MessageFacts> = {}): MessageFacts => ({
   canHold: true,
   notReadyMaxWaitSeconds: 3600,
   notReadyDelaySeconds: 30,
+  throttlePauseMs: 2_000,
   ...overrides,
 });
 const last = (overrides: Partial<MessageFacts> = {}) =>
@@ -138,10 +141,10 @@ describe('one failed connection: its outcome, and the action for its message', (
       deadLetter({ kind: 'retries-exhausted', attempts: 0 }),
     ],
     [
-      'throttling holds the message back 5 to 10 s, never dead-letters it',
+      'throttling holds the message back one throttle pause (and jitter), never dead-letters it',
       facts(),
       huaweiError({ status: 429, code: 'APIGW.0308' }),
-      { do: 'retry-later', reason: 'throttled (HTTP 429 APIGW.0308)', holdSeconds: 5 },
+      { do: 'retry-later', reason: 'throttled (HTTP 429 APIGW.0308)', holdSeconds: 2 },
     ],
     [
       'throttling on the last delivery sends a delayed copy instead of burning it',
@@ -149,7 +152,7 @@ describe('one failed connection: its outcome, and the action for its message', (
       huaweiError({ status: 429 }),
       {
         do: 'send-copy',
-        delaySeconds: 5,
+        delaySeconds: 2,
         reason: 'throttled (HTTP 429)',
         otherwise: { do: 'retry-later', reason: 'throttled (HTTP 429); the requeue failed' },
       },
@@ -182,12 +185,19 @@ describe('one failed connection: its outcome, and the action for its message', (
     expect(settleOne(messageFacts, error)).toEqual(action);
   });
 
-  it('jitters the throttled hold between 5 and 9 s', () => {
+  it('jitters the throttled hold between one and two throttle pauses', () => {
     const holds = [0, 0.5, 0.99].map((random) => {
       const action = settleOne(facts(), huaweiError({ status: 429 }), random);
       return action.do === 'retry-later' ? action.holdSeconds : undefined;
     });
-    expect(holds).toEqual([5, 7, 9]);
+    expect(holds).toEqual([2, 3, 4]);
+  });
+
+  it("holds a record the pacer turned away until the pacer's next free slot", () => {
+    const error = new ThrottledOutError('no room before the invocation ends', {
+      retryAt: NOW + 4_200,
+    });
+    expect(settleOne(facts(), error)).toMatchObject({ do: 'retry-later', holdSeconds: 5 });
   });
 
   it('marks a connection Huawei shows not ready for the wait, even on the last delivery', () => {
@@ -429,4 +439,23 @@ describe('waiting for a not-ready connection, in time', () => {
     expect(breakerWaitSeconds(NOW + 3_600_000, NOW)).toBe(900);
     expect(breakerWaitSeconds(NOW - 60_000, NOW)).toBe(1);
   });
+});
+
+describe('a throttled record comes back when the rate limit has room again', () => {
+  it.each([
+    // [the pacer's next slot, pause ms, random draw, seconds]
+    { retryAt: NOW + 300, pauseMs: 2_000, draw: 0, seconds: 1 },
+    { retryAt: NOW + 300, pauseMs: 2_000, draw: 0.99, seconds: 2 },
+    { retryAt: NOW + 4_200, pauseMs: 2_000, draw: 0, seconds: 5 },
+    { retryAt: NOW - 50, pauseMs: 2_000, draw: 0, seconds: 1 },
+    { retryAt: undefined, pauseMs: 2_000, draw: 0, seconds: 2 },
+    { retryAt: undefined, pauseMs: 2_000, draw: 0.99, seconds: 4 },
+    { retryAt: undefined, pauseMs: 50, draw: 0.5, seconds: 2 },
+    { retryAt: NOW + 60_000, pauseMs: 2_000, draw: 0, seconds: 10 },
+  ])(
+    'slot $retryAt, pause $pauseMs ms, draw $draw: $seconds s',
+    ({ retryAt, pauseMs, draw, seconds }) => {
+      expect(throttledWaitSeconds(retryAt, pauseMs, NOW, draw)).toBe(seconds);
+    },
+  );
 });
