@@ -1,6 +1,19 @@
+import {
+  type AccountsDocumentSource,
+  parseDocumentText,
+  stsRegionCheck,
+} from '../accounts/index.ts';
 import { LOOPBACK_HOSTS } from '../aws/index.ts';
 import { ConfigurationError } from '../errors.ts';
-import { regionSchema } from '../events/index.ts';
+import { projectIdSchema, regionSchema } from '../events/index.ts';
+import {
+  type CredentialSource,
+  type IdentityEndpoints,
+  iamEndpointResolver,
+  stsEndpointResolver,
+  type VpnTarget,
+  vpnEndpointResolver,
+} from '../huawei/index.ts';
 import * as z from '../zod.ts';
 
 /** The environment variables a function reads; only this folder looks at `process.env`. */
@@ -89,7 +102,7 @@ export const endpointSchema = z.pipe(
  * Per-region endpoints, `region=url` comma-separated (`HUAWEICLOUD_VPN_ENDPOINTS`), each URL
  * validated like `HUAWEICLOUD_VPN_ENDPOINT`.
  */
-export const endpointMapSchema = z.pipe(
+const endpointMapSchema = z.pipe(
   z.string(),
   z.pipe(
     z.transform((text: string) =>
@@ -123,3 +136,234 @@ export const regionListSchema = z.pipe(
       .filter((r) => r !== ''),
   ),
 );
+
+/** The variables of every function that calls Huawei: where, as whom, how patiently. */
+export const huaweiVariables = {
+  HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
+  HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
+  HUAWEICLOUD_VPN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_VPN_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEICLOUD_SDK_AK: optionalText,
+  HUAWEICLOUD_SDK_SK: optionalText,
+  HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
+  HUAWEICLOUD_CREDENTIALS_SECRET_ID: optionalText,
+  ACCOUNTS_DOCUMENT: optionalText,
+  ACCOUNTS_DOCUMENT_SECRET_ID: optionalText,
+  ACCOUNTS_DOCUMENT_PARAMETER: optionalText,
+  HUAWEICLOUD_STS_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_STS_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEICLOUD_IAM_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+  HUAWEICLOUD_IAM_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
+  HUAWEI_MAX_ATTEMPTS: positiveInt(5),
+  HUAWEI_RETRY_BASE_MS: positiveInt(200),
+  HUAWEI_RETRY_CAP_MS: positiveInt(5_000),
+  HUAWEI_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
+  HUAWEI_THROTTLE_PAUSE_MS: positiveInt(2_000),
+  /** The function's own timeout (serverless.yml sets it): Lambda tells no variable of it. */
+  FUNCTION_TIMEOUT_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
+};
+
+/** What an invocation keeps back from its timeout: the partial response, DLQ sends. */
+const RESERVED_MS = 3_000;
+
+/** One Huawei attempt must fit in the function's timeout, with time left to report. */
+export const attemptFitsTimeout = z.superRefine(
+  (
+    env: { HUAWEI_ATTEMPT_TIMEOUT_MS: number; FUNCTION_TIMEOUT_SECONDS?: number | undefined },
+    ctx,
+  ) => {
+    const timeout = env.FUNCTION_TIMEOUT_SECONDS;
+    if (timeout !== undefined && env.HUAWEI_ATTEMPT_TIMEOUT_MS > timeout * 1000 - RESERVED_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HUAWEI_ATTEMPT_TIMEOUT_MS'],
+        message: `must be at most ${timeout * 1000 - RESERVED_MS} (FUNCTION_TIMEOUT_SECONDS=${timeout} less ${RESERVED_MS} ms kept back to answer), or no attempt could ever finish`,
+      });
+    }
+  },
+);
+
+/** The parsed Huawei variables. */
+type HuaweiVariables = z.output<z.ZodMiniObject<typeof huaweiVariables>>;
+
+const DOCUMENT_VARIABLES = [
+  'ACCOUNTS_DOCUMENT',
+  'ACCOUNTS_DOCUMENT_SECRET_ID',
+  'ACCOUNTS_DOCUMENT_PARAMETER',
+] as const;
+
+/** Credentials must come from somewhere: an accounts document, both keys, or a secret. */
+export const requireCredentials = z.superRefine(
+  (
+    env: {
+      HUAWEICLOUD_SDK_AK?: string | undefined;
+      HUAWEICLOUD_SDK_SK?: string | undefined;
+      HUAWEICLOUD_CREDENTIALS_SECRET_ID?: string | undefined;
+      ACCOUNTS_DOCUMENT?: string | undefined;
+      ACCOUNTS_DOCUMENT_SECRET_ID?: string | undefined;
+      ACCOUNTS_DOCUMENT_PARAMETER?: string | undefined;
+    },
+    ctx,
+  ) => {
+    const documents = DOCUMENT_VARIABLES.filter((name) => env[name] !== undefined);
+    if (documents.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [documents[1] ?? 'ACCOUNTS_DOCUMENT'],
+        message: `set one of ${DOCUMENT_VARIABLES.join(', ')}, not ${documents.join(' and ')}`,
+      });
+    }
+    if (documents.length > 0) return;
+    const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
+    if (hasKeys && (env.HUAWEICLOUD_SDK_AK === undefined || env.HUAWEICLOUD_SDK_SK === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.HUAWEICLOUD_SDK_AK === undefined ? 'HUAWEICLOUD_SDK_AK' : 'HUAWEICLOUD_SDK_SK'],
+        message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
+      });
+    }
+    if (!hasKeys && env.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        // No path: no one variable is wrong, so the sentence names every way instead.
+        path: [],
+        message:
+          'has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
+      });
+    }
+  },
+);
+
+const singleKey = (e: HuaweiVariables) => {
+  if (e.HUAWEICLOUD_SDK_AK !== undefined && e.HUAWEICLOUD_SDK_SK !== undefined) {
+    return {
+      kind: 'environment' as const,
+      ak: e.HUAWEICLOUD_SDK_AK,
+      sk: e.HUAWEICLOUD_SDK_SK,
+      securityToken: e.HUAWEICLOUD_SDK_SECURITY_TOKEN,
+    };
+  }
+  return e.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined
+    ? undefined
+    : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
+};
+
+const stsOverrides = (e: HuaweiVariables) => ({
+  all: e.HUAWEICLOUD_STS_ENDPOINT,
+  byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
+});
+
+const documentSource = (
+  e: HuaweiVariables,
+  credentials: CredentialSource | undefined,
+): AccountsDocumentSource => {
+  if (e.ACCOUNTS_DOCUMENT !== undefined) {
+    // Inline, the document is checked at cold start like any other variable.
+    parseDocumentText(
+      e.ACCOUNTS_DOCUMENT,
+      'ACCOUNTS_DOCUMENT',
+      e.HUAWEICLOUD_REGION,
+      stsRegionCheck(stsOverrides(e)),
+    );
+    return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
+  }
+  if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
+    return { kind: 'secret', secretId: e.ACCOUNTS_DOCUMENT_SECRET_ID };
+  if (e.ACCOUNTS_DOCUMENT_PARAMETER !== undefined)
+    return { kind: 'parameter', name: e.ACCOUNTS_DOCUMENT_PARAMETER };
+  // requireCredentials has made sure one of the four is set.
+  return {
+    kind: 'single-key',
+    credentials: credentials ?? { kind: 'secrets-manager', secretId: '' },
+  };
+};
+
+/**
+ * The Huawei part of every configuration that calls Huawei: endpoints, credentials, retry
+ * settings, from the parsed {@link huaweiVariables}.
+ */
+export const huaweiSettings = (e: HuaweiVariables) => {
+  const credentials = singleKey(e);
+  const identityEndpoints: IdentityEndpoints = {
+    sts: stsEndpointResolver(stsOverrides(e)),
+    stsKnown: stsRegionCheck(stsOverrides(e)),
+    iam: iamEndpointResolver({
+      all: e.HUAWEICLOUD_IAM_ENDPOINT,
+      byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
+    }),
+  };
+  return {
+    defaultRegion: e.HUAWEICLOUD_REGION,
+    defaultProjectId: e.HUAWEICLOUD_PROJECT_ID,
+    /** The VPN API base URL for a region, without a trailing slash. */
+    vpnEndpoint: vpnEndpointResolver({
+      all: e.HUAWEICLOUD_VPN_ENDPOINT,
+      byRegion: e.HUAWEICLOUD_VPN_ENDPOINTS ?? {},
+    }),
+    /** The single key of a deployment without an accounts document. */
+    credentials,
+    /** Where the accounts document is (a single key becomes a one-account document). */
+    accountsDocument: documentSource(e, credentials),
+    /** Huawei STS and IAM, per region. */
+    identityEndpoints,
+    huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
+    huaweiMaxAttempts: e.HUAWEI_MAX_ATTEMPTS,
+    /** Full-jitter backoff between attempts: base, doubling, capped. */
+    huaweiBackoff: { baseMs: e.HUAWEI_RETRY_BASE_MS, capMs: e.HUAWEI_RETRY_CAP_MS },
+    /**
+     * The fleet's credential breaker: environment credentials Huawei refused are probed again
+     * after this long, five times longer after a second refusal, never after a third.
+     */
+    breakerCooldownMs: e.HUAWEI_BREAKER_COOLDOWN_SECONDS * 1000,
+    /** How long a container holds its calls to a project after a 429 without `Retry-After`. */
+    throttlePauseMs: e.HUAWEI_THROTTLE_PAUSE_MS,
+  };
+};
+
+/** One reconcile target as written: `project_id:region`, e.g. `0b2f...4a5b:cn-north-4`. */
+const reconcileTargetSchema = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.regex(/^[^:\s]+:[^:\s]+$/, {
+      error: 'must be project_id:region, like 0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b:cn-north-4',
+      abort: true,
+    }),
+  ),
+  z.pipe(
+    z.transform((text: string) => {
+      const [projectId, region] = text.split(':');
+      return { projectId, region };
+    }),
+    z.object({ projectId: projectIdSchema, region: regionSchema }),
+  ),
+);
+
+const splitTargets = (input: string | string[]): string[] =>
+  (Array.isArray(input) ? input : [input])
+    .flatMap((text) => text.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+/** Several targets, comma-separated (`RECONCILE_TARGETS`); blanks are ignored. */
+export const reconcileTargetTextSchema = z.pipe(
+  z.string(),
+  z.pipe(
+    z.transform((text: string) => splitTargets(text)),
+    z.array(reconcileTargetSchema),
+  ),
+);
+
+/** Several targets, comma-separated or a list (a payload's `"targets"`, repeated `--target`). */
+export const reconcileTargetListSchema = z.pipe(
+  z.union([z.string(), z.array(z.string())]),
+  z.pipe(z.transform(splitTargets), z.array(reconcileTargetSchema)),
+);
+
+/** `project_id:region`, the way targets are written and reported. */
+export const targetLabel = (target: VpnTarget): string => `${target.projectId}:${target.region}`;
+
+/** The targets without repeats, in their first order. */
+export const uniqueTargets = (targets: readonly VpnTarget[]): VpnTarget[] => [
+  ...new Map(targets.map((target) => [targetLabel(target), target])).values(),
+];
