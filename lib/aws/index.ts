@@ -4,13 +4,17 @@
  */
 
 export {
+  /** Where an operator command sends its AWS calls. */
+  type AwsEndpointSettings,
   /** The DynamoDB client of a function, once per container. */
   createDynamoDbClient,
-} from './dynamodb.ts';
-export {
   /** The EventBridge client of a function, once per container. */
   createEventBridgeClient,
-} from './eventbridge.ts';
+  /** A reader of a secret's string value (Secrets Manager's GetSecretValue). */
+  createSecretReader,
+  /** The host names of this machine, the only ones plain `http://` and emulator endpoints may use. */
+  LOOPBACK_HOSTS,
+} from './clients.ts';
 export {
   /** middy's `timeoutEarlyInMillis` for every handler. */
   ABORT_BEFORE_TIMEOUT_MS,
@@ -22,16 +26,6 @@ export {
   invocationDeadline,
 } from './invocation-budget.ts';
 export {
-  /** Where an operator command sends its AWS calls. */
-  type AwsEndpointSettings,
-  /** The host names of this machine, the only ones plain `http://` and emulator endpoints may use. */
-  LOOPBACK_HOSTS,
-} from './local-endpoint.ts';
-export {
-  /** A reader of a secret's string value (Secrets Manager's GetSecretValue). */
-  createSecretReader,
-} from './secrets-manager.ts';
-export {
   /** An SQS client, its SDK loaded on the first call. */
   createSqsClient,
   /** An SQS client as this project uses one: `send` and `destroy`. */
@@ -40,27 +34,25 @@ export {
   type SqsSender,
 } from './sqs.ts';
 export {
+  /** One attribute's bytes as SQS counts them against {@link MAX_MESSAGE_BYTES}. */
+  attributeBytes,
+  /** The bytes of a set of attributes, as SQS counts them. */
+  attributesBytes,
   /** The DLQ's `MaximumMessageSize`: SQS's highest, 1 MiB. */
   DEAD_LETTER_QUEUE_MAX_BYTES,
   /** JSON fields that may be shortened to fit an attribute. */
   type FittableJson,
   /** The JSON text of a {@link FittableJson} within a byte budget, in SQS's character set. */
   fitJson,
-  /** Text with every character SQS refuses replaced by U+FFFD. */
-  toSqsText,
-} from './sqs-attribute-text.ts';
-export {
-  /** One attribute's bytes as SQS counts them against {@link MAX_MESSAGE_BYTES}. */
-  attributeBytes,
-  /** The bytes of a set of attributes, as SQS counts them. */
-  attributesBytes,
   /** SQS allows 10 message attributes a message. */
   MAX_MESSAGE_ATTRIBUTES,
   /** The most bytes a message (body and attributes), or a whole `SendMessageBatch`, may carry. */
   MAX_MESSAGE_BYTES,
   /** Groups entries into `SendMessageBatch` calls within SQS's limits. */
   toBatches,
-} from './sqs-message-size.ts';
+  /** Text with every character SQS refuses replaced by U+FFFD. */
+  toSqsText,
+} from './sqs-limits.ts';
 export {
   /**
    * A reader of an SSM parameter's value, decrypted (a SecureString under the default `aws/ssm`

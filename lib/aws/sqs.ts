@@ -1,6 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { AWS_CLIENT_OPTIONS } from './client-options.ts';
-import { type AwsEndpointSettings, endpointOptions } from './local-endpoint.ts';
+import { AWS_CLIENT_OPTIONS, type AwsEndpointSettings, endpointOptions } from './clients.ts';
 
 /** What a writer asks of SQS: to send commands (the promise form of `SQSClient.send`). */
 export type SqsSender = Pick<SQSClient, 'send'>;

@@ -1,5 +1,5 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { AWS_CLIENT_OPTIONS } from './client-options.ts';
+import { AWS_CLIENT_OPTIONS } from './clients.ts';
 
 /**
  * A reader of an SSM parameter's value, decrypted (a SecureString under the default `aws/ssm`

@@ -1,5 +1,5 @@
 import type { STSClient } from '@aws-sdk/client-sts';
-import { AWS_CLIENT_OPTIONS } from './client-options.ts';
+import { AWS_CLIENT_OPTIONS } from './clients.ts';
 
 /**
  * AWS STS `GetWebIdentityToken` (IAM outbound identity federation, RS256) with the function's

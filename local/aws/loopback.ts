@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 export const LOOPBACK_HOST = '127.0.0.1';
 
 /** The emulators' dummy credentials, the same the commands use on a loopback endpoint. */
-export { LOCAL_CREDENTIALS } from '../../lib/aws/local-endpoint.ts';
+export { LOCAL_CREDENTIALS } from '../../lib/aws/clients.ts';
 
 /** Region used when the caller names none. */
 export const DEFAULT_LOCAL_REGION = 'eu-west-1';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DEAD_LETTER_QUEUE_MAX_BYTES,
   SOURCE_QUEUE_MAX_BYTES_LIMIT,
-} from '../../lib/aws/sqs-attribute-text.ts';
+} from '../../lib/aws/sqs-limits.ts';
 import {
   loadConfig,
   loadHealthConfig,

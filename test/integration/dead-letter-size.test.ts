@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  attributesBytes,
   DEAD_LETTER_QUEUE_MAX_BYTES,
   SOURCE_QUEUE_MAX_BYTES_LIMIT,
-} from '../../lib/aws/sqs-attribute-text.ts';
-import { attributesBytes } from '../../lib/aws/sqs-message-size.ts';
+} from '../../lib/aws/sqs-limits.ts';
 import {
   FAILURE_ATTRIBUTE,
   type FailureReason,

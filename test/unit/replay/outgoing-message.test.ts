@@ -1,6 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES } from '../../../lib/aws/sqs-message-size.ts';
+import { MAX_MESSAGE_BYTES } from '../../../lib/aws/sqs-limits.ts';
 import { readDeadLetterInfo } from '../../../lib/replay/dead-letter-info.ts';
 import { buildReplayEntry, replayDeduplicationId } from '../../../lib/replay/outgoing-message.ts';
 

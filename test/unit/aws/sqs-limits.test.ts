@@ -6,7 +6,7 @@ import {
   fitJsonAttribute,
   SOURCE_QUEUE_MAX_BYTES_LIMIT,
   toSqsText,
-} from '../../../lib/aws/sqs-attribute-text.ts';
+} from '../../../lib/aws/sqs-limits.ts';
 
 /** SQS's documented set: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
 const inSqsSet = (text: string): boolean =>
