@@ -57,19 +57,17 @@ export type {
 } from './huawei-identity.ts';
 export {
   /**
-   * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust
-   * the caller, a web identity token it does not accept) or answered with an error.
-   */
-  AccountCredentialsError,
-} from './identity-errors.ts';
-export {
-  /**
    * The Huawei identity client (STS `assume`, `assume-with-oidc`, IAM `securitytokens`,
    * `auth/projects`), loaded on its first call.
    */
   createLazyIdentityClient,
 } from './lazy-identity.ts';
 export {
+  /**
+   * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust
+   * the caller, a web identity token it does not accept) or answered with an error.
+   */
+  AccountCredentialsError,
   /** A Huawei answer checked against its expected status and schema, or a typed error. */
   expectAnswer,
   /** A `Retry-After` header in milliseconds, capped. */

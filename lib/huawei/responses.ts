@@ -1,5 +1,6 @@
 import {
   HuaweiApiError,
+  type HuaweiErrorDetails,
   HuaweiNetworkError,
   HuaweiUnreadableAnswerError,
   ProvisionerError,
@@ -7,6 +8,7 @@ import {
 import type * as z from '../zod.ts';
 import { HttpTimeoutError } from './http-request.ts';
 import { errorBodySchema } from './schemas.ts';
+import type { HuaweiCredentials } from './signer.ts';
 
 /** An HTTP answer as the client read it: status, the headers it needs, the raw body. */
 export interface RawResponse {
@@ -247,3 +249,103 @@ export const toNetworkError = (operation: string, error: unknown): ProvisionerEr
     { cause: error, ambiguous, code },
   );
 };
+
+/** The secrets a call was signed with, as {@link redactSecrets} takes them. */
+type Secrets = Pick<HuaweiCredentials, 'ak' | 'sk' | 'securityToken'>;
+
+/**
+ * `text` without the signer's secrets (and any run of 16 of them) nor the `others` (tokens an
+ * identity call sent or may echo, replaced where they appear whole).
+ */
+const redactText = (
+  text: string,
+  secrets: Secrets | undefined,
+  others: readonly string[],
+): string => {
+  let redacted = secrets ? redactSecrets(text, secrets) : text;
+  for (const secret of others) {
+    if (secret !== '' && redacted.includes(secret))
+      redacted = redacted.split(secret).join('[redacted]');
+  }
+  return redacted;
+};
+
+/** Redacts every string of a decoded JSON value, object keys included. */
+const redactDecoded = (
+  value: unknown,
+  secrets: Secrets | undefined,
+  others: readonly string[],
+): unknown => {
+  if (typeof value === 'string') return redactText(value, secrets, others);
+  if (Array.isArray(value)) return value.map((item) => redactDecoded(item, secrets, others));
+  if (typeof value === 'object' && value !== null) {
+    const redacted: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // `__proto__` as an own key is kept as data, never as the prototype.
+      Object.defineProperty(redacted, redactText(key, secrets, others), {
+        value: redactDecoded(item, secrets, others),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return redacted;
+  }
+  return value;
+};
+
+/**
+ * An answer's body with the call's secrets taken out, whatever its status and whichever Huawei
+ * API answered (VPN or identity): Huawei's `APIGW.0301` echoes the canonical request (security
+ * token included), and a gateway or a proxy may echo anything, at any status. `secrets` are
+ * the signer's (none for an unsigned call), `others` the tokens a call sent besides. The raw
+ * text is redacted, and so is the text JSON decodes it to: a secret written with escapes (`\/`,
+ * `\u0041`) is whole again only once decoded. A JSON body that held escapes comes back
+ * re-encoded from its redacted decoding.
+ */
+export const redactAnswerBody = (
+  body: string,
+  secrets: Secrets | undefined,
+  others: readonly string[] = [],
+): string => {
+  // Without a backslash the decoded strings are the raw text's own: the raw pass covers them.
+  if (!body.includes('\\')) return redactText(body, secrets, others);
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(body);
+  } catch {
+    // Not JSON: nothing is read from it but its status (`unreadableAnswer`).
+    return redactText(body, secrets, others);
+  }
+  // Decoded first, so an escaped secret is replaced whole; the raw pass then covers the rest.
+  return redactText(JSON.stringify(redactDecoded(decoded, secrets, others)), secrets, others);
+};
+
+/** A header value taken from an answer, with the call's secrets taken out. */
+export const redactAnswerHeader = (
+  value: string | undefined,
+  secrets: Secrets | undefined,
+  others: readonly string[] = [],
+): string | undefined => (value === undefined ? undefined : redactText(value, secrets, others));
+
+/**
+ * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust
+ * the caller, a web identity token it does not accept) or answered with an error. It is a
+ * {@link HuaweiApiError}, so the retry policy treats a 401/403 as refused credentials: that
+ * account's calls stop, the others carry on. The message names the account and what to fix.
+ */
+export class AccountCredentialsError extends HuaweiApiError {
+  public override name = 'AccountCredentialsError';
+  public readonly account: string;
+
+  public constructor(account: string, what: string, details: HuaweiErrorDetails) {
+    super(what, details);
+    this.account = account;
+    this.message =
+      `Account ${account}: Huawei ${what} failed with HTTP ${details.status}` +
+      `${details.code ? ` ${details.code}` : ''}` +
+      `${details.huaweiMessage ? `: ${details.huaweiMessage}` : ''}` +
+      `${details.requestId ? ` (request id ${details.requestId})` : ''}` +
+      `${details.status === 401 || details.status === 403 ? '; check the agency, its trust policy and the OIDC provider in that account (README: keyless setup)' : ''}`;
+  }
+}

@@ -2,7 +2,6 @@ import { DeadlineExceededError } from '../errors.ts';
 import type { AdaptivePacer } from './adaptive-pacer.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { createKeepAlivePools, type KeepAlivePools, sendHuaweiRequest } from './http-request.ts';
-import { redactAnswerBody, redactAnswerHeader } from './redact-answer.ts';
 import {
   type Answer,
   type ExpectedAnswer,
@@ -10,6 +9,8 @@ import {
   expectStatus,
   parseRetryAfter,
   type RawResponse,
+  redactAnswerBody,
+  redactAnswerHeader,
   type SuccessBody,
   toNetworkError,
   unreadableAnswer,

@@ -6,7 +6,7 @@ import type {
   HuaweiIdentityClient,
   TemporaryCredentials,
 } from '../../../lib/huawei/huawei-identity.ts';
-import { AccountCredentialsError } from '../../../lib/huawei/identity-errors.ts';
+import { AccountCredentialsError } from '../../../lib/huawei/responses.ts';
 
 const MINUTE = 60_000;
 const CENTRAL = { ak: 'CENTRALAK', sk: 'central-sk' };

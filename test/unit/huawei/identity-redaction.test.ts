@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountCredentialsError } from '../../../lib/huawei/identity-errors.ts';
-import { createIdentityCaller } from '../../../lib/huawei/identity-http.ts';
-import { SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
+import { createIdentityCaller } from '../../../lib/huawei/huawei-identity.ts';
+import { AccountCredentialsError, SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
 
 // An identity endpoint (STS/IAM, or a gateway in front of it) that echoes what it was sent:
 // the signer's key and token and the web identity token, each written with JSON escapes, at a

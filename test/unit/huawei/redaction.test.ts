@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactAnswerBody } from '../../../lib/huawei/redact-answer.ts';
-import { redactSecrets, SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
+import {
+  redactAnswerBody,
+  redactSecrets,
+  SECRET_RUN_LENGTH,
+} from '../../../lib/huawei/responses.ts';
 
 const CREDENTIALS = {
   ak: 'HPUAEXAMPLEACCESSKEY',
