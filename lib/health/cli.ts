@@ -8,6 +8,7 @@ import {
 } from '../cli/index.ts';
 import { loadHealthConfig, processEnvironment, targetLabel } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
+import { checkTargetRegions } from '../reconcile/index.ts';
 import { createHealthDependencies } from './dependencies.ts';
 import { formatHealthSummary } from './format.ts';
 import { type HealthRequest, resolveHealthRun } from './options.ts';
@@ -80,6 +81,7 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
       ...(args.account !== undefined ? { account: args.account } : {}),
     };
     run = resolveHealthRun(request, config);
+    await checkTargetRegions(run.targets, config.vpnEndpoint);
   } catch (error: unknown) {
     return usageFailure(io, error);
   }

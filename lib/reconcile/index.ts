@@ -30,3 +30,7 @@ export {
   describeFailure,
   type ReconcileSummary,
 } from './summary.ts';
+export {
+  /** Refuses, before any call, a target whose region cannot be right (`cn-nort-4`); health checks its targets the same way. */
+  checkTargetRegions,
+} from './target-regions.ts';

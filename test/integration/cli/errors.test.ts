@@ -66,6 +66,13 @@ describe('the command line, run as a user would', () => {
       'Unknown Huawei region "cn-nort-4" in the targets: vpn.cn-nort-4.myhuaweicloud.com does not resolve; did you mean cn-north-4? (regions look like cn-north-4, cn-north-1, cn-north-9, cn-east-2; --huawei-endpoint names another endpoint)',
     ],
     [
+      'a health target in a region that does not exist, refused before any call',
+      ['health', '--dry-run', '--target', `${PROJECT}:cn-nort-4`],
+      { HUAWEICLOUD_SDK_AK: 'EXAMPLEAK', HUAWEICLOUD_SDK_SK: 'example-sk' },
+      2,
+      'Unknown Huawei region "cn-nort-4" in the targets: vpn.cn-nort-4.myhuaweicloud.com does not resolve; did you mean cn-north-4? (regions look like cn-north-4, cn-north-1, cn-north-9, cn-east-2; --huawei-endpoint names another endpoint)',
+    ],
+    [
       'an unknown flag',
       ['replay', '--frobnicate'],
       {},
