@@ -63,7 +63,7 @@ export const vpnEndpointResolver = (
  * Huawei STS v5 and IAM endpoints by region, by the rule of `lib/huawei/endpoints.ts`. The
  * official SDKs' IAM table and the Terraform provider use `myhuaweicloud.eu` for the European
  * `eu-west-1xx` regions and `myhuaweicloud.com` elsewhere. The SDKs' STS tables list
- * `https://sts.{region}.myhuaweicloud.com` for the regions of `lib/accounts/sts-regions.ts`
+ * `https://sts.{region}.myhuaweicloud.com` for the regions of the STS table in `lib/accounts/document.ts`
  * only; an account is not let to call STS elsewhere without an override
  * (`lib/accounts/document.ts`). IAM is a global service:
  * `https://iam.myhuaweicloud.com`, regional in Europe. Every one can be overridden, for every
