@@ -2,6 +2,9 @@
  * Benchmark child: the bundled `createMonitor` handler, loaded once like a warm Lambda
  * container, invoked one batch at a time with records about connections nobody has seen yet.
  */
+import { subscribe } from 'node:diagnostics_channel';
+import { appendFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLambdaContext, newLogStreamName } from '../../local/aws/lambda-context.ts';
@@ -37,6 +40,31 @@ export interface MemoryResult {
   liveHeapBytes: number;
 }
 
+/**
+ * With `BENCH_TIMELINE_FILE` set, every invocation's start and end and every HTTP request of
+ * the handler (its start, its answer's end) are appended to that file, one `<ms> <what>` a
+ * line, so that `bench/batch-latency.ts` can say which round trips a batch waited for.
+ */
+const timelineFile = process.env.BENCH_TIMELINE_FILE;
+const mark = (what: string): void => {
+  if (timelineFile) appendFileSync(timelineFile, `${now().toFixed(2)} ${what}\n`);
+};
+/** AWS JSON requests are named by their operation, Huawei's by method and path. */
+const requestName = (request: ClientRequest): string => {
+  const target = request.getHeader('x-amz-target');
+  return typeof target === 'string'
+    ? (target.split('.').pop() ?? target)
+    : `${request.method} ${request.path.replace(/\/v\d\/[0-9a-f]{32}\//, '/')}`;
+};
+if (timelineFile) {
+  subscribe('http.client.request.start', (message) => {
+    mark(`start ${requestName((message as { request: ClientRequest }).request)}`);
+  });
+  subscribe('http.client.response.finish', (message) => {
+    mark(`finish ${requestName((message as { request: ClientRequest }).request)}`);
+  });
+}
+
 const [modulePath = '', exportName = 'handler', firstConnection = '0'] = process.argv.slice(2);
 const loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
 const handler = loaded[exportName] as Handler;
@@ -70,8 +98,10 @@ const runBatches = async ({ batches, batchSize }: BatchesRequest): Promise<Batch
   const started = now();
   for (let i = 0; i < batches; i++) {
     const invoked = now();
+    mark('invoke');
     const response = await invoke(batchSize);
     invocationMs.push(now() - invoked);
+    mark('returned');
     failures += response.batchItemFailures.length;
   }
   const wallMs = now() - started;
