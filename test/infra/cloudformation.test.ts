@@ -467,6 +467,26 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     }
   });
 
+  it("carries in createMonitor's bundle its own configuration schema, none of the other functions'", () => {
+    const p = get(stage);
+    const modules = zipModules(join(p.dir, 'createMonitor.zip'));
+    // A variable only each other function reads; built at import, their schemas would be
+    // parsed and built at every createMonitor cold start.
+    for (const marker of [
+      'RECONCILE_DELETE_ORPHANS',
+      'INGEST_MAX_BODY_BYTES',
+      'HEALTH_WINDOW_MINUTES',
+      'replayed messages go to',
+    ]) {
+      const holders = [...modules].filter(([, code]) => code.includes(marker)).map(([n]) => n);
+      expect(holders, marker).toEqual([]);
+    }
+    expect(
+      [...modules].some(([, code]) => code.includes('NOT_READY_MAX_WAIT_SECONDS')),
+      "createMonitor's own schema",
+    ).toBe(true);
+  });
+
   it('publishes to a custom bus, archived for replay when the stage asks', () => {
     const p = get(stage);
     expect(props(p, 'EventBus').Name).toBe(`vpn-monitor-provisioner-${stage}`);
