@@ -1,5 +1,6 @@
 // The esbuild plugins of `serverless package` (serverless.yml: custom.esbuild.plugins). Plain
 // CommonJS: serverless-esbuild loads this file with require(), before any TypeScript runs.
+const { builtinModules } = require('node:module');
 const { basename, extname } = require('node:path');
 
 /**
@@ -20,4 +21,33 @@ const chunksPerHandler = {
   },
 };
 
-module.exports = [chunksPerHandler];
+const BUILTINS = new Set(builtinModules);
+const NAMESPACE = 'builtin-by-require';
+/** The imports this applies to; a `require` of a built-in already is one. */
+const STATIC_OR_DYNAMIC = new Set(['import-statement', 'dynamic-import']);
+
+/**
+ * Loads Node's built-in modules with `require` (the banner's `createRequire`), not `import`.
+ * Node builds an ES module face for a built-in by reading every one of its exports, and that
+ * wakes the lazy ones: `import 'node:http'` loads Node's bundled undici and web streams for
+ * exports nothing here uses, which took longer than the rest of a cold start's modules together
+ * (about 40 ms of createMonitor's init on the benchmark machine); `require` reads an export only
+ * when the code does. `import()` of a built-in (the AWS SDK's HTTP handler loads `node:http`
+ * so, on its first request) becomes a `require` too, or the first record would pay instead.
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!STATIC_OR_DYNAMIC.has(args.kind) || !BUILTINS.has(name)) return undefined;
+      return { path: name, namespace: NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [chunksPerHandler, builtinsByRequire];

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -465,6 +466,50 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         `${marker} is read at every cold start`,
       ).toEqual([]);
     }
+  });
+
+  it("loads Node's built-in modules with require, never through an import (their ES module face reads every export)", () => {
+    const p = get(stage);
+    const builtins = new Set(builtinModules);
+    for (const [functionId, resource] of lambdaFunctions(p.template)) {
+      const properties = resource.Properties ?? {};
+      const modules = zipModules(
+        join(p.dir, basename((properties.Code as { S3Key: string }).S3Key)),
+      );
+      // esbuild writes every import with double quotes; the banner's own `from 'node:module'`
+      // (single quotes) is what gives the bundle its `require`.
+      const imported = [...modules].flatMap(([name, code]) =>
+        [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([^".][^"]*)"/g)]
+          .map((match) => match[1] ?? '')
+          .filter((specifier) => builtins.has(specifier.replace(/^node:/, '')))
+          .map((specifier) => `${name}: ${specifier}`),
+      );
+      expect(imported, functionId).toEqual([]);
+      const required = [...modules].some(([, code]) =>
+        /\("node:(?:http|https|crypto)"\)/.test(code),
+      );
+      expect(required, `${functionId} requires its built-ins`).toBe(true);
+    }
+  });
+
+  it("carries in createMonitor's bundle its own configuration schema, none of the other functions'", () => {
+    const p = get(stage);
+    const modules = zipModules(join(p.dir, 'createMonitor.zip'));
+    // A variable only each other function reads; built at import, their schemas would be
+    // parsed and built at every createMonitor cold start.
+    for (const marker of [
+      'RECONCILE_DELETE_ORPHANS',
+      'INGEST_MAX_BODY_BYTES',
+      'HEALTH_WINDOW_MINUTES',
+      'replayed messages go to',
+    ]) {
+      const holders = [...modules].filter(([, code]) => code.includes(marker)).map(([n]) => n);
+      expect(holders, marker).toEqual([]);
+    }
+    expect(
+      [...modules].some(([, code]) => code.includes('NOT_READY_MAX_WAIT_SECONDS')),
+      "createMonitor's own schema",
+    ).toBe(true);
   });
 
   it('publishes to a custom bus, archived for replay when the stage asks', () => {
