@@ -640,7 +640,7 @@ describe.each(Object.entries(ANSWER_PROFILES))('fault matrix, answer profile %s'
 
 describe('fault matrix: the fleet', () => {
   /** The DLQ messages about these connections (another case's late ones are not ours). */
-  const dlqAbout = (dlq: { body: string }[], ids: readonly string[]) =>
+  const dlqAbout = <T extends { body: string }>(dlq: T[], ids: readonly string[]) =>
     dlq.filter((m) => ids.some((id) => m.body.includes(id)));
 
   /**

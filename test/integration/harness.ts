@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { invocationBudget } from '../../lib/aws/invocation-budget.ts';
 import { loadConfig } from '../../lib/config/index.ts';
@@ -155,6 +155,17 @@ export const startWorld = async (
             reason: raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined,
           });
         }
+        // Drained means gone: a message only hidden would come back to a later case once its
+        // visibility timeout ran out, as another case's dead letter.
+        await aws.clients.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: aws.sqs.dlqUrl,
+            Entries: out.Messages.map((m, i) => ({
+              Id: String(i),
+              ReceiptHandle: m.ReceiptHandle ?? '',
+            })),
+          }),
+        );
       }
     },
     stop: async () => {
