@@ -136,6 +136,14 @@ const props = ({ template }: Packaged, logicalId: string): Props => {
 const resolved = (p: Packaged, logicalId: string): Props =>
   p.e.resolve(props(p, logicalId)) as Props;
 
+/** An EventBridge schedule rule's properties, resolved. */
+const scheduleRule = (p: Packaged, logicalId: string) =>
+  resolved(p, logicalId) as {
+    ScheduleExpression: string;
+    State: string;
+    Targets: { Arn: string; Input?: string }[];
+  };
+
 const arnOf = (p: Packaged, logicalId: string): string =>
   p.e.resolveText({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
@@ -352,11 +360,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
 
   it('runs health every five minutes when reconcile is scheduled, with the scheduled event as its payload', () => {
     const p = get(stage);
-    const rule = resolved(p, 'HealthEventsRuleSchedule1') as {
-      ScheduleExpression: string;
-      State: string;
-      Targets: { Arn: string; Input?: string }[];
-    };
+    const rule = scheduleRule(p, 'HealthEventsRuleSchedule1');
     expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
     expect(rule.State).toBe(expected.reconcileScheduled ? 'ENABLED' : 'DISABLED');
     expect(rule.Targets).toEqual([
@@ -375,11 +379,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       'HealthEventsRuleSchedule1',
       'ReconcileEventsRuleSchedule1',
     ]);
-    const rule = resolved(p, 'ReconcileEventsRuleSchedule1') as {
-      ScheduleExpression: string;
-      State: string;
-      Targets: { Arn: string; Input?: string }[];
-    };
+    const rule = scheduleRule(p, 'ReconcileEventsRuleSchedule1');
     expect(rule.ScheduleExpression).toBe('rate(1 day)');
     expect(rule.State).toBe(expected.reconcileScheduled ? 'ENABLED' : 'DISABLED');
     // No Input: the function receives EventBridge's scheduled event and runs with its defaults.
