@@ -1,5 +1,30 @@
-import type { Clock } from './rate-limiter.ts';
-import type { ReplayedMessage, ReplayProgress, StopReason } from './report.ts';
+import type { ReplayedMessage, ReplayProgress, ReplayStart, StopReason } from './report.ts';
+
+/** Time as a replay sees it; tests pass a virtual one. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early when `signal` fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
 
 /** How a replay runs, as opposed to what it does: limits, hooks for displays, test knobs. */
 export interface ReplayRuntime {
@@ -7,6 +32,8 @@ export interface ReplayRuntime {
   deadline?: number | undefined;
   /** Stops the replay cleanly (Ctrl-C): in-flight sends finish, held messages are released. */
   signal?: AbortSignal | undefined;
+  /** Called once the replay has settled its queues and mode, before it moves anything. */
+  onStart?: ((start: ReplayStart) => void) | undefined;
   /** Called after each batch with the counts so far. */
   onProgress?: ((progress: ReplayProgress) => void) | undefined;
   /** Called with each matching message once its outcome is known (a dry run's listing). */
