@@ -31,16 +31,6 @@ const MAX_QUEUES_SCANNED = 1_000;
 
 const redrivePolicySchema = z.object({ deadLetterTargetArn: z.string() });
 
-const deadLetterTargetOf = (policy: string | undefined): string | undefined => {
-  if (policy === undefined) return undefined;
-  try {
-    return redrivePolicySchema.safeParse(JSON.parse(policy)).data?.deadLetterTargetArn;
-  } catch {
-    // A policy that is not JSON names no dead-letter queue we could match.
-    return undefined;
-  }
-};
-
 /**
  * The URL of a queue as reached through `reference`'s origin. Queues of one region share an
  * origin in AWS; emulators sometimes answer with host names that do not resolve.
@@ -70,7 +60,8 @@ const scanForSources = async (sqs: SqsClient, dlqUrl: string): Promise<string[]>
       const { Attributes } = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['RedrivePolicy'] }),
       );
-      if (deadLetterTargetOf(Attributes?.RedrivePolicy) === dlqArn) sources.push(url);
+      const policy = z.parseJsonWith(Attributes?.RedrivePolicy, redrivePolicySchema);
+      if (policy?.deadLetterTargetArn === dlqArn) sources.push(url);
     }
     nextToken = page.NextToken;
   } while (nextToken !== undefined);
