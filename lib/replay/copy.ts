@@ -26,7 +26,7 @@ import {
 } from './dead-letter-info.ts';
 import { ReplayTargetError } from './errors.ts';
 import { hasFilter } from './options.ts';
-import { type MessageOutcome, type ReplayReport, ReplayTally, type StopReason } from './report.ts';
+import { type ReplayReport, ReplayTally, type StopReason } from './report.ts';
 import {
   type Clock,
   describeError,
@@ -232,9 +232,6 @@ const createCopySender = (
   const batchSize = sendBatchSize(plan.rate);
   const unconfirmedDeletes: Pending[] = [];
 
-  const record = (pending: Pending, outcome: MessageOutcome, error?: string): void =>
-    tally.record(pending.info, outcome, error);
-
   const deleteAll = async (items: Pending[]): Promise<Map<Pending, string>> => {
     const failed = new Map<Pending, string>();
     for (const part of chunk(items, MAX_BATCH_ENTRIES)) {
@@ -277,7 +274,7 @@ const createCopySender = (
       for (const [index, batch] of batches.entries()) {
         const later = batches.slice(index + 1).flat();
         if (!(await limiter.acquire(batch.length, runtime))) {
-          for (const entry of [...batch, ...later]) record(entry.pending, 'left');
+          for (const entry of [...batch, ...later]) tally.record(entry.pending.info, 'left');
           return stopRequested(runtime, Number.POSITIVE_INFINITY) ?? 'deadline';
         }
         let results: BatchResult;
@@ -289,15 +286,15 @@ const createCopySender = (
           );
         } catch (error: unknown) {
           const reason = `send not confirmed, ${describeError(error)}`;
-          for (const entry of batch) record(entry.pending, 'failed', reason);
-          for (const entry of later) record(entry.pending, 'left');
+          for (const entry of batch) tally.record(entry.pending.info, 'failed', reason);
+          for (const entry of later) tally.record(entry.pending.info, 'left');
           throw error;
         }
         const sent: Pending[] = [];
         for (const entry of batch) {
           const refused = results.get(entry.entry.Id);
           if (refused !== undefined) {
-            record(entry.pending, 'failed', refused);
+            tally.record(entry.pending.info, 'failed', refused);
             continue;
           }
           if (entry.metadataDropped) tally.metadataDropped();
@@ -308,7 +305,7 @@ const createCopySender = (
         const failed = await deleteAll(sent);
         for (const item of sent) {
           if (failed.has(item)) unconfirmedDeletes.push(item);
-          else record(item, 'moved');
+          else tally.record(item.info, 'moved');
         }
       }
       return undefined;
@@ -325,8 +322,8 @@ const createCopySender = (
       const failed = await deleteAll(items);
       for (const item of items) {
         const reason = failed.get(item);
-        if (reason === undefined) record(item, 'moved');
-        else record(item, 'sent-not-deleted', `delete from the DLQ failed: ${reason}`);
+        if (reason === undefined) tally.record(item.info, 'moved');
+        else tally.record(item.info, 'sent-not-deleted', `delete from the DLQ failed: ${reason}`);
       }
       if (failed.size > 0) {
         tally.warn(
