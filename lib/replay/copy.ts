@@ -139,7 +139,10 @@ export function buildReplayEntry(
       own: { name: REPLAY_ATTRIBUTE, value: metadata, optional: true },
       fifo: {
         defaultGroupId: DEFAULT_GROUP_ID,
-        deduplicationId: `${message.Attributes?.MessageDeduplicationId ?? info.messageId}.replay-${replayCount}`,
+        deduplicationId: replayDeduplicationId(
+          message.Attributes?.MessageDeduplicationId ?? info.messageId,
+          replayCount,
+        ),
       },
     },
   );
