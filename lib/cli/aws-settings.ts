@@ -20,13 +20,8 @@ const QUEUE_URL_REGION = [
 ];
 
 /** The region an SQS queue URL names, if it is an AWS one. */
-const regionOfQueueUrl = (url: string | undefined): string | undefined => {
-  for (const pattern of QUEUE_URL_REGION) {
-    const region = url === undefined ? undefined : pattern.exec(url)?.[1];
-    if (region !== undefined) return region;
-  }
-  return undefined;
-};
+const regionOfQueueUrl = (url: string | undefined): string | undefined =>
+  QUEUE_URL_REGION.map((pattern) => pattern.exec(url ?? '')?.[1]).find(Boolean);
 
 /**
  * The region a command's AWS calls go to: `--region`, else the environment's (`AWS_REGION`,

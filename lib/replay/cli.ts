@@ -12,14 +12,55 @@ import {
 } from '../cli/index.ts';
 import { loadReplayConfig, processEnvironment, type ReplayConfig } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
-import { REPLAY_USAGE } from './cli-usage.ts';
+import { formatMessageLine, formatReport, lineProgress, terminalProgress } from './display.ts';
 import { ReplayOptionsError } from './errors.ts';
-import { formatMessageLine, formatReport } from './format-report.ts';
 import { parseReplayOptions } from './options.ts';
-import { lineProgress, terminalProgress } from './progress.ts';
 import { replayDeadLetters } from './replay.ts';
 import type { ReplayReport } from './report.ts';
 import { describeError } from './runtime.ts';
+
+/** Usage of the `replay` command, as `--help` prints it. */
+const REPLAY_USAGE = `Usage: vpn-monitor-provisioner replay [options]
+
+Moves messages from the dead-letter queue back to the source queue, once their cause is fixed.
+createMonitor is idempotent per connection, so a replayed connection that is already done
+creates no second monitor and publishes no second event.
+
+Queues
+  --dlq URL          the dead-letter queue (default: $DLQ_URL)
+  --to URL           where messages go (default: $SOURCE_QUEUE_URL, else the queue whose
+                     redrive policy names the DLQ)
+Which messages (any of these means copy mode)
+  --reason CODE      failure code (APIGW.0301, VPN.0003) or kind (invalid-input, rejected,
+                     retries-exhausted, not-ready-timeout, sqs-redrive for messages SQS
+                     moved itself); repeatable
+  --connection ID    VPN connection id; repeatable
+  --since TIME       failed at or after TIME, ISO 8601 (2025-11-25 or 2025-11-25T08:00:00Z)
+  --until TIME       failed before TIME
+  --max N            move at most N messages
+How
+  --dry-run          list what would move, with reasons and connection ids; move nothing
+  --rate N           messages per second (with move-task: a whole number from 1 to 500)
+  --mode MODE        auto (default): move-task when nothing narrows the replay and SQS
+                     offers it, else copy
+                     move-task: SQS's own redrive (StartMessageMoveTask), followed to the end
+                     copy: receive, filter, send with replay metadata, delete once sent
+AWS
+  --region REGION    default: the AWS SDK's (AWS_REGION, the profile)
+  --endpoint URL     SQS endpoint, for an emulator (default: AWS_ENDPOINT_URL_SQS); on a
+                     loopback address, dummy credentials are used
+Output
+  --json             print the report as JSON instead of text
+  -h, --help         show this help
+
+Progress goes to stderr (a bar on a terminal, plain lines otherwise), the report to stdout.
+Exit status: 0 done; 1 some messages failed, or the replay stopped on an error; 2 bad options.
+
+Examples
+  vpn-monitor-provisioner replay --dry-run
+  vpn-monitor-provisioner replay --reason APIGW.0301 --rate 5
+  vpn-monitor-provisioner replay --max 100
+`;
 
 const readArgs = (argv: string[]) =>
   readFlags(argv, {
@@ -86,22 +127,9 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
       io.stdout.write(REPLAY_USAGE);
       return 0;
     }
-    options = parseReplayOptions(
-      Object.fromEntries(
-        Object.entries({
-          dlq: args.dlq,
-          to: args.to,
-          dryRun: args['dry-run'] ?? false,
-          max: args.max,
-          rate: args.rate,
-          reason: args.reason,
-          connection: args.connection,
-          since: args.since,
-          until: args.until,
-          mode: args.mode,
-        }).filter(([, value]) => value !== undefined),
-      ),
-    );
+    // The flags left once the command's own are taken out are the replay options.
+    const { region: _region, endpoint, json, help, 'dry-run': dryRun, ...replayFlags } = args;
+    options = parseReplayOptions({ ...replayFlags, dryRun: dryRun ?? false });
     requireUrlFlags([['--endpoint', args.endpoint]], (text) => new ReplayOptionsError(text));
     config = loadReplayConfig(io.env);
     region = commandRegion(args.region, io.env ?? processEnvironment(), [

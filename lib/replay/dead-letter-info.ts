@@ -1,11 +1,10 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { parseConnectionCreated } from '../events/index.ts';
 import { FAILURE_ATTRIBUTE, readFailureReason, readReplayMetadata } from '../queue/index.ts';
+import type { ReplayOptions } from './options.ts';
 
 /** The kind given to a message that SQS itself moved here (`maxReceiveCount`), with no reason. */
 const SQS_REDRIVE_KIND = 'sqs-redrive';
-/** The description of such a message. */
-const SQS_REDRIVE_DESCRIPTION = 'unknown (moved by SQS redrive)';
 /** The kind given to a message whose failure attribute is there but cannot be read. */
 const UNREADABLE_KIND = 'unreadable-reason';
 
@@ -61,34 +60,46 @@ export function readDeadLetterInfo(message: Message): DeadLetterInfo {
   const messageId = message.MessageId ?? '';
   const failure = readFailureReason(message.MessageAttributes?.[FAILURE_ATTRIBUTE]?.StringValue);
   const replay = readReplayMetadata(message.MessageAttributes);
-  const sentAt = toDate(message.Attributes?.SentTimestamp);
-  const common = {
+  const [kind, description] =
+    failure === undefined
+      ? [SQS_REDRIVE_KIND, 'unknown (moved by SQS redrive)']
+      : failure === null
+        ? [UNREADABLE_KIND, `unknown (the ${FAILURE_ATTRIBUTE} attribute cannot be read)`]
+        : [failure.kind, failure.message ?? failure.kind];
+  return {
     messageId,
+    kind,
+    code: failure?.code ?? undefined,
+    status: failure?.status ?? undefined,
+    description,
+    vpnConnectionId: failure?.vpn_connection_id ?? connectionFromBody(message.Body),
+    failedAt: toDate(failure?.failed_at) ?? toDate(message.Attributes?.SentTimestamp),
+    originalMessageId: replay?.original_message_id ?? failure?.source_message_id ?? messageId,
     replayCount: replay?.replay_count ?? 0,
   };
-  if (failure === undefined || failure === null) {
-    return {
-      ...common,
-      kind: failure === null ? UNREADABLE_KIND : SQS_REDRIVE_KIND,
-      code: undefined,
-      status: undefined,
-      description:
-        failure === null
-          ? `unknown (the ${FAILURE_ATTRIBUTE} attribute cannot be read)`
-          : SQS_REDRIVE_DESCRIPTION,
-      vpnConnectionId: connectionFromBody(message.Body),
-      failedAt: sentAt,
-      originalMessageId: replay?.original_message_id ?? messageId,
-    };
+}
+
+/** The part of the options that decides which messages a copy replay takes. */
+export type ReplayFilter = Pick<ReplayOptions, 'reason' | 'connection' | 'since' | 'until'>;
+
+const lower = (value: string | undefined): string => value?.toLowerCase() ?? '';
+
+/**
+ * True when the message passes every filter given: its failure code or kind is one of
+ * `reason` (any case), its connection is one of `connection`, and its failure time is in
+ * [`since`, `until`). A message whose connection or time is unknown does not pass a filter on
+ * it: a narrowed replay takes only what it can show matches.
+ */
+export function matchesFilter(info: DeadLetterInfo, filter: ReplayFilter): boolean {
+  const reasons = new Set(filter.reason.map(lower));
+  if (reasons.size > 0 && !reasons.has(lower(info.kind)) && !reasons.has(lower(info.code))) {
+    return false;
   }
-  return {
-    ...common,
-    kind: failure.kind,
-    code: failure.code ?? undefined,
-    status: failure.status ?? undefined,
-    description: failure.message ?? failure.kind,
-    vpnConnectionId: failure.vpn_connection_id ?? connectionFromBody(message.Body),
-    failedAt: toDate(failure.failed_at) ?? sentAt,
-    originalMessageId: replay?.original_message_id ?? failure.source_message_id ?? messageId,
-  };
+  const connections = new Set(filter.connection.map(lower));
+  if (connections.size > 0 && !connections.has(lower(info.vpnConnectionId))) return false;
+  if (filter.since === undefined && filter.until === undefined) return true;
+  const at = info.failedAt?.getTime();
+  if (at === undefined) return false;
+  if (filter.since !== undefined && at < filter.since.getTime()) return false;
+  return filter.until === undefined || at < filter.until.getTime();
 }

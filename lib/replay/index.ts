@@ -3,7 +3,7 @@
  * @module
  */
 export { runReplayCommand } from './cli.ts';
+export { lineProgress } from './display.ts';
 export { parseReplayOptions, type ReplayRequest } from './options.ts';
-export { lineProgress } from './progress.ts';
 export { replayDeadLetters } from './replay.ts';
 export type { ReplayReport } from './report.ts';

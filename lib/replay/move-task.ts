@@ -4,9 +4,8 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import type { SqsClient } from '../aws/index.ts';
-import { systemClock } from './rate-limiter.ts';
-import type { MoveTaskState, ReplayReport, StopReason } from './report.ts';
-import { describeError, type ReplayRuntime, stopRequested } from './runtime.ts';
+import { emptyReport, type MoveTaskState, type ReplayReport, type StopReason } from './report.ts';
+import { describeError, type ReplayRuntime, stopRequested, systemClock } from './runtime.ts';
 
 /** What a move-task replay does. */
 export interface MoveTaskPlan {
@@ -72,7 +71,6 @@ export async function runMoveTask(
   let startedTimestamp: number | undefined;
   let stopped: StopReason | undefined;
   let error: string | undefined;
-  const warnings: string[] = [];
   while (stopped === undefined) {
     try {
       const { Results = [] } = await sqs.send(
@@ -107,34 +105,20 @@ export async function runMoveTask(
   }
   if (state.status === 'FAILED')
     error = `the move task failed: ${state.failureReason ?? 'no reason given'}`;
-  if (FINAL[state.status] === undefined) {
-    warnings.push(
-      `the move task goes on in SQS (status ${state.status}); follow it with ListMessageMoveTasks on ${plan.dlqArn}` +
-        (TaskHandle !== undefined
-          ? `, or stop it with CancelMessageMoveTask --task-handle ${TaskHandle}`
-          : ''),
-    );
-  }
+  const cancel =
+    TaskHandle !== undefined
+      ? `, or stop it with CancelMessageMoveTask --task-handle ${TaskHandle}`
+      : '';
+  const goesOn = `the move task goes on in SQS (status ${state.status}); follow it with ListMessageMoveTasks on ${plan.dlqArn}${cancel}`;
   const notMoved = Math.max(0, (state.toMove ?? state.moved) - state.moved);
   return {
-    mode: 'move-task',
-    dryRun: false,
-    dlq: plan.dlqUrl,
-    to: plan.targetUrl,
+    ...emptyReport({ mode: 'move-task', dryRun: false, dlq: plan.dlqUrl, to: plan.targetUrl }),
     stopped,
     ...(error !== undefined ? { error } : {}),
     moved: state.moved,
-    wouldMove: 0,
-    skippedByFilter: 0,
-    sentNotDeleted: 0,
     failed: state.status === 'FAILED' ? notMoved : 0,
     left: state.status === 'FAILED' ? 0 : notMoved,
-    metadataDropped: 0,
-    reasons: {},
-    skippedReasons: {},
-    messages: [],
-    messagesTruncated: false,
-    warnings,
+    warnings: FINAL[state.status] === undefined ? [goesOn] : [],
     task: state,
     elapsedMs: clock.now() - startedAt,
   };

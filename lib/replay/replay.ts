@@ -1,32 +1,109 @@
-import { ListMessageMoveTasksCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ListMessageMoveTasksCommand,
+  ListQueuesCommand,
+} from '@aws-sdk/client-sqs';
 import type { SqsClient } from '../aws/index.ts';
+import type { ReplayConfig } from '../config/index.ts';
+import * as z from '../zod.ts';
 import { copyDeadLetters } from './copy.ts';
 import { MoveTaskUnavailableError, ReplayOptionsError, ReplayTargetError } from './errors.ts';
 import { runMoveTask } from './move-task.ts';
 import { hasFilter, isMoveTaskRate, type ReplayOptions } from './options.ts';
-import { findSourceQueue, isUnsupportedOperation, queueArn } from './queues.ts';
 import type { ReplayReport } from './report.ts';
 import type { ReplayRuntime } from './runtime.ts';
 
-/** Where the queues come from when the options do not say: the deployment's configuration. */
-export interface QueueDefaults {
-  deadLetterQueueUrl?: string | undefined;
-  sourceQueueUrl?: string | undefined;
-}
+/** Error names of an SQS endpoint that does not implement an action (emulators). */
+const UNSUPPORTED = new Set([
+  'InvalidAction',
+  'UnknownOperation',
+  'UnknownOperationException',
+  'UnsupportedOperation',
+  'NotImplemented',
+]);
 
-/** What the replay settled on before moving anything. */
-export interface ReplayStart {
-  mode: 'copy' | 'move-task';
-  dryRun: boolean;
-  dlq: string;
-  to: string | undefined;
-}
+const isUnsupportedOperation = (error: unknown): boolean =>
+  error instanceof Error && UNSUPPORTED.has(error.name);
+
+/** Queues looked at, at most, when finding a source queue without `ListDeadLetterSourceQueues`. */
+const MAX_QUEUES_SCANNED = 1_000;
+
+const redrivePolicySchema = z.object({ deadLetterTargetArn: z.string() });
+
+/**
+ * The URL of a queue as reached through `reference`'s origin. Queues of one region share an
+ * origin in AWS; emulators sometimes answer with host names that do not resolve.
+ */
+const onOriginOf = (reference: string, queueUrl: string): string =>
+  new URL(new URL(queueUrl).pathname, new URL(reference).origin).href;
+
+const queueArn = async (sqs: SqsClient, queueUrl: string): Promise<string> => {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (arn === undefined) throw new ReplayTargetError(`SQS gave no QueueArn for ${queueUrl}`);
+  return arn;
+};
+
+const scanForSources = async (sqs: SqsClient, dlqUrl: string): Promise<string[]> => {
+  const dlqArn = await queueArn(sqs, dlqUrl);
+  const sources: string[] = [];
+  let scanned = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await sqs.send(new ListQueuesCommand({ MaxResults: 1000, NextToken: nextToken }));
+    for (const listed of page.QueueUrls ?? []) {
+      if (scanned++ >= MAX_QUEUES_SCANNED) return sources;
+      const url = onOriginOf(dlqUrl, listed);
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['RedrivePolicy'] }),
+      );
+      const policy = z.parseJsonWith(Attributes?.RedrivePolicy, redrivePolicySchema);
+      if (policy?.deadLetterTargetArn === dlqArn) sources.push(url);
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return sources;
+};
+
+/**
+ * Finds the queue whose redrive policy names `dlqUrl` as its dead-letter queue, with
+ * `ListDeadLetterSourceQueues`; on an endpoint without that action, by reading the redrive
+ * policy of each queue `ListQueues` shows. Throws a {@link ReplayTargetError} when there is no
+ * such queue, or more than one: then the operator must say where with `--to`.
+ */
+const findSourceQueue = async (sqs: SqsClient, dlqUrl: string): Promise<string> => {
+  let sources: string[];
+  try {
+    const { queueUrls } = await sqs.send(
+      new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, MaxResults: 10 }),
+    );
+    sources = (queueUrls ?? []).map((url) => onOriginOf(dlqUrl, url));
+  } catch (error: unknown) {
+    if (!isUnsupportedOperation(error)) throw error;
+    sources = await scanForSources(sqs, dlqUrl);
+  }
+  const [only, ...others] = sources;
+  if (only === undefined) {
+    throw new ReplayTargetError(
+      `No queue uses ${dlqUrl} as its dead-letter queue: name the target with --to`,
+    );
+  }
+  if (others.length > 0) {
+    throw new ReplayTargetError(
+      `${sources.length} queues use ${dlqUrl} as their dead-letter queue (${sources.join(', ')}): choose one with --to`,
+    );
+  }
+  return only;
+};
 
 const resolveTarget = async (
   sqs: SqsClient,
   options: ReplayOptions,
   dlq: string,
-  defaults: QueueDefaults,
+  defaults: Partial<ReplayConfig>,
 ): Promise<{ to: string | undefined; warning?: string }> => {
   const named = options.to ?? defaults.sourceQueueUrl;
   if (named !== undefined) return { to: named };
@@ -86,8 +163,8 @@ const chooseMode = async (
 export async function replayDeadLetters(
   sqs: SqsClient,
   options: ReplayOptions,
-  runtime: ReplayRuntime & { onStart?: (start: ReplayStart) => void } = {},
-  defaults: QueueDefaults = {},
+  runtime: ReplayRuntime = {},
+  defaults: Partial<ReplayConfig> = {},
 ): Promise<ReplayReport> {
   const dlq = options.dlq ?? defaults.deadLetterQueueUrl;
   if (dlq === undefined) {

@@ -1,5 +1,19 @@
-import type { Clock } from './rate-limiter.ts';
-import type { ReplayedMessage, ReplayProgress, StopReason } from './report.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ReplayedMessage, ReplayProgress, ReplayStart, StopReason } from './report.ts';
+
+/** Time as a replay sees it; tests pass a virtual one. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early when `signal` fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real clock; an aborted sleep resolves at once. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    sleep(Math.max(0, ms), undefined, signal ? { signal } : {}).catch(() => undefined),
+};
 
 /** How a replay runs, as opposed to what it does: limits, hooks for displays, test knobs. */
 export interface ReplayRuntime {
@@ -7,6 +21,8 @@ export interface ReplayRuntime {
   deadline?: number | undefined;
   /** Stops the replay cleanly (Ctrl-C): in-flight sends finish, held messages are released. */
   signal?: AbortSignal | undefined;
+  /** Called once the replay has settled its queues and mode, before it moves anything. */
+  onStart?: ((start: ReplayStart) => void) | undefined;
   /** Called after each batch with the counts so far. */
   onProgress?: ((progress: ReplayProgress) => void) | undefined;
   /** Called with each matching message once its outcome is known (a dry run's listing). */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/io.ts';
+import type { CliIo } from '../../../lib/cli/index.ts';
 import type { ReconcileSummary } from '../../../lib/reconcile/summary.ts';
 import { runCli } from '../../../lib/run-cli.ts';
 import { CREDENTIALS, startWorld, type World } from '../harness.ts';

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessageLine, formatReport } from '../../../lib/replay/format-report.ts';
-import { lineProgress, terminalProgress } from '../../../lib/replay/progress.ts';
+import {
+  formatMessageLine,
+  formatReport,
+  lineProgress,
+  terminalProgress,
+} from '../../../lib/replay/display.ts';
 import type { ReplayedMessage, ReplayProgress, ReplayReport } from '../../../lib/replay/report.ts';
 
 const progress = (overrides: Partial<ReplayProgress> = {}): ReplayProgress => ({

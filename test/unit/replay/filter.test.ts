@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetterInfo } from '../../../lib/replay/dead-letter-info.ts';
-import { matchesFilter, type ReplayFilter } from '../../../lib/replay/filter.ts';
+import {
+  type DeadLetterInfo,
+  matchesFilter,
+  type ReplayFilter,
+} from '../../../lib/replay/dead-letter-info.ts';
 
 const info = (overrides: Partial<DeadLetterInfo> = {}): DeadLetterInfo => ({
   messageId: 'm-1',

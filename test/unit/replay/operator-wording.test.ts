@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessageLine, formatReport } from '../../../lib/replay/format-report.ts';
-import { lineProgress } from '../../../lib/replay/progress.ts';
+import { formatMessageLine, formatReport, lineProgress } from '../../../lib/replay/display.ts';
 import type { ReplayedMessage, ReplayReport } from '../../../lib/replay/report.ts';
 
 const message = (overrides: Partial<ReplayedMessage> = {}): ReplayedMessage => ({

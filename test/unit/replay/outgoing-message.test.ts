@@ -1,8 +1,8 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../../lib/aws/sqs-limits.ts';
+import { buildReplayEntry, replayDeduplicationId } from '../../../lib/replay/copy.ts';
 import { readDeadLetterInfo } from '../../../lib/replay/dead-letter-info.ts';
-import { buildReplayEntry, replayDeduplicationId } from '../../../lib/replay/outgoing-message.ts';
 
 const NOW = new Date('2025-11-25T12:00:00Z');
 

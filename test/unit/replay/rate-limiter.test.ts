@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, createRateLimiter, sendBatchSize } from '../../../lib/replay/rate-limiter.ts';
+import { createRateLimiter, sendBatchSize } from '../../../lib/replay/copy.ts';
+import type { Clock } from '../../../lib/replay/runtime.ts';
 
 /** A clock that only moves when the limiter sleeps: no real time passes. */
 const virtualClock = (): Clock & { sleeps: number[] } => {

@@ -1,6 +1,24 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { createSqsClient, type SqsClient } from '../aws/index.ts';
-import type { CliIo } from './io.ts';
+import { type AwsEndpointSettings, createSqsClient, type SqsClient } from '../aws/index.ts';
+
+/** Where progress is written: stderr, as Node gives it. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+/** What a command needs from its process; tests pass their own. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: ProgressStream;
+  /** Environment the command's configuration is read from; default the process's. */
+  env?: Record<string, string | undefined> | undefined;
+  /** Stops the command cleanly (Ctrl-C). */
+  signal?: AbortSignal | undefined;
+  /** Builds the SQS client; default `lib/aws/sqs.ts`'s, with `--region` and `--endpoint`. */
+  createSqs?: ((settings: AwsEndpointSettings) => SqsClient) | undefined;
+}
 
 /**
  * Reads a command's flags: every flag must be one of `options`, and no positional argument is
@@ -52,3 +70,15 @@ export const commandSqsClient = (
     ...(flags.region !== undefined ? { region: flags.region } : {}),
     ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
   });
+
+/** Prints a command's result as indented JSON on stdout (`--json`). */
+export const printJson = (io: Pick<CliIo, 'stdout'>, value: unknown): void => {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};
+
+/** A writer of whole progress lines on stderr. */
+export const stderrLines =
+  (io: Pick<CliIo, 'stderr'>) =>
+  (line: string): void => {
+    io.stderr.write(`${line}\n`);
+  };
