@@ -44,6 +44,13 @@ export const parseEnvironment = <S extends z.ZodMiniType>(
 /** A string, trimmed. */
 export const trimmed = () => z.string().check(z.trim());
 
+/** A comma-separated list; blank entries are dropped. */
+const splitList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
 /** An optional variable; blank counts as unset. */
 export const optionalText = z.optional(
   z.pipe(
@@ -105,39 +112,24 @@ export const endpointSchema = z.pipe(
  * validated like `HUAWEICLOUD_VPN_ENDPOINT`.
  */
 const endpointMapSchema = z.pipe(
-  z.string(),
+  z.transform((text: string) =>
+    splitList(text).map((entry) => {
+      const at = entry.indexOf('=');
+      return at < 0
+        ? { region: entry, endpoint: '' }
+        : { region: entry.slice(0, at).trim(), endpoint: entry.slice(at + 1) };
+    }),
+  ),
   z.pipe(
-    z.transform((text: string) =>
-      text
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '')
-        .map((entry) => {
-          const at = entry.indexOf('=');
-          return at < 0
-            ? { region: entry, endpoint: '' }
-            : { region: entry.slice(0, at).trim(), endpoint: entry.slice(at + 1) };
-        }),
-    ),
-    z.pipe(
-      z.array(z.object({ region: regionSchema, endpoint: endpointSchema })),
-      z.transform((entries: { region: string; endpoint: string }[]) =>
-        Object.fromEntries(entries.map((entry) => [entry.region, entry.endpoint])),
-      ),
+    z.array(z.object({ region: regionSchema, endpoint: endpointSchema })),
+    z.transform((entries: { region: string; endpoint: string }[]) =>
+      Object.fromEntries(entries.map((entry) => [entry.region, entry.endpoint])),
     ),
   ),
 );
 
 /** A comma-separated list of regions, `cn-north-4,ap-southeast-1`; empty entries are dropped. */
-export const regionListSchema = z.pipe(
-  trimmed(),
-  z.transform((value: string) =>
-    value
-      .split(',')
-      .map((r) => r.trim())
-      .filter((r) => r !== ''),
-  ),
-);
+export const regionListSchema = z.pipe(trimmed(), z.transform(splitList));
 
 /** The variables of every function that calls Huawei: where, as whom, how patiently. */
 export const huaweiVariables = {
@@ -166,28 +158,23 @@ export const huaweiVariables = {
   FUNCTION_TIMEOUT_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
 };
 
+/** The parsed Huawei variables. */
+type HuaweiVariables = z.output<z.ZodMiniObject<typeof huaweiVariables>>;
+
 /** What an invocation keeps back from its timeout: the partial response, DLQ sends. */
 const RESERVED_MS = 3_000;
 
 /** One Huawei attempt must fit in the function's timeout, with time left to report. */
-export const attemptFitsTimeout = z.superRefine(
-  (
-    env: { HUAWEI_ATTEMPT_TIMEOUT_MS: number; FUNCTION_TIMEOUT_SECONDS?: number | undefined },
-    ctx,
-  ) => {
-    const timeout = env.FUNCTION_TIMEOUT_SECONDS;
-    if (timeout !== undefined && env.HUAWEI_ATTEMPT_TIMEOUT_MS > timeout * 1000 - RESERVED_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['HUAWEI_ATTEMPT_TIMEOUT_MS'],
-        message: `must be at most ${timeout * 1000 - RESERVED_MS} (FUNCTION_TIMEOUT_SECONDS=${timeout} less ${RESERVED_MS} ms kept back to answer), or no attempt could ever finish`,
-      });
-    }
-  },
-);
-
-/** The parsed Huawei variables. */
-type HuaweiVariables = z.output<z.ZodMiniObject<typeof huaweiVariables>>;
+export const attemptFitsTimeout = z.superRefine((env: HuaweiVariables, ctx) => {
+  const timeout = env.FUNCTION_TIMEOUT_SECONDS;
+  if (timeout !== undefined && env.HUAWEI_ATTEMPT_TIMEOUT_MS > timeout * 1000 - RESERVED_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HUAWEI_ATTEMPT_TIMEOUT_MS'],
+      message: `must be at most ${timeout * 1000 - RESERVED_MS} (FUNCTION_TIMEOUT_SECONDS=${timeout} less ${RESERVED_MS} ms kept back to answer), or no attempt could ever finish`,
+    });
+  }
+});
 
 const DOCUMENT_VARIABLES = [
   'ACCOUNTS_DOCUMENT',
@@ -196,46 +183,34 @@ const DOCUMENT_VARIABLES = [
 ] as const;
 
 /** Credentials must come from somewhere: an accounts document, both keys, or a secret. */
-export const requireCredentials = z.superRefine(
-  (
-    env: {
-      HUAWEICLOUD_SDK_AK?: string | undefined;
-      HUAWEICLOUD_SDK_SK?: string | undefined;
-      HUAWEICLOUD_CREDENTIALS_SECRET_ID?: string | undefined;
-      ACCOUNTS_DOCUMENT?: string | undefined;
-      ACCOUNTS_DOCUMENT_SECRET_ID?: string | undefined;
-      ACCOUNTS_DOCUMENT_PARAMETER?: string | undefined;
-    },
-    ctx,
-  ) => {
-    const documents = DOCUMENT_VARIABLES.filter((name) => env[name] !== undefined);
-    if (documents.length > 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [documents[1] ?? 'ACCOUNTS_DOCUMENT'],
-        message: `set one of ${DOCUMENT_VARIABLES.join(', ')}, not ${documents.join(' and ')}`,
-      });
-    }
-    if (documents.length > 0) return;
-    const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
-    if (hasKeys && (env.HUAWEICLOUD_SDK_AK === undefined || env.HUAWEICLOUD_SDK_SK === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.HUAWEICLOUD_SDK_AK === undefined ? 'HUAWEICLOUD_SDK_AK' : 'HUAWEICLOUD_SDK_SK'],
-        message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
-      });
-    }
-    if (!hasKeys && env.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        // No path: no one variable is wrong, so the sentence names every way instead.
-        path: [],
-        message:
-          'has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
-      });
-    }
-  },
-);
+export const requireCredentials = z.superRefine((env: HuaweiVariables, ctx) => {
+  const documents = DOCUMENT_VARIABLES.filter((name) => env[name] !== undefined);
+  if (documents.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [documents[1] ?? 'ACCOUNTS_DOCUMENT'],
+      message: `set one of ${DOCUMENT_VARIABLES.join(', ')}, not ${documents.join(' and ')}`,
+    });
+  }
+  if (documents.length > 0) return;
+  const hasKeys = env.HUAWEICLOUD_SDK_AK !== undefined || env.HUAWEICLOUD_SDK_SK !== undefined;
+  if (hasKeys && (env.HUAWEICLOUD_SDK_AK === undefined || env.HUAWEICLOUD_SDK_SK === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [env.HUAWEICLOUD_SDK_AK === undefined ? 'HUAWEICLOUD_SDK_AK' : 'HUAWEICLOUD_SDK_SK'],
+      message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
+    });
+  }
+  if (!hasKeys && env.HUAWEICLOUD_CREDENTIALS_SECRET_ID === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      // No path: no one variable is wrong, so the sentence names every way instead.
+      path: [],
+      message:
+        'has no Huawei credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (an access key), HUAWEICLOUD_CREDENTIALS_SECRET_ID (a Secrets Manager secret holding one), or ACCOUNTS_DOCUMENT_PARAMETER or ACCOUNTS_DOCUMENT_SECRET_ID (an accounts document)',
+    });
+  }
+});
 
 const singleKey = (e: HuaweiVariables) => {
   if (e.HUAWEICLOUD_SDK_AK !== undefined && e.HUAWEICLOUD_SDK_SK !== undefined) {
@@ -251,23 +226,14 @@ const singleKey = (e: HuaweiVariables) => {
     : { kind: 'secrets-manager' as const, secretId: e.HUAWEICLOUD_CREDENTIALS_SECRET_ID };
 };
 
-const stsOverrides = (e: HuaweiVariables) => ({
-  all: e.HUAWEICLOUD_STS_ENDPOINT,
-  byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {},
-});
-
 const documentSource = (
   e: HuaweiVariables,
   credentials: CredentialSource | undefined,
+  stsKnown: ReturnType<typeof stsRegionCheck>,
 ): AccountsDocumentSource => {
   if (e.ACCOUNTS_DOCUMENT !== undefined) {
     // Inline, the document is checked at cold start like any other variable.
-    parseDocumentText(
-      e.ACCOUNTS_DOCUMENT,
-      'ACCOUNTS_DOCUMENT',
-      e.HUAWEICLOUD_REGION,
-      stsRegionCheck(stsOverrides(e)),
-    );
+    parseDocumentText(e.ACCOUNTS_DOCUMENT, 'ACCOUNTS_DOCUMENT', e.HUAWEICLOUD_REGION, stsKnown);
     return { kind: 'inline', text: e.ACCOUNTS_DOCUMENT };
   }
   if (e.ACCOUNTS_DOCUMENT_SECRET_ID !== undefined)
@@ -287,9 +253,11 @@ const documentSource = (
  */
 export const huaweiSettings = (e: HuaweiVariables) => {
   const credentials = singleKey(e);
+  const sts = { all: e.HUAWEICLOUD_STS_ENDPOINT, byRegion: e.HUAWEICLOUD_STS_ENDPOINTS ?? {} };
+  const stsKnown = stsRegionCheck(sts);
   const identityEndpoints: IdentityEndpoints = {
-    sts: stsEndpointResolver(stsOverrides(e)),
-    stsKnown: stsRegionCheck(stsOverrides(e)),
+    sts: stsEndpointResolver(sts),
+    stsKnown,
     iam: iamEndpointResolver({
       all: e.HUAWEICLOUD_IAM_ENDPOINT,
       byRegion: e.HUAWEICLOUD_IAM_ENDPOINTS ?? {},
@@ -306,7 +274,7 @@ export const huaweiSettings = (e: HuaweiVariables) => {
     /** The single key of a deployment without an accounts document. */
     credentials,
     /** Where the accounts document is (a single key becomes a one-account document). */
-    accountsDocument: documentSource(e, credentials),
+    accountsDocument: documentSource(e, credentials, stsKnown),
     /** Huawei STS and IAM, per region. */
     identityEndpoints,
     huaweiAttemptTimeoutMs: e.HUAWEI_ATTEMPT_TIMEOUT_MS,
@@ -341,25 +309,20 @@ const reconcileTargetSchema = z.pipe(
   ),
 );
 
-const splitTargets = (input: string | string[]): string[] =>
-  (Array.isArray(input) ? input : [input])
-    .flatMap((text) => text.split(','))
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-
-/** Several targets, comma-separated (`RECONCILE_TARGETS`); blanks are ignored. */
-export const reconcileTargetTextSchema = z.pipe(
-  z.string(),
+/** Targets from a text or a list of texts, each comma-separated; blanks are ignored. */
+const targetsFrom = <T extends string | string[]>() =>
   z.pipe(
-    z.transform((text: string) => splitTargets(text)),
+    z.transform((input: T) => [input].flat().flatMap(splitList)),
     z.array(reconcileTargetSchema),
-  ),
-);
+  );
+
+/** Several targets, comma-separated (`RECONCILE_TARGETS`). */
+export const reconcileTargetTextSchema = targetsFrom<string>();
 
 /** Several targets, comma-separated or a list (a payload's `"targets"`, repeated `--target`). */
 export const reconcileTargetListSchema = z.pipe(
   z.union([z.string(), z.array(z.string())]),
-  z.pipe(z.transform(splitTargets), z.array(reconcileTargetSchema)),
+  targetsFrom<string | string[]>(),
 );
 
 /** `project_id:region`, the way targets are written and reported. */
