@@ -37,26 +37,22 @@ export const invocationDeadline = (context: { getRemainingTimeInMillis(): number
   return Date.now() + Math.max(0, Math.floor(remainingMs - stopBeforeTimeoutMs(remainingMs)));
 };
 
-/** What an invocation may spend: start nothing after `deadline`; `signal` fires then. */
-export interface InvocationBudget {
-  /** Epoch milliseconds, from {@link invocationDeadline}. */
-  deadline: number;
-  /** {@link RESERVE_FOR_SETTLEMENT_MS}: no Huawei attempt may end later than this before `deadline`. */
-  reserveForSettlementMs: number;
-  /** Aborts at the deadline, or when the caller's own signal does. */
-  signal: AbortSignal;
-}
-
 /** The {@link invocationDeadline} with a signal that fires at it, or with `signal`, if sooner. */
 export const invocationBudget = (
   context: { getRemainingTimeInMillis(): number },
   signal?: AbortSignal,
-): InvocationBudget => {
+) => {
   const deadline = invocationDeadline(context);
   const timeout = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
   return {
+    /** Epoch milliseconds, from {@link invocationDeadline}: start nothing after it. */
     deadline,
+    /** No Huawei attempt may end later than this before `deadline`. */
     reserveForSettlementMs: RESERVE_FOR_SETTLEMENT_MS,
+    /** Aborts at the deadline, or when the caller's own signal does. */
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
   };
 };
+
+/** What an invocation may spend: start nothing after `deadline`; `signal` fires then. */
+export type InvocationBudget = ReturnType<typeof invocationBudget>;
