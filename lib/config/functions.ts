@@ -7,10 +7,9 @@ import {
   endpointSchema,
   huaweiSettings,
   huaweiVariables,
-  NO_USERINFO,
+  loader,
   optionalText,
   optionalUrl,
-  parseEnvironment,
   positiveInt,
   processEnvironment,
   reconcileTargetTextSchema,
@@ -19,25 +18,15 @@ import {
   textWithDefault,
   trimmed,
   uniqueTargets,
-  withoutUserinfo,
+  unlessBlank,
+  urlSchema,
 } from './shared.ts';
 
 /** At most this many records of a batch in flight at once. */
 const MAX_RECORD_CONCURRENCY = 50;
 
-/**
- * A function's loader: its `variables` parsed from the environment (`overrides`, a command's
- * flags, on top), then named by `settings` for the code that reads them. The schema is built
- * when the loader runs, not at import: the bundler keeps a top-level zod call even when nothing
- * reads its result, so as constants every function's bundle built all five functions' schemas.
- */
-const loader =
-  <S extends z.ZodMiniType, C>(variables: () => S, settings: (e: z.output<S>) => C) =>
-  (env: Environment = processEnvironment(), overrides: Record<string, string> = {}): C =>
-    parseEnvironment(z.pipe(variables(), z.transform(settings)), { ...env, ...overrides });
-
 /** Parses createMonitor's environment (the README's configuration table) once, at cold start. */
-export const loadConfig = loader(
+export const loadConfig = /* @__PURE__ */ loader(
   () =>
     z
       .object({
@@ -46,20 +35,11 @@ export const loadConfig = loader(
         IDEMPOTENCY_EXPIRY_SECONDS: positiveInt(15 * 24 * 3600),
         EVENT_BUS_NAME: textWithDefault('default'),
         EVENT_SOURCE: textWithDefault('vpn-monitor-provisioner'),
-        DLQ_URL: trimmed().check(
-          z.url({ abort: true, error: 'must be the URL of the dead-letter queue' }),
-          z.refine(withoutUserinfo, NO_USERINFO),
-        ),
+        DLQ_URL: z.pipe(trimmed(), urlSchema('must be the URL of the dead-letter queue')),
         MAX_RECEIVE_COUNT: positiveInt(5),
-        RECORD_CONCURRENCY: z._default(
-          z.coerce
-            .number()
-            .check(
-              z.int(),
-              z.positive(),
-              z.maximum(MAX_RECORD_CONCURRENCY, `must be at most ${MAX_RECORD_CONCURRENCY}`),
-            ),
+        RECORD_CONCURRENCY: positiveInt(
           10,
+          z.maximum(MAX_RECORD_CONCURRENCY, `must be at most ${MAX_RECORD_CONCURRENCY}`),
         ),
         NOT_READY_DELAY_SECONDS: positiveInt(30),
         NOT_READY_MAX_WAIT_SECONDS: positiveInt(3600),
@@ -119,7 +99,7 @@ export type Config = ReturnType<typeof loadConfig>;
  * both queues are optional here, since the command takes `--dlq` and `--to` and can find the
  * source queue itself.
  */
-export const loadReplayConfig = loader(
+export const loadReplayConfig = /* @__PURE__ */ loader(
   () =>
     z.object({
       DLQ_URL: optionalUrl('must be the URL of the dead-letter queue'),
@@ -135,7 +115,7 @@ export type ReplayConfig = ReturnType<typeof loadReplayConfig>;
  * Parses a reconcile run's environment (the `reconcile` Lambda, the command's defaults); having
  * no target is not an error here (the command takes `--target`).
  */
-export const loadReconcileConfig = loader(
+export const loadReconcileConfig = /* @__PURE__ */ loader(
   () =>
     z
       .object({
@@ -143,7 +123,7 @@ export const loadReconcileConfig = loader(
         SOURCE_QUEUE_URL: optionalUrl('must be the URL of the queue reconciled connections go to'),
         /** The idempotency table, where the fleet's credential breakers live; unset: none. */
         IDEMPOTENCY_TABLE_NAME: optionalText,
-        RECONCILE_TARGETS: z.pipe(optionalText, z.optional(reconcileTargetTextSchema)),
+        RECONCILE_TARGETS: unlessBlank(reconcileTargetTextSchema),
         RECONCILE_ENQUEUE_RATE: z.optional(z.coerce.number().check(z.positive())),
         RECONCILE_DELETE_ORPHANS: z._default(
           z.pipe(
@@ -189,11 +169,11 @@ export const loadReconcileConfig = loader(
 export type ReconcileConfig = ReturnType<typeof loadReconcileConfig>;
 
 /** Parses the environment of `ingest`, the endpoint Huawei EventGrid and SMN push to. */
-export const loadIngestConfig = loader(
+export const loadIngestConfig = /* @__PURE__ */ loader(
   () =>
     z.object({
-      HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
-      HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
+      HUAWEICLOUD_REGION: unlessBlank(regionSchema),
+      HUAWEICLOUD_PROJECT_ID: unlessBlank(projectIdSchema),
       // The queue URL's rules are the endpoints' (no user:pw@, https except on loopback): ingest
       // sends every event to it, so a password in it would travel in every SendMessageBatch.
       SOURCE_QUEUE_URL: z.pipe(
@@ -209,18 +189,12 @@ export const loadIngestConfig = loader(
         ),
       ),
       INGEST_TOKEN_CACHE_SECONDS: positiveInt(60),
-      INGEST_MAX_BODY_BYTES: z._default(
-        z.coerce
-          .number()
-          .check(
-            z.int(),
-            z.positive(),
-            z.lte(10 * 1024 * 1024, "must be at most 10 MiB, API Gateway's limit"),
-          ),
+      INGEST_MAX_BODY_BYTES: positiveInt(
         1024 * 1024,
+        z.lte(10 * 1024 * 1024, "must be at most 10 MiB, API Gateway's limit"),
       ),
       SMN_CONFIRM_REGIONS: z.optional(regionListSchema),
-      HUAWEICLOUD_SMN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+      HUAWEICLOUD_SMN_ENDPOINT: unlessBlank(endpointSchema),
       // A comma-separated list like the regions; each one is checked to be a topic URN below.
       SMN_TOPIC_URNS: z.optional(regionListSchema),
     }),
@@ -287,7 +261,7 @@ const flag = (fallback: boolean) =>
  * The health function's own variables (the Huawei ones are the reconcile function's: accounts,
  * credentials, targets, retries). Defaults in the comments of `serverless.yml`'s params.
  */
-const healthSettings = loader(
+const healthSettings = /* @__PURE__ */ loader(
   () =>
     z
       .object({
@@ -299,7 +273,7 @@ const healthSettings = loader(
         HEALTH_METRIC_SOURCE: z._default(z.enum(['link', 'tunnel']), 'link'),
         HEALTH_CONNECTION_METRICS: flag(false),
         // Cloud Eye's endpoint follows the VPN endpoint's rules: https, or http on this machine.
-        HUAWEICLOUD_CES_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
+        HUAWEICLOUD_CES_ENDPOINT: unlessBlank(endpointSchema),
         EVENT_BUS_NAME: textWithDefault('default'),
         EVENT_SOURCE: textWithDefault('vpn-monitor-provisioner'),
       })

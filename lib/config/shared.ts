@@ -23,23 +23,29 @@ export type Environment = Record<string, string | undefined>;
 export const processEnvironment = (): Environment => process.env;
 
 /**
- * `env` parsed with `schema`, or a {@link ConfigurationError} naming every offending variable,
- * so a broken deployment says what to fix in its first log line.
+ * A function's loader: its `variables` parsed from the environment (`overrides`, a command's
+ * flags, on top), then named by `settings` for the code that reads them; or a
+ * {@link ConfigurationError} naming every offending variable, so a broken deployment says what to
+ * fix in its first log line. The schema is built when the loader runs, not at import: the bundler
+ * keeps a top-level zod call even when nothing reads its result, so as constants every
+ * function's bundle built all five functions' schemas. For the same reason each loader is
+ * made in a call marked pure, which the bundler drops from a function that does not use it.
  */
-export const parseEnvironment = <S extends z.ZodMiniType>(
-  schema: S,
-  env: Environment,
-): z.output<S> => {
-  // jitless: an environment is parsed once per process, and compiling zod's fast path for an
-  // object (code generated and compiled for its shape) costs more than the one parse it speeds.
-  const parsed = schema.safeParse(env, { jitless: true });
-  if (!parsed.success) {
-    throw new ConfigurationError(
-      `Invalid configuration: ${z.formatIssues(parsed.error.issues, 'environment')}`,
-    );
-  }
-  return parsed.data;
-};
+export const loader =
+  <S extends z.ZodMiniType, C>(variables: () => S, settings: (e: z.output<S>) => C) =>
+  (env: Environment = processEnvironment(), overrides: Record<string, string> = {}): C => {
+    // jitless: an environment is parsed once per process, and compiling zod's fast path for an
+    // object (code generated and compiled for its shape) costs more than the one parse it speeds.
+    const parsed = z
+      .pipe(variables(), z.transform(settings))
+      .safeParse({ ...env, ...overrides }, { jitless: true });
+    if (!parsed.success) {
+      throw new ConfigurationError(
+        `Invalid configuration: ${z.formatIssues(parsed.error.issues, 'environment')}`,
+      );
+    }
+    return parsed.data;
+  };
 
 /** A string, trimmed. */
 export const trimmed = () => z.string().check(z.trim());
@@ -59,33 +65,26 @@ export const optionalText = z.optional(
   ),
 );
 
-/** Why a URL with `user:pw@` is refused. */
-export const NO_USERINFO =
-  'must not carry a user name or password (user:pw@): credentials never go in a URL';
+/** A variable that is unset or blank, or else passes `schema`. */
+export const unlessBlank = <S extends z.ZodMiniType<unknown, string>>(schema: S) =>
+  z.pipe(optionalText, z.optional(schema));
 
-/** Whether a URL string has no `user:pw@` part; only called on strings that parsed as URLs. */
-export const withoutUserinfo = (value: string): boolean => {
+/** Refuses a URL with `user:pw@`; only run on strings that parsed as URLs. */
+const withoutUserinfo = z.refine<string>((value) => {
   const url = new URL(value);
   return url.username === '' && url.password === '';
-};
+}, 'must not carry a user name or password (user:pw@): credentials never go in a URL');
+
+/** A URL without credentials in it; `error` says what it must be the URL of. */
+export const urlSchema = (error?: string) =>
+  z.string().check(z.url({ abort: true, ...(error ? { error } : {}) }), withoutUserinfo);
 
 /** An optional variable that, when set, must be a URL without credentials in it. */
-export const optionalUrl = (error?: string) =>
-  z.pipe(
-    optionalText,
-    z.optional(
-      z
-        .string()
-        .check(
-          z.url({ abort: true, ...(error ? { error } : {}) }),
-          z.refine(withoutUserinfo, NO_USERINFO),
-        ),
-    ),
-  );
+export const optionalUrl = (error?: string) => unlessBlank(urlSchema(error));
 
-/** A positive integer, `fallback` when unset. */
-export const positiveInt = (fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** A positive integer passing `checks` too, `fallback` when unset. */
+export const positiveInt = (fallback: number, ...checks: z.core.$ZodCheck<number>[]) =>
+  z._default(z.coerce.number().check(z.int(), z.positive(), ...checks), fallback);
 
 /** A non-blank string, `fallback` when unset. */
 export const textWithDefault = (fallback: string) =>
@@ -102,7 +101,7 @@ export const endpointSchema = z.pipe(
         url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
       );
     }, 'must be https://, or http:// on a loopback host (localhost, 127.0.0.1, [::1])'),
-    z.refine(withoutUserinfo, NO_USERINFO),
+    withoutUserinfo,
   ),
   z.transform((value: string) => value.replace(/\/+$/, '')),
 );
@@ -133,10 +132,10 @@ export const regionListSchema = z.pipe(trimmed(), z.transform(splitList));
 
 /** The variables of every function that calls Huawei: where, as whom, how patiently. */
 export const huaweiVariables = {
-  HUAWEICLOUD_REGION: z.pipe(optionalText, z.optional(regionSchema)),
-  HUAWEICLOUD_PROJECT_ID: z.pipe(optionalText, z.optional(projectIdSchema)),
-  HUAWEICLOUD_VPN_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
-  HUAWEICLOUD_VPN_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEICLOUD_REGION: unlessBlank(regionSchema),
+  HUAWEICLOUD_PROJECT_ID: unlessBlank(projectIdSchema),
+  HUAWEICLOUD_VPN_ENDPOINT: unlessBlank(endpointSchema),
+  HUAWEICLOUD_VPN_ENDPOINTS: unlessBlank(endpointMapSchema),
   HUAWEICLOUD_SDK_AK: optionalText,
   HUAWEICLOUD_SDK_SK: optionalText,
   HUAWEICLOUD_SDK_SECURITY_TOKEN: optionalText,
@@ -144,10 +143,10 @@ export const huaweiVariables = {
   ACCOUNTS_DOCUMENT: optionalText,
   ACCOUNTS_DOCUMENT_SECRET_ID: optionalText,
   ACCOUNTS_DOCUMENT_PARAMETER: optionalText,
-  HUAWEICLOUD_STS_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
-  HUAWEICLOUD_STS_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
-  HUAWEICLOUD_IAM_ENDPOINT: z.pipe(optionalText, z.optional(endpointSchema)),
-  HUAWEICLOUD_IAM_ENDPOINTS: z.pipe(optionalText, z.optional(endpointMapSchema)),
+  HUAWEICLOUD_STS_ENDPOINT: unlessBlank(endpointSchema),
+  HUAWEICLOUD_STS_ENDPOINTS: unlessBlank(endpointMapSchema),
+  HUAWEICLOUD_IAM_ENDPOINT: unlessBlank(endpointSchema),
+  HUAWEICLOUD_IAM_ENDPOINTS: unlessBlank(endpointMapSchema),
   HUAWEI_ATTEMPT_TIMEOUT_MS: positiveInt(10_000),
   HUAWEI_MAX_ATTEMPTS: positiveInt(5),
   HUAWEI_RETRY_BASE_MS: positiveInt(200),
