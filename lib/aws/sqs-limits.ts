@@ -50,8 +50,6 @@ const sanitise = (value: unknown): unknown => {
   return value;
 };
 
-const MARK = '…';
-
 /** A value's JSON with `field` cut to its first `chars` characters (and a mark when cut). */
 const withFieldCut = (fields: Record<string, unknown>, field: string, chars: number): string => {
   const text = String(fields[field] ?? '');
@@ -60,7 +58,7 @@ const withFieldCut = (fields: Record<string, unknown>, field: string, chars: num
   // Never split a surrogate pair: half of one is outside SQS's set.
   const last = text.charCodeAt(end - 1);
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return JSON.stringify({ ...fields, [field]: `${text.slice(0, end)}${MARK}` });
+  return JSON.stringify({ ...fields, [field]: `${text.slice(0, end)}…` });
 };
 
 const bytes = (text: string): number => Buffer.byteLength(text);
