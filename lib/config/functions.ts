@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
-import { projectIdSchema, regionSchema } from '../events/index.ts';
+import { regionSchema } from '../events/index.ts';
 import * as z from '../zod.ts';
 import {
   attemptFitsTimeout,
@@ -172,8 +172,8 @@ export type ReconcileConfig = ReturnType<typeof loadReconcileConfig>;
 export const loadIngestConfig = /* @__PURE__ */ loader(
   () =>
     z.object({
-      HUAWEICLOUD_REGION: unlessBlank(regionSchema),
-      HUAWEICLOUD_PROJECT_ID: unlessBlank(projectIdSchema),
+      HUAWEICLOUD_REGION: huaweiVariables.HUAWEICLOUD_REGION,
+      HUAWEICLOUD_PROJECT_ID: huaweiVariables.HUAWEICLOUD_PROJECT_ID,
       // The queue URL's rules are the endpoints' (no user:pw@, https except on loopback): ingest
       // sends every event to it, so a password in it would travel in every SendMessageBatch.
       SOURCE_QUEUE_URL: z.pipe(
