@@ -23,13 +23,11 @@ export type Environment = Record<string, string | undefined>;
 export const processEnvironment = (): Environment => process.env;
 
 /**
- * A function's loader: its `variables` parsed from the environment (`overrides`, a command's
- * flags, on top), then named by `settings` for the code that reads them; or a
- * {@link ConfigurationError} naming every offending variable, so a broken deployment says what to
- * fix in its first log line. The schema is built when the loader runs, not at import: the bundler
- * keeps a top-level zod call even when nothing reads its result, so as constants every
- * function's bundle built all five functions' schemas. For the same reason each loader is
- * made in a call marked pure, which the bundler drops from a function that does not use it.
+ * A function's loader: `variables` parsed from the environment (a command's flags, `overrides`,
+ * on top) and named by `settings`, or a {@link ConfigurationError} naming every offending
+ * variable, so a broken deployment says what to fix in its first log line. The schema is built
+ * when the loader runs, and each loader is made in a call marked pure: the bundler keeps a
+ * top-level zod call even when nothing reads it, so every bundle built all five schemas.
  */
 export const loader =
   <S extends z.ZodMiniType, C>(variables: () => S, settings: (e: z.output<S>) => C) =>
