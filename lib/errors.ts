@@ -3,8 +3,20 @@
  * sorted by what the caller must do about them, so a catch block narrows on the class and
  * never on message text.
  */
-export class ProvisionerError extends Error {
+export class ProvisionerError<Fields extends object = Record<never, never>> extends Error {
   public override name = 'ProvisionerError';
+
+  /** `options` beyond `cause` are the subclass's fields: set on the error, and so logged. */
+  public constructor(
+    message: string,
+    ...[options]: Partial<Fields> extends Fields
+      ? [(ErrorOptions & Fields)?]
+      : [ErrorOptions & Fields]
+  ) {
+    super(message, options);
+    const { cause: _cause, ...fields } = options ?? {};
+    Object.assign(this, fields);
+  }
 }
 
 /** The deployment is misconfigured: fix the named setting and redeploy. Never retried. */
@@ -16,15 +28,10 @@ export class ConfigurationError extends ProvisionerError {
  * The message can never be handled as it is (not JSON, wrong shape, an id that is not an id).
  * It goes to the dead-letter queue at once with this reason and is never sent to Huawei.
  */
-export class InvalidInputError extends ProvisionerError {
+export class InvalidInputError extends ProvisionerError<{ path?: string | undefined }> {
   public override name = 'InvalidInputError';
   /** Where in the message the problem is, for example `detail.vpn_connection_id`. */
-  public readonly path: string | undefined;
-
-  public constructor(message: string, options?: ErrorOptions & { path?: string | undefined }) {
-    super(message, options);
-    this.path = options?.path;
-  }
+  declare public readonly path: string | undefined;
 }
 
 /** What the Huawei API answered when it did not answer with success. */
@@ -45,14 +52,13 @@ export interface HuaweiErrorDetails {
  * The Huawei VPN API answered with an error. Whether to retry, wait or give up is decided by
  * the retry policy (`lib/retry/policy.ts`) from `status` and `code`, in one place.
  */
-export class HuaweiApiError extends ProvisionerError {
+export class HuaweiApiError extends ProvisionerError<HuaweiErrorDetails> {
   public override name = 'HuaweiApiError';
-
-  public readonly status: number;
-  public readonly code: string | undefined;
-  public readonly huaweiMessage: string | undefined;
-  public readonly requestId: string | undefined;
-  public readonly retryAfterMs: number | undefined;
+  declare public readonly status: number;
+  declare public readonly code: string | undefined;
+  declare public readonly huaweiMessage: string | undefined;
+  declare public readonly requestId: string | undefined;
+  declare public readonly retryAfterMs: number | undefined;
 
   public constructor(operation: string, details: HuaweiErrorDetails, options?: ErrorOptions) {
     super(
@@ -60,13 +66,8 @@ export class HuaweiApiError extends ProvisionerError {
         `${details.code ? ` ${details.code}` : ''}` +
         `${details.huaweiMessage ? `: ${details.huaweiMessage}` : ''}` +
         `${details.requestId ? ` (request id ${details.requestId})` : ''}`,
-      options,
+      { ...options, retryAfterMs: undefined, ...details },
     );
-    this.status = details.status;
-    this.code = details.code;
-    this.huaweiMessage = details.huaweiMessage;
-    this.requestId = details.requestId;
-    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -105,20 +106,13 @@ export class HuaweiUnreadableAnswerError extends HuaweiApiError {
  * the request may have reached Huawei, so a create may have happened; the caller must then
  * look before it assumes nothing was created.
  */
-export class HuaweiNetworkError extends ProvisionerError {
+export class HuaweiNetworkError extends ProvisionerError<{
+  ambiguous: boolean;
+  code?: string | undefined;
+}> {
   public override name = 'HuaweiNetworkError';
-
-  public readonly ambiguous: boolean;
-  public readonly code: string | undefined;
-
-  public constructor(
-    message: string,
-    options: ErrorOptions & { ambiguous: boolean; code?: string | undefined },
-  ) {
-    super(message, options);
-    this.ambiguous = options.ambiguous;
-    this.code = options.code;
-  }
+  declare public readonly ambiguous: boolean;
+  declare public readonly code: string | undefined;
 }
 
 /**
@@ -135,15 +129,9 @@ export class DeadlineExceededError extends ProvisionerError {
 }
 
 /** EventBridge did not accept the "monitor created" event; the record must be retried. */
-export class PublishError extends ProvisionerError {
+export class PublishError extends ProvisionerError<{ errorCode?: string | undefined }> {
   public override name = 'PublishError';
-
-  public readonly errorCode: string | undefined;
-
-  public constructor(message: string, options?: ErrorOptions & { errorCode?: string | undefined }) {
-    super(message, options);
-    this.errorCode = options?.errorCode;
-  }
+  declare public readonly errorCode: string | undefined;
 }
 
 /**
@@ -174,15 +162,10 @@ export class CredentialsBreakerOpenError extends HuaweiCallsStoppedError {
  * No call was made: Huawei's rate limit (as the pacer learned it) leaves no slot for it before
  * the invocation ends. Throttling alone never dead-letters a record: it is postponed.
  */
-export class ThrottledOutError extends ProvisionerError {
+export class ThrottledOutError extends ProvisionerError<{ retryAt?: number }> {
+  public override name = 'ThrottledOutError';
   /** Epoch ms the rate limit has room again (the pacer's next slot), when known. */
-  public readonly retryAt: number | undefined;
-
-  public constructor(message: string, options?: ErrorOptions & { retryAt?: number }) {
-    super(message, options);
-    this.name = 'ThrottledOutError';
-    this.retryAt = options?.retryAt;
-  }
+  declare public readonly retryAt: number | undefined;
 }
 
 /**
@@ -190,21 +173,15 @@ export class ThrottledOutError extends ProvisionerError {
  * not found so soon after its event that it may not be visible yet). Ask again later: the
  * record waits, in time, up to `NOT_READY_MAX_WAIT_SECONDS`.
  */
-export class ConnectionNotReadyError extends ProvisionerError {
+export class ConnectionNotReadyError extends ProvisionerError<{
+  connectionStatus: string;
+  projectId?: string | undefined;
+}> {
   public override name = 'ConnectionNotReadyError';
   /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
-  public readonly connectionStatus: string;
+  declare public readonly connectionStatus: string;
   /** The project of the connection, for the reason if the wait runs out. */
-  public readonly projectId: string | undefined;
-
-  public constructor(
-    message: string,
-    options: ErrorOptions & { connectionStatus: string; projectId?: string | undefined },
-  ) {
-    super(message, options);
-    this.connectionStatus = options.connectionStatus;
-    this.projectId = options.projectId;
-  }
+  declare public readonly projectId: string | undefined;
 }
 
 /**
@@ -212,15 +189,10 @@ export class ConnectionNotReadyError extends ProvisionerError {
  * `ERROR`, or ready and still refused. Never retried: dead-letter with the reason; `cause`
  * holds Huawei's answer.
  */
-export class MonitorRefusedError extends ProvisionerError {
+export class MonitorRefusedError extends ProvisionerError<{ connectionStatus: string }> {
   public override name = 'MonitorRefusedError';
   /** The connection's status as Huawei showed it, or `NOT_FOUND`. */
-  public readonly connectionStatus: string;
-
-  public constructor(message: string, options: ErrorOptions & { connectionStatus: string }) {
-    super(message, options);
-    this.connectionStatus = options.connectionStatus;
-  }
+  declare public readonly connectionStatus: string;
 }
 
 /**
@@ -228,13 +200,16 @@ export class MonitorRefusedError extends ProvisionerError {
  * more calls for that project in this invocation, its records are dead-lettered; grant the
  * named IAM action to the key's user in that project, then replay them.
  */
-export class PermissionRefusedError extends ProvisionerError {
+export class PermissionRefusedError extends ProvisionerError<{
+  projectId: string;
+  region: string;
+  action: string;
+}> {
   public override name = 'PermissionRefusedError';
-
-  public readonly projectId: string;
-  public readonly region: string;
+  declare public readonly projectId: string;
+  declare public readonly region: string;
   /** The IAM action the refused call needs, `vpn:connectionMonitors:create`... */
-  public readonly action: string;
+  declare public readonly action: string;
 
   public constructor(
     target: { projectId: string; region: string },
@@ -246,11 +221,8 @@ export class PermissionRefusedError extends ProvisionerError {
         `with HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}` +
         `${refusal.huaweiMessage ? `: ${refusal.huaweiMessage}` : ''}; grant ${action} ` +
         `to the key's IAM user in that project (or enable the region), then replay`,
-      { cause: refusal },
+      { cause: refusal, projectId: target.projectId, region: target.region, action },
     );
-    this.projectId = target.projectId;
-    this.region = target.region;
-    this.action = action;
   }
 }
 

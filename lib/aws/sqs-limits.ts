@@ -1,7 +1,6 @@
 /**
  * SQS's message limits: text for message attributes within SQS's character set and a byte
- * budget, and the sizes SQS counts a message and a batch by.
- * Pure functions; the queue writer's one fitting step (`lib/queue/writer.ts`, `fitAttributes`)
+ * budget, and the sizes SQS counts a message and a batch by. The queue writer's one fitting step
  * calls them for every copy, so a message's failure reason always reaches the DLQ with it.
  */
 
@@ -51,8 +50,6 @@ const sanitise = (value: unknown): unknown => {
   return value;
 };
 
-const MARK = '…';
-
 /** A value's JSON with `field` cut to its first `chars` characters (and a mark when cut). */
 const withFieldCut = (fields: Record<string, unknown>, field: string, chars: number): string => {
   const text = String(fields[field] ?? '');
@@ -61,13 +58,18 @@ const withFieldCut = (fields: Record<string, unknown>, field: string, chars: num
   // Never split a surrogate pair: half of one is outside SQS's set.
   const last = text.charCodeAt(end - 1);
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return JSON.stringify({ ...fields, [field]: `${text.slice(0, end)}${MARK}` });
+  return JSON.stringify({ ...fields, [field]: `${text.slice(0, end)}…` });
 };
 
 const bytes = (text: string): number => Buffer.byteLength(text);
 
-/** How {@link fitJsonAttribute} shortens a value that does not fit. */
-export interface FitOptions {
+/**
+ * An attribute value given as JSON fields that may be shortened to fit: cut and dropped as
+ * {@link fitJsonAttribute} does, or `fallback` (its JSON) when nothing else fits.
+ */
+export interface FittableJson {
+  fields: Readonly<Record<string, unknown>>;
+  fallback: Readonly<Record<string, unknown>>;
   /** The one long text to cut first (a reason's `message`). */
   shorten: string;
   /** Fields dropped one after the other, in this order, when cutting `shorten` is not enough. */
@@ -83,7 +85,7 @@ export interface FitOptions {
 export const fitJsonAttribute = (
   fields: Readonly<Record<string, unknown>>,
   budgetBytes: number,
-  options: FitOptions,
+  options: Pick<FittableJson, 'shorten' | 'dropOrder'>,
 ): string | undefined => {
   const clean = sanitise(fields) as Record<string, unknown>;
   const whole = JSON.stringify(clean);
@@ -107,15 +109,6 @@ export const fitJsonAttribute = (
   }
   return undefined;
 };
-
-/**
- * An attribute value given as JSON fields that may be shortened to fit: cut and dropped as
- * {@link FitOptions} say, or `fallback` (its JSON) when nothing else fits.
- */
-export interface FittableJson extends FitOptions {
-  fields: Readonly<Record<string, unknown>>;
-  fallback: Readonly<Record<string, unknown>>;
-}
 
 /** The JSON text of `value` within `budgetBytes` (see {@link fitJsonAttribute}), in SQS's set. */
 export const fitJson = (value: FittableJson, budgetBytes: number): string =>

@@ -7,12 +7,9 @@ import { AWS_CLIENT_OPTIONS } from './clients.ts';
  * first call: a deployment without keyless accounts never loads it. Rejects with the SDK's
  * error (`AccessDenied`...); resolves with the token, which this project never parses.
  */
-export const createWebIdentityTokenRequester = (): ((request: {
-  audience: string;
-  durationSeconds: number;
-}) => Promise<string>) => {
+export const createWebIdentityTokenRequester = () => {
   let client: STSClient | undefined;
-  return async (request) => {
+  return async (request: { audience: string; durationSeconds: number }): Promise<string> => {
     const sdk = await import('@aws-sdk/client-sts');
     client ??= new sdk.STSClient(AWS_CLIENT_OPTIONS);
     const output = await client.send(
