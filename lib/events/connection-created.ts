@@ -34,8 +34,6 @@ export const projectIdSchema = z.string().check(
     error: 'must be lowercase hex, as Huawei issues it (uppercase is rejected, not lowercased)',
   }),
 );
-/** A validated Huawei project id. */
-export type ProjectId = z.infer<typeof projectIdSchema>;
 
 /**
  * A Huawei account id (Cloud Trace `domain_id`): 32 hex characters. It never reaches a URL
@@ -55,8 +53,6 @@ export const regionSchema = z.string().check(
     error: 'must be a region like cn-north-4 or ap-southeast-1',
   }),
 );
-/** A validated Huawei region. */
-export type Region = z.infer<typeof regionSchema>;
 
 /**
  * Correlation values (event id, source, time, SNS message id, trace id) are copied into the
@@ -163,22 +159,15 @@ export interface Candidate {
   vpnConnectionIds: readonly string[];
   projectId: string | undefined;
   region: string | undefined;
-  domainId?: string;
-  occurredAt?: string;
+  domainId?: string | undefined;
+  occurredAt?: string | undefined;
   shape: MessageShape;
   correlation: Correlation;
   fieldsAt: string;
 }
 
-/** A well-formed message that announces no new connection, and why. */
-interface Ignored {
-  kind: 'ignored';
-  reason: string;
-  shape: MessageShape;
-}
-
 /** What reading one shape gives: connections to provision, a message to ignore, or a problem. */
-export type Reading = Outcome<Candidate | Ignored>;
+export type Reading = Outcome<Candidate | Extract<ParseResult, { kind: 'ignored' }>>;
 
 /**
  * The plain fields, alone or inside an envelope's `detail` or `data`. `project_id` and `region`
@@ -190,34 +179,27 @@ export const plainFieldsSchema = z.object({
   project_id: z.nullish(projectIdSchema),
   region: z.nullish(regionSchema),
 });
-/** The plain fields, as read. */
-export type PlainFields = z.infer<typeof plainFieldsSchema>;
 
-/** The fields a shape reader hands on to the envelope around it. */
-export type PlainCandidate = Pick<Candidate, 'vpnConnectionIds' | 'projectId' | 'region'>;
+/** What a shape adds to the plain fields it carries. */
+type Around = Pick<Candidate, 'shape' | 'correlation' | 'fieldsAt' | 'occurredAt'>;
 
-/** Reads the plain fields from `input`, found at `path` in the message. */
-export function readPlainFields(input: unknown, path: string): Outcome<PlainCandidate> {
-  const parsed = readWith(plainFieldsSchema, input, path);
-  if (!parsed.ok) return parsed;
-  return { ok: true, value: toPlainCandidate(parsed.value) };
-}
-
-/** Renames validated plain fields to the project's names; `null` becomes absent. */
-export function toPlainCandidate(fields: PlainFields): PlainCandidate {
-  return {
-    vpnConnectionIds: [fields.vpn_connection_id],
-    projectId: fields.project_id ?? undefined,
-    region: fields.region ?? undefined,
-  };
-}
-
-/** Reads a plain message: the fields at the top level of the body. */
-export function readPlainMessage(input: unknown, path: string): Outcome<Candidate> {
-  const fields = readPlainFields(input, path);
-  if (!fields.ok) return fields;
+/** The candidate of validated plain fields; `null` becomes absent. */
+export function plainCandidate(fields: z.infer<typeof plainFieldsSchema>, around: Around): Reading {
+  const { vpn_connection_id: id, project_id: projectId, region } = fields;
   return {
     ok: true,
-    value: { kind: 'candidate', ...fields.value, shape: 'plain', correlation: {}, fieldsAt: path },
+    value: {
+      kind: 'candidate',
+      vpnConnectionIds: [id],
+      projectId: projectId ?? undefined,
+      region: region ?? undefined,
+      ...around,
+    },
   };
+}
+
+/** Reads the plain fields at `around.fieldsAt`: a plain message, or a CloudEvent's `data`. */
+export function readPlain(input: unknown, around: Around): Reading {
+  const fields = readWith(plainFieldsSchema, input, around.fieldsAt);
+  return fields.ok ? plainCandidate(fields.value, around) : fields;
 }
