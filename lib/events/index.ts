@@ -30,8 +30,6 @@ export {
   eventTimeOf,
   /** True for a JSON object. */
   isJsonObject,
-  /** A parsed JSON object (not an array, not `null`). */
-  type JsonObject,
   /** Makes foreign text (a JSON syntax error that quotes the body) safe to embed in a reason. */
   printable,
 } from './problems.ts';

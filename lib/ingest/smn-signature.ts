@@ -2,7 +2,8 @@ import { type KeyObject, verify, X509Certificate } from 'node:crypto';
 import type { SmnSigned } from './decode.ts';
 import {
   type ConfirmFetch,
-  fetchedUrl,
+  fetchChecked,
+  parseUrl,
   plainHttpsRefusal,
   type SmnConfirmationPolicy,
   smnHosts,
@@ -21,7 +22,6 @@ export interface SmnVerifier {
   check(message: SmnSigned): Promise<SmnCheck>;
 }
 
-const CERT_TIMEOUT_MS = 5_000;
 const MAX_CERT_BYTES = 64 * 1024;
 /** Certificates kept; SMN uses one per region, so a few cover every configured region. */
 const MAX_CACHED_CERTS = 32;
@@ -76,12 +76,8 @@ export const certificateUrlRefusal = (
   certUrl: string,
   policy: SmnConfirmationPolicy,
 ): string | undefined => {
-  let url: URL;
-  try {
-    url = new URL(certUrl);
-  } catch {
-    return 'signing_cert_url is not a URL';
-  }
+  const url = parseUrl(certUrl);
+  if (url === undefined) return 'signing_cert_url is not a URL';
   const plain = plainHttpsRefusal(url, 'signing_cert_url');
   if (plain !== undefined) return plain;
   if (!smnHosts(policy.regions).has(url.hostname)) {
@@ -104,7 +100,7 @@ const unsigned = (why: string): SmnCheck => ({
  * Checks SMN messages: the topic against the allow-list (when one is configured), then the
  * signature (`signature_version` `v1`: RSA PKCS #1 v1.5 over SHA-256, base64, as the guide's Go
  * sample verifies) against the certificate at `signing_cert_url`, fetched only from SMN's own
- * host (see {@link certificateUrlRefusal}), without following redirects, and kept for the
+ * host (see {@link certificateUrlRefusal}) by {@link fetchChecked}, and kept for the
  * container's life. A failed fetch is not kept, so the next message tries again.
  */
 export const createSmnVerifier = (
@@ -114,11 +110,7 @@ export const createSmnVerifier = (
   const keys = new Map<string, Promise<KeyObject>>();
 
   const loadKey = async (certUrl: string): Promise<KeyObject> => {
-    const response = await fetchUrl(fetchedUrl(certUrl, policy), {
-      method: 'GET',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(CERT_TIMEOUT_MS),
-    });
+    const response = await fetchChecked(certUrl, policy, fetchUrl);
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(`the SMN certificate host answered HTTP ${response.status}`);
