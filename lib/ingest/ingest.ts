@@ -104,9 +104,8 @@ const checkSmn = async (
  * token is answered 401 and nothing else happens), then size-checked (413), decoded by its
  * content mode (415, 400; nesting deeper than the limit is 400), an SMN message's topic and
  * signature checked (403), and its events validated with `createMonitor`'s parser, so that the
- * endpoint queues exactly what `createMonitor` will accept. Events that
- * announce a connection are queued with their bodies unchanged (but for characters SQS does not
- * take, escaped); the answer is 2xx only when SQS accepted every one of them, 502 when SQS
+ * endpoint queues exactly what `createMonitor` will accept. Events that announce a connection are
+ * queued with their bodies unchanged (but for characters SQS does not take, escaped); the answer is 2xx only when SQS accepted every one of them, 502 when SQS
  * failed some for its own reasons (so that the sender retries), 400 naming each event that was
  * invalid or that SQS refused for its content.
  */
@@ -182,11 +181,10 @@ export const createIngest =
     const queued = await queueMessages(
       deps.sqs,
       deps.queueUrl,
-      toQueue.map((item) => item.body),
+      toQueue.map((t) => t.body),
     );
+    const { failed: transient, refused: refusedBySqs } = queued;
     counters.count('EventsQueued', queued.accepted);
-    const transient = queued.failed.filter((f) => !f.senderFault);
-    const refusedBySqs = queued.failed.filter((f) => f.senderFault);
     counters.count('EventsRejected', transient.length, 'queue-failed');
     counters.count('EventsRejected', refusedBySqs.length, 'queue-refused');
     // SQS's refusals for content are the event's fault: named with it, never retried.

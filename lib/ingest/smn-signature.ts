@@ -35,18 +35,12 @@ const CERT_PATH = /^\/smn\/[A-Za-z0-9._-]+\.pem$/;
  * a (un)subscribe confirmation signs `message`, `message_id`, `subscribe_url`, `timestamp`,
  * `topic_urn`, `type`.
  */
-const CONFIRMATION_FIELDS = [
-  'message',
-  'message_id',
-  'subscribe_url',
-  'timestamp',
-  'topic_urn',
-  'type',
-] as const;
+const signedFields = (third: string) =>
+  ['message', 'message_id', third, 'timestamp', 'topic_urn', 'type'] as const;
 const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Notification: ['message', 'message_id', 'subject', 'timestamp', 'topic_urn', 'type'],
-  SubscriptionConfirmation: CONFIRMATION_FIELDS,
-  UnsubscribeConfirmation: CONFIRMATION_FIELDS,
+  Notification: signedFields('subject'),
+  SubscriptionConfirmation: signedFields('subscribe_url'),
+  UnsubscribeConfirmation: signedFields('subscribe_url'),
 };
 
 /**
@@ -134,8 +128,7 @@ export const createSmnVerifier = (
 
   return {
     check: async ({ fields }) => {
-      const topic = fields.topic_urn;
-      if (policy.topicUrns !== undefined && !policy.topicUrns.includes(String(topic))) {
+      if (policy.topicUrns !== undefined && !policy.topicUrns.includes(String(fields.topic_urn))) {
         return {
           ok: false,
           refused: true,
@@ -158,18 +151,14 @@ export const createSmnVerifier = (
       try {
         key = await keyFor(certUrl);
       } catch (error: unknown) {
+        const why = error instanceof Error ? error.message : String(error);
         return {
           ok: false,
           refused: false,
-          why: `the SMN signing certificate could not be read: ${error instanceof Error ? error.message : String(error)}`,
+          why: `the SMN signing certificate could not be read: ${why}`,
         };
       }
-      const valid = verify(
-        'sha256',
-        Buffer.from(signed, 'utf8'),
-        key,
-        Buffer.from(signature, 'base64'),
-      );
+      const valid = verify('sha256', Buffer.from(signed), key, Buffer.from(signature, 'base64'));
       return valid ? { ok: true } : unsigned('the signature does not match the message');
     },
   };
