@@ -76,21 +76,17 @@ const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud
 type MessageShape = z.infer<typeof messageShapeSchema>;
 
 /**
- * Where the event came from, for consumers and logs. Every field is optional: each shape
- * carries a different subset (`traceId` only in a Cloud Trace trace, `snsMessageId` only via SNS).
+ * Where the event came from, for consumers and logs. Each shape carries a different subset: the
+ * EventBridge or CloudEvents envelope's `id`, `source` (`HC.VPN` for Huawei EventGrid) and `time`
+ * as written; the SNS `MessageId` or SMN `message_id` of the notification around it; the Cloud
+ * Trace Service `trace_id` of the call that created the connection.
  */
 const correlationSchema = z.object({
-  /** The EventBridge or CloudEvents event id. */
   eventId: z.exactOptional(correlationValueSchema),
-  /** The EventBridge or CloudEvents source, `HC.VPN` for Huawei EventGrid. */
   source: z.exactOptional(correlationValueSchema),
-  /** When the producer says the event happened, as the envelope wrote it. */
   time: z.exactOptional(correlationValueSchema),
-  /** The SNS `MessageId`, when the message came through SNS. */
   snsMessageId: z.exactOptional(correlationValueSchema),
-  /** The SMN `message_id`, when the message came through a Huawei SMN HTTP(S) subscription. */
   smnMessageId: z.exactOptional(correlationValueSchema),
-  /** The Cloud Trace Service `trace_id` of the call that created the connection. */
   traceId: z.exactOptional(correlationValueSchema),
 });
 /** Where the event came from. */
@@ -108,9 +104,8 @@ const connectionCreatedSchema = z.object({
   projectId: projectIdSchema,
   region: regionSchema,
   shape: messageShapeSchema,
-  /** True when the message arrived wrapped in an SNS notification. */
+  /** True when the message arrived wrapped in an SNS, or a Huawei SMN HTTP(S), notification. */
   viaSns: z.boolean(),
-  /** True when the message arrived wrapped in a Huawei SMN HTTP(S) notification. */
   viaSmn: z.boolean(),
   /**
    * When the producer says the event happened (ISO 8601): a Cloud Trace trace's `time`, else

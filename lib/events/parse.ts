@@ -166,47 +166,55 @@ export function parseConnectionCreated(body: string, defaults: ConnectionDefault
   }
 }
 
-function readMessage(message: JsonObject, defaults: ConnectionDefaults): ParseResult {
-  const envelope = detectEnvelope(message);
-  if (envelope === undefined) return invalid('unrecognised message', unrecognised(message, ''));
-  const label = ENVELOPE_LABELS[envelope];
-  if (!isWrapper(envelope)) return finish(label, READERS[envelope](message, ''), defaults);
+/** The notification a message came in, when it came in one. */
+interface Around {
+  wrapper: Wrapper;
+  messageId: string;
+  sentAt: string | undefined;
+  /** Path of the published message, for naming its fields in problems. */
+  path: string;
+}
 
+function readMessage(
+  message: JsonObject,
+  defaults: ConnectionDefaults,
+  around?: Around,
+): ParseResult {
+  const envelope = detectEnvelope(message);
+  const outer = around === undefined ? undefined : ENVELOPE_LABELS[around.wrapper];
+  const path = around?.path ?? '';
+  if (envelope === undefined) {
+    return invalid(outer ?? 'unrecognised message', unrecognised(message, path));
+  }
+  const label = ENVELOPE_LABELS[envelope];
+  if (!isWrapper(envelope)) {
+    const read = READERS[envelope](message, path);
+    return finish(
+      outer === undefined ? label : `${outer} wrapping ${withArticle(label)}`,
+      read,
+      defaults,
+      around,
+    );
+  }
+  if (outer !== undefined) {
+    return invalid(
+      outer,
+      fail(path, `holds another ${label}; only one level of SNS or SMN is supported`),
+    );
+  }
   const wrapper = readWrapper(envelope, message);
   if (!wrapper.ok) return invalid(label, wrapper);
   if ('reason' in wrapper.value) {
     return { kind: 'ignored', reason: wrapper.value.reason, shape: 'smn' };
   }
-  const { message: inner, messageId, sentAt, path } = wrapper.value;
-  const innerEnvelope = detectEnvelope(inner);
-  if (innerEnvelope === undefined) return invalid(label, unrecognised(inner, path));
-  if (isWrapper(innerEnvelope)) {
-    return invalid(
-      label,
-      fail(
-        path,
-        `holds another ${ENVELOPE_LABELS[innerEnvelope]}; only one level of SNS or SMN is supported`,
-      ),
-    );
-  }
-  const read = READERS[innerEnvelope](inner, path);
-  return finish(
-    `${label} wrapping ${withArticle(ENVELOPE_LABELS[innerEnvelope])}`,
-    read,
-    defaults,
-    {
-      wrapper: envelope,
-      messageId,
-      sentAt,
-    },
-  );
+  return readMessage(wrapper.value.message, defaults, { wrapper: envelope, ...wrapper.value });
 }
 
 function finish(
   label: string,
   read: Reading,
   defaults: ConnectionDefaults,
-  around?: { wrapper: Wrapper; messageId: string; sentAt: string | undefined },
+  around: Around | undefined,
 ): ParseResult {
   if (!read.ok) return invalid(label, read);
   if (read.value.kind === 'ignored') return read.value;

@@ -15,19 +15,11 @@ export interface SmnSigned {
   fields: Readonly<Record<string, unknown>>;
 }
 
-/** An SMN HTTP(S) message that is not a notification: a subscription being (un)confirmed. */
-export interface SmnControlMessage {
-  type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
-  subscribeUrl: string | undefined;
-  topicUrn: string | undefined;
-  messageId: string | undefined;
-  signed: SmnSigned;
-}
-
 /** The events of a request, each as the message body the queue gets, or why there are none. */
 export type Decoded =
   | { ok: true; mode: ContentMode; events: string[]; smn?: SmnSigned }
-  | { ok: true; mode: 'smn-control'; message: SmnControlMessage }
+  /** A subscription being (un)confirmed. */
+  | { ok: true; mode: 'smn-control'; smn: SmnSigned }
   | {
       ok: false;
       status: 400 | 415;
@@ -64,9 +56,6 @@ const parseJson = (text: string): { ok: true; value: unknown } | { ok: false; me
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 };
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : undefined;
 
 /** A header value of binary mode: percent-encoded per the CloudEvents HTTP binding. */
 const decodeHeader = (value: string): string => {
@@ -147,18 +136,11 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
     return malformed(batched ? notABatch : 'the body must be a JSON object');
   // An SMN HTTP(S) message: snake_case, with `type` and `topic_urn`.
   if (plain && typeof value.type === 'string' && typeof value.topic_urn === 'string') {
-    const { type: smnType } = value;
-    if (smnType !== 'SubscriptionConfirmation' && smnType !== 'UnsubscribeConfirmation') {
-      return { ok: true, mode: 'smn', events: [body], smn: { type: smnType, fields: value } };
+    const smn = { type: value.type, fields: value };
+    if (smn.type === 'SubscriptionConfirmation' || smn.type === 'UnsubscribeConfirmation') {
+      return { ok: true, mode: 'smn-control', smn };
     }
-    const message = {
-      type: smnType,
-      subscribeUrl: text(value.subscribe_url),
-      topicUrn: text(value.topic_urn),
-      messageId: text(value.message_id),
-      signed: { type: smnType, fields: value },
-    } satisfies SmnControlMessage;
-    return { ok: true, mode: 'smn-control', message };
+    return { ok: true, mode: 'smn', events: [body], smn };
   }
   // EventGrid's envelope, as its user guide shows events before and after a transform; a
   // CloudEvent itself (with `specversion`) is never one.

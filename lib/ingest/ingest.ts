@@ -13,7 +13,7 @@ import {
   presentedTokens,
   UNAUTHORIZED,
 } from './request.ts';
-import { handleSmnControl, type SubscriptionDeps } from './smn.ts';
+import { handleSmnControl, type SubscriptionDeps, smnContext } from './smn.ts';
 import { createSmnVerifier, type SmnVerifier } from './smn-signature.ts';
 import { createTokenVerifier, type TokenVerifier } from './tokens.ts';
 
@@ -79,12 +79,7 @@ const checkSmn = async (
 ): Promise<IngestResponse | undefined> => {
   const checked = await deps.smnVerifier.check(signed);
   if (checked.ok) return undefined;
-  const context = {
-    smnType: signed.type,
-    messageId: typeof signed.fields.message_id === 'string' ? signed.fields.message_id : undefined,
-    topicUrn: typeof signed.fields.topic_urn === 'string' ? signed.fields.topic_urn : undefined,
-    why: checked.why,
-  };
+  const context = { ...smnContext(signed), why: checked.why };
   if (!checked.refused) {
     deps.log.error(
       'SMN message not checked: its signing certificate could not be read; answering 502 so SMN retries',
@@ -146,12 +141,12 @@ export const createIngest =
       log.warn('ingest request refused', { status: decoded.status, reason: decoded.message });
       return jsonResponse(decoded.status, { message: decoded.message });
     }
-    const signed = decoded.mode === 'smn-control' ? decoded.message.signed : decoded.smn;
+    const signed = decoded.smn;
     if (signed !== undefined) {
       const refused = await checkSmn(deps, signed);
       if (refused !== undefined) return refused;
     }
-    if (decoded.mode === 'smn-control') return handleSmnControl(deps, decoded.message);
+    if (decoded.mode === 'smn-control') return handleSmnControl(deps, decoded.smn);
 
     const { events, mode } = decoded;
     counters.count('EventsReceived', events.length);

@@ -1,6 +1,6 @@
 import { printable } from '../events/index.ts';
 import type { Log } from '../log.ts';
-import type { SmnControlMessage } from './decode.ts';
+import type { SmnSigned } from './decode.ts';
 import type { IngestCounters } from './metrics.ts';
 import { type IngestResponse, jsonResponse } from './request.ts';
 
@@ -30,6 +30,13 @@ export interface SubscriptionDeps {
 }
 
 const FETCH_TIMEOUT_MS = 5_000;
+
+/** What an SMN message is logged by: its type, topic and id, never its content. */
+export const smnContext = ({ type, fields }: SmnSigned) => ({
+  smnType: type,
+  topicUrn: typeof fields.topic_urn === 'string' ? fields.topic_urn : undefined,
+  messageId: typeof fields.message_id === 'string' ? fields.message_id : undefined,
+});
 
 /** The path of every documented and captured SMN confirmation link. */
 const CONFIRM_PATH = '/smn/subscription/confirm';
@@ -144,14 +151,11 @@ export const fetchChecked = (
  */
 export const handleSmnControl = async (
   deps: SubscriptionDeps,
-  message: SmnControlMessage,
+  message: SmnSigned,
 ): Promise<IngestResponse> => {
-  const { subscribeUrl } = message;
-  const context = {
-    smnType: message.type,
-    topicUrn: message.topicUrn,
-    messageId: message.messageId,
-  };
+  const url = message.fields.subscribe_url;
+  const subscribeUrl = typeof url === 'string' ? url : undefined;
+  const context = smnContext(message);
   if (message.type === 'UnsubscribeConfirmation') {
     deps.log.warn('SMN says the subscription to this endpoint was cancelled', context);
     return jsonResponse(200, { message: 'Unsubscribe confirmation noted' });
