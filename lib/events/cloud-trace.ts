@@ -16,6 +16,7 @@ import {
   type JsonObject,
   joinPath,
   type Outcome,
+  parseJsonObject,
   printable,
   readWith,
   valueAt,
@@ -79,14 +80,9 @@ const MAX_CONNECTIONS_PER_TRACE = 10;
  * A string that is not a JSON object (truncated by the trace) gives `undefined`.
  */
 function recordedBody(value: unknown): JsonObject | undefined {
-  if (isJsonObject(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isJsonObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  if (typeof value !== 'string') return isJsonObject(value) ? value : undefined;
+  const parsed = parseJsonObject(value, '');
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /**

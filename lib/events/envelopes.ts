@@ -139,7 +139,7 @@ const SMN_CONFIRMATION_REASONS = {
 export type Wrapper = 'sns' | 'smn';
 
 /** The published message inside a notification (SNS or SMN), parsed, and the notification's facts. */
-interface NotificationContent {
+export interface NotificationContent {
   message: JsonObject;
   messageId: string;
   /** When the notification was first sent (ISO 8601), when it says so readably. */

@@ -11,7 +11,13 @@ import {
   readPlain,
   regionSchema,
 } from './connection-created.ts';
-import { readCloudEvent, readEventBridgeEnvelope, readWrapper, type Wrapper } from './envelopes.ts';
+import {
+  type NotificationContent,
+  readCloudEvent,
+  readEventBridgeEnvelope,
+  readWrapper,
+  type Wrapper,
+} from './envelopes.ts';
 import {
   describeValue,
   errorText,
@@ -167,13 +173,7 @@ export function parseConnectionCreated(body: string, defaults: ConnectionDefault
 }
 
 /** The notification a message came in, when it came in one. */
-interface Around {
-  wrapper: Wrapper;
-  messageId: string;
-  sentAt: string | undefined;
-  /** Path of the published message, for naming its fields in problems. */
-  path: string;
-}
+type Around = NotificationContent & { wrapper: Wrapper };
 
 function readMessage(
   message: JsonObject,
@@ -188,13 +188,8 @@ function readMessage(
   }
   const label = ENVELOPE_LABELS[envelope];
   if (!isWrapper(envelope)) {
-    const read = READERS[envelope](message, path);
-    return finish(
-      outer === undefined ? label : `${outer} wrapping ${withArticle(label)}`,
-      read,
-      defaults,
-      around,
-    );
+    const shown = outer === undefined ? label : `${outer} wrapping ${withArticle(label)}`;
+    return finish(shown, READERS[envelope](message, path), defaults, around);
   }
   if (outer !== undefined) {
     return invalid(
