@@ -106,16 +106,13 @@ function pick(
   const fromMessage = field === 'project_id' ? candidate.projectId : candidate.region;
   if (fromMessage !== undefined) return { ok: true, value: fromMessage };
   const path = joinPath(candidate.fieldsAt, [field]);
-  const what = field === 'project_id' ? 'project id' : 'region';
-  if (fromDefaults === undefined)
-    return fail(path, `is missing and no default ${what} is configured`);
+  const what = `default ${field === 'project_id' ? 'project id' : 'region'}`;
+  if (fromDefaults === undefined) return fail(path, `is missing and no ${what} is configured`);
   const checked = schema.safeParse(fromDefaults);
   if (checked.success) return { ok: true, value: checked.data };
   const reason = checked.error.issues[0]?.message ?? 'is not valid';
-  return fail(
-    path,
-    `is missing and the configured default ${what} is not valid: it ${reason}, got ${describeValue(fromDefaults)}`,
-  );
+  const got = describeValue(fromDefaults);
+  return fail(path, `is missing and the configured ${what} is not valid: it ${reason}, got ${got}`);
 }
 
 /** The types callers of the parser need, from one import. */

@@ -35,19 +35,10 @@ const CLOUDEVENTS_BATCH_JSON = 'application/cloudevents-batch+json';
 /** Media types read as plain JSON: SMN's (not documented by Huawei, so both). */
 const JSON_TYPES = new Set(['application/json', 'text/plain']);
 
-const malformed = (message: string): Decoded => ({
-  ok: false,
-  status: 400,
-  reason: 'malformed',
-  message,
-});
-
-const unsupported = (message: string): Decoded => ({
-  ok: false,
-  status: 415,
-  reason: 'unsupported-media-type',
-  message,
-});
+const refused = (status: 400 | 415, message: string): Decoded => {
+  const reason = status === 400 ? 'malformed' : 'unsupported-media-type';
+  return { ok: false, status, reason, message };
+};
 
 const parseJson = (text: string): { ok: true; value: unknown } | { ok: false; message: string } => {
   try {
@@ -68,12 +59,13 @@ const decodeHeader = (value: string): string => {
 
 const decodeBinary = (request: IngestRequest, type: string | undefined, body: string): Decoded => {
   if (type === undefined || (type !== 'application/json' && !type.endsWith('+json'))) {
-    return unsupported(
+    return refused(
+      415,
       `binary-mode CloudEvents must carry JSON data (application/json), not ${type ?? 'no Content-Type'}`,
     );
   }
   const data = parseJson(body);
-  if (!data.ok) return malformed(`the event data is not JSON: ${data.message}`);
+  if (!data.ok) return refused(400, `the event data is not JSON: ${data.message}`);
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (name.startsWith('ce-') && name.length > 3 && value !== undefined) {
@@ -92,7 +84,7 @@ const decodeBinary = (request: IngestRequest, type: string | undefined, body: st
 
 const decodeArray = (mode: 'batched' | 'json' | 'envelope', value: unknown[]): Decoded => {
   const notObject = value.findIndex((element) => !isJsonObject(element));
-  if (notObject >= 0) return malformed(`element ${notObject} of the batch is not a JSON object`);
+  if (notObject >= 0) return refused(400, `element ${notObject} of the batch is not a JSON object`);
   return { ok: true, mode, events: value.map((element) => JSON.stringify(element)) };
 };
 
@@ -111,7 +103,7 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
   const body = request.body.toString('utf8');
   // Before anything parses or serialises it: a deep enough body overflows JSON.stringify's stack.
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
-    return malformed(`the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
+    return refused(400, `the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
   }
   // The content type decides first: a structured or batched body is that, whatever ce-*
   // headers come with it (the CloudEvents HTTP binding's content modes).
@@ -120,20 +112,21 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
   if (type !== CLOUDEVENTS_JSON && !batched) {
     if (request.headers['ce-specversion'] !== undefined) return decodeBinary(request, type, body);
     if (!plain) {
-      return unsupported(
+      return refused(
+        415,
         `Content-Type ${type ?? '(none)'} is not accepted; send ${CLOUDEVENTS_JSON}, ${CLOUDEVENTS_BATCH_JSON}, a binary-mode CloudEvent (ce-* headers) or application/json`,
       );
     }
   }
   const parsed = parseJson(body);
-  if (!parsed.ok) return malformed(`the body is not JSON: ${parsed.message}`);
+  if (!parsed.ok) return refused(400, `the body is not JSON: ${parsed.message}`);
   const { value } = parsed;
   if (Array.isArray(value) && (batched || plain)) {
     return decodeArray(batched ? 'batched' : 'json', value);
   }
   const notABatch = 'a batch must be a JSON array of events';
   if (!isJsonObject(value))
-    return malformed(batched ? notABatch : 'the body must be a JSON object');
+    return refused(400, batched ? notABatch : 'the body must be a JSON object');
   // An SMN HTTP(S) message: snake_case, with `type` and `topic_urn`.
   if (plain && typeof value.type === 'string' && typeof value.topic_urn === 'string') {
     const smn = { type: value.type, fields: value };
@@ -147,6 +140,6 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
   if (Array.isArray(value.events) && value.specversion === undefined) {
     return decodeArray('envelope', value.events);
   }
-  if (batched) return malformed(notABatch);
+  if (batched) return refused(400, notABatch);
   return { ok: true, mode: plain ? 'json' : 'structured', events: [body] };
 };
