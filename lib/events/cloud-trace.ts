@@ -171,12 +171,10 @@ export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
 const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
 
 /**
- * A Cloud Trace Service trace of a VPN call, as EventGrid puts it in a CloudEvent's `data` or
- * SMN in a notification's `message`. Only the fields this function needs are read. `request`
- * and `response` are JSON strings in one edition of the trace structure page and objects in
- * another: both are accepted. `code` is the HTTP status, as text or a number. CTS traces carry
- * no region, so `region` is read only in case a producer adds it. `time` is epoch milliseconds.
- * The account is read apart, from where the trace structure puts it ({@link readTraceAccount}).
+ * The fields this function reads of a Cloud Trace Service trace. `request` and `response` are
+ * JSON strings in one edition of the trace structure page and objects in another. `code` is the
+ * HTTP status, as text or a number. CTS traces carry no region: `region` is read in case a
+ * producer adds it. `time` is epoch milliseconds. The account is read by {@link readTraceAccount}.
  */
 const cloudTraceSchema = z.object({
   trace_name: correlationValueSchema,
@@ -224,12 +222,10 @@ function errorCodeIn(response: JsonObject | undefined): string | undefined {
 }
 
 /**
- * Reads a Cloud Trace trace found at `path`: a CloudEvent's `data`, an SMN notification's
- * `message`, or a whole body. Only a successful create announces connections: another operation
- * (`updateVpnConnection`, `deleteVpnConnection`, this function's own `createConnectionMonitor`...)
- * or a failed create is `ignored`; a successful create that names no valid connection is a
- * problem. `correlation` and `envelopeTime` come from around it; the trace's own `time`, when
- * readable, is the better one, being when the call was made.
+ * Reads a Cloud Trace trace found at `path` (a CloudEvent's `data`, an SMN notification's
+ * `message`, or a whole body). Only a successful create announces connections: another operation
+ * (`updateVpnConnection`, this function's own `createConnectionMonitor`...) or a failed create is
+ * `ignored`. The trace's own `time` beats `envelopeTime`, being when the call was made.
  */
 export function readTraceMessage(
   input: JsonObject,

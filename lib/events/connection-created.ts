@@ -132,11 +132,10 @@ export interface ConnectionDefaults {
 }
 
 /**
- * What `parseConnectionCreated` (`parse.ts`) returns, never an exception: the connections the
- * message announces (one, or several for a batch-create trace, each validated, no repeats); or
- * `ignored`, a well-formed message that announces no new connection (another Cloud Trace
- * operation, a failed create, an SMN subscription confirmation), to acknowledge and count; or
- * `invalid`, a malformed message, for the dead-letter queue with the reason.
+ * What `parseConnectionCreated` returns: the connections the message announces (several for a
+ * batch-create trace, each validated, no repeats); or `ignored`, a well-formed message that
+ * announces none (another Cloud Trace operation, a failed create, an SMN subscription
+ * confirmation), to acknowledge and count; or `invalid`, for the dead-letter queue with the reason.
  */
 export type ParseResult =
   | { kind: 'connections'; events: ConnectionCreated[] }
@@ -144,10 +143,9 @@ export type ParseResult =
   | { kind: 'invalid'; error: InvalidInputError };
 
 /**
- * What a shape reader found in a message that announces connections: their ids (at least one,
- * valid, no repeats), project and region (valid when present, still to be defaulted), and
- * `fieldsAt`, the path of the object holding the fields, so a missing `project_id` can be
- * named where the producer should have put it.
+ * What a shape reader found in a message that announces connections: project and region are
+ * valid when present, still to be defaulted; `fieldsAt`, the path of the object holding the
+ * fields, names a missing `project_id` where the producer should have put it.
  */
 export interface Candidate {
   kind: 'candidate';

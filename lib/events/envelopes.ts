@@ -106,17 +106,16 @@ const snsNotificationSchema = z.object({
 });
 
 /**
- * What Huawei SMN (Simple Message Notification) POSTs to an HTTP(S) subscription, snake_case,
- * as its "HTTP or HTTPS Message Format" page describes: `type`, `message`, `message_id`,
- * `topic_urn`, `subject`, `timestamp`, `signature_version`, `signature`, `signing_cert_url`,
- * and `subscribe_url` or `unsubscribe_url`. Only the first few are read. The URLs are never
- * read, let alone visited: a message must not make this function call out. The signature is
- * not checked here, as for SNS: whoever puts the message on the queue vouches for it.
+ * What Huawei SMN (Simple Message Notification) POSTs to an HTTP(S) subscription, snake_case, as
+ * its "HTTP or HTTPS Message Format" page describes: `type`, `message`, `message_id`, `topic_urn`,
+ * `subject`, `timestamp`, `signature_version`, `signature`, `signing_cert_url`, and
+ * `subscribe_url` or `unsubscribe_url`. The URLs are never read: a message must not make this
+ * function call out. The signature is not checked here: as for SNS, whoever puts the message on
+ * the queue vouches for it.
  *
- * A CTS key-event notification reaches SMN as a notification whose `message` is, we expect, the
- * trace as JSON text; what it holds is *not documented* (the CTS pages describe configuring key
- * event notifications, not their payload), so `message` is read as any supported shape, and
- * anything else is reported as unrecognised rather than guessed at.
+ * What a CTS key-event notification's `message` holds is *not documented* (the CTS pages describe
+ * configuring key event notifications, not their payload); we expect the trace as JSON text, so
+ * it is read as any supported shape, and anything else is reported as unrecognised.
  */
 const smnMessageSchema = z.object({
   type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),

@@ -136,14 +136,9 @@ const KEYS_SHOWN = 8;
  * (plain, EventBridge, CloudEvents 1.0 with plain or Cloud Trace data, a Cloud Trace trace on
  * its own, each optionally inside one SNS or one Huawei SMN notification), fills `project_id`
  * and `region` from `defaults` when the message has none, and validates every id that will
- * reach the Huawei API. A batch-create trace gives one event per connection.
- *
- * A well-formed message that announces no new connection (another Cloud Trace operation, a
- * failed create, an SMN subscription confirmation) comes back `ignored`, with the reason.
- *
- * Never throws: anything that cannot be handled comes back `invalid` with an
- * {@link InvalidInputError} whose message says which shape was recognised, which field is
- * wrong and what it held, and whose `path` names the field.
+ * reach the Huawei API. Never throws (see {@link ParseResult}): an `invalid` result's
+ * {@link InvalidInputError} says which shape was recognised, which field is wrong and what it
+ * held, and its `path` names the field.
  */
 export function parseConnectionCreated(body: string, defaults: ConnectionDefaults): ParseResult {
   try {

@@ -95,12 +95,12 @@ const checkSmn = async (
 };
 
 /**
- * Builds the ingest endpoint: a request is authenticated first (a request without a valid
- * token is answered 401 and nothing else happens), then size-checked (413), decoded by its
- * content mode (415, 400; nesting deeper than the limit is 400), an SMN message's topic and
- * signature checked (403), and its events validated with `createMonitor`'s parser, so that the
- * endpoint queues exactly what `createMonitor` will accept. Events that announce a connection are
- * queued with their bodies unchanged (but for characters SQS does not take, escaped); the answer is 2xx only when SQS accepted every one of them, 502 when SQS
+ * Builds the ingest endpoint: a request is authenticated first (without a valid token it is
+ * answered 401 and nothing else happens), then size-checked (413), decoded by its content mode
+ * (415, 400; nesting deeper than the limit is 400), an SMN message's topic and signature checked
+ * (403), and its events validated with `createMonitor`'s parser, so that the endpoint queues
+ * exactly what `createMonitor` will accept, with their bodies unchanged (but for characters SQS
+ * does not take, escaped). The answer is 2xx only when SQS accepted every event, 502 when SQS
  * failed some for its own reasons (so that the sender retries), 400 naming each event that was
  * invalid or that SQS refused for its content.
  */
