@@ -197,7 +197,8 @@ const cloudTraceSchema = z.object({
  * connection, and it is acknowledged, not rejected.
  */
 function failureOf(trace: JsonObject): string | undefined {
-  const status = httpStatus(trace.code);
+  const code = typeof trace.code === 'number' ? String(trace.code) : trace.code;
+  const status = typeof code === 'string' && /^[1-5]\d\d$/.test(code) ? Number(code) : undefined;
   const errorCode = errorCodeIn(recordedBody(trace.response));
   const details = errorCode === undefined ? [] : [errorCode];
   if (status !== undefined) {
@@ -208,11 +209,6 @@ function failureOf(trace: JsonObject): string | undefined {
     return [`trace_rating ${rating}`, ...details].join(', ');
   }
   return errorCode;
-}
-
-function httpStatus(code: unknown): number | undefined {
-  const text = typeof code === 'number' ? String(code) : code;
-  return typeof text === 'string' && /^[1-5]\d\d$/.test(text) ? Number(text) : undefined;
 }
 
 /** Huawei's error code in a recorded error answer (`error_code`, or `code` as in one appendix). */
