@@ -10,16 +10,16 @@ import {
 } from './connection-created.ts';
 import {
   describeValue,
+  fail,
   fromEpochMilliseconds,
-  hasKey,
   isJsonObject,
   type JsonObject,
   joinPath,
   type Outcome,
-  type Problem,
+  parseJsonObject,
   printable,
-  problemFromZod,
   readWith,
+  valueAt,
 } from './problems.ts';
 
 /** Where a trace may name an account, and what that field means. */
@@ -38,15 +38,6 @@ const CALLER_FIELDS = [
  */
 const RESOURCE_ACCOUNT_FIELD = ['resource_account_id'] as const;
 
-const at = (trace: JsonObject, keys: readonly string[]): unknown => {
-  let value: unknown = trace;
-  for (const key of keys) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    value = (value as JsonObject)[key];
-  }
-  return value;
-};
-
 /**
  * The Huawei account (`domain_id`) a Cloud Trace trace belongs to, from what the CTS trace
  * structure carries: `resource_account_id` when the call crossed accounts, else the caller's
@@ -57,35 +48,23 @@ const at = (trace: JsonObject, keys: readonly string[]): unknown => {
 export function readTraceAccount(trace: JsonObject, path: string): Outcome<string | undefined> {
   const found: { field: string; id: string }[] = [];
   for (const keys of [RESOURCE_ACCOUNT_FIELD, ...CALLER_FIELDS]) {
-    const value = at(trace, keys);
+    const value = valueAt(trace, keys);
     if (value === undefined || value === null || value === '') continue;
-    const field = joinPath(path, [...keys]);
+    const field = joinPath(path, keys);
     const parsed = domainIdSchema.safeParse(value);
     if (!parsed.success) {
-      return {
-        ok: false,
-        problem: {
-          path: field,
-          message: `${parsed.error.issues[0]?.message ?? 'must be 32 hex characters'}, got ${describeValue(value)}`,
-        },
-      };
+      const reason = parsed.error.issues[0]?.message ?? 'must be 32 hex characters';
+      return fail(field, `${reason}, got ${describeValue(value)}`);
     }
     found.push({ field, id: parsed.data });
   }
   const [first, ...others] = found;
-  if (first === undefined) return { ok: true, value: undefined };
-  if (first.field.endsWith('resource_account_id')) return { ok: true, value: first.id };
-  const other = others.find((o) => o.id !== first.id);
-  if (other !== undefined) {
-    return {
-      ok: false,
-      problem: {
-        path: other.field,
-        message: `names account ${other.id}, but ${first.field} names ${first.id}`,
-      },
-    };
+  if (first === undefined || first.field.endsWith('resource_account_id')) {
+    return { ok: true, value: first?.id };
   }
-  return { ok: true, value: first.id };
+  const other = others.find((o) => o.id !== first.id);
+  if (other === undefined) return { ok: true, value: first.id };
+  return fail(other.field, `names account ${other.id}, but ${first.field} names ${first.id}`);
 }
 
 /**
@@ -101,23 +80,9 @@ const MAX_CONNECTIONS_PER_TRACE = 10;
  * A string that is not a JSON object (truncated by the trace) gives `undefined`.
  */
 function recordedBody(value: unknown): JsonObject | undefined {
-  if (isJsonObject(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isJsonObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where the ids of one trace are, for naming them in problems. */
-interface TraceIdSources {
-  /** `resource_id`; an empty one counts as none. */
-  resourceId: string | undefined;
-  response: JsonObject | undefined;
-  /** Path of the trace in the message. */
-  path: string;
+  if (typeof value !== 'string') return isJsonObject(value) ? value : undefined;
+  const parsed = parseJsonObject(value, '');
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /**
@@ -125,8 +90,11 @@ interface TraceIdSources {
  * `vpn_connection.id` in the recorded response; when both are there they must agree, since a
  * trace that names two connections cannot say which one to monitor.
  */
-function createdConnection(sources: TraceIdSources): Outcome<string[]> {
-  const { resourceId, response, path } = sources;
+function createdConnection(
+  resourceId: string | undefined,
+  response: JsonObject | undefined,
+  path: string,
+): Outcome<string[]> {
   const connection = response?.vpn_connection;
   const id = isJsonObject(connection) ? connection.id : undefined;
   const responseId = typeof id === 'string' ? id : undefined;
@@ -137,7 +105,7 @@ function createdConnection(sources: TraceIdSources): Outcome<string[]> {
   }
   const [connectionId, idPath] =
     resourceId === undefined ? [responseId, responsePath] : [resourceId, resourcePath];
-  const checked = validId(connectionId, idPath);
+  const checked = readWith(vpnConnectionIdSchema, connectionId, idPath);
   if (!checked.ok) return checked;
   if (responseId !== undefined && responseId !== checked.value) {
     return fail(
@@ -154,8 +122,11 @@ function createdConnection(sources: TraceIdSources): Outcome<string[]> {
  * How Cloud Trace fills `resource_id` for a batch is not documented, so it is read only when the
  * response names no connection, and then only as one id.
  */
-function batchCreatedConnections(sources: TraceIdSources): Outcome<string[]> {
-  const { resourceId, response, path } = sources;
+function batchCreatedConnections(
+  resourceId: string | undefined,
+  response: JsonObject | undefined,
+  path: string,
+): Outcome<string[]> {
   const listPath = joinPath(path, ['response', 'vpn_connections']);
   const list = response?.vpn_connections;
   if (list !== undefined && !Array.isArray(list)) {
@@ -168,7 +139,7 @@ function batchCreatedConnections(sources: TraceIdSources): Outcome<string[]> {
         'is missing and response holds no vpn_connections[].id',
       );
     }
-    const checked = validId(resourceId, joinPath(path, ['resource_id']));
+    const checked = readWith(vpnConnectionIdSchema, resourceId, joinPath(path, ['resource_id']));
     return checked.ok ? { ok: true, value: [checked.value] } : checked;
   }
   if (list.length > MAX_CONNECTIONS_PER_TRACE) {
@@ -181,22 +152,11 @@ function batchCreatedConnections(sources: TraceIdSources): Outcome<string[]> {
   for (const [index, item] of list.entries()) {
     const itemPath = joinPath(listPath, [index]);
     if (!isJsonObject(item)) return fail(itemPath, `must be an object, got ${describeValue(item)}`);
-    const checked = validId(item.id, joinPath(itemPath, ['id']));
+    const checked = readWith(vpnConnectionIdSchema, item.id, joinPath(itemPath, ['id']));
     if (!checked.ok) return checked;
     ids.add(checked.value);
   }
   return { ok: true, value: [...ids] };
-}
-
-function validId(value: unknown, path: string): Outcome<string> {
-  const checked = vpnConnectionIdSchema.safeParse(value);
-  if (checked.success) return { ok: true, value: checked.data };
-  const problem = problemFromZod(checked.error, value, '');
-  return fail(path, problem.message);
-}
-
-function fail(path: string, message: string): { ok: false; problem: Problem } {
-  return { ok: false, problem: { path, message } };
 }
 
 /** The Cloud Trace Service operation that records a new VPN connection. */
@@ -211,12 +171,10 @@ export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
 const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
 
 /**
- * A Cloud Trace Service trace of a VPN call, as EventGrid puts it in a CloudEvent's `data` or
- * SMN in a notification's `message`. Only the fields this function needs are read. `request`
- * and `response` are JSON strings in one edition of the trace structure page and objects in
- * another: both are accepted. `code` is the HTTP status, as text or a number. CTS traces carry
- * no region, so `region` is read only in case a producer adds it. `time` is epoch milliseconds.
- * The account is read apart, from where the trace structure puts it (`trace-account.ts`).
+ * The fields this function reads of a Cloud Trace Service trace. `request` and `response` are
+ * JSON strings in one edition of the trace structure page and objects in another. `code` is the
+ * HTTP status, as text or a number. CTS traces carry no region: `region` is read in case a
+ * producer adds it. `time` is epoch milliseconds. The account is read by {@link readTraceAccount}.
  */
 const cloudTraceSchema = z.object({
   trace_name: correlationValueSchema,
@@ -231,31 +189,46 @@ const cloudTraceSchema = z.object({
   time: z.optional(z.union([z.number(), z.string()])),
 });
 
-/** What a trace says: the connections it created, or why it announces none. */
-type TraceReading =
-  | {
-      kind: 'connections';
-      vpnConnectionIds: string[];
-      projectId: string | undefined;
-      region: string | undefined;
-      domainId: string | undefined;
-      traceId: string | undefined;
-      occurredAt: string | undefined;
-    }
-  | { kind: 'ignored'; reason: string };
+/**
+ * Why a create trace records a failed call, or `undefined` when it succeeded. `code` decides
+ * when it is an HTTP status: 2xx succeeded, anything else failed. Without one, a `trace_rating`
+ * of `warning` or `incident` (CTS: the call failed) or an error code in the recorded response
+ * says it failed. Read before the trace is validated: a failed call's trace need not name a
+ * connection, and it is acknowledged, not rejected.
+ */
+function failureOf(trace: JsonObject): string | undefined {
+  const code = typeof trace.code === 'number' ? String(trace.code) : trace.code;
+  const status = typeof code === 'string' && /^[1-5]\d\d$/.test(code) ? Number(code) : undefined;
+  const errorCode = errorCodeIn(recordedBody(trace.response));
+  const details = errorCode === undefined ? [] : [errorCode];
+  if (status !== undefined) {
+    return status >= 200 && status < 300 ? undefined : [`code ${status}`, ...details].join(', ');
+  }
+  const rating = trace.trace_rating;
+  if (rating === 'warning' || rating === 'incident') {
+    return [`trace_rating ${rating}`, ...details].join(', ');
+  }
+  return errorCode;
+}
 
-/** True when an object is a Cloud Trace trace rather than plain fields. */
-export function isCloudTrace(data: JsonObject): boolean {
-  return hasKey(data, 'trace_name');
+/** Huawei's error code in a recorded error answer (`error_code`, or `code` as in one appendix). */
+function errorCodeIn(response: JsonObject | undefined): string | undefined {
+  const code = response?.error_code ?? response?.code;
+  return typeof code === 'string' && code !== '' ? printable(code, 32) : undefined;
 }
 
 /**
- * Reads a trace found at `path`. Only a successful create announces connections: another
- * operation (`updateVpnConnection`, `deleteVpnConnection`, this function's own
- * `createConnectionMonitor`...) or a failed create is `ignored`. A successful create that names
- * no valid connection is a problem.
+ * Reads a Cloud Trace trace found at `path` (a CloudEvent's `data`, an SMN notification's
+ * `message`, or a whole body). Only a successful create announces connections: another operation
+ * (`updateVpnConnection`, this function's own `createConnectionMonitor`...) or a failed create is
+ * `ignored`. The trace's own `time` beats `envelopeTime`, being when the call was made.
  */
-function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> {
+export function readTraceMessage(
+  input: JsonObject,
+  path: string,
+  correlation: Correlation,
+  envelopeTime: string | undefined,
+): Reading {
   const name = readWith(z.object({ trace_name: correlationValueSchema }), input, path);
   if (!name.ok) return name;
   const traceName = name.value.trace_name;
@@ -273,99 +246,31 @@ function readCloudTrace(input: JsonObject, path: string): Outcome<TraceReading> 
   const parsed = readWith(cloudTraceSchema, input, path);
   if (!parsed.ok) return parsed;
   const trace = parsed.value;
-  const sources: TraceIdSources = {
-    // An empty resource_id is how a trace says it has none, so the response is consulted.
-    resourceId: trace.resource_id === '' ? undefined : trace.resource_id,
-    response: recordedBody(trace.response),
-    path,
-  };
-  const ids = batch ? batchCreatedConnections(sources) : createdConnection(sources);
+  // An empty resource_id is how a trace says it has none, so the response is consulted.
+  const resourceId = trace.resource_id === '' ? undefined : trace.resource_id;
+  const readIds = batch ? batchCreatedConnections : createdConnection;
+  const ids = readIds(resourceId, recordedBody(trace.response), path);
   if (!ids.ok) return ids;
   const account = readTraceAccount(input, path);
   if (!account.ok) return account;
-  return {
-    ok: true,
-    value: {
-      kind: 'connections',
-      vpnConnectionIds: ids.value,
-      projectId: trace.project_id ?? undefined,
-      region: trace.region ?? undefined,
-      domainId: account.value,
-      traceId: trace.trace_id,
-      occurredAt: fromEpochMilliseconds(trace.time),
-    },
-  };
-}
-
-function ignored(reason: string): Outcome<TraceReading> {
-  return { ok: true, value: { kind: 'ignored', reason } };
-}
-
-/**
- * Why a create trace records a failed call, or `undefined` when it succeeded. `code` decides
- * when it is an HTTP status: 2xx succeeded, anything else failed. Without one, a `trace_rating`
- * of `warning` or `incident` (CTS: the call failed) or an error code in the recorded response
- * says it failed. Read before the trace is validated: a failed call's trace need not name a
- * connection, and it is acknowledged, not rejected.
- */
-function failureOf(trace: JsonObject): string | undefined {
-  const status = httpStatus(trace.code);
-  const errorCode = errorCodeIn(recordedBody(trace.response));
-  const details = errorCode === undefined ? [] : [errorCode];
-  if (status !== undefined) {
-    return status >= 200 && status < 300 ? undefined : [`code ${status}`, ...details].join(', ');
-  }
-  const rating = trace.trace_rating;
-  if (rating === 'warning' || rating === 'incident') {
-    return [`trace_rating ${rating}`, ...details].join(', ');
-  }
-  return errorCode;
-}
-
-function httpStatus(code: unknown): number | undefined {
-  const text = typeof code === 'number' ? String(code) : code;
-  return typeof text === 'string' && /^[1-5]\d\d$/.test(text) ? Number(text) : undefined;
-}
-
-/** Huawei's error code in a recorded error answer (`error_code`, or `code` as in one appendix). */
-function errorCodeIn(response: JsonObject | undefined): string | undefined {
-  const code = response?.error_code ?? response?.code;
-  return typeof code === 'string' && code !== '' ? printable(code, 32) : undefined;
-}
-
-/**
- * Reads a Cloud Trace trace found at `path`: a CloudEvent's `data`, an SMN notification's
- * `message`, or a whole body. `correlation` and `envelopeTime` come from around it; the trace's
- * own `time`, when readable, is the better one, being when the call was made.
- */
-export function readTraceMessage(
-  trace: JsonObject,
-  path: string,
-  correlation: Correlation,
-  envelopeTime: string | undefined,
-): Reading {
-  const read = readCloudTrace(trace, path);
-  if (!read.ok) return read;
-  if (read.value.kind === 'ignored') {
-    return {
-      ok: true,
-      value: { kind: 'ignored', reason: read.value.reason, shape: 'cloud-trace' },
-    };
-  }
-  const { vpnConnectionIds, projectId, region, domainId, traceId } = read.value;
-  const occurredAt = read.value.occurredAt ?? envelopeTime;
+  const { trace_id: traceId } = trace;
   return {
     ok: true,
     value: {
       kind: 'candidate',
-      vpnConnectionIds,
-      projectId,
-      region,
-      ...(domainId === undefined ? {} : { domainId }),
-      ...(occurredAt === undefined ? {} : { occurredAt }),
+      vpnConnectionIds: ids.value,
+      projectId: trace.project_id ?? undefined,
+      region: trace.region ?? undefined,
+      domainId: account.value,
+      occurredAt: fromEpochMilliseconds(trace.time) ?? envelopeTime,
       shape: 'cloud-trace',
       correlation: { ...correlation, ...(traceId === undefined ? {} : { traceId }) },
       fieldsAt: path,
     },
   };
 }
+
+const ignored = (reason: string): Reading => ({
+  ok: true,
+  value: { kind: 'ignored', reason, shape: 'cloud-trace' },
+});

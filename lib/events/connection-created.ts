@@ -34,8 +34,6 @@ export const projectIdSchema = z.string().check(
     error: 'must be lowercase hex, as Huawei issues it (uppercase is rejected, not lowercased)',
   }),
 );
-/** A validated Huawei project id. */
-export type ProjectId = z.infer<typeof projectIdSchema>;
 
 /**
  * A Huawei account id (Cloud Trace `domain_id`): 32 hex characters. It never reaches a URL
@@ -55,8 +53,6 @@ export const regionSchema = z.string().check(
     error: 'must be a region like cn-north-4 or ap-southeast-1',
   }),
 );
-/** A validated Huawei region. */
-export type Region = z.infer<typeof regionSchema>;
 
 /**
  * Correlation values (event id, source, time, SNS message id, trace id) are copied into the
@@ -80,21 +76,17 @@ const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud
 type MessageShape = z.infer<typeof messageShapeSchema>;
 
 /**
- * Where the event came from, for consumers and logs. Every field is optional: each shape
- * carries a different subset (`traceId` only in a Cloud Trace trace, `snsMessageId` only via SNS).
+ * Where the event came from, for consumers and logs. Each shape carries a different subset: the
+ * EventBridge or CloudEvents envelope's `id`, `source` (`HC.VPN` for Huawei EventGrid) and `time`
+ * as written; the SNS `MessageId` or SMN `message_id` of the notification around it; the Cloud
+ * Trace Service `trace_id` of the call that created the connection.
  */
 const correlationSchema = z.object({
-  /** The EventBridge or CloudEvents event id. */
   eventId: z.exactOptional(correlationValueSchema),
-  /** The EventBridge or CloudEvents source, `HC.VPN` for Huawei EventGrid. */
   source: z.exactOptional(correlationValueSchema),
-  /** When the producer says the event happened, as the envelope wrote it. */
   time: z.exactOptional(correlationValueSchema),
-  /** The SNS `MessageId`, when the message came through SNS. */
   snsMessageId: z.exactOptional(correlationValueSchema),
-  /** The SMN `message_id`, when the message came through a Huawei SMN HTTP(S) subscription. */
   smnMessageId: z.exactOptional(correlationValueSchema),
-  /** The Cloud Trace Service `trace_id` of the call that created the connection. */
   traceId: z.exactOptional(correlationValueSchema),
 });
 /** Where the event came from. */
@@ -112,9 +104,8 @@ const connectionCreatedSchema = z.object({
   projectId: projectIdSchema,
   region: regionSchema,
   shape: messageShapeSchema,
-  /** True when the message arrived wrapped in an SNS notification. */
+  /** True when the message arrived wrapped in an SNS, or a Huawei SMN HTTP(S), notification. */
   viaSns: z.boolean(),
-  /** True when the message arrived wrapped in a Huawei SMN HTTP(S) notification. */
   viaSmn: z.boolean(),
   /**
    * When the producer says the event happened (ISO 8601): a Cloud Trace trace's `time`, else
@@ -141,11 +132,10 @@ export interface ConnectionDefaults {
 }
 
 /**
- * What `parseConnectionCreated` (`parse.ts`) returns, never an exception: the connections the
- * message announces (one, or several for a batch-create trace, each validated, no repeats); or
- * `ignored`, a well-formed message that announces no new connection (another Cloud Trace
- * operation, a failed create, an SMN subscription confirmation), to acknowledge and count; or
- * `invalid`, a malformed message, for the dead-letter queue with the reason.
+ * What `parseConnectionCreated` returns: the connections the message announces (several for a
+ * batch-create trace, each validated, no repeats); or `ignored`, a well-formed message that
+ * announces none (another Cloud Trace operation, a failed create, an SMN subscription
+ * confirmation), to acknowledge and count; or `invalid`, for the dead-letter queue with the reason.
  */
 export type ParseResult =
   | { kind: 'connections'; events: ConnectionCreated[] }
@@ -153,32 +143,24 @@ export type ParseResult =
   | { kind: 'invalid'; error: InvalidInputError };
 
 /**
- * What a shape reader found in a message that announces connections: their ids (at least one,
- * valid, no repeats), project and region (valid when present, still to be defaulted), and
- * `fieldsAt`, the path of the object holding the fields, so a missing `project_id` can be
- * named where the producer should have put it.
+ * What a shape reader found in a message that announces connections: project and region are
+ * valid when present, still to be defaulted; `fieldsAt`, the path of the object holding the
+ * fields, names a missing `project_id` where the producer should have put it.
  */
 export interface Candidate {
   kind: 'candidate';
   vpnConnectionIds: readonly string[];
   projectId: string | undefined;
   region: string | undefined;
-  domainId?: string;
-  occurredAt?: string;
+  domainId?: string | undefined;
+  occurredAt?: string | undefined;
   shape: MessageShape;
   correlation: Correlation;
   fieldsAt: string;
 }
 
-/** A well-formed message that announces no new connection, and why. */
-interface Ignored {
-  kind: 'ignored';
-  reason: string;
-  shape: MessageShape;
-}
-
 /** What reading one shape gives: connections to provision, a message to ignore, or a problem. */
-export type Reading = Outcome<Candidate | Ignored>;
+export type Reading = Outcome<Candidate | Extract<ParseResult, { kind: 'ignored' }>>;
 
 /**
  * The plain fields, alone or inside an envelope's `detail` or `data`. `project_id` and `region`
@@ -190,34 +172,27 @@ export const plainFieldsSchema = z.object({
   project_id: z.nullish(projectIdSchema),
   region: z.nullish(regionSchema),
 });
-/** The plain fields, as read. */
-export type PlainFields = z.infer<typeof plainFieldsSchema>;
 
-/** The fields a shape reader hands on to the envelope around it. */
-export type PlainCandidate = Pick<Candidate, 'vpnConnectionIds' | 'projectId' | 'region'>;
+/** What a shape adds to the plain fields it carries. */
+type Around = Pick<Candidate, 'shape' | 'correlation' | 'fieldsAt' | 'occurredAt'>;
 
-/** Reads the plain fields from `input`, found at `path` in the message. */
-export function readPlainFields(input: unknown, path: string): Outcome<PlainCandidate> {
-  const parsed = readWith(plainFieldsSchema, input, path);
-  if (!parsed.ok) return parsed;
-  return { ok: true, value: toPlainCandidate(parsed.value) };
-}
-
-/** Renames validated plain fields to the project's names; `null` becomes absent. */
-export function toPlainCandidate(fields: PlainFields): PlainCandidate {
-  return {
-    vpnConnectionIds: [fields.vpn_connection_id],
-    projectId: fields.project_id ?? undefined,
-    region: fields.region ?? undefined,
-  };
-}
-
-/** Reads a plain message: the fields at the top level of the body. */
-export function readPlainMessage(input: unknown, path: string): Outcome<Candidate> {
-  const fields = readPlainFields(input, path);
-  if (!fields.ok) return fields;
+/** The candidate of validated plain fields; `null` becomes absent. */
+export function plainCandidate(fields: z.infer<typeof plainFieldsSchema>, around: Around): Reading {
+  const { vpn_connection_id: id, project_id: projectId, region } = fields;
   return {
     ok: true,
-    value: { kind: 'candidate', ...fields.value, shape: 'plain', correlation: {}, fieldsAt: path },
+    value: {
+      kind: 'candidate',
+      vpnConnectionIds: [id],
+      projectId: projectId ?? undefined,
+      region: region ?? undefined,
+      ...around,
+    },
   };
+}
+
+/** Reads the plain fields at `around.fieldsAt`: a plain message, or a CloudEvent's `data`. */
+export function readPlain(input: unknown, around: Around): Reading {
+  const fields = readWith(plainFieldsSchema, input, around.fieldsAt);
+  return fields.ok ? plainCandidate(fields.value, around) : fields;
 }

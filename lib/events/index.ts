@@ -16,13 +16,7 @@ export {
   type ConnectionCreated,
   /** Project and region used when a message does not name them (validated like message values). */
   type ConnectionDefaults,
-  /**
-   * Reads an SQS message body holding a "VPN connection created" event in any supported shape
-   * (plain, EventBridge, CloudEvents 1.0 with plain or Cloud Trace data, a Cloud Trace trace on
-   * its own, each optionally inside one SNS or one Huawei SMN notification), fills `project_id`
-   * and `region` from `defaults` when the message has none, and validates every id that will reach
-   * the Huawei API.
-   */
+  /** Reads an SQS message body holding a "VPN connection created" event in any supported shape. */
   parseConnectionCreated,
 } from './parse.ts';
 export {
@@ -30,8 +24,6 @@ export {
   eventTimeOf,
   /** True for a JSON object. */
   isJsonObject,
-  /** A parsed JSON object (not an array, not `null`). */
-  type JsonObject,
   /** Makes foreign text (a JSON syntax error that quotes the body) safe to embed in a reason. */
   printable,
 } from './problems.ts';

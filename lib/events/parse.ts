@@ -6,24 +6,27 @@ import {
   type ConnectionCreated,
   type ConnectionDefaults,
   type ParseResult,
-  type ProjectId,
   projectIdSchema,
   type Reading,
-  type Region,
-  readPlainMessage,
+  readPlain,
   regionSchema,
 } from './connection-created.ts';
-import { readCloudEvent, readEventBridgeEnvelope } from './envelopes.ts';
-import { readWrapper, type Wrapper } from './notifications.ts';
+import {
+  type NotificationContent,
+  readCloudEvent,
+  readEventBridgeEnvelope,
+  readWrapper,
+  type Wrapper,
+} from './envelopes.ts';
 import {
   describeValue,
-  hasKey,
+  errorText,
+  fail,
   type JsonObject,
   joinPath,
   type Outcome,
   type Problem,
   parseJsonObject,
-  printable,
   withArticle,
 } from './problems.ts';
 
@@ -58,58 +61,38 @@ function isWrapper(envelope: Envelope): envelope is Wrapper {
  * PascalCase and SMN's snake_case; a CloudEvent also has `type`, so it is recognised first.
  */
 function detectEnvelope(message: JsonObject): Envelope | undefined {
-  if (hasKey(message, 'TopicArn') || (hasKey(message, 'Type') && hasKey(message, 'Message'))) {
-    return 'sns';
-  }
-  if (hasKey(message, 'specversion')) return 'cloudevents';
-  if (hasKey(message, 'topic_urn') || (hasKey(message, 'type') && hasKey(message, 'message'))) {
-    return 'smn';
-  }
-  if (hasKey(message, 'detail-type')) return 'eventbridge';
-  if (hasKey(message, 'trace_name')) return 'cloud-trace';
-  if (hasKey(message, 'vpn_connection_id')) return 'plain';
+  const has = (key: string) => Object.hasOwn(message, key);
+  if (has('TopicArn') || (has('Type') && has('Message'))) return 'sns';
+  if (has('specversion')) return 'cloudevents';
+  if (has('topic_urn') || (has('type') && has('message'))) return 'smn';
+  if (has('detail-type')) return 'eventbridge';
+  if (has('trace_name')) return 'cloud-trace';
+  if (has('vpn_connection_id')) return 'plain';
   return undefined;
 }
 
-/** Reads a message already recognised as one of the shapes that carry the event themselves. */
-function readEnvelope(
-  envelope: Exclude<Envelope, Wrapper>,
-  message: JsonObject,
-  path: string,
-): Reading {
-  switch (envelope) {
-    case 'cloudevents':
-      return readCloudEvent(message, path);
-    case 'eventbridge':
-      return readEventBridgeEnvelope(message, path);
-    case 'cloud-trace':
-      return readTraceMessage(message, path, {}, undefined);
-    case 'plain':
-      return readPlainMessage(message, path);
-  }
-}
-
-/** The project and region a connection's monitor is created in. */
-interface Placement {
-  projectId: ProjectId;
-  region: Region;
-}
+/** The reader of each shape that carries the event itself. */
+const READERS: Readonly<
+  Record<Exclude<Envelope, Wrapper>, (message: JsonObject, path: string) => Reading>
+> = {
+  cloudevents: readCloudEvent,
+  eventbridge: readEventBridgeEnvelope,
+  'cloud-trace': (message, path) => readTraceMessage(message, path, {}, undefined),
+  plain: (message, path) => readPlain(message, { shape: 'plain', correlation: {}, fieldsAt: path }),
+};
 
 /**
  * Takes `project_id` and `region` from the message, else from the deployment's defaults. A
  * default is validated like a message value: it too ends up in a URL, and a bad one must not
  * slip through because the message happened to omit the field.
  */
-function resolveDefaults(candidate: Candidate, defaults: ConnectionDefaults): Outcome<Placement> {
-  const projectId = pick(
-    candidate,
-    'project_id',
-    candidate.projectId,
-    defaults.projectId,
-    projectIdSchema,
-  );
+function resolveDefaults(
+  candidate: Candidate,
+  defaults: ConnectionDefaults,
+): Outcome<{ projectId: string; region: string }> {
+  const projectId = pick(candidate, 'project_id', defaults.projectId, projectIdSchema);
   if (!projectId.ok) return projectId;
-  const region = pick(candidate, 'region', candidate.region, defaults.region, regionSchema);
+  const region = pick(candidate, 'region', defaults.region, regionSchema);
   if (!region.ok) return region;
   return { ok: true, value: { projectId: projectId.value, region: region.value } };
 }
@@ -117,29 +100,19 @@ function resolveDefaults(candidate: Candidate, defaults: ConnectionDefaults): Ou
 function pick(
   candidate: Candidate,
   field: 'project_id' | 'region',
-  fromMessage: string | undefined,
   fromDefaults: string | undefined,
   schema: z.ZodMiniType<string>,
 ): Outcome<string> {
+  const fromMessage = field === 'project_id' ? candidate.projectId : candidate.region;
   if (fromMessage !== undefined) return { ok: true, value: fromMessage };
   const path = joinPath(candidate.fieldsAt, [field]);
-  const what = field === 'project_id' ? 'project id' : 'region';
-  if (fromDefaults === undefined) {
-    return {
-      ok: false,
-      problem: { path, message: `is missing and no default ${what} is configured` },
-    };
-  }
+  const what = `default ${field === 'project_id' ? 'project id' : 'region'}`;
+  if (fromDefaults === undefined) return fail(path, `is missing and no ${what} is configured`);
   const checked = schema.safeParse(fromDefaults);
   if (checked.success) return { ok: true, value: checked.data };
   const reason = checked.error.issues[0]?.message ?? 'is not valid';
-  return {
-    ok: false,
-    problem: {
-      path,
-      message: `is missing and the configured default ${what} is not valid: it ${reason}, got ${describeValue(fromDefaults)}`,
-    },
-  };
+  const got = describeValue(fromDefaults);
+  return fail(path, `is missing and the configured ${what} is not valid: it ${reason}, got ${got}`);
 }
 
 /** The types callers of the parser need, from one import. */
@@ -163,129 +136,111 @@ const KEYS_SHOWN = 8;
  * (plain, EventBridge, CloudEvents 1.0 with plain or Cloud Trace data, a Cloud Trace trace on
  * its own, each optionally inside one SNS or one Huawei SMN notification), fills `project_id`
  * and `region` from `defaults` when the message has none, and validates every id that will
- * reach the Huawei API. A batch-create trace gives one event per connection.
- *
- * A well-formed message that announces no new connection (another Cloud Trace operation, a
- * failed create, an SMN subscription confirmation) comes back `ignored`, with the reason.
- *
- * Never throws: anything that cannot be handled comes back `invalid` with an
- * {@link InvalidInputError} whose message says which shape was recognised, which field is
- * wrong and what it held, and whose `path` names the field.
+ * reach the Huawei API. Never throws (see {@link ParseResult}): an `invalid` result's
+ * {@link InvalidInputError} says which shape was recognised, which field is wrong and what it
+ * held, and its `path` names the field.
  */
 export function parseConnectionCreated(body: string, defaults: ConnectionDefaults): ParseResult {
   try {
-    return parseBody(body, defaults);
+    if (typeof body !== 'string') {
+      return invalid('message body', fail('', `must be a string, got ${describeValue(body)}`));
+    }
+    const size = Buffer.byteLength(body, 'utf8');
+    if (size > MAX_BODY_BYTES) {
+      return invalid(
+        'message body',
+        fail(
+          '',
+          `is ${size} bytes, over the 256 KiB (${MAX_BODY_BYTES} bytes) SQS message size limit; it was not parsed`,
+        ),
+      );
+    }
+    const root = parseJsonObject(body, '');
+    return root.ok ? readMessage(root.value, defaults) : invalid('message body', root);
   } catch (error: unknown) {
     // Not expected to happen; caught so that a bug here sends one message to the DLQ with a
     // reason instead of failing the batch.
-    const reason = printable(error instanceof Error ? error.message : String(error), 160);
-    return invalid('message body', {
-      path: '',
-      message: `could not be read: ${reason}`,
-      cause: error,
-    });
+    return invalid('message body', fail('', `could not be read: ${errorText(error)}`, error));
   }
 }
 
-function parseBody(body: string, defaults: ConnectionDefaults): ParseResult {
-  if (typeof body !== 'string') {
-    return invalid('message body', {
-      path: '',
-      message: `must be a string, got ${describeValue(body)}`,
-    });
-  }
-  const size = Buffer.byteLength(body, 'utf8');
-  if (size > MAX_BODY_BYTES) {
-    return invalid('message body', {
-      path: '',
-      message: `is ${size} bytes, over the 256 KiB (${MAX_BODY_BYTES} bytes) SQS message size limit; it was not parsed`,
-    });
-  }
-  const root = parseJsonObject(body, '');
-  if (!root.ok) return invalid('message body', root.problem);
-  return readMessage(root.value, defaults);
-}
+/** The notification a message came in, when it came in one. */
+type Around = NotificationContent & { wrapper: Wrapper };
 
-function readMessage(message: JsonObject, defaults: ConnectionDefaults): ParseResult {
+function readMessage(
+  message: JsonObject,
+  defaults: ConnectionDefaults,
+  around?: Around,
+): ParseResult {
   const envelope = detectEnvelope(message);
-  if (envelope === undefined) return invalid('unrecognised message', unrecognised(message, ''));
-  if (!isWrapper(envelope)) {
-    return finish(ENVELOPE_LABELS[envelope], readEnvelope(envelope, message, ''), defaults, {});
+  const outer = around === undefined ? undefined : ENVELOPE_LABELS[around.wrapper];
+  const path = around?.path ?? '';
+  if (envelope === undefined) {
+    return invalid(outer ?? 'unrecognised message', unrecognised(message, path));
   }
-
+  const label = ENVELOPE_LABELS[envelope];
+  if (!isWrapper(envelope)) {
+    const shown = outer === undefined ? label : `${outer} wrapping ${withArticle(label)}`;
+    return finish(shown, READERS[envelope](message, path), defaults, around);
+  }
+  if (outer !== undefined) {
+    return invalid(
+      outer,
+      fail(path, `holds another ${label}; only one level of SNS or SMN is supported`),
+    );
+  }
   const wrapper = readWrapper(envelope, message);
-  if (!wrapper.ok) return invalid(ENVELOPE_LABELS[envelope], wrapper.problem);
+  if (!wrapper.ok) return invalid(label, wrapper);
   if ('reason' in wrapper.value) {
     return { kind: 'ignored', reason: wrapper.value.reason, shape: 'smn' };
   }
-  const { message: inner, messageId, sentAt, path } = wrapper.value;
-  const innerEnvelope = detectEnvelope(inner);
-  if (innerEnvelope === undefined) {
-    return invalid(ENVELOPE_LABELS[envelope], unrecognised(inner, path));
-  }
-  if (isWrapper(innerEnvelope)) {
-    return invalid(ENVELOPE_LABELS[envelope], {
-      path,
-      message: `holds another ${ENVELOPE_LABELS[innerEnvelope]}; only one level of SNS or SMN is supported`,
-    });
-  }
-  const label = `${ENVELOPE_LABELS[envelope]} wrapping ${withArticle(ENVELOPE_LABELS[innerEnvelope])}`;
-  return finish(label, readEnvelope(innerEnvelope, inner, path), defaults, {
-    wrapper: envelope,
-    messageId,
-    sentAt,
-  });
-}
-
-/** What the notification around the event, if any, adds to it. */
-interface Around {
-  wrapper?: Wrapper;
-  messageId?: string;
-  sentAt?: string | undefined;
+  return readMessage(wrapper.value.message, defaults, { wrapper: envelope, ...wrapper.value });
 }
 
 function finish(
   label: string,
   read: Reading,
   defaults: ConnectionDefaults,
-  around: Around,
+  around: Around | undefined,
 ): ParseResult {
-  if (!read.ok) return invalid(label, read.problem);
+  if (!read.ok) return invalid(label, read);
   if (read.value.kind === 'ignored') return read.value;
   const candidate = read.value;
   const placement = resolveDefaults(candidate, defaults);
-  if (!placement.ok) return invalid(label, placement.problem);
+  if (!placement.ok) return invalid(label, placement);
   const { shape, correlation, domainId } = candidate;
-  const occurredAt = candidate.occurredAt ?? around.sentAt;
-  const messageIdKey = around.wrapper === 'smn' ? 'smnMessageId' : 'snsMessageId';
+  const occurredAt = candidate.occurredAt ?? around?.sentAt;
   const events = candidate.vpnConnectionIds.map(
     (vpnConnectionId): ConnectionCreated => ({
       vpnConnectionId,
       ...placement.value,
       shape,
-      viaSns: around.wrapper === 'sns',
-      viaSmn: around.wrapper === 'smn',
+      viaSns: around?.wrapper === 'sns',
+      viaSmn: around?.wrapper === 'smn',
       ...(occurredAt === undefined ? {} : { occurredAt }),
       ...(domainId === undefined ? {} : { domainId }),
       ...(candidate.projectId === undefined ? { projectDefaulted: true as const } : {}),
       correlation:
-        around.messageId === undefined
+        around === undefined
           ? correlation
-          : { ...correlation, [messageIdKey]: around.messageId },
+          : { ...correlation, [`${around.wrapper}MessageId`]: around.messageId },
     }),
   );
   return { kind: 'connections', events };
 }
 
-function unrecognised(message: JsonObject, path: string): Problem {
+function unrecognised(message: JsonObject, path: string): { problem: Problem } {
   const keys = Object.keys(message);
   const shown = keys.slice(0, KEYS_SHOWN).map(describeValue).join(', ');
   const rest = keys.length > KEYS_SHOWN ? ` and ${keys.length - KEYS_SHOWN} more` : '';
   const found = keys.length === 0 ? 'it is an empty object' : `its keys are ${shown}${rest}`;
-  return { path, message: `${UNRECOGNISED_SHAPE}; ${found}` };
+  return fail(path, `${UNRECOGNISED_SHAPE}; ${found}`);
 }
 
-function invalid(label: string, problem: Problem): { kind: 'invalid'; error: InvalidInputError } {
+function invalid(
+  label: string,
+  { problem }: { problem: Problem },
+): { kind: 'invalid'; error: InvalidInputError } {
   const where = problem.path === '' ? '' : `${problem.path} `;
   return {
     kind: 'invalid',

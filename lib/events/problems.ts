@@ -13,6 +13,13 @@ export interface Problem {
 /** The result of one parsing step: its value, or the problem that stopped it. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
+/** A failed {@link Outcome}: the problem at `path`. */
+export const fail = (
+  path: string,
+  message: string,
+  cause?: unknown,
+): { ok: false; problem: Problem } => ({ ok: false, problem: { path, message, cause } });
+
 /** Values echoed in a message are cut to this many characters, so reasons stay small. */
 const ECHO_LIMIT = 64;
 
@@ -24,16 +31,12 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return quote(value);
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-function quote(text: string): string {
-  const kept = cut(text, ECHO_LIMIT);
-  return kept === text
-    ? JSON.stringify(text)
-    : `${JSON.stringify(kept)}… (${text.length} characters)`;
+  if (typeof value !== 'string') return `${typeof value} ${String(value)}`;
+  const kept = cut(value, ECHO_LIMIT);
+  return kept === value
+    ? JSON.stringify(value)
+    : `${JSON.stringify(kept)}… (${value.length} characters)`;
 }
 
 /**
@@ -45,6 +48,10 @@ export function printable(text: string, limit: number): string {
   const escaped = JSON.stringify(kept).slice(1, -1);
   return kept === text ? escaped : `${escaped}…`;
 }
+
+/** A thrown value's message, {@link printable}. */
+export const errorText = (error: unknown): string =>
+  printable(error instanceof Error ? error.message : String(error), 160);
 
 /** The first `limit` code points of `text`, never splitting a surrogate pair. */
 function cut(text: string, limit: number): string {
@@ -68,11 +75,14 @@ export function joinPath(prefix: string, segments: readonly PropertyKey[]): stri
  * Turns the first issue of a failed zod parse into a {@link Problem}, echoing the offending
  * value from `input` and counting the other issues, so the reason names one clear fault.
  */
-export function problemFromZod(error: z.core.$ZodError, input: unknown, prefix: string): Problem {
+function problemFromZod(error: z.core.$ZodError, input: unknown, prefix: string): Problem {
   const [first, ...others] = error.issues;
   if (first === undefined) return { path: prefix, message: 'is not valid' };
   const value = valueAt(input, first.path);
-  const more = others.length > 0 ? ` (and ${others.length} more problem${plural(others)})` : '';
+  const more =
+    others.length > 0
+      ? ` (and ${others.length} more problem${others.length === 1 ? '' : 's'})`
+      : '';
   return { path: joinPath(prefix, first.path), message: `${explain(first, value)}${more}` };
 }
 
@@ -86,10 +96,6 @@ export function readWith<S extends z.ZodMiniType>(
   return parsed.success
     ? { ok: true, value: parsed.data }
     : { ok: false, problem: problemFromZod(parsed.error, input, path) };
-}
-
-function plural(items: readonly unknown[]): string {
-  return items.length === 1 ? '' : 's';
 }
 
 function explain(issue: z.core.$ZodIssue, value: unknown): string {
@@ -110,7 +116,8 @@ export function withArticle(noun: string): string {
   return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` below `input`, following own properties only. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const segment of path) {
     if (typeof current !== 'object' || current === null || typeof segment === 'symbol') {
@@ -130,11 +137,6 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** True when `key` is an own property: inherited names such as `constructor` do not count. */
-export function hasKey(value: JsonObject, key: string): boolean {
-  return Object.hasOwn(value, key);
-}
-
 /**
  * Parses `text`, found at `path` (`''` for the body itself), as a JSON object. Never throws: a
  * syntax error or a value that is not an object becomes the problem.
@@ -144,25 +146,15 @@ export function parseJsonObject(text: string, path: string): Outcome<JsonObject>
   try {
     value = JSON.parse(text);
   } catch (error: unknown) {
-    const reason = printable(error instanceof Error ? error.message : String(error), 160);
-    return {
-      ok: false,
-      problem: { path, message: `is not JSON (${reason})`, cause: error },
-    };
+    return fail(path, `is not JSON (${errorText(error)})`, error);
   }
-  if (!isJsonObject(value)) {
-    return {
-      ok: false,
-      problem: { path, message: `must be a JSON object, got ${describeValue(value)}` },
-    };
-  }
+  if (!isJsonObject(value)) return fail(path, `must be a JSON object, got ${describeValue(value)}`);
   return { ok: true, value };
 }
 
 /*
- * Producers write the time of an event three ways: ISO 8601 text (EventBridge and CloudEvents
- * `time`, SMN `timestamp`, SNS `Timestamp`) and epoch milliseconds (Cloud Trace `time`). Each
- * becomes one ISO 8601 instant, or nothing when it cannot be read as one: the time is a hint
+ * Producers write an event's time as ISO 8601 text (EventBridge and CloudEvents `time`, SMN
+ * `timestamp`, SNS `Timestamp`) or epoch milliseconds (Cloud Trace `time`). The time is a hint
  * for later decisions, so an unreadable one is dropped rather than the message rejected.
  */
 

@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../events/index.ts';
+import { isJsonObject } from '../events/index.ts';
 import { jsonDepth, MAX_JSON_DEPTH } from './poison.ts';
 import { type IngestRequest, mediaType } from './request.ts';
 
@@ -15,19 +15,11 @@ export interface SmnSigned {
   fields: Readonly<Record<string, unknown>>;
 }
 
-/** An SMN HTTP(S) message that is not a notification: a subscription being (un)confirmed. */
-export interface SmnControlMessage {
-  type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
-  subscribeUrl: string | undefined;
-  topicUrn: string | undefined;
-  messageId: string | undefined;
-  signed: SmnSigned;
-}
-
 /** The events of a request, each as the message body the queue gets, or why there are none. */
 export type Decoded =
   | { ok: true; mode: ContentMode; events: string[]; smn?: SmnSigned }
-  | { ok: true; mode: 'smn-control'; message: SmnControlMessage }
+  /** A subscription being (un)confirmed. */
+  | { ok: true; mode: 'smn-control'; smn: SmnSigned }
   | {
       ok: false;
       status: 400 | 415;
@@ -40,19 +32,13 @@ const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 /** CloudEvents HTTP binding, batched mode. */
 const CLOUDEVENTS_BATCH_JSON = 'application/cloudevents-batch+json';
 
-/** Media types read as plain JSON: SMN's (not documented by Huawei, so both), and binary data. */
+/** Media types read as plain JSON: SMN's (not documented by Huawei, so both). */
 const JSON_TYPES = new Set(['application/json', 'text/plain']);
-const isJsonMediaType = (type: string | undefined): boolean =>
-  type !== undefined && (type === 'application/json' || type.endsWith('+json'));
 
-const SMN_CONTROL_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfirmation']);
-
-const malformed = (message: string): Decoded => ({
-  ok: false,
-  status: 400,
-  reason: 'malformed',
-  message,
-});
+const refused = (status: 400 | 415, message: string): Decoded => {
+  const reason = status === 400 ? 'malformed' : 'unsupported-media-type';
+  return { ok: false, status, reason, message };
+};
 
 const parseJson = (text: string): { ok: true; value: unknown } | { ok: false; message: string } => {
   try {
@@ -61,13 +47,6 @@ const parseJson = (text: string): { ok: true; value: unknown } | { ok: false; me
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 };
-
-/** True when a JSON object is an SMN HTTP(S) message (snake_case, `type` and `topic_urn`). */
-const isSmnMessage = (value: JsonObject): boolean =>
-  typeof value.type === 'string' && typeof value.topic_urn === 'string';
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : undefined;
 
 /** A header value of binary mode: percent-encoded per the CloudEvents HTTP binding. */
 const decodeHeader = (value: string): string => {
@@ -79,16 +58,14 @@ const decodeHeader = (value: string): string => {
 };
 
 const decodeBinary = (request: IngestRequest, type: string | undefined, body: string): Decoded => {
-  if (!isJsonMediaType(type)) {
-    return {
-      ok: false,
-      status: 415,
-      reason: 'unsupported-media-type',
-      message: `binary-mode CloudEvents must carry JSON data (application/json), not ${type ?? 'no Content-Type'}`,
-    };
+  if (type === undefined || (type !== 'application/json' && !type.endsWith('+json'))) {
+    return refused(
+      415,
+      `binary-mode CloudEvents must carry JSON data (application/json), not ${type ?? 'no Content-Type'}`,
+    );
   }
   const data = parseJson(body);
-  if (!data.ok) return malformed(`the event data is not JSON: ${data.message}`);
+  if (!data.ok) return refused(400, `the event data is not JSON: ${data.message}`);
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (name.startsWith('ce-') && name.length > 3 && value !== undefined) {
@@ -105,43 +82,9 @@ const decodeBinary = (request: IngestRequest, type: string | undefined, body: st
   return { ok: true, mode: 'binary', events: [JSON.stringify(event)] };
 };
 
-const decodeJsonBody = (mode: 'structured' | 'json', body: string): Decoded => {
-  const parsed = parseJson(body);
-  if (!parsed.ok) return malformed(`the body is not JSON: ${parsed.message}`);
-  const value = parsed.value;
-  if (mode === 'json' && Array.isArray(value)) return decodeArray('json', value);
-  if (!isJsonObject(value)) return malformed('the body must be a JSON object');
-  if (mode === 'json' && isSmnMessage(value)) {
-    const type = String(value.type);
-    if (SMN_CONTROL_TYPES.has(type)) {
-      return {
-        ok: true,
-        mode: 'smn-control',
-        message: {
-          type: type as SmnControlMessage['type'],
-          subscribeUrl: text(value.subscribe_url),
-          topicUrn: text(value.topic_urn),
-          messageId: text(value.message_id),
-          signed: { type, fields: value },
-        },
-      };
-    }
-    return { ok: true, mode: 'smn', events: [body], smn: { type, fields: value } };
-  }
-  if (isEnvelope(value)) return decodeArray('envelope', value.events);
-  return { ok: true, mode, events: [body] };
-};
-
-/**
- * EventGrid's envelope, as its user guide shows events before and after a transform:
- * `{"events":[...CloudEvents...]}`. A CloudEvent itself (with `specversion`) is never one.
- */
-const isEnvelope = (value: JsonObject): value is JsonObject & { events: unknown[] } =>
-  Array.isArray(value.events) && value.specversion === undefined;
-
 const decodeArray = (mode: 'batched' | 'json' | 'envelope', value: unknown[]): Decoded => {
   const notObject = value.findIndex((element) => !isJsonObject(element));
-  if (notObject >= 0) return malformed(`element ${notObject} of the batch is not a JSON object`);
+  if (notObject >= 0) return refused(400, `element ${notObject} of the batch is not a JSON object`);
   return { ok: true, mode, events: value.map((element) => JSON.stringify(element)) };
 };
 
@@ -160,26 +103,43 @@ export const decodeEvents = (request: IngestRequest): Decoded => {
   const body = request.body.toString('utf8');
   // Before anything parses or serialises it: a deep enough body overflows JSON.stringify's stack.
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
-    return malformed(`the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
+    return refused(400, `the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
   }
   // The content type decides first: a structured or batched body is that, whatever ce-*
   // headers come with it (the CloudEvents HTTP binding's content modes).
-  if (type === CLOUDEVENTS_JSON) return decodeJsonBody('structured', body);
-  if (type === CLOUDEVENTS_BATCH_JSON) {
-    const parsed = parseJson(body);
-    if (!parsed.ok) return malformed(`the body is not JSON: ${parsed.message}`);
-    if (isJsonObject(parsed.value) && isEnvelope(parsed.value)) {
-      return decodeArray('envelope', parsed.value.events);
+  const batched = type === CLOUDEVENTS_BATCH_JSON;
+  const plain = type !== undefined && JSON_TYPES.has(type);
+  if (type !== CLOUDEVENTS_JSON && !batched) {
+    if (request.headers['ce-specversion'] !== undefined) return decodeBinary(request, type, body);
+    if (!plain) {
+      return refused(
+        415,
+        `Content-Type ${type ?? '(none)'} is not accepted; send ${CLOUDEVENTS_JSON}, ${CLOUDEVENTS_BATCH_JSON}, a binary-mode CloudEvent (ce-* headers) or application/json`,
+      );
     }
-    if (!Array.isArray(parsed.value)) return malformed('a batch must be a JSON array of events');
-    return decodeArray('batched', parsed.value);
   }
-  if (request.headers['ce-specversion'] !== undefined) return decodeBinary(request, type, body);
-  if (type !== undefined && JSON_TYPES.has(type)) return decodeJsonBody('json', body);
-  return {
-    ok: false,
-    status: 415,
-    reason: 'unsupported-media-type',
-    message: `Content-Type ${type ?? '(none)'} is not accepted; send ${CLOUDEVENTS_JSON}, ${CLOUDEVENTS_BATCH_JSON}, a binary-mode CloudEvent (ce-* headers) or application/json`,
-  };
+  const parsed = parseJson(body);
+  if (!parsed.ok) return refused(400, `the body is not JSON: ${parsed.message}`);
+  const { value } = parsed;
+  if (Array.isArray(value) && (batched || plain)) {
+    return decodeArray(batched ? 'batched' : 'json', value);
+  }
+  const notABatch = 'a batch must be a JSON array of events';
+  if (!isJsonObject(value))
+    return refused(400, batched ? notABatch : 'the body must be a JSON object');
+  // An SMN HTTP(S) message: snake_case, with `type` and `topic_urn`.
+  if (plain && typeof value.type === 'string' && typeof value.topic_urn === 'string') {
+    const smn = { type: value.type, fields: value };
+    if (smn.type === 'SubscriptionConfirmation' || smn.type === 'UnsubscribeConfirmation') {
+      return { ok: true, mode: 'smn-control', smn };
+    }
+    return { ok: true, mode: 'smn', events: [body], smn };
+  }
+  // EventGrid's envelope, as its user guide shows events before and after a transform; a
+  // CloudEvent itself (with `specversion`) is never one.
+  if (Array.isArray(value.events) && value.specversion === undefined) {
+    return decodeArray('envelope', value.events);
+  }
+  if (batched) return refused(400, notABatch);
+  return { ok: true, mode: plain ? 'json' : 'structured', events: [body] };
 };

@@ -4,15 +4,10 @@
  */
 
 export {
-  /**
-   * Builds the ingest endpoint's clients once per container (`lib/aws/`, which lets the SDK pick
-   * up `AWS_REGION`, credentials and the `AWS_ENDPOINT_URL_*` overrides).
-   */
-  createIngestDependencies,
-} from './dependencies.ts';
-export {
   /** Builds the ingest endpoint. */
   createIngest,
+  /** Builds the ingest endpoint's clients once per container. */
+  createIngestDependencies,
 } from './ingest.ts';
 export {
   /** Counters on Powertools' Metrics (embedded metric format). */

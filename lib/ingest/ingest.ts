@@ -1,7 +1,9 @@
-import type { SqsClient } from '../aws/index.ts';
-import type { ConnectionDefaults } from '../events/index.ts';
-import { classifyEvent } from './classify.ts';
+import { createSecretReader, createSqsClient, type SqsClient } from '../aws/index.ts';
+import type { IngestConfig } from '../config/index.ts';
+import { type ConnectionDefaults, parseConnectionCreated } from '../events/index.ts';
+import type { Log } from '../log.ts';
 import { decodeEvents, type SmnSigned } from './decode.ts';
+import type { IngestCounters } from './metrics.ts';
 import { escapeForSqs } from './poison.ts';
 import { queueMessages } from './queue.ts';
 import {
@@ -11,9 +13,9 @@ import {
   presentedTokens,
   UNAUTHORIZED,
 } from './request.ts';
-import type { SmnVerifier } from './smn-signature.ts';
-import { handleSmnControl, type SubscriptionDeps } from './subscription.ts';
-import type { TokenVerifier } from './tokens.ts';
+import { handleSmnControl, type SubscriptionDeps, smnContext } from './smn.ts';
+import { createSmnVerifier, type SmnVerifier } from './smn-signature.ts';
+import { createTokenVerifier, type TokenVerifier } from './tokens.ts';
 
 /** What the ingest endpoint works with; built once per container. */
 export interface IngestDeps extends SubscriptionDeps {
@@ -29,7 +31,40 @@ export interface IngestDeps extends SubscriptionDeps {
   maxBodyBytes: number;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
+const fetchUrl = (url: string, init: RequestInit) => fetch(url, init);
+
+/**
+ * Builds the ingest endpoint's clients once per container (`lib/aws/`, which lets the SDK pick
+ * up `AWS_REGION`, credentials and the `AWS_ENDPOINT_URL_*` overrides); SMN confirmations and
+ * signing certificates are fetched with `fetch`.
+ */
+export const createIngestDependencies = (
+  config: IngestConfig,
+  log: Log,
+  counters: IngestCounters,
+): IngestDeps => {
+  const smn = {
+    regions: config.smnRegions,
+    endpointOverride: config.smnEndpointOverride,
+    topicUrns: config.smnTopicUrns,
+  };
+  return {
+    verifier: createTokenVerifier({
+      secretId: config.tokenSecretId,
+      cacheTtlMs: config.tokenCacheTtlMs,
+      readSecret: createSecretReader(),
+    }),
+    sqs: createSqsClient(),
+    queueUrl: config.sourceQueueUrl,
+    defaults: { projectId: config.defaultProjectId, region: config.defaultRegion },
+    maxBodyBytes: config.maxBodyBytes,
+    smn,
+    smnVerifier: createSmnVerifier(smn, fetchUrl),
+    fetchUrl,
+    log,
+    counters,
+  };
+};
 
 const UNSIGNED_SMN_ELEMENT =
   'an SMN message is taken only alone, as SMN sends it (application/json or text/plain), so that its signature is checked';
@@ -44,12 +79,7 @@ const checkSmn = async (
 ): Promise<IngestResponse | undefined> => {
   const checked = await deps.smnVerifier.check(signed);
   if (checked.ok) return undefined;
-  const context = {
-    smnType: signed.type,
-    messageId: typeof signed.fields.message_id === 'string' ? signed.fields.message_id : undefined,
-    topicUrn: typeof signed.fields.topic_urn === 'string' ? signed.fields.topic_urn : undefined,
-    why: checked.why,
-  };
+  const context = { ...smnContext(signed), why: checked.why };
   if (!checked.refused) {
     deps.log.error(
       'SMN message not checked: its signing certificate could not be read; answering 502 so SMN retries',
@@ -65,12 +95,12 @@ const checkSmn = async (
 };
 
 /**
- * Builds the ingest endpoint: a request is authenticated first (a request without a valid
- * token is answered 401 and nothing else happens), then size-checked (413), decoded by its
- * content mode (415, 400; nesting deeper than the limit is 400), an SMN message's topic and
- * signature checked (403), and its events validated with `createMonitor`'s parser. Events that
- * announce a connection are queued with their bodies unchanged (but for characters SQS does not
- * take, escaped); the answer is 2xx only when SQS accepted every one of them, 502 when SQS
+ * Builds the ingest endpoint: a request is authenticated first (without a valid token it is
+ * answered 401 and nothing else happens), then size-checked (413), decoded by its content mode
+ * (415, 400; nesting deeper than the limit is 400), an SMN message's topic and signature checked
+ * (403), and its events validated with `createMonitor`'s parser, so that the endpoint queues
+ * exactly what `createMonitor` will accept, with their bodies unchanged (but for characters SQS
+ * does not take, escaped). The answer is 2xx only when SQS accepted every event, 502 when SQS
  * failed some for its own reasons (so that the sender retries), 400 naming each event that was
  * invalid or that SQS refused for its content.
  */
@@ -86,7 +116,7 @@ export const createIngest =
       authorised = await deps.verifier.verify(presentedTokens(request));
     } catch (error: unknown) {
       log.error('ingest tokens could not be read; answering 503 so the sender retries', {
-        error: describe(error),
+        error: error instanceof Error ? error.name : 'Error',
         message: error instanceof Error ? error.message : undefined,
       });
       return jsonResponse(503, { message: 'Service unavailable; retry later' });
@@ -111,43 +141,45 @@ export const createIngest =
       log.warn('ingest request refused', { status: decoded.status, reason: decoded.message });
       return jsonResponse(decoded.status, { message: decoded.message });
     }
-    const signed = decoded.mode === 'smn-control' ? decoded.message.signed : decoded.smn;
+    const signed = decoded.smn;
     if (signed !== undefined) {
       const refused = await checkSmn(deps, signed);
       if (refused !== undefined) return refused;
     }
-    if (decoded.mode === 'smn-control') return handleSmnControl(deps, decoded.message);
+    if (decoded.mode === 'smn-control') return handleSmnControl(deps, decoded.smn);
 
     const { events, mode } = decoded;
     counters.count('EventsReceived', events.length);
     const toQueue: { index: number; body: string }[] = [];
     const rejected: { index: number; reason: string }[] = [];
     let ignored = 0;
+    let unsignedSmn = 0;
     events.forEach((body, index) => {
-      const classified = classifyEvent(body, deps.defaults);
-      // Characters SQS refuses are escaped, not refused: the event means the same.
-      if (classified.kind === 'connections' && classified.viaSmn && signed === undefined) {
+      // A batch-create trace announces several connections and is still queued as one message.
+      const parsed = parseConnectionCreated(body, deps.defaults);
+      if (parsed.kind === 'ignored') ignored++;
+      else if (parsed.kind === 'invalid') rejected.push({ index, reason: parsed.error.message });
+      else if (signed === undefined && parsed.events.some((event) => event.viaSmn)) {
         // SMN never batches nor wraps its messages: one that did not come alone, as SMN sends
         // it, had no signature checked, so it is not taken.
+        unsignedSmn++;
         rejected.push({ index, reason: UNSIGNED_SMN_ELEMENT });
-      } else if (classified.kind === 'connections') {
+      } else {
+        // Characters SQS refuses are escaped, not refused: the event means the same.
         toQueue.push({ index, body: escapeForSqs(body) });
-      } else if (classified.kind === 'ignored') ignored++;
-      else rejected.push({ index, reason: classified.reason });
+      }
     });
     counters.count('EventsIgnored', ignored);
-    const unsignedSmn = rejected.filter((r) => r.reason === UNSIGNED_SMN_ELEMENT).length;
     counters.count('EventsRejected', unsignedSmn, 'smn-unsigned');
     counters.count('EventsRejected', rejected.length - unsignedSmn, 'invalid-event');
 
     const queued = await queueMessages(
       deps.sqs,
       deps.queueUrl,
-      toQueue.map((item) => item.body),
+      toQueue.map((t) => t.body),
     );
+    const { failed: transient, refused: refusedBySqs } = queued;
     counters.count('EventsQueued', queued.accepted);
-    const transient = queued.failed.filter((f) => !f.senderFault);
-    const refusedBySqs = queued.failed.filter((f) => f.senderFault);
     counters.count('EventsRejected', transient.length, 'queue-failed');
     counters.count('EventsRejected', refusedBySqs.length, 'queue-refused');
     // SQS's refusals for content are the event's fault: named with it, never retried.

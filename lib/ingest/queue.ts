@@ -5,16 +5,13 @@ import { MAX_BATCH_ENTRIES, sendBatch } from '../queue/index.ts';
 const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 50;
 
-/** A message SQS did not accept, with what SQS said. */
+/**
+ * A message SQS did not accept: its index in the list given to {@link queueMessages}, and SQS's
+ * code and message for the entry, or the error of the whole call.
+ */
 interface QueueFailure {
-  /** Index of the message in the list given to {@link queueMessages}. */
   index: number;
-  /** SQS's code and message for the entry, or the error of the whole call. */
   reason: string;
-  /**
-   * True when SQS refused the entry for what it holds (the sender's fault): sending it again
-   * cannot succeed, so it was not retried.
-   */
   senderFault: boolean;
 }
 
@@ -32,72 +29,65 @@ const SENDER_FAULT_CODES = new Set([
   'InvalidAttributeValue',
 ]);
 
-const isSenderFault = (reason: string): boolean =>
-  SENDER_FAULT_CODES.has(reason.split(':')[0] ?? '');
-
-/** What became of the messages: those accepted, and those not. */
-export interface QueueResult {
+/**
+ * What became of the messages: how many SQS accepted, those it refused for what they hold (the
+ * sender's fault: sending them again cannot succeed, so they were not), and those that still
+ * failed for a transient reason after the last try, in the order given.
+ */
+interface QueueResult {
   accepted: number;
+  refused: QueueFailure[];
   failed: QueueFailure[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A pending message: its index, body and size, for `toBatches`. */
-interface Pending {
-  index: number;
-  body: string;
-  bytes: number;
-}
-
 /**
  * Puts `bodies` on the queue, each as one message with the body unchanged, in
  * `SendMessageBatch` calls of at most 10 entries and 256 KiB (`lib/aws/`). What SQS did not
  * accept for a transient reason (an entry it failed on its side, or a whole call that failed)
- * is sent again, and only that, up to three tries in all; an entry refused as the sender's
- * fault is not sent again. Never throws: what was not accepted comes back in `failed`.
+ * is sent again, and only that, up to three tries in all. Never throws.
  */
 export const queueMessages = async (
   sqs: SqsClient,
   queueUrl: string,
   bodies: readonly string[],
 ): Promise<QueueResult> => {
-  let pending: Pending[] = bodies.map((body, index) => ({
-    index,
-    body,
-    bytes: Buffer.byteLength(body, 'utf8'),
-  }));
+  let pending = bodies.map((body, index) => ({ index, body, bytes: Buffer.byteLength(body) }));
   const refused: QueueFailure[] = [];
   let failed: QueueFailure[] = [];
   for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt++) {
     if (attempt > 1) await sleep(RETRY_DELAY_MS * 2 ** (attempt - 2));
-    const results = await Promise.all(
-      toBatches(pending, MAX_BATCH_ENTRIES).map((batch) => send(sqs, queueUrl, batch)),
+    const batches = toBatches(pending, MAX_BATCH_ENTRIES).map((batch) =>
+      send(sqs, queueUrl, batch),
     );
-    failed = results.flat().filter((f) => !f.senderFault);
-    refused.push(...results.flat().filter((f) => f.senderFault));
+    const results = (await Promise.all(batches)).flat();
+    refused.push(...results.filter((f) => f.senderFault));
+    failed = results.filter((f) => !f.senderFault).sort((a, b) => a.index - b.index);
     const retry = new Set(failed.map((f) => f.index));
     pending = pending.filter((item) => retry.has(item.index));
   }
-  const all = [...refused, ...failed].sort((a, b) => a.index - b.index);
-  return { accepted: bodies.length - all.length, failed: all };
+  return { accepted: bodies.length - refused.length - failed.length, refused, failed };
 };
 
 const send = async (
   sqs: SqsClient,
   queueUrl: string,
-  batch: readonly Pending[],
+  batch: readonly { index: number; body: string }[],
 ): Promise<QueueFailure[]> => {
   try {
-    const result = await sendBatch(
-      sqs,
-      queueUrl,
-      batch.map((item) => ({ Id: String(item.index), MessageBody: item.body })),
-    );
+    const entries = batch.map((item) => ({ Id: String(item.index), MessageBody: item.body }));
+    const result = await sendBatch(sqs, queueUrl, entries);
     return [...result].flatMap(([id, reason]) =>
       reason === undefined
         ? []
-        : [{ index: Number(id), reason, senderFault: isSenderFault(reason) }],
+        : [
+            {
+              index: Number(id),
+              reason,
+              senderFault: SENDER_FAULT_CODES.has(reason.split(':')[0] ?? ''),
+            },
+          ],
     );
   } catch (error: unknown) {
     // The whole call failed (network, throttling, a batch SQS found too long): none of its

@@ -2,7 +2,8 @@ import { type KeyObject, verify, X509Certificate } from 'node:crypto';
 import type { SmnSigned } from './decode.ts';
 import {
   type ConfirmFetch,
-  fetchedUrl,
+  fetchChecked,
+  parseUrl,
   plainHttpsRefusal,
   type SmnConfirmationPolicy,
   smnHosts,
@@ -21,7 +22,6 @@ export interface SmnVerifier {
   check(message: SmnSigned): Promise<SmnCheck>;
 }
 
-const CERT_TIMEOUT_MS = 5_000;
 const MAX_CERT_BYTES = 64 * 1024;
 /** Certificates kept; SMN uses one per region, so a few cover every configured region. */
 const MAX_CACHED_CERTS = 32;
@@ -35,18 +35,12 @@ const CERT_PATH = /^\/smn\/[A-Za-z0-9._-]+\.pem$/;
  * a (un)subscribe confirmation signs `message`, `message_id`, `subscribe_url`, `timestamp`,
  * `topic_urn`, `type`.
  */
-const CONFIRMATION_FIELDS = [
-  'message',
-  'message_id',
-  'subscribe_url',
-  'timestamp',
-  'topic_urn',
-  'type',
-] as const;
+const signedFields = (third: string) =>
+  ['message', 'message_id', third, 'timestamp', 'topic_urn', 'type'] as const;
 const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Notification: ['message', 'message_id', 'subject', 'timestamp', 'topic_urn', 'type'],
-  SubscriptionConfirmation: CONFIRMATION_FIELDS,
-  UnsubscribeConfirmation: CONFIRMATION_FIELDS,
+  Notification: signedFields('subject'),
+  SubscriptionConfirmation: signedFields('subscribe_url'),
+  UnsubscribeConfirmation: signedFields('subscribe_url'),
 };
 
 /**
@@ -76,12 +70,8 @@ export const certificateUrlRefusal = (
   certUrl: string,
   policy: SmnConfirmationPolicy,
 ): string | undefined => {
-  let url: URL;
-  try {
-    url = new URL(certUrl);
-  } catch {
-    return 'signing_cert_url is not a URL';
-  }
+  const url = parseUrl(certUrl);
+  if (url === undefined) return 'signing_cert_url is not a URL';
   const plain = plainHttpsRefusal(url, 'signing_cert_url');
   if (plain !== undefined) return plain;
   if (!smnHosts(policy.regions).has(url.hostname)) {
@@ -104,7 +94,7 @@ const unsigned = (why: string): SmnCheck => ({
  * Checks SMN messages: the topic against the allow-list (when one is configured), then the
  * signature (`signature_version` `v1`: RSA PKCS #1 v1.5 over SHA-256, base64, as the guide's Go
  * sample verifies) against the certificate at `signing_cert_url`, fetched only from SMN's own
- * host (see {@link certificateUrlRefusal}), without following redirects, and kept for the
+ * host (see {@link certificateUrlRefusal}) by {@link fetchChecked}, and kept for the
  * container's life. A failed fetch is not kept, so the next message tries again.
  */
 export const createSmnVerifier = (
@@ -114,11 +104,7 @@ export const createSmnVerifier = (
   const keys = new Map<string, Promise<KeyObject>>();
 
   const loadKey = async (certUrl: string): Promise<KeyObject> => {
-    const response = await fetchUrl(fetchedUrl(certUrl, policy), {
-      method: 'GET',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(CERT_TIMEOUT_MS),
-    });
+    const response = await fetchChecked(certUrl, policy, fetchUrl);
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(`the SMN certificate host answered HTTP ${response.status}`);
@@ -142,8 +128,7 @@ export const createSmnVerifier = (
 
   return {
     check: async ({ fields }) => {
-      const topic = fields.topic_urn;
-      if (policy.topicUrns !== undefined && !policy.topicUrns.includes(String(topic))) {
+      if (policy.topicUrns !== undefined && !policy.topicUrns.includes(String(fields.topic_urn))) {
         return {
           ok: false,
           refused: true,
@@ -166,18 +151,14 @@ export const createSmnVerifier = (
       try {
         key = await keyFor(certUrl);
       } catch (error: unknown) {
+        const why = error instanceof Error ? error.message : String(error);
         return {
           ok: false,
           refused: false,
-          why: `the SMN signing certificate could not be read: ${error instanceof Error ? error.message : String(error)}`,
+          why: `the SMN signing certificate could not be read: ${why}`,
         };
       }
-      const valid = verify(
-        'sha256',
-        Buffer.from(signed, 'utf8'),
-        key,
-        Buffer.from(signature, 'base64'),
-      );
+      const valid = verify('sha256', Buffer.from(signed), key, Buffer.from(signature, 'base64'));
       return valid ? { ok: true } : unsigned('the signature does not match the message');
     },
   };

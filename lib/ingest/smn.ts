@@ -1,4 +1,8 @@
-import type { SmnControlMessage } from './decode.ts';
+import { printable } from '../events/index.ts';
+import type { Log } from '../log.ts';
+import type { SmnSigned } from './decode.ts';
+import type { IngestCounters } from './metrics.ts';
+import { type IngestResponse, jsonResponse } from './request.ts';
 
 /** Fetches an SMN or console URL; `fetch` in production, a stand-in in tests. */
 export type ConfirmFetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -17,13 +21,22 @@ export interface SmnConfirmationPolicy {
   topicUrns?: readonly string[] | undefined;
 }
 
-/** What became of a subscription confirmation. */
-export type ConfirmationOutcome =
-  | { status: 'confirmed'; host: string }
-  | { status: 'refused'; host: string | undefined; why: string }
-  | { status: 'failed'; host: string; why: string };
+/** What answering an SMN subscription message needs. */
+export interface SubscriptionDeps {
+  smn: SmnConfirmationPolicy;
+  fetchUrl: ConfirmFetch;
+  log: Log;
+  counters: IngestCounters;
+}
 
-const CONFIRM_TIMEOUT_MS = 5_000;
+const FETCH_TIMEOUT_MS = 5_000;
+
+/** What an SMN message is logged by: its type, topic and id, never its content. */
+export const smnContext = ({ type, fields }: SmnSigned) => ({
+  smnType: type,
+  topicUrn: typeof fields.topic_urn === 'string' ? fields.topic_urn : undefined,
+  messageId: typeof fields.message_id === 'string' ? fields.message_id : undefined,
+});
 
 /** The path of every documented and captured SMN confirmation link. */
 const CONFIRM_PATH = '/smn/subscription/confirm';
@@ -67,7 +80,8 @@ export const plainHttpsRefusal = (url: URL, name: string): string | undefined =>
   return undefined;
 };
 
-const parse = (value: string): URL | undefined => {
+/** `value` as a URL, or `undefined` when it is not one. */
+export const parseUrl = (value: string): URL | undefined => {
   try {
     return new URL(value);
   } catch {
@@ -79,7 +93,7 @@ const parse = (value: string): URL | undefined => {
  * Why `subscribeUrl` may not be fetched, or `undefined` when it may: it must be
  * `https://<console or SMN host of a configured region>/smn/subscription/confirm?...`, with no
  * credentials and the default port. (With an override, a link on the override's own origin and
- * path passes too, as local runs used to send.) Anything else it might point at (metadata
+ * path passes too, as local runs send.) Anything else it might point at (metadata
  * services, internal hosts, a look-alike such as `console.huaweicloud.com.evil.example`) is
  * never fetched.
  */
@@ -88,12 +102,12 @@ export const refusalOf = (
   policy: SmnConfirmationPolicy,
 ): string | undefined => {
   if (subscribeUrl === undefined) return 'the message has no subscribe_url';
-  const url = parse(subscribeUrl);
+  const url = parseUrl(subscribeUrl);
   if (url === undefined) return 'subscribe_url is not a URL';
   if (url.username !== '' || url.password !== '') return 'subscribe_url carries credentials';
   if (url.pathname !== CONFIRM_PATH) return `subscribe_url's path is not ${CONFIRM_PATH}`;
   const override =
-    policy.endpointOverride === undefined ? undefined : parse(policy.endpointOverride);
+    policy.endpointOverride === undefined ? undefined : parseUrl(policy.endpointOverride);
   if (override !== undefined && url.origin === override.origin) return undefined;
   const plain = plainHttpsRefusal(url, 'subscribe_url');
   if (plain !== undefined) return plain;
@@ -114,35 +128,66 @@ export const fetchedUrl = (url: string, policy: SmnConfirmationPolicy): string =
   return `${policy.endpointOverride.replace(/\/+$/, '')}${parsed.pathname}${parsed.search}`;
 };
 
-const hostOf = (value: string | undefined): string | undefined =>
-  value === undefined ? undefined : parse(value)?.host;
-
 /**
- * Confirms an SMN HTTP(S) subscription by fetching its `subscribe_url` once, only when
- * {@link refusalOf} allows it; redirects are not followed, so the allowed host cannot send the
- * request anywhere else.
+ * Fetches a URL that passed its checks, once, where {@link fetchedUrl} says; redirects are not
+ * followed, so the allowed host cannot send the request anywhere else.
  */
-export const confirmSubscription = async (
-  message: SmnControlMessage,
+export const fetchChecked = (
+  url: string,
   policy: SmnConfirmationPolicy,
   fetchUrl: ConfirmFetch,
-): Promise<ConfirmationOutcome> => {
-  const refusal = refusalOf(message.subscribeUrl, policy);
-  const host = hostOf(message.subscribeUrl);
-  if (refusal !== undefined || message.subscribeUrl === undefined || host === undefined) {
-    return { status: 'refused', host, why: refusal ?? 'subscribe_url is not a URL' };
+): Promise<Response> =>
+  fetchUrl(fetchedUrl(url, policy), {
+    method: 'GET',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+
+/**
+ * Answers an SMN subscription (un)confirmation: a confirmation is confirmed by fetching its
+ * `subscribe_url` only when {@link refusalOf} allows it, otherwise refused (400) and logged for
+ * an operator; a failed fetch is answered 502 so SMN may send it again; an unsubscribe is logged
+ * and acknowledged.
+ */
+export const handleSmnControl = async (
+  deps: SubscriptionDeps,
+  message: SmnSigned,
+): Promise<IngestResponse> => {
+  const url = message.fields.subscribe_url;
+  const subscribeUrl = typeof url === 'string' ? url : undefined;
+  const context = smnContext(message);
+  if (message.type === 'UnsubscribeConfirmation') {
+    deps.log.warn('SMN says the subscription to this endpoint was cancelled', context);
+    return jsonResponse(200, { message: 'Unsubscribe confirmation noted' });
   }
+  const refusal = refusalOf(subscribeUrl, deps.smn);
+  const host = subscribeUrl === undefined ? undefined : parseUrl(subscribeUrl)?.host;
+  if (refusal !== undefined || subscribeUrl === undefined || host === undefined) {
+    const why = refusal ?? 'subscribe_url is not a URL';
+    deps.counters.count('EventsRejected', 1, 'smn-confirmation-refused');
+    deps.log.warn(
+      'SMN subscription confirmation refused: an operator must check the topic and confirm it in the SMN console if it is ours',
+      // The URL is SMN's confirmation link, not our token: logged so an operator can open it.
+      { ...context, host, why, subscribeUrl: printable(subscribeUrl ?? '', 2_048) },
+    );
+    return jsonResponse(400, { message: `Subscription confirmation refused: ${why}` });
+  }
+  let why: string;
   try {
-    const response = await fetchUrl(fetchedUrl(message.subscribeUrl, policy), {
-      method: 'GET',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(CONFIRM_TIMEOUT_MS),
-    });
+    const response = await fetchChecked(subscribeUrl, deps.smn, deps.fetchUrl);
     await response.body?.cancel();
-    return response.ok
-      ? { status: 'confirmed', host }
-      : { status: 'failed', host, why: `SMN answered HTTP ${response.status}` };
+    if (response.ok) {
+      deps.log.info('SMN subscription confirmed', { ...context, host });
+      return jsonResponse(200, { message: 'Subscription confirmed' });
+    }
+    why = `SMN answered HTTP ${response.status}`;
   } catch (error: unknown) {
-    return { status: 'failed', host, why: error instanceof Error ? error.message : String(error) };
+    why = error instanceof Error ? error.message : String(error);
   }
+  deps.log.error('SMN subscription confirmation failed; SMN may send it again', {
+    ...context,
+    host,
+    why,
+  });
+  return jsonResponse(502, { message: 'Subscription confirmation failed; send it again' });
 };

@@ -19,9 +19,6 @@ const ingestTokenSecretSchema = z.object({
   previous: z.optional(z.union([tokenSchema, z.literal('')])),
 });
 
-/** Reads a secret's string value; in AWS this is Secrets Manager's GetSecretValue. */
-type TokenSecretReader = (secretId: string) => Promise<string | undefined>;
-
 /** Answers whether a presented token is one of the valid ones. */
 export interface TokenVerifier {
   /** True when any of `candidates` is the current or the previous token. */
@@ -31,7 +28,8 @@ export interface TokenVerifier {
 /** Options of {@link createTokenVerifier}. */
 export interface TokenVerifierOptions {
   secretId: string;
-  readSecret: TokenSecretReader;
+  /** Reads a secret's string value; in AWS this is Secrets Manager's GetSecretValue. */
+  readSecret: (secretId: string) => Promise<string | undefined>;
   /** How long a read secret is trusted before it is read again. */
   cacheTtlMs: number;
   /**
@@ -48,11 +46,8 @@ export interface TokenVerifierOptions {
 // nothing about how long the token is or how much of it matched.
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
-/** The digests of the tokens one read of the secret holds. */
-interface ReadTokens {
-  current: Buffer;
-  previous?: Buffer;
-}
+/** The digests of the tokens one read of the secret holds: the current one first. */
+type ReadTokens = readonly [Buffer, ...Buffer[]];
 
 const matchesAny = (candidates: readonly Buffer[], valid: readonly Buffer[]): boolean => {
   let found = false;
@@ -94,7 +89,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       );
     }
     const { current, previous } = secret;
-    lastRead = { current: digest(current), ...(previous ? { previous: digest(previous) } : {}) };
+    lastRead = previous ? [digest(current), digest(previous)] : [digest(current)];
     return lastRead;
   };
 
@@ -114,11 +109,10 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       const presented = candidates.filter((c) => c.length > 0).map(digest);
       if (presented.length === 0) return false;
       const known = await tokens(options.cacheTtlMs);
-      if (matchesAny(presented, [known.current])) return true;
+      if (matchesAny(presented, [known[0]])) return true;
       // The previous token, or none: the secret is read again (at most every minRefreshMs), so
       // a rotation that retired the previous token, or brought in a new one, is seen at once.
-      const fresh = await tokens(minRefreshMs);
-      return matchesAny(presented, [fresh.current, ...(fresh.previous ? [fresh.previous] : [])]);
+      return matchesAny(presented, await tokens(minRefreshMs));
     },
   };
 };
