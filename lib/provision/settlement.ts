@@ -19,11 +19,7 @@ import {
 import { classify, lastFailure, RetryExhaustedError } from '../retry/index.ts';
 import type { ConnectionOutcome } from './types.ts';
 
-/*
- * What becomes of a message, decided as data: `connectionOutcome` turns one connection's failure
- * into its outcome, `settle` turns a message's connection outcomes into ONE action. Both pure:
- * the executor (`carry-out.ts`) does what the action says.
- */
+// Decisions as data: `connectionOutcome` and `settle` are pure; `carry-out.ts` does the action.
 
 /** A throttled record is back within 10 s at the most. */
 const MAX_THROTTLED_WAIT_SECONDS = 10;
@@ -44,7 +40,6 @@ export interface MessageFacts {
   queueUrl?: string | undefined;
   /** Whether the message can be held back (a queue URL and a receipt handle). */
   canHold: boolean;
-  /** The wait state the message carries (`vpn_monitor_wait`), if a delayed copy. */
   wait?: WaitState | undefined;
   /** When the record's event happened, epoch ms, carried on in the wait state. */
   eventTime?: number | undefined;
@@ -111,7 +106,6 @@ const HANDLED = ['created', 'already_existed', 'duplicate'] as const;
 const isHandled = (status: ConnectionOutcome['status']): status is (typeof HANDLED)[number] =>
   (HANDLED as readonly string[]).includes(status);
 
-/** Whether the message is on the queue's last delivery. */
 const isLastReceive = (facts: MessageFacts): boolean => facts.receiveCount >= facts.maxReceiveCount;
 
 /** A failure reason with the facts of the message it is about, at `now`. */
@@ -125,7 +119,7 @@ export const withFacts = (
   failed_at: new Date(facts.now).toISOString(),
 });
 
-/** A failure reason without the facts of its message, to give it another message's. */
+/** A failure reason without its message's facts, to give it another message's. */
 const toDraft = ({
   source_message_id: _,
   receive_count: __,
@@ -200,16 +194,17 @@ export const connectionOutcome = (
   random: number,
 ): ConnectionOutcome => {
   const cause = lastFailure(error);
-  // The failure as classified once; a retried call's own decision (it may have run out of
-  // attempts or time) wins over the table's.
+  // A retried call's own decision (it may have run out of attempts or time) wins over the table's.
   const { kind, decision: tabled } = classify(cause);
   const decision = error instanceof RetryExhaustedError ? error.decision : tabled;
   const last = isLastReceive(facts);
-  const base = {
-    messageId: facts.messageId,
-    vpnConnectionId: connection.vpnConnectionId,
-    retries,
-  };
+  const base = { messageId: facts.messageId, vpnConnectionId: connection.vpnConnectionId, retries };
+  const retryLater = (reason: string, more?: Partial<ConnectionOutcome>): ConnectionOutcome => ({
+    ...base,
+    status: 'retry-later',
+    reason,
+    ...more,
+  });
   const deadLettered = (draft: Omit<ReasonDraft, 'vpn_connection_id' | 'project_id'>) => ({
     ...base,
     status: 'dead-lettered' as const,
@@ -220,17 +215,10 @@ export const connectionOutcome = (
       ...(connection.projectDefaulted ? {} : { project_id: connection.projectId }),
     }),
   });
-  // No account of the accounts document owns the project: nothing to retry until it is added.
   if (cause instanceof UnknownProjectError)
     return deadLettered({ kind: 'unknown-project', message: cause.message, attempts: 0 });
   if (cause instanceof IdempotencyAlreadyInProgressError) {
-    if (!last) {
-      return {
-        ...base,
-        status: 'retry-later',
-        reason: 'connection in progress in another invocation',
-      };
-    }
+    if (!last) return retryLater('connection in progress in another invocation');
     return deadLettered({
       kind: 'retries-exhausted',
       message:
@@ -245,20 +233,11 @@ export const connectionOutcome = (
       facts.now,
       random,
     );
-    if (last && facts.queueUrl !== undefined) {
-      return {
-        ...base,
-        status: 'retry-later',
-        reason: decision.reason,
-        requeueAfterSeconds: seconds,
-      };
-    }
-    return {
-      ...base,
-      status: 'retry-later',
-      reason: decision.reason,
-      ...(last ? {} : { holdSeconds: seconds }),
-    };
+    if (!last) return retryLater(decision.reason, { holdSeconds: seconds });
+    return retryLater(
+      decision.reason,
+      facts.queueUrl === undefined ? {} : { requeueAfterSeconds: seconds },
+    );
   }
   if (cause instanceof ConnectionNotReadyError)
     return { ...base, status: 'not-ready', reason: decision.reason, notReady: cause };
@@ -279,12 +258,10 @@ export const connectionOutcome = (
   // A breaker held open (no probe is coming) leaves its records to the queue's own visibility
   // timeout, and so to the DLQ with the reason after the last delivery.
   const held = cause instanceof CredentialsBreakerOpenError && cause.retryAt !== undefined;
-  return {
-    ...base,
-    status: 'retry-later',
-    reason: decision.reason,
-    ...(held ? { holdSeconds: breakerWaitSeconds(cause.retryAt, facts.now) } : {}),
-  };
+  return retryLater(
+    decision.reason,
+    held ? { holdSeconds: breakerWaitSeconds(cause.retryAt, facts.now) } : {},
+  );
 };
 
 /**
