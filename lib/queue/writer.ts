@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  BatchResultErrorEntry,
   MessageAttributeValue,
   SendMessageBatchRequestEntry,
   SendMessageRequest,
@@ -23,15 +24,14 @@ import {
 } from './attributes.ts';
 
 /*
- * The one writer of SQS messages: every copy of a received message (the DLQ, a delayed copy, a
- * throttled requeue, a replay) and every new message (reconcile's) is built here, under one
- * rule for the trace header, our stale attributes, the size and FIFO queues.
- *
- * Its commands are imported on first use: createMonitor writes to SQS on failure paths only, so
- * its cold start reads no SQS client code (the build puts the SDK in a chunk of its own).
+ * The one writer of SQS messages (copies to the DLQ, delayed copies, requeues, replays; reconcile's
+ * new messages): one rule for the trace header, our stale attributes, the size and FIFO queues.
  */
 
-/** The SQS SDK's commands, loaded when a message is first written. */
+/**
+ * The SQS SDK's commands, loaded when a message is first written: createMonitor writes to SQS on
+ * failure paths only, so its cold start reads no SQS client code (the build gives it a chunk).
+ */
 const sqsCommands = () => import('@aws-sdk/client-sqs');
 
 /** SQS's longest `DelaySeconds` is 15 minutes. */
@@ -62,10 +62,7 @@ export interface OwnAttribute {
 
 /** What a copy changes of its source. */
 export interface CopyPlan {
-  /**
-   * Our attribute the copy carries, replacing an earlier one of that name. `optional`: it
-   * yields to the source's own attributes when there is no room (else they yield to it).
-   */
+  /** Our attribute the copy carries, replacing an earlier one of that name. */
   own?: OwnAttribute | undefined;
   /** Our attributes that are stale on this copy, beside {@link FAILURE_ATTRIBUTE} (always). */
   drop?: readonly string[] | undefined;
@@ -259,26 +256,20 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/** Each id's fate in a batch call's answer; an id in neither list is not confirmed, so failed. */
 const settle = (
   ids: readonly string[],
-  successful: ReadonlyArray<{ Id?: string | undefined }> | undefined,
-  failed:
-    | ReadonlyArray<{
-        Id?: string | undefined;
-        Code?: string | undefined;
-        Message?: string | undefined;
-      }>
-    | undefined,
+  output: {
+    Successful?: { Id?: string | undefined }[] | undefined;
+    Failed?: BatchResultErrorEntry[] | undefined;
+  },
 ): BatchResult => {
-  const ok = new Set((successful ?? []).map((entry) => entry.Id));
-  const refused = new Map((failed ?? []).map((entry) => [entry.Id, entry]));
+  const ok = new Set(output.Successful?.map((entry) => entry.Id));
+  const refused = new Map(output.Failed?.map((entry) => [entry.Id, entry]));
   return new Map(
     ids.map((id) => {
-      if (refused.has(id)) {
-        const entry = refused.get(id);
-        return [id, `${entry?.Code ?? 'Failed'}: ${entry?.Message ?? 'no message'}`];
-      }
-      // Neither listed as successful nor as failed: not confirmed, so not a success.
+      const entry = refused.get(id);
+      if (entry) return [id, `${entry.Code ?? 'Failed'}: ${entry.Message ?? 'no message'}`];
       return [id, ok.has(id) ? undefined : 'not confirmed by SQS'];
     }),
   );
@@ -295,13 +286,9 @@ export async function sendBatch(
   entries: SendMessageBatchRequestEntry[],
 ): Promise<BatchResult> {
   const { SendMessageBatchCommand } = await sqsCommands();
-  const output = await sqs.send(
-    new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
-  );
   return settle(
     entries.map((entry) => entry.Id ?? ''),
-    output.Successful,
-    output.Failed,
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })),
   );
 }
 
@@ -320,7 +307,6 @@ export async function deleteBatch(
   );
   return settle(
     handles.map(({ id }) => id),
-    output.Successful,
-    output.Failed,
+    output,
   );
 }
