@@ -17,7 +17,7 @@ import {
   type WaitState,
 } from '../queue/index.ts';
 import { classify, lastFailure, RetryExhaustedError } from '../retry/index.ts';
-import type { ConnectionOutcome } from './types.ts';
+import type { ConnectionOutcome, QueueMessage } from './types.ts';
 
 // Decisions as data: `connectionOutcome` and `settle` are pure; `carry-out.ts` does the action.
 
@@ -29,11 +29,16 @@ const HELD_BREAKER_WAIT_SECONDS = 300;
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
 
+/** The settings settling reads. */
+type Settings = Pick<
+  Config,
+  'maxReceiveCount' | 'notReadyMaxWaitSeconds' | 'notReadyDelaySeconds' | 'throttlePauseMs'
+>;
+
 /** What settling a message knows besides its connections' outcomes. */
-export interface MessageFacts {
+export interface MessageFacts extends Settings {
   messageId: string;
   receiveCount: number;
-  maxReceiveCount: number;
   /** The clock, epoch ms. */
   now: number;
   /** The source queue, when known: copies go there. */
@@ -43,26 +48,12 @@ export interface MessageFacts {
   wait?: WaitState | undefined;
   /** When the record's event happened, epoch ms, carried on in the wait state. */
   eventTime?: number | undefined;
-  notReadyMaxWaitSeconds: number;
-  notReadyDelaySeconds: number;
-  /** One throttle pause, ms (Huawei advises 2-5 s): a throttled record's wait when no slot is known. */
-  throttlePauseMs: number;
 }
 
 /** What settling `message` knows besides its connections' outcomes, read at `now`. */
 export const messageFacts = (
-  message: {
-    messageId: string;
-    receiveCount: number;
-    sentAt?: number | undefined;
-    messageAttributes: Parameters<typeof readWaitState>[0];
-    queueUrl?: string | undefined;
-    receiptHandle?: string | undefined;
-  },
-  config: Pick<
-    Config,
-    'maxReceiveCount' | 'notReadyMaxWaitSeconds' | 'notReadyDelaySeconds' | 'throttlePauseMs'
-  >,
+  message: QueueMessage,
+  config: Settings,
   now: number,
 ): MessageFacts => {
   const wait = readWaitState(message.messageAttributes);
@@ -159,8 +150,8 @@ export const nextDelaySeconds = (
  * How long a throttled record stays invisible: until the rate limit has room again (the
  * pacer's next slot, `retryAt`, when it said; else one throttle pause, `pauseMs`: Huawei
  * advises 2-5 s), plus up to as long again at random (`random`, a draw in [0, 1)), so the
- * fleet's records do not come back together. Between 1 and 10 s: a fixed 5-10 s left records
- * waiting long after the limiter had room again.
+ * fleet's records do not come back together. Between 1 and 10 s, so none waits long after the
+ * limiter has room again.
  */
 export const throttledWaitSeconds = (
   retryAt: number | undefined,

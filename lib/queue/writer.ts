@@ -43,8 +43,6 @@ export interface SourceMessage {
   body: string;
   messageAttributes: Record<string, MessageAttributeValue>;
   messageGroupId?: string | undefined;
-  /** Its deduplication id on a FIFO queue, when it had one. */
-  deduplicationId?: string | undefined;
   /** X-Ray's `AWSTraceHeader`: kept on every copy, so a trace follows the record. */
   traceHeader?: string | undefined;
 }
@@ -154,10 +152,11 @@ export const fitAttributes = (
 };
 
 /**
- * The copy of `source` for a queue (`fifo` or standard) under `plan`: the body unchanged; the source's attributes
- * without our stale ones (the failure attribute always, the plan's `drop`, an earlier `own`),
- * fitted by {@link fitAttributes}; the trace header kept as a system attribute; on a FIFO queue
- * the source's group (or the plan's default) and the plan's deduplication id, and no delay.
+ * The copy of `source` for a queue (`fifo` or standard) under `plan`: the body unchanged; the
+ * source's attributes without our stale ones (the failure attribute always, the plan's `drop`,
+ * an earlier `own`), fitted by {@link fitAttributes}; the trace header kept as a system
+ * attribute; on a FIFO queue the source's group (or the plan's default) and the plan's
+ * deduplication id, and no delay.
  */
 export const buildCopy = (
   fifo: boolean,
@@ -172,10 +171,6 @@ export const buildCopy = (
       .map(([name, value]) => [name, sendable(value)]),
   );
   const { attributes, ownDropped } = fitAttributes(source.body, others, plan.own, plan.maxBytes);
-  const delay =
-    plan.delaySeconds === undefined
-      ? undefined
-      : Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(plan.delaySeconds)));
   return {
     request: {
       MessageBody: source.body,
@@ -192,19 +187,18 @@ export const buildCopy = (
             MessageGroupId: source.messageGroupId ?? plan.fifo?.defaultGroupId ?? source.messageId,
             MessageDeduplicationId: deduplicationId(plan.fifo?.deduplicationId ?? source.messageId),
           }
-        : delay === undefined
+        : plan.delaySeconds === undefined
           ? {}
-          : { DelaySeconds: delay }),
+          : {
+              DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(plan.delaySeconds))),
+            }),
     },
     bytes: Buffer.byteLength(source.body) + attributesBytes(attributes),
     ownDropped,
   };
 };
 
-/**
- * Sends a copy of `source` to `queueUrl` (see {@link buildCopy}); resolves once SQS has it.
- * Throws when SQS refuses: the caller then keeps the source, so nothing is lost.
- */
+/** Sends a copy of `source` ({@link buildCopy}); throws when SQS refuses: keep the source then. */
 export const sendCopy = async (
   sqs: SqsSender,
   queueUrl: string,
