@@ -36,11 +36,12 @@ export interface EnsureMonitorDeps {
   retry: RetryOptions;
 }
 
-/** What `ensureMonitor` knows about the event, to read a "not found" answer. */
+/**
+ * What `ensureMonitor` knows about the event: a connection not found within `notFoundGraceMs`
+ * of its `eventTime` (epoch ms; unknown means long ago) is taken as not visible yet.
+ */
 export interface EnsureMonitorOptions {
-  /** When the connection's event happened (epoch ms); unknown means long ago. */
   eventTime?: number | undefined;
-  /** A connection not found this soon after its event is taken as not visible yet. */
   notFoundGraceMs: number;
   now?: (() => number) | undefined;
 }
@@ -173,8 +174,7 @@ export const ensureMonitor = (
       });
     }
     // ACTIVE or DOWN with no monitor. Not documented whether the status can have changed since the
-    // create was refused; it can (a connection turns ACTIVE seconds after its event, PENDING_CREATE
-    // a moment ago), so the create is asked again once; the second round's verdict is final.
+    // refusal; it can (PENDING_CREATE a moment ago), so the create is asked again once.
     if (createAgain) return createOrDecide(false);
     if (isPermissionRefusal(refusal)) return stopProject(ACTIONS.create, refusal);
     throw new MonitorRefusedError(
@@ -204,14 +204,11 @@ export const ensureMonitor = (
       // and what it answers for a connection still `PENDING_CREATE` (a 409, a 400 `VPN.0001`, a
       // 403, or a 404 are all plausible): decided by state, whatever the code.
       if (asksForState(cause)) return decideFromState(cause, createAgain);
-      // An answer that could not be read (or was about another connection) hides the outcome
-      // as a reset does.
-      if (
-        !ambiguous &&
-        !(cause instanceof HuaweiUnreadableAnswerError && cause.mayHaveChangedState)
-      )
-        throw error;
-      // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
+      // Sent, no answer (a reset; an answer unreadable or about another connection): the monitor
+      // may exist now. Nothing refused it, so no status to read.
+      const unanswered =
+        ambiguous || (cause instanceof HuaweiUnreadableAnswerError && cause.mayHaveChangedState);
+      if (!unanswered) throw error;
       const found = await findMonitor();
       if (found) return found;
       throw error;
