@@ -1,4 +1,3 @@
-import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { AccountRegistry, CredentialGate, CredentialGuard } from '../accounts/index.ts';
 import type { InvocationBudget, SqsSender } from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
@@ -8,20 +7,15 @@ import type { Idempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
 import type { BatchPublisher, PublisherOptions } from '../publish/index.ts';
-import type { FailureReason, MessageOrigin } from '../queue/index.ts';
+import type { FailureReason, MessageOrigin, SourceMessage } from '../queue/index.ts';
 import type { RetryOptions } from '../retry/index.ts';
 
 /** A queue message as this project needs it; the handler maps Lambda's record to it. */
-export interface QueueMessage {
-  messageId: string;
-  body: string;
+export interface QueueMessage extends SourceMessage {
   /** How many times SQS has delivered it, this time included. */
   receiveCount: number;
   /** When it was sent to the queue (SQS's `SentTimestamp`), epoch milliseconds. */
   sentAt?: number | undefined;
-  messageAttributes: Record<string, MessageAttributeValue>;
-  messageGroupId?: string | undefined;
-  traceHeader?: string | undefined;
   /** Where the message came from and how to address it there, to postpone it. */
   queueUrl?: string | undefined;
   receiptHandle?: string | undefined;

@@ -41,13 +41,9 @@ export interface Failure {
 }
 
 /**
- * The decision table, one row per kind of failure: what a failure is, named once. Huawei's
- * answers by what they mean (`throttled`, the key refused, one project `forbidden`, `server`,
- * `conflict`, `not-found`, any other `refused`, an `unreadable` answer), the network, and this project's own failures
- * (a connection `not-ready`, a `monitor-refused` after reading state, a project stopped on a
- * `permission`, calls stopped by the gate or the breaker, no slot under the rate limit, the
- * deadline, EventBridge, invalid input). The README's "Retries" table is this table in words;
- * change them together. A row's reason is completed by the failure's own details.
+ * The decision table, one row per kind of failure, named once: Huawei's answers by what they
+ * mean, the network, and this project's own failures. The README's "Retries" table is this
+ * table in words; change them together. A row's reason is completed by the failure's details.
  */
 const DECISIONS = {
   throttled: { disposition: 'retry-now', category: 'throttled', reason: 'throttled' },
