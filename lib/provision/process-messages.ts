@@ -21,11 +21,10 @@ import type {
 
 /**
  * On a message's last delivery, another invocation's in-progress record must not end it
- * silently: if that invocation dies, its record expires (with that invocation's own timeout)
- * and nobody would publish. So the step is run again, waiting 250 ms, then twice as long each
- * time up to 2 s, while the record is in progress and the budget allows: it then either finds
- * the finished result (a duplicate), or takes over the expired record and does the work
- * itself. When time runs out first, the in-progress error is thrown for settlement.
+ * silently (if that invocation dies, its record expires and nobody publishes): the step is run
+ * again, 250 ms apart doubling to 2 s, while the record is in progress and the budget allows,
+ * until it finds the result (a duplicate) or takes the expired record over and does the work.
+ * Out of time, the in-progress error is thrown for settlement.
  */
 const runWaitingForOthers = async <T>(
   step: () => Promise<T>,

@@ -12,6 +12,7 @@ import {
 import { eventTimeOf } from '../events/index.ts';
 import {
   type FailureReason,
+  isFifoQueue,
   MAX_DELAY_SECONDS,
   readWaitState,
   type WaitState,
@@ -343,7 +344,7 @@ const waitFor = (facts: MessageFacts, waiting: readonly ConnectionOutcome[]): Ac
   }
   const delaySeconds = nextDelaySeconds(tries, facts.notReadyDelaySeconds, budgetLeftMs / 1000);
   const last = isLastReceive(facts);
-  if (facts.queueUrl === undefined || facts.queueUrl.endsWith('.fifo')) {
+  if (facts.queueUrl === undefined || isFifoQueue(facts.queueUrl)) {
     if (last)
       return deadLetter(
         'retries-exhausted',
