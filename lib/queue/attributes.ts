@@ -44,15 +44,6 @@ const jsonAttribute = (value: unknown): MessageAttributeValue => ({
   StringValue: JSON.stringify(value),
 });
 
-/** The kinds of failure `createMonitor` dead-letters a message for. */
-const FAILURE_KINDS = [
-  'invalid-input',
-  'unknown-project',
-  'rejected',
-  'retries-exhausted',
-  'not-ready-timeout',
-] as const;
-
 /**
  * Why a message ended in the dead-letter queue: the JSON of {@link FAILURE_ATTRIBUTE}, as
  * `createMonitor` writes it. `kind` is `invalid-input`, `unknown-project` (no account of the
@@ -62,7 +53,13 @@ const FAILURE_KINDS = [
  * it was read (`PENDING_CREATE`, `NOT_FOUND`...).
  */
 const failureReasonSchema = z.object({
-  kind: z.enum(FAILURE_KINDS),
+  kind: z.enum([
+    'invalid-input',
+    'unknown-project',
+    'rejected',
+    'retries-exhausted',
+    'not-ready-timeout',
+  ]),
   message: z.string(),
   code: z.optional(z.string()),
   status: z.optional(z.number()),
