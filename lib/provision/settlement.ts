@@ -95,7 +95,8 @@ export type Action =
 /** Success statuses, best first: a message's status is the best of its connections'. */
 const HANDLED = ['created', 'already_existed', 'duplicate'] as const;
 
-const isHandled = (status: ConnectionOutcome['status']): status is (typeof HANDLED)[number] =>
+/** Whether `status` is a success (one of `HANDLED`). */
+export const isHandled = (status: string): status is (typeof HANDLED)[number] =>
   (HANDLED as readonly string[]).includes(status);
 
 const isLastReceive = (facts: MessageFacts): boolean => facts.receiveCount >= facts.maxReceiveCount;
