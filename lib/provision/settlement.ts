@@ -22,7 +22,6 @@ import type { ConnectionOutcome, QueueMessage } from './types.ts';
 
 // Decisions as data: `connectionOutcome` and `settle` are pure; `carry-out.ts` does the action.
 
-/** A throttled record is back within 10 s at the most. */
 const MAX_THROTTLED_WAIT_SECONDS = 10;
 /** How long a record waits while the credential breaker is held open: Huawei's lockout time. */
 const HELD_BREAKER_WAIT_SECONDS = 300;

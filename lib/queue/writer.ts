@@ -47,11 +47,7 @@ export interface SourceMessage {
   traceHeader?: string | undefined;
 }
 
-/**
- * Our attribute on a copy: a value as it is, or JSON fields shortened to fit beside the body
- * (the failure reason). `optional`: it yields to the source's own attributes when there is no
- * room (else they yield to it).
- */
+/** Our attribute on a copy: a value as it is, or JSON fields (the failure reason) to fit. */
 export interface OwnAttribute {
   name: string;
   value: MessageAttributeValue | FittableJson;
