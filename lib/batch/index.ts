@@ -1,12 +1,5 @@
 /**
- * The face of `lib/batch/`: what other folders may use. Everything else in the folder is
- * its own business.
+ * The batch folder's face: the concurrency helper.
+ * @module
  */
-
-export {
-  /**
-   * Maps `items` through `fn` with at most `limit` calls in flight, keeping the input order in the
-   * result.
-   */
-  mapConcurrent,
-} from './map-concurrent.ts';
+export { mapConcurrent } from './map-concurrent.ts';

@@ -2,18 +2,6 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-/** The first argument of every idempotent step: `key` alone names the work. */
-export interface IdempotentRequest {
-  key: string;
-}
-
-/** How the idempotency store is set up; one per container. */
-export interface IdempotencyOptions {
-  tableName: string;
-  expiresAfterSeconds: number;
-  client: DynamoDBClient;
-}
-
 /**
  * Powertools idempotency on DynamoDB (its default schema: `id`, `expiration`), keyed on the
  * request's `key` only, never on the SQS message id, so a redelivery, a replay or a duplicate
@@ -21,7 +9,11 @@ export interface IdempotencyOptions {
  * invocation (the handler's middleware does it) so an in-progress record expires with the
  * invocation that wrote it.
  */
-export const createIdempotency = (options: IdempotencyOptions) => {
+export const createIdempotency = (options: {
+  tableName: string;
+  expiresAfterSeconds: number;
+  client: DynamoDBClient;
+}) => {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     expiresAfterSeconds: options.expiresAfterSeconds,
@@ -34,7 +26,7 @@ export const createIdempotency = (options: IdempotencyOptions) => {
      * stored result; a failure deletes the in-progress record so the next delivery retries.
      * Each step gets its own persistence layer, whose prefix is the step name.
      */
-    once: <A extends IdempotentRequest, B, R>(
+    once: <A extends { key: string }, B, R>(
       step: string,
       fn: (request: A, context: B) => Promise<R>,
     ) =>

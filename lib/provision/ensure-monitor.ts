@@ -36,14 +36,22 @@ export interface EnsureMonitorDeps {
   retry: RetryOptions;
 }
 
-/** What `ensureMonitor` knows about the event, to read a "not found" answer. */
+/**
+ * What `ensureMonitor` knows about the event: a connection not found within `notFoundGraceMs`
+ * of its `eventTime` (epoch ms; unknown means long ago) is taken as not visible yet.
+ */
 export interface EnsureMonitorOptions {
-  /** When the connection's event happened (epoch ms); unknown means long ago. */
   eventTime?: number | undefined;
-  /** A connection not found this soon after its event is taken as not visible yet. */
   notFoundGraceMs: number;
   now?: (() => number) | undefined;
 }
+
+/** The IAM actions of the three calls, named in a permission refusal. */
+const ACTIONS = {
+  create: 'vpn:connectionMonitors:create',
+  list: 'vpn:connectionMonitors:list',
+  showConnection: 'vpn:vpnConnections:get',
+} as const;
 
 /**
  * Makes sure the VPN connection has its monitor. Creates it; when Huawei refuses, asks Huawei
@@ -56,204 +64,156 @@ export interface EnsureMonitorOptions {
  * - `ACTIVE`, `DOWN` (or a status no source documents): the create is tried once more (the
  *   status may have changed since it was refused); refused again, the refusal is real: given up
  *   with Huawei's code and message; a 403 then stops the project (`PermissionRefusedError`).
- * At most two calls more than the create's per refusal, each retried like any call. A create that may have
- * gone through unanswered (reset, timeout, an answer that cannot be read or is about
- * another connection) is also checked by listing. Huawei allows one monitor
- * per connection, so this holds even when the idempotency record is gone.
+ * At most two calls more than the create's per refusal, each retried like any call. A create
+ * that may have gone through unanswered (reset, timeout, an answer that cannot be read or is
+ * about another connection) is also checked by listing. Huawei allows one monitor per
+ * connection, so this holds even when the idempotency record is gone.
  */
 export const ensureMonitor = (
   deps: EnsureMonitorDeps,
   target: VpnTarget,
   vpnConnectionId: string,
   options: EnsureMonitorOptions,
-): Promise<EnsuredMonitor> =>
-  // A refusal read against ACTIVE/DOWN may be stale: the connection can have become ready between
-  // the create and the show (PENDING_CREATE a moment ago). The create is tried once more before the
-  // refusal counts as real; the second round's verdict is final.
-  createOrDecide(deps, target, vpnConnectionId, options, () =>
-    createOrDecide(deps, target, vpnConnectionId, options, undefined),
-  );
-
-const createOrDecide = async (
-  deps: EnsureMonitorDeps,
-  target: VpnTarget,
-  vpnConnectionId: string,
-  options: EnsureMonitorOptions,
-  createAgain: (() => Promise<EnsuredMonitor>) | undefined,
 ): Promise<EnsuredMonitor> => {
-  let ambiguous = false;
-  try {
-    const created = await withRetry(async () => {
-      try {
-        return await deps.gate.run(
-          () => deps.client.createMonitor(target, vpnConnectionId, deps.retry),
-          target,
-        );
-      } catch (error) {
-        if (error instanceof HuaweiNetworkError && error.ambiguous) ambiguous = true;
-        throw error;
-      }
-    }, deps.retry);
-    return { ...created, outcome: 'created' };
-  } catch (error) {
-    const cause = lastFailure(error);
-    // Not documented: how Huawei refuses a second monitor (`VPN.0381` is in no public source)
-    // and what it answers for a connection still `PENDING_CREATE` (a 409, a 400 `VPN.0001`, a
-    // 403, or a 404 are all plausible): decided by state, whatever the code.
-    if (asksForState(cause)) {
-      return decideFromState(deps, target, vpnConnectionId, cause, options, createAgain);
-    }
-    // An answer that could not be read (or was about another connection) hides the outcome
-    // as a reset does.
-    if (!ambiguous && !(cause instanceof HuaweiUnreadableAnswerError && cause.mayHaveChangedState))
-      throw error;
-    // Sent, no answer: the monitor may exist now. Nothing refused it, so no status to read.
-    const found = await findMonitor(deps, target, vpnConnectionId);
-    if (found) return { ...found, outcome: 'already_existed' };
-    throw error;
-  }
-};
+  const what = `VPN connection ${vpnConnectionId} in project ${target.projectId}`;
+  const call = <T>(fn: () => Promise<T>): Promise<T> =>
+    withRetry(() => deps.gate.run(fn, target), deps.retry);
 
-/*
- * What a refused create means, read from Huawei's state rather than from its error code. Not
- * documented, and so decided by state: how Huawei refuses a second monitor, what it answers for
- * a connection still being created, and what it answers for a connection it does not have.
- */
-
-/** The IAM actions of the three calls, named in a permission refusal. */
-const ACTIONS = {
-  create: 'vpn:connectionMonitors:create',
-  list: 'vpn:connectionMonitors:list',
-  showConnection: 'vpn:vpnConnections:get',
-} as const;
-
-/** Calls Huawei for the target's project, under the gate, retried by the policy. */
-const call = <T>(deps: EnsureMonitorDeps, target: VpnTarget, fn: () => Promise<T>): Promise<T> =>
-  withRetry(() => deps.gate.run(fn, target), deps.retry);
-
-/** A permission refusal of `action` stops the project for the invocation; anything else passes. */
-const stopOnPermission = (deps: EnsureMonitorDeps, target: VpnTarget, action: string) => {
-  return (error: unknown): never => {
-    const cause = lastFailure(error);
-    if (!isPermissionRefusal(cause)) throw error;
+  /** A permission refusal of `action` stops the project for the invocation. */
+  const stopProject = (action: string, cause: HuaweiApiError): never => {
     const refusal = new PermissionRefusedError(target, action, cause);
     deps.gate.stopProject(refusal);
     throw refusal;
   };
-};
+  const stopOnPermission =
+    (action: string) =>
+    (error: unknown): never => {
+      const cause = lastFailure(error);
+      if (!isPermissionRefusal(cause)) throw error;
+      return stopProject(action, cause);
+    };
 
-/**
- * After a refused create (`refusal`): the connection's monitor if it has one (`already_existed`);
- * else, by the connection's status: not found (waits within the grace period, then gives up),
- * `PENDING_*` (waits), `ERROR` (gives up), `ACTIVE`/`DOWN` (`createAgain` when given, else the
- * refusal is real: gives up with Huawei's code; a 403 then stops the project). Two calls at most,
- * each retried.
- */
-const decideFromState = async (
-  deps: EnsureMonitorDeps,
-  target: VpnTarget,
-  vpnConnectionId: string,
-  refusal: HuaweiApiError,
-  options: EnsureMonitorOptions,
-  createAgain?: () => Promise<EnsuredMonitor>,
-): Promise<EnsuredMonitor> => {
-  const found = await findMonitor(deps, target, vpnConnectionId);
-  if (found) return { ...found, outcome: 'already_existed' };
-  const connection = await readConnection(deps, target, vpnConnectionId);
-  const what = `VPN connection ${vpnConnectionId} in project ${target.projectId}`;
-  const refused =
-    refusal instanceof HuaweiUnreadableAnswerError
-      ? `create got an ${refusal.seen}`
-      : `create answered HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}${
-          refusal.huaweiMessage ? ` "${refusal.huaweiMessage}"` : ''
-        }`;
-  if (connection === undefined) {
-    const now = options.now?.() ?? Date.now();
-    const ageMs =
-      options.eventTime === undefined ? Number.POSITIVE_INFINITY : now - options.eventTime;
-    if (ageMs < options.notFoundGraceMs) {
-      throw new ConnectionNotReadyError(
-        `${what} not found ${Math.round(ageMs / 1000)} s after its event (${refused}); Huawei may not show it yet`,
-        { connectionStatus: 'NOT_FOUND', projectId: target.projectId, cause: refusal },
+  /** The connection's monitor by `GET ...?vpn_connection_id=`. */
+  const findMonitor = async (): Promise<EnsuredMonitor | undefined> => {
+    const listed = await call(() =>
+      deps.client.listMonitors(target, vpnConnectionId, deps.retry),
+    ).catch(stopOnPermission(ACTIONS.list));
+    const monitor = listed.monitors.find((m) => m.vpn_connection_id === vpnConnectionId);
+    return monitor
+      ? { monitor, requestId: listed.requestId, outcome: 'already_existed' }
+      : undefined;
+  };
+
+  /**
+   * The connection as Huawei shows it; `undefined` when Huawei does not know it. Not documented:
+   * the answer for a missing connection. The error-code page has 404 `VPN.0004`; Huawei answers
+   * some missing resources with 400 `VPN.0001` (a deleted monitor's delete). Our id is validated
+   * before any call, so a 400 or 404 to this read is taken as "not found".
+   */
+  const readConnection = async (): Promise<VpnConnection | undefined> => {
+    try {
+      const shown = await call(() =>
+        deps.client.showConnection(target, vpnConnectionId, deps.retry),
+      );
+      return shown.connection;
+    } catch (error) {
+      const cause = lastFailure(error);
+      const missing =
+        cause instanceof HuaweiApiError &&
+        (cause.status === 404 || cause.status === 400) &&
+        // A proxy's 404 page is no word from Huawei about the connection.
+        !(cause instanceof HuaweiUnreadableAnswerError) &&
+        !isKeyRefusal(cause) &&
+        !isPermissionRefusal(cause);
+      if (missing) return undefined;
+      return stopOnPermission(ACTIONS.showConnection)(error);
+    }
+  };
+
+  /** After a refused create: the monitor if there is one, else the connection's status decides. */
+  const decideFromState = async (
+    refusal: HuaweiApiError,
+    createAgain: boolean,
+  ): Promise<EnsuredMonitor> => {
+    const found = await findMonitor();
+    if (found) return found;
+    const connection = await readConnection();
+    const refused =
+      refusal instanceof HuaweiUnreadableAnswerError
+        ? `create got an ${refusal.seen}`
+        : `create answered HTTP ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}${
+            refusal.huaweiMessage ? ` "${refusal.huaweiMessage}"` : ''
+          }`;
+    if (connection === undefined) {
+      const now = options.now?.() ?? Date.now();
+      const ageMs =
+        options.eventTime === undefined ? Number.POSITIVE_INFINITY : now - options.eventTime;
+      if (ageMs < options.notFoundGraceMs) {
+        throw new ConnectionNotReadyError(
+          `${what} not found ${Math.round(ageMs / 1000)} s after its event (${refused}); Huawei may not show it yet`,
+          { connectionStatus: 'NOT_FOUND', projectId: target.projectId, cause: refusal },
+        );
+      }
+      throw new MonitorRefusedError(
+        `${what} not found (${refused}); nothing to monitor if it is gone`,
+        { connectionStatus: 'NOT_FOUND', cause: refusal },
       );
     }
+    const { status } = connection;
+    if (status.startsWith('PENDING_')) {
+      throw new ConnectionNotReadyError(`${what} is ${status} (${refused}); asking again later`, {
+        connectionStatus: status,
+        projectId: target.projectId,
+        cause: refusal,
+      });
+    }
+    if (status === 'ERROR') {
+      throw new MonitorRefusedError(`${what} is in status ERROR (${refused}); fix the connection`, {
+        connectionStatus: status,
+        cause: refusal,
+      });
+    }
+    // ACTIVE or DOWN with no monitor. Not documented whether the status can have changed since the
+    // refusal; it can (PENDING_CREATE a moment ago), so the create is asked again once.
+    if (createAgain) return createOrDecide(false);
+    if (isPermissionRefusal(refusal)) return stopProject(ACTIONS.create, refusal);
     throw new MonitorRefusedError(
-      `${what} not found (${refused}); nothing to monitor if it is gone`,
-      { connectionStatus: 'NOT_FOUND', cause: refusal },
+      `Huawei refused the monitor of ${what}, which is ${status}: ${refused}`,
+      { connectionStatus: status, cause: refusal },
     );
-  }
-  const { status } = connection;
-  if (status.startsWith('PENDING_')) {
-    throw new ConnectionNotReadyError(`${what} is ${status} (${refused}); asking again later`, {
-      connectionStatus: status,
-      projectId: target.projectId,
-      cause: refusal,
-    });
-  }
-  if (status === 'ERROR') {
-    throw new MonitorRefusedError(`${what} is in status ERROR (${refused}); fix the connection`, {
-      connectionStatus: status,
-      cause: refusal,
-    });
-  }
-  // ACTIVE or DOWN with no monitor. Not documented whether the status can have changed since the
-  // create was refused; it can (a connection turns ACTIVE seconds after its event), so the create
-  // is asked again once before the refusal is taken as real.
-  if (createAgain) return createAgain();
-  // Refused again while ACTIVE or DOWN: the refusal is about the monitor, not the connection's state.
-  if (isPermissionRefusal(refusal)) {
-    const permission = new PermissionRefusedError(target, ACTIONS.create, refusal);
-    deps.gate.stopProject(permission);
-    throw permission;
-  }
-  throw new MonitorRefusedError(
-    `Huawei refused the monitor of ${what}, which is ${status}: ${refused}`,
-    {
-      connectionStatus: status,
-      cause: refusal,
-    },
-  );
-};
+  };
 
-/** The connection's monitor by `GET ...?vpn_connection_id=`, retried like any call. */
-const findMonitor = async (
-  deps: EnsureMonitorDeps,
-  target: VpnTarget,
-  vpnConnectionId: string,
-): Promise<{ monitor: ConnectionMonitor; requestId: string | undefined } | undefined> => {
-  const listed = await call(deps, target, () =>
-    deps.client.listMonitors(target, vpnConnectionId, deps.retry),
-  ).catch(stopOnPermission(deps, target, ACTIONS.list));
-  const monitor = listed.monitors.find((m) => m.vpn_connection_id === vpnConnectionId);
-  return monitor ? { monitor, requestId: listed.requestId } : undefined;
-};
+  const createOrDecide = async (createAgain: boolean): Promise<EnsuredMonitor> => {
+    let ambiguous = false;
+    try {
+      const created = await withRetry(async () => {
+        try {
+          return await deps.gate.run(
+            () => deps.client.createMonitor(target, vpnConnectionId, deps.retry),
+            target,
+          );
+        } catch (error) {
+          if (error instanceof HuaweiNetworkError && error.ambiguous) ambiguous = true;
+          throw error;
+        }
+      }, deps.retry);
+      return { ...created, outcome: 'created' };
+    } catch (error) {
+      const cause = lastFailure(error);
+      // Not documented: how Huawei refuses a second monitor (`VPN.0381` is in no public source)
+      // and what it answers for a connection still `PENDING_CREATE` (a 409, a 400 `VPN.0001`, a
+      // 403, or a 404 are all plausible): decided by state, whatever the code.
+      if (asksForState(cause)) return decideFromState(cause, createAgain);
+      // Sent, no answer (a reset; an answer unreadable or about another connection): the monitor
+      // may exist now. Nothing refused it, so no status to read.
+      const unanswered =
+        ambiguous || (cause instanceof HuaweiUnreadableAnswerError && cause.mayHaveChangedState);
+      if (!unanswered) throw error;
+      const found = await findMonitor();
+      if (found) return found;
+      throw error;
+    }
+  };
 
-/**
- * The connection as Huawei shows it; `undefined` when Huawei does not know it. Not documented:
- * the answer for a missing connection. The error-code page has 404 `VPN.0004`; Huawei answers
- * some missing resources with 400 `VPN.0001` (a deleted monitor's delete). Our id is validated
- * before any call, so a 400 or 404 to this read is taken as "not found".
- */
-const readConnection = async (
-  deps: EnsureMonitorDeps,
-  target: VpnTarget,
-  vpnConnectionId: string,
-): Promise<VpnConnection | undefined> => {
-  try {
-    const shown = await call(deps, target, () =>
-      deps.client.showConnection(target, vpnConnectionId, deps.retry),
-    );
-    return shown.connection;
-  } catch (error) {
-    const cause = lastFailure(error);
-    const missing =
-      cause instanceof HuaweiApiError &&
-      (cause.status === 404 || cause.status === 400) &&
-      // A proxy's 404 page is no word from Huawei about the connection.
-      !(cause instanceof HuaweiUnreadableAnswerError) &&
-      !isKeyRefusal(cause) &&
-      !isPermissionRefusal(cause);
-    if (missing) return undefined;
-    return stopOnPermission(deps, target, ACTIONS.showConnection)(error);
-  }
+  return createOrDecide(true);
 };

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsSink } from '../metrics.ts';
+import { isHandled } from './settlement.ts';
 import type { MessageOutcome } from './types.ts';
 
 const STATUS_METRIC: Record<MessageOutcome['status'], string> = {
@@ -14,13 +15,6 @@ const STATUS_METRIC: Record<MessageOutcome['status'], string> = {
   ignored: 'EventsIgnored',
 };
 
-/** Counted once for each connection of a message; the others once for the message. */
-const PER_CONNECTION = new Set<MessageOutcome['status']>([
-  'created',
-  'already_existed',
-  'duplicate',
-]);
-
 /**
  * Counts a batch's outcomes: monitors created and found and duplicates absorbed (one for each
  * connection, a batch-create trace carrying several), messages dead-lettered (and of those,
@@ -29,13 +23,14 @@ const PER_CONNECTION = new Set<MessageOutcome['status']>([
  */
 export const recordOutcomes = (metrics: MetricsSink, outcomes: readonly MessageOutcome[]): void => {
   const counts = new Map<string, number>();
-  const bump = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
+  const bump = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
   for (const outcome of outcomes) {
     const { connections } = outcome;
     for (const part of connections) {
-      if (PER_CONNECTION.has(part.status)) bump(STATUS_METRIC[part.status]);
+      if (isHandled(part.status)) bump(STATUS_METRIC[part.status]);
     }
-    if (!PER_CONNECTION.has(outcome.status) || connections.length === 0) {
+    // Successes are counted once for each connection; the others once for the message.
+    if (!isHandled(outcome.status) || connections.length === 0) {
       bump(STATUS_METRIC[outcome.status]);
     }
     if (outcome.failure?.kind === 'invalid-input') bump('InvalidEvents');

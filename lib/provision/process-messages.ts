@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type AccountAccess, type CredentialGate, CredentialGuard } from '../accounts/index.ts';
+import { type AccountAccess, CredentialGuard } from '../accounts/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
 import { type ConnectionCreated, parseConnectionCreated } from '../events/index.ts';
-import { type BatchPublisher, createBatchPublisher } from '../publish/index.ts';
+import { createBatchPublisher } from '../publish/index.ts';
 import { classify, lastFailure } from '../retry/index.ts';
 import { createExecutor } from './carry-out.ts';
 import { recordOutcomes } from './outcome-metrics.ts';
@@ -19,21 +19,12 @@ import type {
   StepContext,
 } from './types.ts';
 
-export type {
-  ConnectionOutcome,
-  Invocation,
-  MessageOutcome,
-  ProvisionerDeps,
-  QueueMessage,
-} from './types.ts';
-
 /**
  * On a message's last delivery, another invocation's in-progress record must not end it
- * silently: if that invocation dies, its record expires (with that invocation's own timeout)
- * and nobody would publish. So the step is run again, waiting 250 ms, then twice as long each
- * time up to 2 s, while the record is in progress and the budget allows: it then either finds
- * the finished result (a duplicate), or takes over the expired record and does the work
- * itself. When time runs out first, the in-progress error is thrown for settlement.
+ * silently (if that invocation dies, its record expires and nobody publishes): the step is run
+ * again, 250 ms apart doubling to 2 s, while the record is in progress and the budget allows,
+ * until it finds the result (a duplicate) or takes the expired record over and does the work.
+ * Out of time, the in-progress error is thrown for settlement.
  */
 const runWaitingForOthers = async <T>(
   step: () => Promise<T>,
@@ -68,115 +59,106 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
 
   const factsOf = (message: QueueMessage) => messageFacts(message, config, now());
 
-  /** One connection of a message, from its account to its event: its outcome, never thrown. */
-  const processOne = async (
-    message: QueueMessage,
-    event: ConnectionCreated,
-    invocation: Invocation,
-    gateOf: (account: AccountAccess) => CredentialGate,
-    publisher: BatchPublisher,
-  ): Promise<ConnectionOutcome> => {
-    const retries: string[] = [];
-    const failed = (error: unknown): ConnectionOutcome => {
-      const outcome = connectionOutcome(factsOf(message), event, error, retries, Math.random());
-      if (outcome.status === 'retry-later') {
-        // Throttling and another invocation's hold are expected waits; anything else says why.
-        const cause = lastFailure(error);
-        const expected =
-          cause instanceof IdempotencyAlreadyInProgressError ||
-          classify(cause).decision.category === 'throttled';
-        log[expected ? 'info' : 'warn']('Connection left for redelivery', {
-          messageId: message.messageId,
-          vpnConnectionId: event.vpnConnectionId,
-          reason: outcome.reason,
-          holdSeconds: outcome.holdSeconds,
-          ...(expected ? {} : { error: cause }),
-        });
-      }
-      return outcome;
-    };
-    // The project picks the account, and so the key its calls are signed with.
-    let account: AccountAccess;
-    try {
-      account = await deps.accounts.route(event);
-    } catch (error) {
-      return failed(error);
-    }
-    // The batch's events wait for the records still running, to share one PutEvents. A record
-    // that has to retry stops being waited for: a fault on it must not hold up the others'
-    // events; it publishes on its own when it is done.
-    let awaitedByPublisher = true;
-    const releasePublisher = (): void => {
-      if (!awaitedByPublisher) return;
-      awaitedByPublisher = false;
-      publisher.end();
-    };
-    const ctx: StepContext = {
-      invocationId: invocation.requestId,
-      gate: gateOf(account),
-      publisher,
-      retry: {
-        maxAttempts: config.huaweiMaxAttempts,
-        deadline: invocation.deadline - invocation.reserveForSettlementMs,
-        attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
-        backoff: config.huaweiBackoff,
-        signal: invocation.signal,
-        onRetry: ({ attempt, delayMs, decision }) => {
-          releasePublisher();
-          retries.push(decision.category);
-          log.info('Retrying', {
-            messageId: message.messageId,
-            vpnConnectionId: event.vpnConnectionId,
-            attempt,
-            delayMs,
-            reason: decision.reason,
-          });
-        },
-      },
-    };
-    publisher.begin();
-    try {
-      const step = () => provisionConnection(message, event, ctx);
-      const status =
-        message.receiveCount >= config.maxReceiveCount
-          ? await runWaitingForOthers(step, ctx.retry)
-          : await step();
-      return {
-        messageId: message.messageId,
-        status,
-        vpnConnectionId: event.vpnConnectionId,
-        retries,
-      };
-    } catch (error) {
-      return failed(error);
-    } finally {
-      releasePublisher();
-    }
-  };
-
   return async (
     messages: readonly QueueMessage[],
     invocation: Invocation,
   ): Promise<MessageOutcome[]> => {
+    const deadline = invocation.deadline - invocation.reserveForSettlementMs;
+    const budget = { deadline, signal: invocation.signal };
     // One gate per account and invocation, each behind the fleet's breaker (see CredentialGuard).
-    const gateOf = (deps.guard ?? new CredentialGuard()).invocation(
-      {
-        deadline: invocation.deadline - invocation.reserveForSettlementMs,
-        signal: invocation.signal,
-      },
-      (account) => {
-        log.warn('Huawei refused the credentials of an account; its calls stop', {
-          account: account.spec.name,
-          source: account.spec.source.kind,
-          identity: account.credentials.identity(),
-        });
-        deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
-      },
-    );
-    const publisher = createBatchPublisher(deps.publisher, {
-      deadline: invocation.deadline - invocation.reserveForSettlementMs,
-      signal: invocation.signal,
+    const gateOf = (deps.guard ?? new CredentialGuard()).invocation(budget, (account) => {
+      log.warn('Huawei refused the credentials of an account; its calls stop', {
+        account: account.spec.name,
+        source: account.spec.source.kind,
+        identity: account.credentials.identity(),
+      });
+      deps.metrics?.addMetric('HuaweiAuthFailures', MetricUnit.Count, 1);
     });
+    const publisher = createBatchPublisher(deps.publisher, budget);
+
+    /** One connection of a message, from its account to its event: its outcome, never thrown. */
+    const processOne = async (
+      message: QueueMessage,
+      event: ConnectionCreated,
+    ): Promise<ConnectionOutcome> => {
+      const retries: string[] = [];
+      const failed = (error: unknown): ConnectionOutcome => {
+        const outcome = connectionOutcome(factsOf(message), event, error, retries, Math.random());
+        if (outcome.status === 'retry-later') {
+          // Throttling and another invocation's hold are expected waits; anything else says why.
+          const cause = lastFailure(error);
+          const expected =
+            cause instanceof IdempotencyAlreadyInProgressError ||
+            classify(cause).decision.category === 'throttled';
+          log[expected ? 'info' : 'warn']('Connection left for redelivery', {
+            messageId: message.messageId,
+            vpnConnectionId: event.vpnConnectionId,
+            reason: outcome.reason,
+            holdSeconds: outcome.holdSeconds,
+            ...(expected ? {} : { error: cause }),
+          });
+        }
+        return outcome;
+      };
+      // The project picks the account, and so the key its calls are signed with.
+      let account: AccountAccess;
+      try {
+        account = await deps.accounts.route(event);
+      } catch (error) {
+        return failed(error);
+      }
+      // The batch's events wait for the records still running, to share one PutEvents. A record
+      // that has to retry stops being waited for: a fault on it must not hold up the others'
+      // events; it publishes on its own when it is done.
+      let awaitedByPublisher = true;
+      const releasePublisher = (): void => {
+        if (!awaitedByPublisher) return;
+        awaitedByPublisher = false;
+        publisher.end();
+      };
+      const ctx: StepContext = {
+        invocationId: invocation.requestId,
+        gate: gateOf(account),
+        publisher,
+        retry: {
+          maxAttempts: config.huaweiMaxAttempts,
+          deadline,
+          attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+          backoff: config.huaweiBackoff,
+          signal: invocation.signal,
+          onRetry: ({ attempt, delayMs, decision }) => {
+            releasePublisher();
+            retries.push(decision.category);
+            log.info('Retrying', {
+              messageId: message.messageId,
+              vpnConnectionId: event.vpnConnectionId,
+              attempt,
+              delayMs,
+              reason: decision.reason,
+            });
+          },
+        },
+      };
+      publisher.begin();
+      try {
+        const step = () => provisionConnection(message, event, ctx);
+        const status =
+          message.receiveCount >= config.maxReceiveCount
+            ? await runWaitingForOthers(step, ctx.retry)
+            : await step();
+        return {
+          messageId: message.messageId,
+          status,
+          vpnConnectionId: event.vpnConnectionId,
+          retries,
+        };
+      } catch (error) {
+        return failed(error);
+      } finally {
+        releasePublisher();
+      }
+    };
+
     const firsts = new Map<string, Promise<ConnectionOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
@@ -199,11 +181,10 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
             reason: parsed.reason,
             shape: parsed.shape,
           });
-          const { reason } = parsed;
           return {
             messageId: message.messageId,
             status: 'ignored',
-            reason,
+            reason: parsed.reason,
             connections: [],
             retries: [],
           };
@@ -215,7 +196,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
           const first = firsts.get(key);
           if (first)
             return first.then((twin) => twinOutcome(factsOf(message), event.vpnConnectionId, twin));
-          const outcome = processOne(message, event, invocation, gateOf, publisher);
+          const outcome = processOne(message, event);
           firsts.set(key, outcome);
           return outcome;
         });

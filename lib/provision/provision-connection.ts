@@ -2,8 +2,7 @@ import { type ConnectionCreated, eventTimeOf } from '../events/index.ts';
 import { type MonitorCreatedDetail, stableEventId } from '../publish/index.ts';
 import { type MessageOrigin, readWaitState } from '../queue/index.ts';
 import { withRetry } from '../retry/index.ts';
-import type { EnsuredMonitor } from './ensure-monitor.ts';
-import { ensureMonitor } from './ensure-monitor.ts';
+import { type EnsuredMonitor, ensureMonitor } from './ensure-monitor.ts';
 import type { ProvisionerDeps, QueueMessage, StepContext } from './types.ts';
 
 /**
@@ -35,8 +34,8 @@ const OUTCOME_LINE: Record<EnsuredMonitor['outcome'] | 'duplicate', string> = {
  * "monitor created" event. The idempotency record is completed only once both succeeded, so
  * a redelivery after that publishes nothing. When publishing fails the record is dropped and
  * the next delivery runs again: Huawei refuses the second create, the monitor is found by
- * listing, and the event is published with it (`already_existed`). One record per connection keeps a
- * record's DynamoDB cost at two calls.
+ * listing, and the event is published with it (`already_existed`). One record per connection
+ * keeps a record's DynamoDB cost at two calls.
  */
 export const createConnectionStep = (deps: ProvisionerDeps) => {
   const provision = deps.idempotency.once(

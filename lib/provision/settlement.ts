@@ -12,20 +12,16 @@ import {
 import { eventTimeOf } from '../events/index.ts';
 import {
   type FailureReason,
+  isFifoQueue,
   MAX_DELAY_SECONDS,
   readWaitState,
   type WaitState,
 } from '../queue/index.ts';
 import { classify, lastFailure, RetryExhaustedError } from '../retry/index.ts';
-import type { ConnectionOutcome } from './types.ts';
+import type { ConnectionOutcome, QueueMessage } from './types.ts';
 
-/*
- * What becomes of a message, decided as data: `connectionOutcome` turns one connection's failure
- * into its outcome, `settle` turns a message's connection outcomes into ONE action. Both pure:
- * the executor (`carry-out.ts`) does what the action says.
- */
+// Decisions as data: `connectionOutcome` and `settle` are pure; `carry-out.ts` does the action.
 
-/** A throttled record is back within 10 s at the most. */
 const MAX_THROTTLED_WAIT_SECONDS = 10;
 /** How long a record waits while the credential breaker is held open: Huawei's lockout time. */
 const HELD_BREAKER_WAIT_SECONDS = 300;
@@ -33,41 +29,31 @@ const HELD_BREAKER_WAIT_SECONDS = 300;
 /** A failure reason before the message's own facts are added. */
 export type ReasonDraft = Omit<FailureReason, 'source_message_id' | 'receive_count' | 'failed_at'>;
 
+/** The settings settling reads. */
+type Settings = Pick<
+  Config,
+  'maxReceiveCount' | 'notReadyMaxWaitSeconds' | 'notReadyDelaySeconds' | 'throttlePauseMs'
+>;
+
 /** What settling a message knows besides its connections' outcomes. */
-export interface MessageFacts {
+export interface MessageFacts extends Settings {
   messageId: string;
   receiveCount: number;
-  maxReceiveCount: number;
   /** The clock, epoch ms. */
   now: number;
   /** The source queue, when known: copies go there. */
   queueUrl?: string | undefined;
   /** Whether the message can be held back (a queue URL and a receipt handle). */
   canHold: boolean;
-  /** The wait state the message carries (`vpn_monitor_wait`), if a delayed copy. */
   wait?: WaitState | undefined;
   /** When the record's event happened, epoch ms, carried on in the wait state. */
   eventTime?: number | undefined;
-  notReadyMaxWaitSeconds: number;
-  notReadyDelaySeconds: number;
-  /** One throttle pause, ms (Huawei advises 2-5 s): a throttled record's wait when no slot is known. */
-  throttlePauseMs: number;
 }
 
 /** What settling `message` knows besides its connections' outcomes, read at `now`. */
 export const messageFacts = (
-  message: {
-    messageId: string;
-    receiveCount: number;
-    sentAt?: number | undefined;
-    messageAttributes: Parameters<typeof readWaitState>[0];
-    queueUrl?: string | undefined;
-    receiptHandle?: string | undefined;
-  },
-  config: Pick<
-    Config,
-    'maxReceiveCount' | 'notReadyMaxWaitSeconds' | 'notReadyDelaySeconds' | 'throttlePauseMs'
-  >,
+  message: QueueMessage,
+  config: Settings,
   now: number,
 ): MessageFacts => {
   const wait = readWaitState(message.messageAttributes);
@@ -108,10 +94,10 @@ export type Action =
 /** Success statuses, best first: a message's status is the best of its connections'. */
 const HANDLED = ['created', 'already_existed', 'duplicate'] as const;
 
-const isHandled = (status: ConnectionOutcome['status']): status is (typeof HANDLED)[number] =>
+/** Whether `status` is a success (one of `HANDLED`). */
+export const isHandled = (status: string): status is (typeof HANDLED)[number] =>
   (HANDLED as readonly string[]).includes(status);
 
-/** Whether the message is on the queue's last delivery. */
 const isLastReceive = (facts: MessageFacts): boolean => facts.receiveCount >= facts.maxReceiveCount;
 
 /** A failure reason with the facts of the message it is about, at `now`. */
@@ -125,7 +111,7 @@ export const withFacts = (
   failed_at: new Date(facts.now).toISOString(),
 });
 
-/** A failure reason without the facts of its message, to give it another message's. */
+/** A failure reason without its message's facts, to give it another message's. */
 const toDraft = ({
   source_message_id: _,
   receive_count: __,
@@ -165,8 +151,8 @@ export const nextDelaySeconds = (
  * How long a throttled record stays invisible: until the rate limit has room again (the
  * pacer's next slot, `retryAt`, when it said; else one throttle pause, `pauseMs`: Huawei
  * advises 2-5 s), plus up to as long again at random (`random`, a draw in [0, 1)), so the
- * fleet's records do not come back together. Between 1 and 10 s: a fixed 5-10 s left records
- * waiting long after the limiter had room again.
+ * fleet's records do not come back together. Between 1 and 10 s, so none waits long after the
+ * limiter has room again.
  */
 export const throttledWaitSeconds = (
   retryAt: number | undefined,
@@ -200,16 +186,17 @@ export const connectionOutcome = (
   random: number,
 ): ConnectionOutcome => {
   const cause = lastFailure(error);
-  // The failure as classified once; a retried call's own decision (it may have run out of
-  // attempts or time) wins over the table's.
+  // A retried call's own decision (it may have run out of attempts or time) wins over the table's.
   const { kind, decision: tabled } = classify(cause);
   const decision = error instanceof RetryExhaustedError ? error.decision : tabled;
   const last = isLastReceive(facts);
-  const base = {
-    messageId: facts.messageId,
-    vpnConnectionId: connection.vpnConnectionId,
-    retries,
-  };
+  const base = { messageId: facts.messageId, vpnConnectionId: connection.vpnConnectionId, retries };
+  const retryLater = (reason: string, more?: Partial<ConnectionOutcome>): ConnectionOutcome => ({
+    ...base,
+    status: 'retry-later',
+    reason,
+    ...more,
+  });
   const deadLettered = (draft: Omit<ReasonDraft, 'vpn_connection_id' | 'project_id'>) => ({
     ...base,
     status: 'dead-lettered' as const,
@@ -220,17 +207,10 @@ export const connectionOutcome = (
       ...(connection.projectDefaulted ? {} : { project_id: connection.projectId }),
     }),
   });
-  // No account of the accounts document owns the project: nothing to retry until it is added.
   if (cause instanceof UnknownProjectError)
     return deadLettered({ kind: 'unknown-project', message: cause.message, attempts: 0 });
   if (cause instanceof IdempotencyAlreadyInProgressError) {
-    if (!last) {
-      return {
-        ...base,
-        status: 'retry-later',
-        reason: 'connection in progress in another invocation',
-      };
-    }
+    if (!last) return retryLater('connection in progress in another invocation');
     return deadLettered({
       kind: 'retries-exhausted',
       message:
@@ -245,20 +225,11 @@ export const connectionOutcome = (
       facts.now,
       random,
     );
-    if (last && facts.queueUrl !== undefined) {
-      return {
-        ...base,
-        status: 'retry-later',
-        reason: decision.reason,
-        requeueAfterSeconds: seconds,
-      };
-    }
-    return {
-      ...base,
-      status: 'retry-later',
-      reason: decision.reason,
-      ...(last ? {} : { holdSeconds: seconds }),
-    };
+    if (!last) return retryLater(decision.reason, { holdSeconds: seconds });
+    return retryLater(
+      decision.reason,
+      facts.queueUrl === undefined ? {} : { requeueAfterSeconds: seconds },
+    );
   }
   if (cause instanceof ConnectionNotReadyError)
     return { ...base, status: 'not-ready', reason: decision.reason, notReady: cause };
@@ -279,12 +250,10 @@ export const connectionOutcome = (
   // A breaker held open (no probe is coming) leaves its records to the queue's own visibility
   // timeout, and so to the DLQ with the reason after the last delivery.
   const held = cause instanceof CredentialsBreakerOpenError && cause.retryAt !== undefined;
-  return {
-    ...base,
-    status: 'retry-later',
-    reason: decision.reason,
-    ...(held ? { holdSeconds: breakerWaitSeconds(cause.retryAt, facts.now) } : {}),
-  };
+  return retryLater(
+    decision.reason,
+    held ? { holdSeconds: breakerWaitSeconds(cause.retryAt, facts.now) } : {},
+  );
 };
 
 /**
@@ -375,7 +344,7 @@ const waitFor = (facts: MessageFacts, waiting: readonly ConnectionOutcome[]): Ac
   }
   const delaySeconds = nextDelaySeconds(tries, facts.notReadyDelaySeconds, budgetLeftMs / 1000);
   const last = isLastReceive(facts);
-  if (facts.queueUrl === undefined || facts.queueUrl.endsWith('.fifo')) {
+  if (facts.queueUrl === undefined || isFifoQueue(facts.queueUrl)) {
     if (last)
       return deadLetter(
         'retries-exhausted',

@@ -1,4 +1,3 @@
-import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { AccountRegistry, CredentialGate, CredentialGuard } from '../accounts/index.ts';
 import type { InvocationBudget, SqsSender } from '../aws/index.ts';
 import type { Config } from '../config/index.ts';
@@ -8,20 +7,15 @@ import type { Idempotency } from '../idempotency/index.ts';
 import type { Log } from '../log.ts';
 import type { MetricsSink } from '../metrics.ts';
 import type { BatchPublisher, PublisherOptions } from '../publish/index.ts';
-import type { FailureReason, MessageOrigin } from '../queue/index.ts';
+import type { FailureReason, MessageOrigin, SourceMessage } from '../queue/index.ts';
 import type { RetryOptions } from '../retry/index.ts';
 
 /** A queue message as this project needs it; the handler maps Lambda's record to it. */
-export interface QueueMessage {
-  messageId: string;
-  body: string;
+export interface QueueMessage extends SourceMessage {
   /** How many times SQS has delivered it, this time included. */
   receiveCount: number;
   /** When it was sent to the queue (SQS's `SentTimestamp`), epoch milliseconds. */
   sentAt?: number | undefined;
-  messageAttributes: Record<string, MessageAttributeValue>;
-  messageGroupId?: string | undefined;
-  traceHeader?: string | undefined;
   /** Where the message came from and how to address it there, to postpone it. */
   queueUrl?: string | undefined;
   receiptHandle?: string | undefined;
@@ -29,16 +23,13 @@ export interface QueueMessage {
   origin?: MessageOrigin | undefined;
 }
 
-/** The invocation's budget (`lib/aws/invocation-budget.ts`, from the Lambda context) and its id. */
-export interface Invocation extends InvocationBudget {
-  requestId: string;
-}
+/** The invocation's budget (from the Lambda context) and its id. */
+export type Invocation = InvocationBudget & { requestId: string };
 
 /**
  * What became of one connection of a message: `created` / `already_existed` (its event was
- * published now), `duplicate` (handled before: nothing published again), `dead-lettered` (for
- * good, with the reason), `not-ready` (Huawei's state says wait: the message is asked about
- * again later, see `notReady`), or `retry-later` (SQS redelivers the message).
+ * published now), `duplicate` (handled before: nothing published again), `dead-lettered`,
+ * `not-ready` (Huawei's state says wait), or `retry-later` (SQS redelivers the message).
  */
 export interface ConnectionOutcome {
   messageId: string;
@@ -52,7 +43,6 @@ export interface ConnectionOutcome {
   vpnConnectionId?: string | undefined;
   /** Why it was left for redelivery. */
   reason?: string | undefined;
-  /** Why it was dead-lettered. */
   failure?: FailureReason | undefined;
   /**
    * Set on a `retry-later` that must not burn the message's last delivery (throttling): the
@@ -63,22 +53,16 @@ export interface ConnectionOutcome {
   holdSeconds?: number | undefined;
   /** The reason class of each retry made in this invocation (`throttled`, `network`...). */
   retries: readonly string[];
-  /** For `not-ready`: what Huawei's state said. */
   notReady?: ConnectionNotReadyError | undefined;
 }
 
 /**
- * What became of one message: the worst of its connections' outcomes (any `retry-later` makes
- * the message a batch item failure; else any `not-ready` makes it `postponed`: a delayed copy
- * is on the source queue, so this one is done; else any `dead-lettered` sends it to the DLQ
- * once, naming the failed connections), or `ignored`: well-formed, announcing no new
- * connection, acknowledged with `reason`. `connections` lists each connection's own outcome;
- * it is empty for an ignored message and for invalid input. `vpnConnectionId` is the first
- * connection. A throttled message on its last delivery is `postponed` too: sent again as a
- * delayed copy rather than burn the delivery.
+ * What became of one message (as `settle` decides it): the worst of its connections' outcomes,
+ * never `not-ready` (a delayed copy is sent: `postponed`, or it is given up), or `ignored`:
+ * well-formed, announcing no new connection, acknowledged with `reason`. `connections` is
+ * empty for an ignored message and for invalid input; `vpnConnectionId` is the first's.
  */
 export interface MessageOutcome extends Omit<ConnectionOutcome, 'status' | 'notReady'> {
-  /** Never `not-ready`: a message with a not-ready connection is `postponed` (or given up). */
   status: ConnectionOutcome['status'] | 'postponed' | 'ignored';
   connections: readonly ConnectionOutcome[];
   /** For `postponed`: in how many seconds the copy comes back. */
@@ -89,7 +73,6 @@ export interface MessageOutcome extends Omit<ConnectionOutcome, 'status' | 'notR
 export interface ProvisionerDeps {
   config: Config;
   client: HuaweiVpnClient;
-  /** The Huawei accounts: which one a project belongs to, and its credentials. */
   accounts: AccountRegistry;
   sqs: SqsSender;
   publisher: PublisherOptions;

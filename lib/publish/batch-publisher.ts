@@ -26,14 +26,8 @@ export interface MonitorCreatedDetail {
  * A UUID-shaped id derived from project, connection and monitor, so every publication about
  * the same monitor carries the same id and consumers can drop repeats.
  */
-export const stableEventId = (
-  projectId: string,
-  vpnConnectionId: string,
-  monitorId: string,
-): string => {
-  const h = createHash('sha256')
-    .update(`${projectId}/${vpnConnectionId}/${monitorId}`)
-    .digest('hex');
+export const stableEventId = (...ids: [project: string, connection: string, monitor: string]) => {
+  const h = createHash('sha256').update(ids.join('/')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
@@ -44,9 +38,8 @@ export interface PublisherOptions {
   source: string;
 }
 
-/** EventBridge takes at most 10 entries per `PutEvents`... */
+/** EventBridge takes at most 10 entries per `PutEvents`, and at most 256 KB of them. */
 const MAX_ENTRIES_PER_CALL = 10;
-/** ...and at most 256 KB of them. */
 export const MAX_BYTES_PER_CALL = 256 * 1024;
 /**
  * An entry waits at most this long for others to join its call: the batch's answer waits for
@@ -70,7 +63,6 @@ const entrySize = (entry: PutEventsRequestEntry): number =>
 
 interface Pending {
   entry: PutEventsRequestEntry;
-  bytes: number;
   resolve: (eventId: string) => void;
   reject: (error: PublishError) => void;
 }
@@ -163,7 +155,7 @@ export const createBatchPublisher = (
       const size = entrySize(entry);
       if (bytes + size > MAX_BYTES_PER_CALL) flush();
       return new Promise<string>((resolve, reject) => {
-        queue.push({ entry, bytes: size, resolve, reject });
+        queue.push({ entry, resolve, reject });
         bytes += size;
         if (queue.length >= MAX_ENTRIES_PER_CALL) return flush();
         if (timer === undefined) {

@@ -2,18 +2,12 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { FittableJson } from '../aws/index.ts';
 import * as z from '../zod.ts';
 
-/*
- * Every message attribute this project writes, `vpn_monitor_*`, with its schema: the one place
- * a reader finds what a message may carry. The writer (`writer.ts`) decides which of them a
- * copy keeps, replaces or drops.
- */
+// Every `vpn_monitor_*` attribute this project writes, with its schema; `writer.ts` decides
+// which of them a copy keeps, replaces or drops.
 
 /** Why a message was dead-lettered, as compact JSON (see {@link FailureReason}). */
 export const FAILURE_ATTRIBUTE = 'vpn_monitor_failure';
-/**
- * How long a not-ready connection has been waited for, on the delayed copies of its record.
- * Never sent to the DLQ: a replay starts a new wait.
- */
+/** How long a not-ready connection was waited for; never sent to the DLQ: a replay starts anew. */
 export const WAIT_ATTRIBUTE = 'vpn_monitor_wait';
 /** How many times a message was sent again as a throttled requeue. */
 export const REQUEUE_ATTRIBUTE = 'vpn_monitor_requeues';
@@ -24,31 +18,31 @@ export const ORIGIN_ATTRIBUTE = 'vpn_monitor_origin';
 /** The id of the reconcile run that queued the message. */
 export const RUN_ID_ATTRIBUTE = 'vpn_monitor_reconcile_run';
 
-/** JSON text's value, `undefined` when it is not JSON; `dropNulls` reads `null` as missing. */
-const parseJson = (text: string, dropNulls = false): unknown => {
+/**
+ * The value of JSON `text` read by `schema`; `undefined` when there is no text, it is not JSON or
+ * the schema refuses it. `dropNulls` reads `null` as missing.
+ */
+const readJson = <T>(
+  schema: z.ZodMiniType<T>,
+  text: string | undefined,
+  dropNulls = false,
+): T | undefined => {
+  if (text === undefined) return undefined;
   try {
-    return dropNulls
+    const json: unknown = dropNulls
       ? JSON.parse(text, (_key, value: unknown) => (value === null ? undefined : value))
       : JSON.parse(text);
+    const parsed = schema.safeParse(json);
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 };
 
-/** A string attribute holding compact JSON. */
 const jsonAttribute = (value: unknown): MessageAttributeValue => ({
   DataType: 'String',
   StringValue: JSON.stringify(value),
 });
-
-/** The kinds of failure `createMonitor` dead-letters a message for. */
-const FAILURE_KINDS = [
-  'invalid-input',
-  'unknown-project',
-  'rejected',
-  'retries-exhausted',
-  'not-ready-timeout',
-] as const;
 
 /**
  * Why a message ended in the dead-letter queue: the JSON of {@link FAILURE_ATTRIBUTE}, as
@@ -59,7 +53,13 @@ const FAILURE_KINDS = [
  * it was read (`PENDING_CREATE`, `NOT_FOUND`...).
  */
 const failureReasonSchema = z.object({
-  kind: z.enum(FAILURE_KINDS),
+  kind: z.enum([
+    'invalid-input',
+    'unknown-project',
+    'rejected',
+    'retries-exhausted',
+    'not-ready-timeout',
+  ]),
   message: z.string(),
   code: z.optional(z.string()),
   status: z.optional(z.number()),
@@ -129,9 +129,7 @@ export type StoredFailureReason = z.infer<typeof storedFailureSchema>;
 export const readFailureReason = (
   raw: string | undefined,
 ): StoredFailureReason | null | undefined => {
-  if (raw === undefined) return undefined;
-  const parsed = storedFailureSchema.safeParse(parseJson(raw, true));
-  return parsed.success ? parsed.data : null;
+  return raw === undefined ? undefined : (readJson(storedFailureSchema, raw, true) ?? null);
 };
 
 /** How long a not-ready connection has been waited for: the JSON of {@link WAIT_ATTRIBUTE}. */
@@ -151,15 +149,10 @@ export type WaitState = z.infer<typeof waitStateSchema>;
 /** The wait state a record carries; `undefined` on a first delivery (or a garbled attribute). */
 export const readWaitState = (
   attributes: Record<string, MessageAttributeValue>,
-): WaitState | undefined => {
-  const text = attributes[WAIT_ATTRIBUTE]?.StringValue;
-  if (text === undefined) return undefined;
-  const parsed = waitStateSchema.safeParse(parseJson(text));
-  return parsed.success ? parsed.data : undefined;
-};
+): WaitState | undefined => readJson(waitStateSchema, attributes[WAIT_ATTRIBUTE]?.StringValue);
 
 /** The {@link WAIT_ATTRIBUTE} value of `wait`. */
-export const waitAttribute = (wait: WaitState): MessageAttributeValue => jsonAttribute(wait);
+export const waitAttribute: (wait: WaitState) => MessageAttributeValue = jsonAttribute;
 
 /** How many times this message was requeued before; 0 for an original. */
 export const readRequeueCount = (attributes: Record<string, MessageAttributeValue>): number =>
@@ -192,16 +185,11 @@ export type ReplayMetadata = z.infer<typeof replayMetadataSchema>;
  */
 export const readReplayMetadata = (
   attributes: Record<string, MessageAttributeValue> | undefined,
-): ReplayMetadata | undefined => {
-  const raw = attributes?.[REPLAY_ATTRIBUTE]?.StringValue;
-  if (raw === undefined) return undefined;
-  const parsed = replayMetadataSchema.safeParse(parseJson(raw));
-  return parsed.success ? parsed.data : undefined;
-};
+): ReplayMetadata | undefined =>
+  readJson(replayMetadataSchema, attributes?.[REPLAY_ATTRIBUTE]?.StringValue);
 
 /** The {@link REPLAY_ATTRIBUTE} value of `metadata`, compact JSON. */
-export const replayAttribute = (metadata: ReplayMetadata): MessageAttributeValue =>
-  jsonAttribute(metadata);
+export const replayAttribute: (metadata: ReplayMetadata) => MessageAttributeValue = jsonAttribute;
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,80}$/;
 

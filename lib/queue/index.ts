@@ -14,6 +14,7 @@ export {
   MAX_BATCH_ENTRIES,
   MAX_DELAY_SECONDS,
   queueUrlFromArn,
+  type SourceMessage,
   sendBatch,
   sendCopy,
   sendToDeadLetterQueue,

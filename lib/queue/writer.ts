@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  BatchResultErrorEntry,
   MessageAttributeValue,
   SendMessageBatchRequestEntry,
   SendMessageRequest,
@@ -23,15 +24,14 @@ import {
 } from './attributes.ts';
 
 /*
- * The one writer of SQS messages: every copy of a received message (the DLQ, a delayed copy, a
- * throttled requeue, a replay) and every new message (reconcile's) is built here, under one
- * rule for the trace header, our stale attributes, the size and FIFO queues.
- *
- * Its commands are imported on first use: createMonitor writes to SQS on failure paths only, so
- * its cold start reads no SQS client code (the build puts the SDK in a chunk of its own).
+ * The one writer of SQS messages (copies to the DLQ, delayed copies, requeues, replays; reconcile's
+ * new messages): one rule for the trace header, our stale attributes, the size and FIFO queues.
  */
 
-/** The SQS SDK's commands, loaded when a message is first written. */
+/**
+ * The SQS SDK's commands, loaded when a message is first written: createMonitor writes to SQS on
+ * failure paths only, so its cold start reads no SQS client code (the build gives it a chunk).
+ */
 const sqsCommands = () => import('@aws-sdk/client-sqs');
 
 /** SQS's longest `DelaySeconds` is 15 minutes. */
@@ -43,17 +43,11 @@ export interface SourceMessage {
   body: string;
   messageAttributes: Record<string, MessageAttributeValue>;
   messageGroupId?: string | undefined;
-  /** Its deduplication id on a FIFO queue, when it had one. */
-  deduplicationId?: string | undefined;
   /** X-Ray's `AWSTraceHeader`: kept on every copy, so a trace follows the record. */
   traceHeader?: string | undefined;
 }
 
-/**
- * Our attribute on a copy: a value as it is, or JSON fields shortened to fit beside the body
- * (the failure reason). `optional`: it yields to the source's own attributes when there is no
- * room (else they yield to it).
- */
+/** Our attribute on a copy: a value as it is, or JSON fields (the failure reason) to fit. */
 export interface OwnAttribute {
   name: string;
   value: MessageAttributeValue | FittableJson;
@@ -62,10 +56,7 @@ export interface OwnAttribute {
 
 /** What a copy changes of its source. */
 export interface CopyPlan {
-  /**
-   * Our attribute the copy carries, replacing an earlier one of that name. `optional`: it
-   * yields to the source's own attributes when there is no room (else they yield to it).
-   */
+  /** Our attribute the copy carries, replacing an earlier one of that name. */
   own?: OwnAttribute | undefined;
   /** Our attributes that are stale on this copy, beside {@link FAILURE_ATTRIBUTE} (always). */
   drop?: readonly string[] | undefined;
@@ -157,10 +148,11 @@ export const fitAttributes = (
 };
 
 /**
- * The copy of `source` for a queue (`fifo` or standard) under `plan`: the body unchanged; the source's attributes
- * without our stale ones (the failure attribute always, the plan's `drop`, an earlier `own`),
- * fitted by {@link fitAttributes}; the trace header kept as a system attribute; on a FIFO queue
- * the source's group (or the plan's default) and the plan's deduplication id, and no delay.
+ * The copy of `source` for a queue (`fifo` or standard) under `plan`: the body unchanged; the
+ * source's attributes without our stale ones (the failure attribute always, the plan's `drop`,
+ * an earlier `own`), fitted by {@link fitAttributes}; the trace header kept as a system
+ * attribute; on a FIFO queue the source's group (or the plan's default) and the plan's
+ * deduplication id, and no delay.
  */
 export const buildCopy = (
   fifo: boolean,
@@ -175,10 +167,6 @@ export const buildCopy = (
       .map(([name, value]) => [name, sendable(value)]),
   );
   const { attributes, ownDropped } = fitAttributes(source.body, others, plan.own, plan.maxBytes);
-  const delay =
-    plan.delaySeconds === undefined
-      ? undefined
-      : Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(plan.delaySeconds)));
   return {
     request: {
       MessageBody: source.body,
@@ -195,19 +183,18 @@ export const buildCopy = (
             MessageGroupId: source.messageGroupId ?? plan.fifo?.defaultGroupId ?? source.messageId,
             MessageDeduplicationId: deduplicationId(plan.fifo?.deduplicationId ?? source.messageId),
           }
-        : delay === undefined
+        : plan.delaySeconds === undefined
           ? {}
-          : { DelaySeconds: delay }),
+          : {
+              DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(plan.delaySeconds))),
+            }),
     },
     bytes: Buffer.byteLength(source.body) + attributesBytes(attributes),
     ownDropped,
   };
 };
 
-/**
- * Sends a copy of `source` to `queueUrl` (see {@link buildCopy}); resolves once SQS has it.
- * Throws when SQS refuses: the caller then keeps the source, so nothing is lost.
- */
+/** Sends a copy of `source` ({@link buildCopy}); throws when SQS refuses: keep the source then. */
 export const sendCopy = async (
   sqs: SqsSender,
   queueUrl: string,
@@ -259,26 +246,20 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/** Each id's fate in a batch call's answer; an id in neither list is not confirmed, so failed. */
 const settle = (
   ids: readonly string[],
-  successful: ReadonlyArray<{ Id?: string | undefined }> | undefined,
-  failed:
-    | ReadonlyArray<{
-        Id?: string | undefined;
-        Code?: string | undefined;
-        Message?: string | undefined;
-      }>
-    | undefined,
+  output: {
+    Successful?: { Id?: string | undefined }[] | undefined;
+    Failed?: BatchResultErrorEntry[] | undefined;
+  },
 ): BatchResult => {
-  const ok = new Set((successful ?? []).map((entry) => entry.Id));
-  const refused = new Map((failed ?? []).map((entry) => [entry.Id, entry]));
+  const ok = new Set(output.Successful?.map((entry) => entry.Id));
+  const refused = new Map(output.Failed?.map((entry) => [entry.Id, entry]));
   return new Map(
     ids.map((id) => {
-      if (refused.has(id)) {
-        const entry = refused.get(id);
-        return [id, `${entry?.Code ?? 'Failed'}: ${entry?.Message ?? 'no message'}`];
-      }
-      // Neither listed as successful nor as failed: not confirmed, so not a success.
+      const entry = refused.get(id);
+      if (entry) return [id, `${entry.Code ?? 'Failed'}: ${entry.Message ?? 'no message'}`];
       return [id, ok.has(id) ? undefined : 'not confirmed by SQS'];
     }),
   );
@@ -295,13 +276,9 @@ export async function sendBatch(
   entries: SendMessageBatchRequestEntry[],
 ): Promise<BatchResult> {
   const { SendMessageBatchCommand } = await sqsCommands();
-  const output = await sqs.send(
-    new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
-  );
   return settle(
     entries.map((entry) => entry.Id ?? ''),
-    output.Successful,
-    output.Failed,
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })),
   );
 }
 
@@ -320,7 +297,6 @@ export async function deleteBatch(
   );
   return settle(
     handles.map(({ id }) => id),
-    output.Successful,
-    output.Failed,
+    output,
   );
 }

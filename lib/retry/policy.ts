@@ -40,21 +40,10 @@ export interface Failure {
   decision: Decision;
 }
 
-/** One row of the decision table: what is done about a kind, and why (in words). */
-interface Row {
-  disposition: Disposition;
-  category: string;
-  reason: string;
-}
-
 /**
- * The decision table, one row per kind of failure: what a failure is, named once. Huawei's
- * answers by what they mean (`throttled`, the key refused, one project `forbidden`, `server`,
- * `conflict`, `not-found`, any other `refused`, an `unreadable` answer), the network, and this project's own failures
- * (a connection `not-ready`, a `monitor-refused` after reading state, a project stopped on a
- * `permission`, calls stopped by the gate or the breaker, no slot under the rate limit, the
- * deadline, EventBridge, invalid input). The README's "Retries" table is this table in words;
- * change them together. A row's reason is completed by the failure's own details.
+ * The decision table, one row per kind of failure, named once: Huawei's answers by what they
+ * mean, the network, and this project's own failures. The README's "Retries" table is this
+ * table in words; change them together. A row's reason is completed by the failure's details.
  */
 const DECISIONS = {
   throttled: { disposition: 'retry-now', category: 'throttled', reason: 'throttled' },
@@ -103,7 +92,7 @@ const DECISIONS = {
   },
   'invalid-input': { disposition: 'give-up', category: 'invalid-input', reason: 'invalid input' },
   other: { disposition: 'retry-later', category: 'other', reason: 'unknown failure' },
-} as const satisfies Record<string, Row>;
+} as const satisfies Record<string, Decision>;
 
 /** The kinds of failure: the rows of {@link DECISIONS}. */
 type FailureKind = keyof typeof DECISIONS;
@@ -167,6 +156,10 @@ const kindOfHuawei = (error: HuaweiApiError): FailureKind => {
 
 /** Failures whose kind depends on their class alone, nothing they carry. */
 const FIXED_KINDS: ReadonlyArray<readonly [new (...args: never[]) => Error, FailureKind]> = [
+  [HuaweiNetworkError, 'network'],
+  [ConnectionNotReadyError, 'not-ready'],
+  [MonitorRefusedError, 'monitor-refused'],
+  [PermissionRefusedError, 'permission'],
   [PublishError, 'publish'],
   [InvalidInputError, 'invalid-input'],
   [HuaweiCallsStoppedError, 'calls-stopped'],
@@ -200,14 +193,10 @@ const reasonOf = (kind: FailureKind, error: unknown): string => {
   return reason;
 };
 
-const kindOf = (error: unknown): FailureKind => {
-  if (error instanceof HuaweiApiError) return kindOfHuawei(error);
-  if (error instanceof HuaweiNetworkError) return 'network';
-  if (error instanceof ConnectionNotReadyError) return 'not-ready';
-  if (error instanceof MonitorRefusedError) return 'monitor-refused';
-  if (error instanceof PermissionRefusedError) return 'permission';
-  return FIXED_KINDS.find(([type]) => error instanceof type)?.[1] ?? 'other';
-};
+const kindOf = (error: unknown): FailureKind =>
+  error instanceof HuaweiApiError
+    ? kindOfHuawei(error)
+    : (FIXED_KINDS.find(([type]) => error instanceof type)?.[1] ?? 'other');
 
 /** Each error object is classified once; every later question about it reads the answer. */
 const classified = new WeakMap<object, Failure>();

@@ -90,18 +90,11 @@ export const withRetry = async <T>(
       if (decision.disposition !== 'retry-now')
         throw new RetryExhaustedError(error, attempt, decision);
       const retryAfterMs = (error as { retryAfterMs?: number | undefined }).retryAfterMs;
-      const delayMs = backoffDelay(
-        attempt - 1,
-        options.backoff ?? DEFAULT_BACKOFF,
-        retryAfterMs,
-        options.random,
-      );
+      const delayMs = backoffDelay(attempt - 1, options.backoff, retryAfterMs, options.random);
       const fits = now() + delayMs + options.attemptTimeoutMs <= options.deadline;
-      if (attempt >= options.maxAttempts || !fits || options.signal?.aborted) {
-        const why =
-          attempt >= options.maxAttempts
-            ? `${attempt} attempts`
-            : 'no time left for another attempt';
+      const spent = attempt >= options.maxAttempts;
+      if (spent || !fits || options.signal?.aborted) {
+        const why = spent ? `${attempt} attempts` : 'no time left for another attempt';
         throw new RetryExhaustedError(error, attempt, {
           ...decision,
           disposition: 'retry-later',
