@@ -126,6 +126,7 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
           attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
           backoff: config.huaweiBackoff,
           signal: invocation.signal,
+          now,
           onRetry: ({ attempt, delayMs, decision }) => {
             releasePublisher();
             retries.push(decision.category);

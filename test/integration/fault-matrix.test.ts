@@ -675,6 +675,25 @@ describe('fault matrix: the fleet', () => {
     expect(dlqAbout(await world.drainDlq(), [id])).toEqual([]);
   });
 
+  it('waits for the other invocation by the injected clock, not the wall clock', async () => {
+    // Prepare: the same died invocation as above, and a container whose clock reads a minute
+    // ahead, past this invocation's budget: by that clock there is no time left to wait
+    const id = world.newConnection();
+    await leaveInProgressRecord(id, 1_500);
+    const container = world.newContainer({ now: () => Date.now() + 60_000 });
+    // Act
+    const response = await container([sqsRecord(plainBody(id), { receiveCount: 3 })]);
+    // Assess: it did not wait the 1.5 s by the wall clock; the last delivery is dead-lettered
+    expect(failedIds(response)).toEqual([]);
+    expect(world.eventsFor(id)).toHaveLength(0);
+    const dlq = dlqAbout(await world.drainDlq(), [id]);
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]?.reason).toMatchObject({
+      kind: 'retries-exhausted',
+      message: expect.stringContaining('another invocation'),
+    });
+  });
+
   it('dead-letters the last delivery with its reason when the other invocation outlasts it', async () => {
     // Prepare: the other invocation's record outlives this invocation's 4 s
     const id = world.newConnection();

@@ -33,7 +33,10 @@ export interface World {
    * Another Lambda container: its own clients, cached credentials, pacer and breaker, the same
    * environment and the same DynamoDB table. Returns its invoke.
    */
-  newContainer(): (records: SQSRecord[], timeoutMs?: number) => Promise<SQSBatchResponse>;
+  /** A fresh container; `now` replaces its clock (the provisioner's injected clock). */
+  newContainer(options?: {
+    now?: () => number;
+  }): (records: SQSRecord[], timeoutMs?: number) => Promise<SQSBatchResponse>;
   /** Deletes every credential breaker item (what the README's runbook tells operators). */
   clearBreakers(): Promise<void>;
   /** A new ACTIVE VPN connection in the simulator. */
@@ -105,9 +108,9 @@ export const startWorld = async (
           logStream,
         ),
       ),
-    newContainer: () => {
+    newContainer: (options = {}) => {
       const deps = createDependencies(loadConfig(), createLogger());
-      const provision = createProvisioner(deps);
+      const provision = createProvisioner(options.now ? { ...deps, now: options.now } : deps);
       return async (records, timeoutMs = 30_000) => {
         const context = contextFor(timeoutMs);
         deps.idempotency.config.registerLambdaContext(context);
