@@ -43,6 +43,10 @@ export interface HttpAnswer {
   body: string;
 }
 
+/** A header's value; of a repeated one, the first. */
+export const headerValue = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
 /**
  * The exchange took longer than its `timeoutMs`. `code` says whether the request can have left:
  * `CONNECT_TIMEOUT` (no connection yet, nothing sent) or `ATTEMPT_TIMEOUT` (it may have).

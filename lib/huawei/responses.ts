@@ -6,7 +6,7 @@ import {
   ProvisionerError,
 } from '../errors.ts';
 import type * as z from '../zod.ts';
-import { HttpTimeoutError } from './http-request.ts';
+import { type HttpAnswer, HttpTimeoutError, headerValue } from './http-request.ts';
 import { errorBodySchema } from './schemas.ts';
 import type { HuaweiCredentials } from './signer.ts';
 
@@ -31,8 +31,7 @@ const unreadableSeen = (response: RawResponse): string => {
 
 /**
  * The error of an answer whose body could not be read. `mayHaveChangedState` (a create or a
- * delete): the request may have gone through whatever the status said, so the caller decides
- * from Huawei's state.
+ * delete): it may have gone through whatever the status said; the caller asks Huawei's state.
  */
 export const unreadableAnswer = (
   operation: string,
@@ -48,7 +47,8 @@ export const unreadableAnswer = (
     mayHaveChangedState,
   });
 
-const parseJson = (text: string): unknown => {
+/** A JSON text's value; `undefined` when it is not JSON. */
+export const parseJson = (text: string): unknown => {
   try {
     return JSON.parse(text);
   } catch {
@@ -158,23 +158,12 @@ export const toHuaweiApiError = (
   });
 };
 
-/** What every success body of the VPN API may carry: its request id. */
-export interface SuccessBody {
-  request_id?: string | null | undefined;
-}
-
-/** The answers a call accepts: these statuses, with a body of this schema. */
-export interface ExpectedAnswer<T extends SuccessBody> {
+/** The answers a call accepts: these statuses, with a body of this schema (its request id read too). */
+export interface ExpectedAnswer<T extends { request_id?: string | null | undefined }> {
   status: readonly number[];
   schema: z.ZodMiniType<T>;
   /** The call can change Huawei's state (a create): an unreadable answer may hide a success. */
   changesState?: boolean | undefined;
-}
-
-/** An accepted answer: its parsed body and its request id (the body's, else the header's). */
-export interface Answer<T extends SuccessBody> {
-  parsed: T;
-  requestId: string | undefined;
 }
 
 /** Throws the {@link HuaweiApiError} of an answer whose status is not one of `status`. */
@@ -192,29 +181,17 @@ export const expectStatus = (
 /**
  * Checks an answer against what the call accepts: another status is a {@link HuaweiApiError}
  * read from Huawei's error body; a body that is not JSON or does not match the schema is a
- * {@link HuaweiUnreadableAnswerError}.
+ * {@link HuaweiUnreadableAnswerError}. The request id is the body's, else the header's.
  */
-export const expectAnswer = <T extends SuccessBody>(
+export const expectAnswer = <T extends { request_id?: string | null | undefined }>(
   operation: string,
   response: RawResponse,
-  expected: ExpectedAnswer<T>,
-): Answer<T> => {
-  const changesState = expected.changesState === true;
-  expectStatus(operation, response, expected.status, changesState);
-  const parsed = parseSuccess(operation, expected.schema, response, changesState);
-  return { parsed, requestId: parsed.request_id ?? response.requestIdHeader };
-};
-
-/** Parses a success body with its schema; a body that does not match cannot be read. */
-const parseSuccess = <S extends z.ZodMiniType>(
-  operation: string,
-  schema: S,
-  response: RawResponse,
-  changesState: boolean,
-): z.infer<S> => {
+  { status, schema, changesState = false }: ExpectedAnswer<T>,
+): { parsed: T; requestId: string | undefined } => {
+  expectStatus(operation, response, status, changesState);
   const parsed = schema.safeParse(parseJson(response.body));
   if (!parsed.success) throw unreadableAnswer(operation, response, changesState);
-  return parsed.data;
+  return { parsed: parsed.data, requestId: parsed.data.request_id ?? response.requestIdHeader };
 };
 
 // Failures that happen before any byte of the request left: nothing can have been created.
@@ -321,12 +298,27 @@ export const redactAnswerBody = (
   return redactText(JSON.stringify(redactDecoded(decoded, secrets, others)), secrets, others);
 };
 
-/** A header value taken from an answer, with the call's secrets taken out. */
-export const redactAnswerHeader = (
-  value: string | undefined,
+/**
+ * An answer as a caller reads it, its body and the header values it quotes redacted by
+ * {@link redactAnswerBody}: whatever its status, since a gateway may echo at any.
+ */
+export const redactedAnswer = (
+  answer: HttpAnswer,
   secrets: Secrets | undefined,
   others: readonly string[] = [],
-): string | undefined => (value === undefined ? undefined : redactText(value, secrets, others));
+): RawResponse => {
+  const header = (name: string) => {
+    const value = headerValue(answer.headers[name]);
+    return value === undefined ? undefined : redactText(value, secrets, others);
+  };
+  return {
+    status: answer.status,
+    requestIdHeader: header('x-request-id'),
+    retryAfterHeader: headerValue(answer.headers['retry-after']),
+    contentTypeHeader: header('content-type'),
+    body: redactAnswerBody(answer.body, secrets, others),
+  };
+};
 
 /**
  * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust

@@ -3,15 +3,11 @@ import type { AdaptivePacer } from './adaptive-pacer.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { createKeepAlivePools, type KeepAlivePools, sendHuaweiRequest } from './http-request.ts';
 import {
-  type Answer,
-  type ExpectedAnswer,
   expectAnswer,
   expectStatus,
   parseRetryAfter,
   type RawResponse,
-  redactAnswerBody,
-  redactAnswerHeader,
-  type SuccessBody,
+  redactedAnswer,
   toNetworkError,
   unreadableAnswer,
 } from './responses.ts';
@@ -43,10 +39,6 @@ export interface VpnConnectionPage {
   nextMarker: string | undefined;
   requestId: string | undefined;
 }
-
-/** The resources this client calls: `/v5/{project_id}/{resource}[/{id}]`. */
-const MONITORS = 'connection-monitors';
-const CONNECTIONS = 'vpn-connection';
 
 /**
  * One call of the VPN API: `method` on `/v5/{project_id}/{path...}?{query}`, with a JSON `body`
@@ -110,7 +102,7 @@ export class HuaweiVpnClient {
     const request = {
       operation: 'create',
       method: 'POST',
-      path: [MONITORS],
+      path: ['connection-monitors'],
       body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
     } as const;
     const response = await this.#send(target, request, options);
@@ -135,7 +127,7 @@ export class HuaweiVpnClient {
     const request = {
       operation: 'list',
       method: 'GET',
-      path: [MONITORS],
+      path: ['connection-monitors'],
       ...(vpnConnectionId !== undefined ? { query: { vpn_connection_id: vpnConnectionId } } : {}),
     } as const;
     const response = await this.#send(target, request, options);
@@ -160,11 +152,18 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const { parsed, requestId } = await this.#call(
-      target,
-      { operation: 'show', method: 'GET', path: [MONITORS, monitorId] },
-      { status: [200], schema: monitorResponseSchema },
-      options,
+    const request = {
+      operation: 'show',
+      method: 'GET',
+      path: ['connection-monitors', monitorId],
+    } as const;
+    const { parsed, requestId } = expectAnswer(
+      request.operation,
+      await this.#send(target, request, options),
+      {
+        status: [200],
+        schema: monitorResponseSchema,
+      },
     );
     return { monitor: parsed.connection_monitor, requestId };
   }
@@ -175,7 +174,11 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<{ requestId: string | undefined }> {
-    const request = { operation: 'delete', method: 'DELETE', path: [MONITORS, monitorId] } as const;
+    const request = {
+      operation: 'delete',
+      method: 'DELETE',
+      path: ['connection-monitors', monitorId],
+    } as const;
     const response = await this.#send(target, request, options);
     expectStatus(request.operation, response, [204, 200], true);
     return { requestId: response.requestIdHeader };
@@ -193,11 +196,16 @@ export class HuaweiVpnClient {
     const query: Record<string, string> = {};
     if (page.limit !== undefined) query.limit = String(page.limit);
     if (page.marker !== undefined) query.marker = page.marker;
-    const { parsed, requestId } = await this.#call(
-      target,
-      { operation: 'listConnections', method: 'GET', path: [CONNECTIONS], query },
+    const request = {
+      operation: 'listConnections',
+      method: 'GET',
+      path: ['vpn-connection'],
+      query,
+    } as const;
+    const { parsed, requestId } = expectAnswer(
+      request.operation,
+      await this.#send(target, request, options),
       { status: [200], schema: listVpnConnectionsResponseSchema },
-      options,
     );
     return {
       connections: parsed.vpn_connections,
@@ -217,11 +225,15 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<{ connection: VpnConnection; requestId: string | undefined }> {
-    const { parsed, requestId } = await this.#call(
-      target,
-      { operation: 'showConnection', method: 'GET', path: [CONNECTIONS, vpnConnectionId] },
+    const request = {
+      operation: 'showConnection',
+      method: 'GET',
+      path: ['vpn-connection', vpnConnectionId],
+    } as const;
+    const { parsed, requestId } = expectAnswer(
+      request.operation,
+      await this.#send(target, request, options),
       { status: [200], schema: showVpnConnectionResponseSchema },
-      options,
     );
     return { connection: parsed.vpn_connection, requestId };
   }
@@ -230,16 +242,6 @@ export class HuaweiVpnClient {
   public async close(): Promise<void> {
     this.#pools.http.destroy();
     this.#pools.https.destroy();
-  }
-
-  /** Sends `request`, then checks the answer: {@link expectAnswer}. */
-  async #call<T extends SuccessBody>(
-    target: VpnTarget,
-    request: HuaweiRequest,
-    expected: ExpectedAnswer<T>,
-    options: CallOptions,
-  ): Promise<Answer<T>> {
-    return expectAnswer(request.operation, await this.#send(target, request, options), expected);
   }
 
   /** One signed attempt of `request`; every failure below HTTP becomes a typed error. */
@@ -281,23 +283,9 @@ export class HuaweiVpnClient {
         timeoutMs: this.#options.attemptTimeoutMs,
         signal: options.signal,
       });
-      const retryAfterHeader = headerValue(response.headers['retry-after']);
-      pacer?.observe(target.projectId, response.status, parseRetryAfter(retryAfterHeader));
-      // Every text taken from the answer, at any status: APIGW.0301 echoes the canonical
-      // request (security token included), and a gateway or proxy may echo anything.
-      return {
-        status: response.status,
-        requestIdHeader: redactAnswerHeader(
-          headerValue(response.headers['x-request-id']),
-          credentials,
-        ),
-        retryAfterHeader,
-        contentTypeHeader: redactAnswerHeader(
-          headerValue(response.headers['content-type']),
-          credentials,
-        ),
-        body: redactAnswerBody(response.body, credentials),
-      };
+      const answer = redactedAnswer(response, credentials);
+      pacer?.observe(target.projectId, answer.status, parseRetryAfter(answer.retryAfterHeader));
+      return answer;
     } catch (error) {
       if (options.signal?.aborted) {
         throw new DeadlineExceededError(
@@ -318,6 +306,3 @@ const anotherConnection = (operation: string, response: RawResponse, changesStat
     changesState,
     `answer about another connection, HTTP ${response.status}`,
   );
-
-const headerValue = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
