@@ -175,19 +175,12 @@ export class CredentialGuard {
   }
 }
 
-/** How often a container waiting for another's probe reads the breaker again. */
-const POLL_MS = 250;
-/** Refusals in a row after which nobody probes until the credentials change. */
-const MAX_REFUSALS_IN_A_ROW = 3;
-
-/** How long a breaker item lives without a change when the caller keeps no record expiry of its own (createMonitor's default). */
-const DEFAULT_BREAKER_TTL_SECONDS = 15 * 24 * 3600;
-
 /**
  * The container's credential guard behind the fleet's breaker on the idempotency table, with
  * the production rules: a probe lease outlasts one Huawei attempt by two seconds, the cool-down
  * comes from the configuration, environment keys are the ones that cannot change. Items expire
- * `ttlSeconds` (default 15 days) after their last change.
+ * `ttlSeconds` after their last change: by default (createMonitor keeps no record expiry of its
+ * own) 15 days.
  */
 export const createFleetGuard = (options: {
   config: { huaweiAttemptTimeoutMs: number; breakerCooldownMs: number };
@@ -200,14 +193,14 @@ export const createFleetGuard = (options: {
     new CredentialBreaker({
       store: createDynamoBreakerStore({
         ...options,
-        ttlSeconds: options.ttlSeconds ?? DEFAULT_BREAKER_TTL_SECONDS,
+        ttlSeconds: options.ttlSeconds ?? 15 * 24 * 3600,
       }),
       settings: {
         cooldownMs: options.config.breakerCooldownMs,
-        maxRefusalsInARow: MAX_REFUSALS_IN_A_ROW,
+        maxRefusalsInARow: 3,
         leaseMs: options.config.huaweiAttemptTimeoutMs + 2_000,
-        pollMs: POLL_MS,
+        pollMs: 250,
       },
-      ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+      onStoreError: options.onStoreError,
     }),
   );

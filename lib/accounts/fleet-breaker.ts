@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CredentialsBreakerOpenError, DeadlineExceededError, HuaweiApiError } from '../errors.ts';
 import { type CredentialsProvider, credentialsIdentity } from '../huawei/index.ts';
@@ -90,6 +91,15 @@ const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined 
         requestId: state.lastRequestId,
       });
 
+/** A container's breaker: the fleet's store and the rules. */
+interface BreakerOptions {
+  store: BreakerStore;
+  settings: BreakerSettings;
+  /** Told when the breaker's own write fails; the call's outcome stands regardless. */
+  onStoreError?: ((error: unknown) => void) | undefined;
+  now?: () => number;
+}
+
 /**
  * The breaker of one container: which identities it proved itself, and a session per
  * invocation. Build one per container with the store (the idempotency table) and settings.
@@ -97,22 +107,10 @@ const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined 
 export class CredentialBreaker {
   readonly #provenHere = new Set<string>();
   readonly #owner = randomUUID();
-  readonly #store: BreakerStore;
-  readonly #settings: BreakerSettings;
-  readonly #now: () => number;
-  readonly #onStoreError: (error: unknown) => void;
+  readonly #options: BreakerOptions;
 
-  public constructor(options: {
-    store: BreakerStore;
-    settings: BreakerSettings;
-    /** Told when the breaker's own write fails; the call's outcome stands regardless. */
-    onStoreError?: (error: unknown) => void;
-    now?: () => number;
-  }) {
-    this.#onStoreError = options.onStoreError ?? (() => undefined);
-    this.#store = options.store;
-    this.#settings = options.settings;
-    this.#now = options.now ?? Date.now;
+  public constructor(options: BreakerOptions) {
+    this.#options = options;
   }
 
   /**
@@ -126,10 +124,16 @@ export class CredentialBreaker {
     credentials: CredentialsProvider,
     canChange: boolean,
   ): BreakerSession {
-    const startedAt = this.#now();
+    const {
+      store,
+      settings,
+      onStoreError = () => undefined,
+      now: clock = Date.now,
+    } = this.#options;
+    const startedAt = clock();
     const load = async () => {
       const identity = credentialsIdentity(await credentials.get());
-      return { identity, state: await this.#store.read(identity) };
+      return { identity, state: await store.read(identity) };
     };
     let current = load();
     current.catch(() => undefined);
@@ -137,7 +141,7 @@ export class CredentialBreaker {
     const admit = async (): Promise<'trusted' | 'probe'> => {
       for (;;) {
         const { identity, state } = await current;
-        const now = this.#now();
+        const now = clock();
         const verdict = breakerVerdict(
           state,
           {
@@ -147,7 +151,7 @@ export class CredentialBreaker {
             freshSince: startedAt,
             canChange,
           },
-          this.#settings,
+          settings,
         );
         if (verdict.kind === 'trusted') {
           this.#provenHere.add(identity);
@@ -165,19 +169,16 @@ export class CredentialBreaker {
           throw new CredentialsBreakerOpenError(verdict.retryAt, refusalOf(state));
         }
         if (verdict.kind === 'probe') {
-          const leased = await this.#store.acquire(
+          const leased = await store.acquire(
             identity,
             this.#owner,
             now,
-            this.#settings.leaseMs,
+            settings.leaseMs,
             state?.refusals ?? 0,
           );
           if (leased) return 'probe';
         } else {
-          const wait = Math.min(
-            verdict.untilMs - now + 1,
-            this.#settings.pollMs * (0.5 + Math.random()),
-          );
+          const wait = Math.min(verdict.untilMs - now + 1, settings.pollMs * (0.5 + Math.random()));
           if (now + wait > budget.deadline || budget.signal?.aborted) {
             throw new DeadlineExceededError(
               'Another container is probing the Huawei credentials and the invocation has no time left to wait; the record will be redelivered',
@@ -198,18 +199,12 @@ export class CredentialBreaker {
         const { identity } = await current;
         if (this.#provenHere.has(identity)) return;
         this.#provenHere.add(identity);
-        await this.#store.prove(identity, this.#now(), callStartedAt).catch(this.#onStoreError);
+        await store.prove(identity, clock(), callStartedAt).catch(onStoreError);
       },
       refused: async (error) => {
         const { identity } = await current;
         this.#provenHere.delete(identity);
-        await this.#store
-          .refuse(identity, this.#now(), {
-            status: error.status,
-            code: error.code,
-            requestId: error.requestId,
-          })
-          .catch(this.#onStoreError);
+        await store.refuse(identity, clock(), error).catch(onStoreError);
       },
     };
   }
@@ -234,13 +229,6 @@ export interface BreakerState {
   leaseUntil: number | undefined;
 }
 
-/** A refusal as the breaker stores it. */
-interface Refusal {
-  status: number;
-  code: string | undefined;
-  requestId: string | undefined;
-}
-
 /** Where the fleet keeps its breakers: shared by every container, the reconcile run too. */
 export interface BreakerStore {
   read(identity: string): Promise<BreakerState | undefined>;
@@ -257,7 +245,11 @@ export interface BreakerStore {
   ): Promise<boolean>;
   /** Records that a call which started at `startedAt` succeeded; a later refusal is kept. */
   prove(identity: string, now: number, startedAt: number): Promise<void>;
-  refuse(identity: string, now: number, refusal: Refusal): Promise<void>;
+  refuse(
+    identity: string,
+    now: number,
+    refusal: Pick<HuaweiApiError, 'status' | 'code' | 'requestId'>,
+  ): Promise<void>;
 }
 
 /** The partition key of an identity's breaker item; beside the idempotency records, never among them. */
@@ -282,6 +274,11 @@ export const createDynamoBreakerStore = (options: {
   const { client, tableName } = options;
   const key = (identity: string) => ({ id: s(breakerKey(identity)) });
   const expiration = (now: number) => n(Math.floor(now / 1000) + options.ttlSeconds);
+  const update = (
+    identity: string,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<unknown> =>
+    client.send(new UpdateItemCommand({ TableName: tableName, Key: key(identity), ...input }));
   return {
     read: async (identity) => {
       const { Item: item } = await client.send(
@@ -301,24 +298,20 @@ export const createDynamoBreakerStore = (options: {
     },
     acquire: async (identity, owner, now, leaseMs, refusals) => {
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(identity),
-            UpdateExpression:
-              'SET leaseOwner = :owner, leaseUntil = :until, expiration = :exp, refusals = if_not_exists(refusals, :zero)',
-            ConditionExpression:
-              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) AND (attribute_not_exists(refusals) OR refusals = :refusals)',
-            ExpressionAttributeValues: {
-              ':owner': s(owner),
-              ':until': n(now + leaseMs),
-              ':exp': expiration(now),
-              ':zero': n(0),
-              ':now': n(now),
-              ':refusals': n(refusals),
-            },
-          }),
-        );
+        await update(identity, {
+          UpdateExpression:
+            'SET leaseOwner = :owner, leaseUntil = :until, expiration = :exp, refusals = if_not_exists(refusals, :zero)',
+          ConditionExpression:
+            '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) AND (attribute_not_exists(refusals) OR refusals = :refusals)',
+          ExpressionAttributeValues: {
+            ':owner': s(owner),
+            ':until': n(now + leaseMs),
+            ':exp': expiration(now),
+            ':zero': n(0),
+            ':now': n(now),
+            ':refusals': n(refusals),
+          },
+        });
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
@@ -327,21 +320,17 @@ export const createDynamoBreakerStore = (options: {
     },
     prove: async (identity, now, startedAt) => {
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(identity),
-            UpdateExpression:
-              'SET refusals = :zero, provenAt = :now, expiration = :exp REMOVE leaseOwner, leaseUntil, lastRefusalAt, lastStatus, lastCode, lastRequestId',
-            ConditionExpression: 'attribute_not_exists(lastRefusalAt) OR lastRefusalAt < :started',
-            ExpressionAttributeValues: {
-              ':zero': n(0),
-              ':now': n(now),
-              ':exp': expiration(now),
-              ':started': n(startedAt),
-            },
-          }),
-        );
+        await update(identity, {
+          UpdateExpression:
+            'SET refusals = :zero, provenAt = :now, expiration = :exp REMOVE leaseOwner, leaseUntil, lastRefusalAt, lastStatus, lastCode, lastRequestId',
+          ConditionExpression: 'attribute_not_exists(lastRefusalAt) OR lastRefusalAt < :started',
+          ExpressionAttributeValues: {
+            ':zero': n(0),
+            ':now': n(now),
+            ':exp': expiration(now),
+            ':started': n(startedAt),
+          },
+        });
       } catch (error) {
         // A refusal landed after our call started: the key changed under us; keep the refusal.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -366,14 +355,10 @@ export const createDynamoBreakerStore = (options: {
           values[`:${name}`] = s(value);
         }
       }
-      await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: key(identity),
-          UpdateExpression: `${set} ADD refusals :one REMOVE ${remove.join(', ')}`,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await update(identity, {
+        UpdateExpression: `${set} ADD refusals :one REMOVE ${remove.join(', ')}`,
+        ExpressionAttributeValues: values,
+      });
     },
   };
 };
