@@ -50,14 +50,13 @@ const FORGET_AFTER_PAUSES = 15;
 
 /**
  * Keeps a container's Huawei calls under Huawei's rate limit, per project, without knowing
- * it. Calls are not paced until Huawei answers 429 twice within a second (a lone 429 slows only
- * the call it refused); then they are spaced at half the rate
- * they were going at (and every call waits out a pause), a rate that grows slowly with each
- * success and halves again after another 429 (additive increase, multiplicative decrease, as
- * TCP does); 15 pauses (30 s) without a 429 and calls are unpaced again. Huawei's limit is a rate, so the pacer controls the rate rather than the number
- * of calls in flight: at 20 ms a call, one call in flight is already 50 a second. A container
- * keeps what it learned for its next invocations; the fleet's containers each settle near
- * their share, so the fleet's rate settles near the limit.
+ * it. Calls are not paced until Huawei answers 429 twice within a second; then they are spaced
+ * at half the rate they were going at (after a pause), a rate that grows slowly with each
+ * success and halves after another 429 (additive increase, multiplicative decrease, as TCP
+ * does); 15 pauses (30 s) without a 429 and calls are unpaced again. Huawei's limit is a rate,
+ * so the pacer controls the rate, not the calls in flight: at 20 ms a call, one in flight is
+ * already 50 a second. A container keeps what it learned for its next invocations; each
+ * container settles near its share, so the fleet's rate settles near the limit.
  */
 export class AdaptivePacer {
   readonly #lanes = new Map<string, Lane>();
@@ -124,8 +123,7 @@ export class AdaptivePacer {
     lane.lastThrottledAt = now;
     if (!confirmed) return;
     if (now >= lane.pausedUntil) {
-      // Unpaced until now: start from the rate the calls were really going at.
-      // The refused call may be the lane's first: never start below one call a second.
+      // Unpaced until now: start from the rate the calls were really going at (at least 2).
       const from = lane.rate >= s.maxRate ? Math.max(2, this.#recentRate(lane, now)) : lane.rate;
       lane.rate = Math.max(s.minRate, from * s.decrease);
     }
