@@ -70,24 +70,20 @@ export const parseRetryAfter = (
 /** A run of a secret this long is taken for the secret, wherever it starts or ends. */
 export const SECRET_RUN_LENGTH = 16;
 
-/** Half a run: every run of 16 characters of a secret holds one of its 8-aligned blocks of 8. */
-const BLOCK = SECRET_RUN_LENGTH / 2;
-
 /**
- * Whether `text` holds any 8-aligned block of 8 characters of `secret`. A run of 16 starting at
- * offset `s` covers the block at the next multiple of 8 (at most `s + 7`, ending by `s + 15`),
- * so a text without one holds no run: the native search settles nearly every answer at once.
+ * Whether `text` may hold `secret` or a run of 16 of it: when not, it surely does not. A run of
+ * 16 starting at offset `s` covers the 8-aligned block of 8 at the next multiple of 8 (at most
+ * `s + 7`, ending by `s + 15`), so a text without such a block holds no run: the native search
+ * settles nearly every answer at once.
  */
-const holdsBlockOf = (text: string, secret: string): boolean => {
-  for (let at = 0; at + BLOCK <= secret.length; at += BLOCK) {
-    if (text.includes(secret.slice(at, at + BLOCK))) return true;
+const mayHold = (text: string, secret: string): boolean => {
+  if (secret.length < SECRET_RUN_LENGTH) return text.includes(secret);
+  const block = SECRET_RUN_LENGTH / 2;
+  for (let at = 0; at + block <= secret.length; at += block) {
+    if (text.includes(secret.slice(at, at + block))) return true;
   }
   return false;
 };
-
-/** Whether `text` may hold `secret` or a run of 16 of it: when not, it surely does not. */
-const mayHold = (text: string, secret: string): boolean =>
-  secret.length < SECRET_RUN_LENGTH ? text.includes(secret) : holdsBlockOf(text, secret);
 
 /** Marks every position of `text` inside a run of at least 16 characters of `secret`. */
 const markRuns = (text: string, secret: string, marked: Uint8Array): void => {
@@ -247,28 +243,22 @@ const redactText = (
   return redacted;
 };
 
-/** Redacts every string of a decoded JSON value, object keys included. */
-const redactDecoded = (
-  value: unknown,
-  secrets: Secrets | undefined,
-  others: readonly string[],
-): unknown => {
-  if (typeof value === 'string') return redactText(value, secrets, others);
-  if (Array.isArray(value)) return value.map((item) => redactDecoded(item, secrets, others));
-  if (typeof value === 'object' && value !== null) {
-    const redacted: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      // `__proto__` as an own key is kept as data, never as the prototype.
-      Object.defineProperty(redacted, redactText(key, secrets, others), {
-        value: redactDecoded(item, secrets, others),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return redacted;
+/** Every string of a decoded JSON value redacted, object keys included. */
+const redactDecoded = (value: unknown, redact: (text: string) => string): unknown => {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactDecoded(item, redact));
+  if (typeof value !== 'object' || value === null) return value;
+  const redacted: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // `__proto__` as an own key is kept as data, never as the prototype.
+    Object.defineProperty(redacted, redact(key), {
+      value: redactDecoded(item, redact),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
-  return value;
+  return redacted;
 };
 
 /**
@@ -285,17 +275,13 @@ export const redactAnswerBody = (
   secrets: Secrets | undefined,
   others: readonly string[] = [],
 ): string => {
+  const redact = (text: string) => redactText(text, secrets, others);
   // Without a backslash the decoded strings are the raw text's own: the raw pass covers them.
-  if (!body.includes('\\')) return redactText(body, secrets, others);
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(body);
-  } catch {
-    // Not JSON: nothing is read from it but its status (`unreadableAnswer`).
-    return redactText(body, secrets, others);
-  }
+  // Not JSON: nothing is read from it but its status (`unreadableAnswer`).
+  const decoded = body.includes('\\') ? parseJson(body) : undefined;
+  if (decoded === undefined) return redact(body);
   // Decoded first, so an escaped secret is replaced whole; the raw pass then covers the rest.
-  return redactText(JSON.stringify(redactDecoded(decoded, secrets, others)), secrets, others);
+  return redact(JSON.stringify(redactDecoded(decoded, redact)));
 };
 
 /**

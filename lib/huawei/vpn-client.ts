@@ -40,18 +40,6 @@ export interface VpnConnectionPage {
   requestId: string | undefined;
 }
 
-/**
- * One call of the VPN API: `method` on `/v5/{project_id}/{path...}?{query}`, with a JSON `body`
- * (only a create sends one). `operation` names it in errors.
- */
-interface HuaweiRequest {
-  operation: string;
-  method: 'GET' | 'POST' | 'DELETE';
-  path: readonly string[];
-  query?: Record<string, string> | undefined;
-  body?: string | undefined;
-}
-
 /** Per-call options: the caller's abort signal (the Lambda is about to time out) and deadline. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
@@ -99,21 +87,18 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const request = {
-      operation: 'create',
-      method: 'POST',
-      path: ['connection-monitors'],
-      body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
-    } as const;
-    const response = await this.#send(target, request, options);
-    const { parsed, requestId } = expectAnswer(request.operation, response, {
+    const body = JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } });
+    const response = await this.#send('create', 'POST', target, ['connection-monitors'], options, {
+      body,
+    });
+    const { parsed, requestId } = expectAnswer('create', response, {
       status: [201, 200],
       schema: monitorResponseSchema,
       changesState: true,
     });
     // Never published as this connection's monitor; the create may still have gone through.
     if (parsed.connection_monitor.vpn_connection_id !== vpnConnectionId) {
-      throw anotherConnection(request.operation, response, true);
+      throw anotherConnection('create', response, true);
     }
     return { monitor: parsed.connection_monitor, requestId };
   }
@@ -124,14 +109,11 @@ export class HuaweiVpnClient {
     vpnConnectionId: string | undefined,
     options: CallOptions = {},
   ): Promise<{ monitors: ConnectionMonitor[]; requestId: string | undefined }> {
-    const request = {
-      operation: 'list',
-      method: 'GET',
-      path: ['connection-monitors'],
-      ...(vpnConnectionId !== undefined ? { query: { vpn_connection_id: vpnConnectionId } } : {}),
-    } as const;
-    const response = await this.#send(target, request, options);
-    const { parsed, requestId } = expectAnswer(request.operation, response, {
+    const query = vpnConnectionId === undefined ? {} : { vpn_connection_id: vpnConnectionId };
+    const response = await this.#send('list', 'GET', target, ['connection-monitors'], options, {
+      query,
+    });
+    const { parsed, requestId } = expectAnswer('list', response, {
       status: [200],
       schema: listMonitorsResponseSchema,
     });
@@ -141,7 +123,7 @@ export class HuaweiVpnClient {
       vpnConnectionId !== undefined &&
       parsed.connection_monitors.some((monitor) => monitor.vpn_connection_id !== vpnConnectionId)
     ) {
-      throw anotherConnection(request.operation, response, false);
+      throw anotherConnection('list', response, false);
     }
     return { monitors: parsed.connection_monitors, requestId };
   }
@@ -152,18 +134,11 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const request = {
-      operation: 'show',
-      method: 'GET',
-      path: ['connection-monitors', monitorId],
-    } as const;
+    const path = ['connection-monitors', monitorId];
     const { parsed, requestId } = expectAnswer(
-      request.operation,
-      await this.#send(target, request, options),
-      {
-        status: [200],
-        schema: monitorResponseSchema,
-      },
+      'show',
+      await this.#send('show', 'GET', target, path, options),
+      { status: [200], schema: monitorResponseSchema },
     );
     return { monitor: parsed.connection_monitor, requestId };
   }
@@ -174,13 +149,9 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<{ requestId: string | undefined }> {
-    const request = {
-      operation: 'delete',
-      method: 'DELETE',
-      path: ['connection-monitors', monitorId],
-    } as const;
-    const response = await this.#send(target, request, options);
-    expectStatus(request.operation, response, [204, 200], true);
+    const path = ['connection-monitors', monitorId];
+    const response = await this.#send('delete', 'DELETE', target, path, options);
+    expectStatus('delete', response, [204, 200], true);
     return { requestId: response.requestIdHeader };
   }
 
@@ -196,22 +167,13 @@ export class HuaweiVpnClient {
     const query: Record<string, string> = {};
     if (page.limit !== undefined) query.limit = String(page.limit);
     if (page.marker !== undefined) query.marker = page.marker;
-    const request = {
-      operation: 'listConnections',
-      method: 'GET',
-      path: ['vpn-connection'],
-      query,
-    } as const;
     const { parsed, requestId } = expectAnswer(
-      request.operation,
-      await this.#send(target, request, options),
+      'listConnections',
+      await this.#send('listConnections', 'GET', target, ['vpn-connection'], options, { query }),
       { status: [200], schema: listVpnConnectionsResponseSchema },
     );
-    return {
-      connections: parsed.vpn_connections,
-      nextMarker: parsed.page_info?.next_marker ?? undefined,
-      requestId,
-    };
+    const nextMarker = parsed.page_info?.next_marker ?? undefined;
+    return { connections: parsed.vpn_connections, nextMarker, requestId };
   }
 
   /**
@@ -225,14 +187,10 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<{ connection: VpnConnection; requestId: string | undefined }> {
-    const request = {
-      operation: 'showConnection',
-      method: 'GET',
-      path: ['vpn-connection', vpnConnectionId],
-    } as const;
+    const path = ['vpn-connection', vpnConnectionId];
     const { parsed, requestId } = expectAnswer(
-      request.operation,
-      await this.#send(target, request, options),
+      'showConnection',
+      await this.#send('showConnection', 'GET', target, path, options),
       { status: [200], schema: showVpnConnectionResponseSchema },
     );
     return { connection: parsed.vpn_connection, requestId };
@@ -244,11 +202,18 @@ export class HuaweiVpnClient {
     this.#pools.https.destroy();
   }
 
-  /** One signed attempt of `request`; every failure below HTTP becomes a typed error. */
+  /**
+   * One signed attempt of `method` on `/v5/{project_id}/{path...}?{query}`, with a JSON `body`
+   * (only a create sends one); `operation` names it in errors. Every failure below HTTP becomes a
+   * typed error.
+   */
   async #send(
+    operation: string,
+    method: 'GET' | 'POST' | 'DELETE',
     target: VpnTarget,
-    { operation, method, path, query, body }: HuaweiRequest,
+    path: readonly string[],
     options: CallOptions,
+    { query, body }: { query?: Record<string, string>; body?: string } = {},
   ): Promise<RawResponse> {
     if (options.signal?.aborted) {
       throw new DeadlineExceededError(
