@@ -3,20 +3,20 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ProvisionerError } from '../errors.ts';
 import { authorization, formatSdkDate, type HuaweiCredentials } from './signer.ts';
 
-/** Keep-alive connection pools, one per scheme; each keeps its own pool per host and port. */
-export interface KeepAlivePools {
-  http: HttpAgent;
-  https: HttpsAgent;
-}
-
 /** Idle keep-alive connections are closed after this long. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-/** Pools that keep at most `connectionsPerOrigin` connections open to each host. */
-export const createKeepAlivePools = (connectionsPerOrigin: number): KeepAlivePools => {
+/**
+ * Keep-alive connection pools, one per scheme (each keeps a pool per host and port), of at most
+ * `connectionsPerOrigin` connections to each host.
+ */
+export const createKeepAlivePools = (connectionsPerOrigin: number) => {
   const options = { keepAlive: true, maxSockets: connectionsPerOrigin, timeout: IDLE_TIMEOUT_MS };
   return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 };
+
+/** The keep-alive pools a client sends through. */
+export type KeepAlivePools = ReturnType<typeof createKeepAlivePools>;
 
 /** The answer: status, headers (lowercase names), and the body decoded as UTF-8. */
 export interface HttpAnswer {
