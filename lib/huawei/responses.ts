@@ -85,22 +85,13 @@ const mayHold = (text: string, secret: string): boolean => {
   return false;
 };
 
-/** Marks every position of `text` inside a run of at least 16 characters of `secret`. */
+/** Marks every position of `text` inside a run of 16 characters of `secret` (or all of a shorter one). */
 const markRuns = (text: string, secret: string, marked: Uint8Array): void => {
-  if (secret.length < SECRET_RUN_LENGTH) {
-    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-      marked.fill(1, at, at + secret.length);
-    }
-    return;
-  }
+  const length = Math.min(SECRET_RUN_LENGTH, secret.length);
   const windows = new Set<string>();
-  for (let i = 0; i + SECRET_RUN_LENGTH <= secret.length; i++) {
-    windows.add(secret.slice(i, i + SECRET_RUN_LENGTH));
-  }
-  for (let i = 0; i + SECRET_RUN_LENGTH <= text.length; i++) {
-    if (windows.has(text.slice(i, i + SECRET_RUN_LENGTH))) {
-      marked.fill(1, i, i + SECRET_RUN_LENGTH);
-    }
+  for (let i = 0; i + length <= secret.length; i++) windows.add(secret.slice(i, i + length));
+  for (let i = 0; i + length <= text.length; i++) {
+    if (windows.has(text.slice(i, i + length))) marked.fill(1, i, i + length);
   }
 };
 
