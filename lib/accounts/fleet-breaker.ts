@@ -91,6 +91,9 @@ const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined 
         requestId: state.lastRequestId,
       });
 
+/** Where the fleet keeps its breakers ({@link createDynamoBreakerStore}). */
+type BreakerStore = ReturnType<typeof createDynamoBreakerStore>;
+
 /** A container's breaker: the fleet's store and the rules. */
 interface BreakerOptions {
   store: BreakerStore;
@@ -229,32 +232,6 @@ export interface BreakerState {
   leaseUntil: number | undefined;
 }
 
-/** Where the fleet keeps its breakers: shared by every container, the reconcile run too. */
-export interface BreakerStore {
-  read(identity: string): Promise<BreakerState | undefined>;
-  /**
-   * Takes the probe lease for `leaseMs`, only if nobody else holds a live one and the refusal
-   * count is still `refusals`; answers whether it got it.
-   */
-  acquire(
-    identity: string,
-    owner: string,
-    now: number,
-    leaseMs: number,
-    refusals: number,
-  ): Promise<boolean>;
-  /** Records that a call which started at `startedAt` succeeded; a later refusal is kept. */
-  prove(identity: string, now: number, startedAt: number): Promise<void>;
-  refuse(
-    identity: string,
-    now: number,
-    refusal: Pick<HuaweiApiError, 'status' | 'code' | 'requestId'>,
-  ): Promise<void>;
-}
-
-/** The partition key of an identity's breaker item; beside the idempotency records, never among them. */
-const breakerKey = (identity: string): string => `vpn-monitor-provisioner.breaker#${identity}`;
-
 const num = (value: AttributeValue | undefined): number | undefined =>
   value?.N === undefined ? undefined : Number(value.N);
 
@@ -262,17 +239,19 @@ const n = (value: number): AttributeValue => ({ N: String(value) });
 const s = (value: string): AttributeValue => ({ S: value });
 
 /**
- * The breakers as items of the idempotency table (partition key `id`, TTL attribute
- * `expiration`, Powertools' schema): no new table, and the function's role can already read
- * and write it. An item expires `ttlSeconds` after its last change.
+ * Where the fleet keeps its breakers, shared by every container (the reconcile run too): items
+ * of the idempotency table (partition key `id`, TTL attribute `expiration`, Powertools'
+ * schema), so no new table, and the function's role can already read and write it. An item
+ * expires `ttlSeconds` after its last change.
  */
 export const createDynamoBreakerStore = (options: {
   client: DynamoDBClient;
   tableName: string;
   ttlSeconds: number;
-}): BreakerStore => {
+}) => {
   const { client, tableName } = options;
-  const key = (identity: string) => ({ id: s(breakerKey(identity)) });
+  // Beside the idempotency records, never among them.
+  const key = (identity: string) => ({ id: s(`vpn-monitor-provisioner.breaker#${identity}`) });
   const expiration = (now: number) => n(Math.floor(now / 1000) + options.ttlSeconds);
   const update = (
     identity: string,
@@ -280,7 +259,7 @@ export const createDynamoBreakerStore = (options: {
   ): Promise<unknown> =>
     client.send(new UpdateItemCommand({ TableName: tableName, Key: key(identity), ...input }));
   return {
-    read: async (identity) => {
+    read: async (identity: string): Promise<BreakerState | undefined> => {
       const { Item: item } = await client.send(
         new GetItemCommand({ TableName: tableName, Key: key(identity), ConsistentRead: true }),
       );
@@ -296,7 +275,17 @@ export const createDynamoBreakerStore = (options: {
         leaseUntil: num(item.leaseUntil),
       };
     },
-    acquire: async (identity, owner, now, leaseMs, refusals) => {
+    /**
+     * Takes the probe lease for `leaseMs`, only if nobody else holds a live one and the refusal
+     * count is still `refusals`; answers whether it got it.
+     */
+    acquire: async (
+      identity: string,
+      owner: string,
+      now: number,
+      leaseMs: number,
+      refusals: number,
+    ): Promise<boolean> => {
       try {
         await update(identity, {
           UpdateExpression:
@@ -318,7 +307,8 @@ export const createDynamoBreakerStore = (options: {
         throw error;
       }
     },
-    prove: async (identity, now, startedAt) => {
+    /** Records that a call which started at `startedAt` succeeded; a later refusal is kept. */
+    prove: async (identity: string, now: number, startedAt: number): Promise<void> => {
       try {
         await update(identity, {
           UpdateExpression:
@@ -336,7 +326,11 @@ export const createDynamoBreakerStore = (options: {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     },
-    refuse: async (identity, now, refusal) => {
+    refuse: async (
+      identity: string,
+      now: number,
+      refusal: Pick<HuaweiApiError, 'status' | 'code' | 'requestId'>,
+    ): Promise<void> => {
       const values: Record<string, AttributeValue> = {
         ':one': n(1),
         ':now': n(now),
