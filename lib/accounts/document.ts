@@ -138,7 +138,7 @@ const MAX_CHAINED_SESSION_SECONDS = 3_600;
 /** Where an account's credentials come from, resolved (URNs built, region known). */
 type AccountSource =
   | { kind: 'static'; secretId: string }
-  | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
+  | Extract<CredentialSource, { kind: 'environment' }>
   | {
       kind: 'agency';
       via: { account: string } | { secretId: string };

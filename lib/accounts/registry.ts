@@ -29,22 +29,14 @@ import {
   loadAccountsDocument,
 } from './document.ts';
 
-/** Asks AWS for a web identity token (IAM outbound identity federation) for an audience. */
-export type WebIdentityTokenSource = (
-  account: string,
-  request: { audience: string; durationSeconds: number },
-) => Promise<string>;
-
 /**
- * Web identity tokens for the accounts' OIDC exchanges, from `request` (AWS STS
- * `GetWebIdentityToken`, `lib/aws/sts.ts`). A refusal becomes an
+ * Web identity tokens for the accounts' OIDC exchanges (IAM outbound identity federation),
+ * from `request` (AWS STS `GetWebIdentityToken`, `lib/aws/sts.ts`). A refusal becomes an
  * {@link AccountCredentialsError} naming the account and the IAM permission to grant.
  */
 export const createWebIdentityTokenSource =
-  (
-    request: (input: { audience: string; durationSeconds: number }) => Promise<string>,
-  ): WebIdentityTokenSource =>
-  async (account, input) => {
+  (request: (input: { audience: string; durationSeconds: number }) => Promise<string>) =>
+  async (account: string, input: { audience: string; durationSeconds: number }) => {
     try {
       return await request(input);
     } catch (error) {
@@ -69,7 +61,7 @@ export interface AccountCredentialsProvider extends CredentialsProvider {
 export interface ProviderTools {
   readSecret: SecretReader;
   identity: HuaweiIdentityClient;
-  webIdentity: WebIdentityTokenSource;
+  webIdentity: ReturnType<typeof createWebIdentityTokenSource>;
   /** Epoch milliseconds; tests pass a clock. */
   now?: () => number;
 }

@@ -111,12 +111,7 @@ export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: 
 };
 
 /** Temporary credentials: AK/SK with a security token, valid until `expiresAt` (epoch ms). */
-export interface TemporaryCredentials {
-  ak: string;
-  sk: string;
-  securityToken: string;
-  expiresAt: number;
-}
+export type TemporaryCredentials = HuaweiCredentials & { securityToken: string; expiresAt: number };
 
 /** Where Huawei STS and IAM live, per region (the tables are in `lib/config/`). */
 export interface IdentityEndpoints {
