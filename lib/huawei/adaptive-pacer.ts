@@ -1,29 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ThrottledOutError } from '../errors.ts';
 
-/** How the pacer adapts; the defaults suit Huawei's gateway limits. */
-export interface PacerSettings {
-  /** The slowest the pacer goes, calls a second. */
-  minRate: number;
-  /** At this rate the pacer stops spacing calls: until the first 429, calls are not paced. */
-  maxRate: number;
-  /** Added to the rate per success (times 10 / rate below 10 a second): +3% a second. */
-  increasePerSuccess: number;
-  /** The rate is multiplied by this after a 429 (once per pause). */
-  decrease: number;
-  /** How long every call to the project waits after a 429 without `Retry-After`. */
-  pauseMs: number;
-}
-
 /** The production settings: unpaced until a 429, then half the rate seen, growing 3% a second. */
-export const DEFAULT_PACER_SETTINGS: PacerSettings = {
+export const DEFAULT_PACER_SETTINGS = {
+  /** The slowest the pacer goes, calls a second. */
   minRate: 0.2,
+  /** At this rate the pacer stops spacing calls: until the first 429, calls are not paced. */
   maxRate: 200,
+  /** Added to the rate per success (times 10 / rate below 10 a second): +3% a second. */
   increasePerSuccess: 0.03,
+  /** The rate is multiplied by this after a 429 (once per pause). */
   decrease: 0.5,
-  // Huawei's FAQ advises retrying throttled calls after 2 to 5 seconds.
+  /**
+   * How long every call to the project waits after a 429 without `Retry-After`: Huawei's FAQ
+   * advises retrying throttled calls after 2 to 5 seconds.
+   */
   pauseMs: 2_000,
 };
+
+/** How the pacer adapts. */
+export type PacerSettings = typeof DEFAULT_PACER_SETTINGS;
 
 /** Call starts remembered per project, to know the rate a 429 came at. */
 const RECENT_CALLS = 64;
