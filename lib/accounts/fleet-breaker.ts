@@ -71,16 +71,6 @@ export const breakerVerdict = (
   return { kind: 'probe' };
 };
 
-/** One invocation's view of the breaker: read once at its start, consulted before a probe. */
-export interface BreakerSession {
-  /** Resolves `trusted` (call freely) or `probe` (this call is the fleet's one probe); throws when open. */
-  admit(): Promise<'trusted' | 'probe'>;
-  /** The probe (or any call) succeeded or was answered past authentication. */
-  proved(startedAt: number): Promise<void>;
-  /** Huawei refused the credentials. */
-  refused(error: HuaweiApiError): Promise<void>;
-}
-
 const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined =>
   state?.lastStatus === undefined
     ? undefined
@@ -126,7 +116,7 @@ export class CredentialBreaker {
     budget: { deadline: number; signal?: AbortSignal | undefined },
     credentials: CredentialsProvider,
     canChange: boolean,
-  ): BreakerSession {
+  ) {
     const {
       store,
       settings,
@@ -197,14 +187,17 @@ export class CredentialBreaker {
       }
     };
     return {
+      /** Resolves `trusted` (call freely) or `probe` (this call is the fleet's one probe); throws when open. */
       admit,
-      proved: async (callStartedAt) => {
+      /** The probe (or any call) succeeded or was answered past authentication. */
+      proved: async (callStartedAt: number): Promise<void> => {
         const { identity } = await current;
         if (this.#provenHere.has(identity)) return;
         this.#provenHere.add(identity);
         await store.prove(identity, clock(), callStartedAt).catch(onStoreError);
       },
-      refused: async (error) => {
+      /** Huawei refused the credentials. */
+      refused: async (error: HuaweiApiError): Promise<void> => {
         const { identity } = await current;
         this.#provenHere.delete(identity);
         await store.refuse(identity, clock(), error).catch(onStoreError);
@@ -212,6 +205,9 @@ export class CredentialBreaker {
     };
   }
 }
+
+/** One invocation's view of the breaker: read once at its start, consulted before a probe. */
+export type BreakerSession = ReturnType<CredentialBreaker['session']>;
 
 /**
  * What the fleet knows about one credentials identity. `refusals` counts Huawei's refusals in
