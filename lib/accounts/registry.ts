@@ -54,8 +54,8 @@ export const createWebIdentityTokenSource =
 /** An account's credentials, with a non-secret identity of the key in use. */
 export interface AccountCredentialsProvider extends CredentialsProvider {
   /**
-   * `<account>:` and 16 hex characters of {@link credentialsIdentity}, for logs; `undefined`
-   * before the first `get()`.
+   * `<account>:` and 16 hex characters of {@link credentialsIdentity}, never the key itself, for
+   * logs; `undefined` before the first `get()`.
    */
   identity(): string | undefined;
 }

@@ -119,7 +119,8 @@ export class AdaptivePacer {
     lane.lastThrottledAt = now;
     if (!confirmed) return;
     if (now >= lane.pausedUntil) {
-      // Unpaced until now: start from the rate the calls were really going at (at least 2).
+      // Unpaced until now: start from the rate the calls were really going at. The refused call
+      // may be the lane's first: never start below one call a second.
       const from = lane.rate >= s.maxRate ? Math.max(2, this.#recentRate(lane, now)) : lane.rate;
       lane.rate = Math.max(s.minRate, from * s.decrease);
     }
