@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HuaweiApiError, HuaweiCallsStoppedError, PermissionRefusedError } from '../errors.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import { isKeyRefusal } from '../retry/index.ts';
 import {
   type BreakerSession,
@@ -8,24 +9,15 @@ import {
 } from './fleet-breaker.ts';
 import type { AccountAccess } from './registry.ts';
 
-/** The project a call is about, for the gate's per-project stops. */
-interface GateTarget {
-  projectId: string;
-  region: string;
-}
-
 /**
- * Keeps concurrent records from locking the Huawei key, and a project without permissions
- * from being asked again. Records run concurrently, but until a call has shown that the
- * credentials work, calls go through one at a time; once one has, they fan out. After the key
- * is refused, every later call in the invocation fails at once with
- * {@link HuaweiCallsStoppedError} (Huawei locks a key after five failures). After a project is
- * stopped ({@link stopProject}: a permission refusal confirmed), every later call for that
- * project fails at once with {@link PermissionRefusedError}; other projects carry on.
- * With a fleet `breaker` session, the first call also asks the fleet: it waits while another
- * container probes, fails at once while the breaker is open, and tells the fleet what Huawei
- * answered; only a refused key (not a missing permission) opens it. Make one gate per
- * invocation.
+ * Keeps concurrent records from locking the Huawei key (Huawei locks it after five failures),
+ * and a project without permissions from being asked again. Until a call has shown that the
+ * credentials work, calls go one at a time; then they fan out. After the key is refused, every
+ * later call fails at once ({@link HuaweiCallsStoppedError}); after {@link stopProject}, every
+ * later call for that project ({@link PermissionRefusedError}). With a fleet `breaker` session
+ * the first call asks the fleet too: it waits while another container probes, fails at once
+ * while the breaker is open, and reports Huawei's answer; only a refused key opens it. Make one
+ * gate per invocation.
  */
 export class CredentialGate {
   #proven = false;
@@ -56,7 +48,7 @@ export class CredentialGate {
   }
 
   /** Runs one Huawei call under the gate; `target` names its project. */
-  public async run<T>(call: () => Promise<T>, target?: GateTarget): Promise<T> {
+  public async run<T>(call: () => Promise<T>, target?: VpnTarget): Promise<T> {
     for (;;) {
       if (this.#stopped) {
         if (this.#stopped instanceof HuaweiCallsStoppedError) throw this.#stopped;
@@ -131,9 +123,8 @@ export class CredentialGate {
 
 /**
  * The container's credential guard: the fleet's breaker (when the function has a table for it)
- * behind one {@link CredentialGate} per account and invocation. createMonitor and reconcile ask
- * it for "the gate of this account in this invocation"; a refused key or agency stops that
- * account's calls only, and its breaker item is its credentials' identity, so one account's
+ * behind one {@link CredentialGate} per account and invocation. A refused key or agency stops
+ * that account's calls only; its breaker item is its credentials' identity, so one account's
  * refusal never stops another's. Build one per container.
  */
 export class CredentialGuard {
@@ -175,19 +166,12 @@ export class CredentialGuard {
   }
 }
 
-/** How often a container waiting for another's probe reads the breaker again. */
-const POLL_MS = 250;
-/** Refusals in a row after which nobody probes until the credentials change. */
-const MAX_REFUSALS_IN_A_ROW = 3;
-
-/** How long a breaker item lives without a change when the caller keeps no record expiry of its own (createMonitor's default). */
-const DEFAULT_BREAKER_TTL_SECONDS = 15 * 24 * 3600;
-
 /**
  * The container's credential guard behind the fleet's breaker on the idempotency table, with
  * the production rules: a probe lease outlasts one Huawei attempt by two seconds, the cool-down
  * comes from the configuration, environment keys are the ones that cannot change. Items expire
- * `ttlSeconds` (default 15 days) after their last change.
+ * `ttlSeconds` after their last change: by default (createMonitor keeps no record expiry of its
+ * own) 15 days.
  */
 export const createFleetGuard = (options: {
   config: { huaweiAttemptTimeoutMs: number; breakerCooldownMs: number };
@@ -200,14 +184,14 @@ export const createFleetGuard = (options: {
     new CredentialBreaker({
       store: createDynamoBreakerStore({
         ...options,
-        ttlSeconds: options.ttlSeconds ?? DEFAULT_BREAKER_TTL_SECONDS,
+        ttlSeconds: options.ttlSeconds ?? 15 * 24 * 3600,
       }),
       settings: {
         cooldownMs: options.config.breakerCooldownMs,
-        maxRefusalsInARow: MAX_REFUSALS_IN_A_ROW,
+        maxRefusalsInARow: 3,
         leaseMs: options.config.huaweiAttemptTimeoutMs + 2_000,
-        pollMs: POLL_MS,
+        pollMs: 250,
       },
-      ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+      onStoreError: options.onStoreError,
     }),
   );

@@ -15,19 +15,16 @@ const domainId = z.string().check(z.regex(/^[0-9a-f]{32}$/, 'must be 32 lowercas
 const agencyName = z
   .string()
   .check(z.regex(/^[^:/\s]{1,64}$/, 'must be an agency name, 1-64 characters'));
-const agencyUrn = z
-  .string()
-  .check(
-    z.regex(/^iam::[0-9a-f]{32}:agency:[^:/\s]{1,64}$/, 'must be iam::<domain_id>:agency:<name>'),
-  );
-const providerUrn = z
-  .string()
-  .check(
-    z.regex(
-      /^iam::[0-9a-f]{32}:oidcProvider:[^:/\s]{1,64}$/,
-      'must be iam::<domain_id>:oidcProvider:<name>',
-    ),
-  );
+/** `iam::<domain_id>:<kind>:<name>`, an IAM URN. */
+const urn = (kind: 'agency' | 'oidcProvider') =>
+  z
+    .string()
+    .check(
+      z.regex(
+        new RegExp(`^iam::[0-9a-f]{32}:${kind}:[^:/\\s]{1,64}$`),
+        `must be iam::<domain_id>:${kind}:<name>`,
+      ),
+    );
 const duration = (min: number, max: number, fallback: number) =>
   z._default(z.int().check(z.minimum(min), z.maximum(max)), fallback);
 
@@ -55,7 +52,7 @@ const agencySchema = z.strictObject({
   /** The central credential: another account's name, or a secret of its own. */
   via: z.union([name, z.strictObject({ secret_id: z.string().check(z.minLength(1)) })]),
   agency_name: z.optional(agencyName),
-  agency_urn: z.optional(agencyUrn),
+  agency_urn: z.optional(urn('agency')),
   /** STS v5 `assume` (default), or IAM `securitytokens` where STS v5 is not offered. */
   api: z._default(z.enum(['sts', 'iam']), 'sts'),
   duration_seconds: duration(900, 86_400, 3_600),
@@ -67,9 +64,9 @@ const oidcSchema = z.strictObject({
   /** The audience of the AWS web identity token: a client id of the Huawei OIDC provider. */
   audience: z.string().check(z.minLength(1)),
   provider_name: z.optional(agencyName),
-  provider_urn: z.optional(providerUrn),
+  provider_urn: z.optional(urn('oidcProvider')),
   agency_name: z.optional(agencyName),
-  agency_urn: z.optional(agencyUrn),
+  agency_urn: z.optional(urn('agency')),
   /** The Huawei session's length (STS: 900-43200 s). */
   duration_seconds: duration(900, 43_200, 3_600),
   /** The AWS token's lifetime (`GetWebIdentityToken`: 60-3600 s); it is used at once. */
@@ -138,46 +135,10 @@ export const stsRegionCheck =
  */
 const MAX_CHAINED_SESSION_SECONDS = 3_600;
 
-/**
- * What the accounts document asks of Huawei STS that STS cannot give, decided when the
- * document is read rather than at the first exchange: an `oidc` or `agency` (`api: sts`)
- * account whose STS region has no known endpoint, and an agency reached through an `oidc`
- * account (always temporary credentials) that asks for more than an hour. `at` is the
- * account's path in the document (`accounts.1.credentials`); `central` is the account `via`
- * names, if any. Each problem names the account and the field.
- */
-const stsLimitProblems = (
-  account: RawAccount,
-  at: string,
-  region: string | undefined,
-  central: RawAccount | undefined,
-  stsKnown: StsRegionCheck,
-): string[] => {
-  const c = account.credentials;
-  const usesSts = c.source === 'oidc' || (c.source === 'agency' && c.api === 'sts');
-  const problems: string[] = [];
-  if (usesSts && region !== undefined && !stsKnown(region)) {
-    problems.push(
-      `${at}.region ${region} (account ${account.name}) has no known Huawei STS endpoint: the official SDKs list ${[...STS_REGIONS].join(', ')}; set HUAWEICLOUD_STS_ENDPOINTS (${region}=https://...) or HUAWEICLOUD_STS_ENDPOINT to the STS endpoint to use, or call STS in a listed region with ${at}.region`,
-    );
-  }
-  if (
-    c.source === 'agency' &&
-    c.api === 'sts' &&
-    central?.credentials.source === 'oidc' &&
-    c.duration_seconds > MAX_CHAINED_SESSION_SECONDS
-  ) {
-    problems.push(
-      `${at}.duration_seconds ${c.duration_seconds} (account ${account.name}) is over ${MAX_CHAINED_SESSION_SECONDS}: it assumes its agency with ${central.name}'s temporary credentials, and STS allows at most ${MAX_CHAINED_SESSION_SECONDS} seconds to temporary credentials`,
-    );
-  }
-  return problems;
-};
-
 /** Where an account's credentials come from, resolved (URNs built, region known). */
 type AccountSource =
   | { kind: 'static'; secretId: string }
-  | { kind: 'environment'; ak: string; sk: string; securityToken: string | undefined }
+  | Extract<CredentialSource, { kind: 'environment' }>
   | {
       kind: 'agency';
       via: { account: string } | { secretId: string };
@@ -198,8 +159,8 @@ type AccountSource =
     };
 
 /**
- * One Huawei account: its name, `domain_id`, credential source and projects. The single-key
- * setup of old becomes one account with no known `domain_id` whose projects are `any`: every
+ * One Huawei account: its name, `domain_id`, credential source and projects. A single-key
+ * deployment is one account with no known `domain_id` whose projects are `any`: every
  * project the key reaches.
  */
 export interface AccountSpec {
@@ -214,13 +175,13 @@ export interface AccountsDocument {
   accounts: AccountSpec[];
 }
 
-const lastSegment = (urn: string): string => urn.slice(urn.lastIndexOf(':') + 1);
-
 /**
  * Parses and checks an accounts document. `where` names it in errors (`secret accounts-doc`);
  * `defaultRegion` is the STS region for accounts that neither name one nor list projects;
- * `stsKnown` says which regions' STS endpoints are known (the SDKs' table, else an override).
- * Throws a {@link ConfigurationError} naming every problem, as `lib/config/` does.
+ * `stsKnown` says which regions' STS endpoints are known. What STS cannot give is refused here
+ * rather than at the first exchange: STS in a region without a known endpoint, and an agency
+ * reached through an `oidc` account (always temporary credentials) asking for more than an
+ * hour. Throws a {@link ConfigurationError} naming every problem, as `lib/config/` does.
  */
 export const parseAccountsDocument = (
   json: unknown,
@@ -229,12 +190,10 @@ export const parseAccountsDocument = (
   stsKnown: StsRegionCheck = stsRegionCheck(),
 ): AccountsDocument => {
   const parsed = accountsDocumentSchema.safeParse(json);
-  const problems: string[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'document'} ${issue.message}`);
-  if (!parsed.success) throw invalid(where, problems);
+  if (!parsed.success) throw invalid(where, [z.formatIssues(parsed.error.issues, 'document')]);
 
   const raw = parsed.data.accounts;
+  const problems: string[] = [];
   const names = new Map<string, RawAccount>();
   const domains = new Set<string>();
   const owners = new Map<string, string>();
@@ -245,87 +204,83 @@ export const parseAccountsDocument = (
     if (domains.has(account.domain_id))
       problems.push(`${at}.domain_id ${account.domain_id} is listed twice`);
     domains.add(account.domain_id);
-    if (account.projects !== 'discover') {
-      for (const project of account.projects) {
-        const owner = owners.get(project.projectId);
-        if (owner !== undefined && owner !== account.name)
-          problems.push(`${at}.projects project ${project.projectId} belongs to ${owner} too`);
-        owners.set(project.projectId, account.name);
-      }
+    for (const project of account.projects === 'discover' ? [] : account.projects) {
+      const owner = owners.get(project.projectId);
+      if (owner !== undefined && owner !== account.name)
+        problems.push(`${at}.projects project ${project.projectId} belongs to ${owner} too`);
+      owners.set(project.projectId, account.name);
     }
   });
 
-  const accounts = raw.map((account, index): AccountSpec | undefined => {
+  const accounts = raw.flatMap((account, index): AccountSpec[] => {
     const at = `accounts.${index}.credentials`;
     const c = account.credentials;
+    const spec = { name: account.name, domainId: account.domain_id, projects: account.projects };
+    if (c.source === 'static')
+      return [{ ...spec, source: { kind: 'static', secretId: c.secret_id } }];
     const region =
-      ('region' in c ? c.region : undefined) ??
+      c.region ??
       (account.projects === 'discover' ? undefined : account.projects[0]?.region) ??
       defaultRegion;
-    const projects = account.projects;
-    if (c.source === 'static') {
-      return {
-        name: account.name,
-        domainId: account.domain_id,
-        source: { kind: 'static', secretId: c.secret_id },
-        projects,
-      };
-    }
     const agency =
       c.agency_urn ??
       (c.agency_name ? `iam::${account.domain_id}:agency:${c.agency_name}` : undefined);
     if (agency === undefined) problems.push(`${at} needs agency_name or agency_urn`);
-    const central = 'via' in c && typeof c.via === 'string' ? names.get(c.via) : undefined;
-    problems.push(...stsLimitProblems(account, at, region, central, stsKnown));
+    const central =
+      c.source === 'agency' && typeof c.via === 'string' ? names.get(c.via) : undefined;
+    if (c.source === 'oidc' || c.api === 'sts') {
+      if (region !== undefined && !stsKnown(region))
+        problems.push(
+          `${at}.region ${region} (account ${account.name}) has no known Huawei STS endpoint: the official SDKs list ${[...STS_REGIONS].join(', ')}; set HUAWEICLOUD_STS_ENDPOINTS (${region}=https://...) or HUAWEICLOUD_STS_ENDPOINT to the STS endpoint to use, or call STS in a listed region with ${at}.region`,
+        );
+      if (
+        c.source === 'agency' &&
+        central?.credentials.source === 'oidc' &&
+        c.duration_seconds > MAX_CHAINED_SESSION_SECONDS
+      )
+        problems.push(
+          `${at}.duration_seconds ${c.duration_seconds} (account ${account.name}) is over ${MAX_CHAINED_SESSION_SECONDS}: it assumes its agency with ${central.name}'s temporary credentials, and STS allows at most ${MAX_CHAINED_SESSION_SECONDS} seconds to temporary credentials`,
+        );
+    }
     if (region === undefined)
       problems.push(
         `${at}.region is required: the account lists no projects to take the STS region from, and HUAWEICLOUD_REGION is not set`,
       );
     if (c.source === 'agency') {
-      if (typeof c.via === 'string') {
-        const central = names.get(c.via);
-        if (central === undefined) problems.push(`${at}.via names no account: ${c.via}`);
-        else if (central.credentials.source === 'agency')
-          problems.push(`${at}.via ${c.via} must be a static or oidc account, not another agency`);
-      }
-      if (agency === undefined || region === undefined) return undefined;
-      return {
-        name: account.name,
-        domainId: account.domain_id,
-        source: {
-          kind: 'agency',
-          via: typeof c.via === 'string' ? { account: c.via } : { secretId: c.via.secret_id },
-          api: c.api,
-          agencyName: lastSegment(agency),
-          agencyUrn: agency,
-          durationSeconds: c.duration_seconds,
-          region,
-        },
-        projects,
-      };
+      if (typeof c.via === 'string' && central === undefined)
+        problems.push(`${at}.via names no account: ${c.via}`);
+      else if (central?.credentials.source === 'agency')
+        problems.push(`${at}.via ${c.via} must be a static or oidc account, not another agency`);
+      if (agency === undefined || region === undefined) return [];
+      const source = {
+        kind: 'agency',
+        via: typeof c.via === 'string' ? { account: c.via } : { secretId: c.via.secret_id },
+        api: c.api,
+        agencyName: agency.slice(agency.lastIndexOf(':') + 1),
+        agencyUrn: agency,
+        durationSeconds: c.duration_seconds,
+        region,
+      } as const;
+      return [{ ...spec, source }];
     }
     const provider =
       c.provider_urn ??
       (c.provider_name ? `iam::${account.domain_id}:oidcProvider:${c.provider_name}` : undefined);
     if (provider === undefined) problems.push(`${at} needs provider_name or provider_urn`);
-    if (agency === undefined || region === undefined || provider === undefined) return undefined;
-    return {
-      name: account.name,
-      domainId: account.domain_id,
-      source: {
-        kind: 'oidc',
-        audience: c.audience,
-        providerUrn: provider,
-        agencyUrn: agency,
-        durationSeconds: c.duration_seconds,
-        tokenDurationSeconds: c.token_duration_seconds,
-        region,
-      },
-      projects,
-    };
+    if (agency === undefined || region === undefined || provider === undefined) return [];
+    const source = {
+      kind: 'oidc',
+      audience: c.audience,
+      providerUrn: provider,
+      agencyUrn: agency,
+      durationSeconds: c.duration_seconds,
+      tokenDurationSeconds: c.token_duration_seconds,
+      region,
+    } as const;
+    return [{ ...spec, source }];
   });
   if (problems.length > 0) throw invalid(where, problems);
-  return { accounts: accounts.filter((a): a is AccountSpec => a !== undefined) };
+  return { accounts };
 };
 
 const invalid = (where: string, problems: readonly string[]): ConfigurationError =>
@@ -333,7 +288,7 @@ const invalid = (where: string, problems: readonly string[]): ConfigurationError
 
 /**
  * Where the accounts document is: inline JSON (local runs), a Secrets Manager secret, an SSM
- * parameter, or nowhere: the single key of old (`HUAWEICLOUD_SDK_AK` or
+ * parameter, or nowhere: a single key (`HUAWEICLOUD_SDK_AK` or
  * `HUAWEICLOUD_CREDENTIALS_SECRET_ID`) as a one-account document.
  */
 export type AccountsDocumentSource =
@@ -344,9 +299,6 @@ export type AccountsDocumentSource =
 
 /** Reads a text value by name (Secrets Manager's GetSecretValue, SSM's GetParameter). */
 export type TextReader = (name: string) => Promise<string | undefined>;
-
-/** The name of the one account of a single-key deployment. */
-const SINGLE_ACCOUNT_NAME = 'default';
 
 /** Names the document's source in errors and logs; never its content. */
 export const describeDocumentSource = (source: AccountsDocumentSource): string => {
@@ -366,7 +318,7 @@ export const describeDocumentSource = (source: AccountsDocumentSource): string =
 
 /**
  * Loads and validates the accounts document. A single key becomes one account (`default`)
- * that serves every project, as before. Throws a {@link ConfigurationError} that names the
+ * that serves every project. Throws a {@link ConfigurationError} that names the
  * source and every problem, never the document's content.
  */
 export const loadAccountsDocument = async (
@@ -376,20 +328,10 @@ export const loadAccountsDocument = async (
   stsKnown?: StsRegionCheck,
 ): Promise<AccountsDocument> => {
   if (source.kind === 'single-key') {
-    const credentials = source.credentials;
-    return {
-      accounts: [
-        {
-          name: SINGLE_ACCOUNT_NAME,
-          domainId: undefined,
-          source:
-            credentials.kind === 'environment'
-              ? { ...credentials }
-              : { kind: 'static', secretId: credentials.secretId },
-          projects: 'any',
-        },
-      ],
-    };
+    const c = source.credentials;
+    const key =
+      c.kind === 'environment' ? { ...c } : ({ kind: 'static', secretId: c.secretId } as const);
+    return { accounts: [{ name: 'default', domainId: undefined, source: key, projects: 'any' }] };
   }
   const text =
     source.kind === 'inline'

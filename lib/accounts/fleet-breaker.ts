@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CredentialsBreakerOpenError, DeadlineExceededError, HuaweiApiError } from '../errors.ts';
 import { type CredentialsProvider, credentialsIdentity } from '../huawei/index.ts';
@@ -70,16 +71,6 @@ export const breakerVerdict = (
   return { kind: 'probe' };
 };
 
-/** One invocation's view of the breaker: read once at its start, consulted before a probe. */
-export interface BreakerSession {
-  /** Resolves `trusted` (call freely) or `probe` (this call is the fleet's one probe); throws when open. */
-  admit(): Promise<'trusted' | 'probe'>;
-  /** The probe (or any call) succeeded or was answered past authentication. */
-  proved(startedAt: number): Promise<void>;
-  /** Huawei refused the credentials. */
-  refused(error: HuaweiApiError): Promise<void>;
-}
-
 const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined =>
   state?.lastStatus === undefined
     ? undefined
@@ -90,6 +81,18 @@ const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined 
         requestId: state.lastRequestId,
       });
 
+/** Where the fleet keeps its breakers ({@link createDynamoBreakerStore}). */
+type BreakerStore = ReturnType<typeof createDynamoBreakerStore>;
+
+/** A container's breaker: the fleet's store and the rules. */
+interface BreakerOptions {
+  store: BreakerStore;
+  settings: BreakerSettings;
+  /** Told when the breaker's own write fails; the call's outcome stands regardless. */
+  onStoreError?: ((error: unknown) => void) | undefined;
+  now?: () => number;
+}
+
 /**
  * The breaker of one container: which identities it proved itself, and a session per
  * invocation. Build one per container with the store (the idempotency table) and settings.
@@ -97,22 +100,10 @@ const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined 
 export class CredentialBreaker {
   readonly #provenHere = new Set<string>();
   readonly #owner = randomUUID();
-  readonly #store: BreakerStore;
-  readonly #settings: BreakerSettings;
-  readonly #now: () => number;
-  readonly #onStoreError: (error: unknown) => void;
+  readonly #options: BreakerOptions;
 
-  public constructor(options: {
-    store: BreakerStore;
-    settings: BreakerSettings;
-    /** Told when the breaker's own write fails; the call's outcome stands regardless. */
-    onStoreError?: (error: unknown) => void;
-    now?: () => number;
-  }) {
-    this.#onStoreError = options.onStoreError ?? (() => undefined);
-    this.#store = options.store;
-    this.#settings = options.settings;
-    this.#now = options.now ?? Date.now;
+  public constructor(options: BreakerOptions) {
+    this.#options = options;
   }
 
   /**
@@ -125,11 +116,17 @@ export class CredentialBreaker {
     budget: { deadline: number; signal?: AbortSignal | undefined },
     credentials: CredentialsProvider,
     canChange: boolean,
-  ): BreakerSession {
-    const startedAt = this.#now();
+  ) {
+    const {
+      store,
+      settings,
+      onStoreError = () => undefined,
+      now: clock = Date.now,
+    } = this.#options;
+    const startedAt = clock();
     const load = async () => {
       const identity = credentialsIdentity(await credentials.get());
-      return { identity, state: await this.#store.read(identity) };
+      return { identity, state: await store.read(identity) };
     };
     let current = load();
     current.catch(() => undefined);
@@ -137,7 +134,7 @@ export class CredentialBreaker {
     const admit = async (): Promise<'trusted' | 'probe'> => {
       for (;;) {
         const { identity, state } = await current;
-        const now = this.#now();
+        const now = clock();
         const verdict = breakerVerdict(
           state,
           {
@@ -147,7 +144,7 @@ export class CredentialBreaker {
             freshSince: startedAt,
             canChange,
           },
-          this.#settings,
+          settings,
         );
         if (verdict.kind === 'trusted') {
           this.#provenHere.add(identity);
@@ -165,19 +162,16 @@ export class CredentialBreaker {
           throw new CredentialsBreakerOpenError(verdict.retryAt, refusalOf(state));
         }
         if (verdict.kind === 'probe') {
-          const leased = await this.#store.acquire(
+          const leased = await store.acquire(
             identity,
             this.#owner,
             now,
-            this.#settings.leaseMs,
+            settings.leaseMs,
             state?.refusals ?? 0,
           );
           if (leased) return 'probe';
         } else {
-          const wait = Math.min(
-            verdict.untilMs - now + 1,
-            this.#settings.pollMs * (0.5 + Math.random()),
-          );
+          const wait = Math.min(verdict.untilMs - now + 1, settings.pollMs * (0.5 + Math.random()));
           if (now + wait > budget.deadline || budget.signal?.aborted) {
             throw new DeadlineExceededError(
               'Another container is probing the Huawei credentials and the invocation has no time left to wait; the record will be redelivered',
@@ -193,27 +187,27 @@ export class CredentialBreaker {
       }
     };
     return {
+      /** Resolves `trusted` (call freely) or `probe` (this call is the fleet's one probe); throws when open. */
       admit,
-      proved: async (callStartedAt) => {
+      /** The probe (or any call) succeeded or was answered past authentication. */
+      proved: async (callStartedAt: number): Promise<void> => {
         const { identity } = await current;
         if (this.#provenHere.has(identity)) return;
         this.#provenHere.add(identity);
-        await this.#store.prove(identity, this.#now(), callStartedAt).catch(this.#onStoreError);
+        await store.prove(identity, clock(), callStartedAt).catch(onStoreError);
       },
-      refused: async (error) => {
+      /** Huawei refused the credentials. */
+      refused: async (error: HuaweiApiError): Promise<void> => {
         const { identity } = await current;
         this.#provenHere.delete(identity);
-        await this.#store
-          .refuse(identity, this.#now(), {
-            status: error.status,
-            code: error.code,
-            requestId: error.requestId,
-          })
-          .catch(this.#onStoreError);
+        await store.refuse(identity, clock(), error).catch(onStoreError);
       },
     };
   }
 }
+
+/** One invocation's view of the breaker: read once at its start, consulted before a probe. */
+export type BreakerSession = ReturnType<CredentialBreaker['session']>;
 
 /**
  * What the fleet knows about one credentials identity. `refusals` counts Huawei's refusals in
@@ -234,35 +228,6 @@ export interface BreakerState {
   leaseUntil: number | undefined;
 }
 
-/** A refusal as the breaker stores it. */
-interface Refusal {
-  status: number;
-  code: string | undefined;
-  requestId: string | undefined;
-}
-
-/** Where the fleet keeps its breakers: shared by every container, the reconcile run too. */
-export interface BreakerStore {
-  read(identity: string): Promise<BreakerState | undefined>;
-  /**
-   * Takes the probe lease for `leaseMs`, only if nobody else holds a live one and the refusal
-   * count is still `refusals`; answers whether it got it.
-   */
-  acquire(
-    identity: string,
-    owner: string,
-    now: number,
-    leaseMs: number,
-    refusals: number,
-  ): Promise<boolean>;
-  /** Records that a call which started at `startedAt` succeeded; a later refusal is kept. */
-  prove(identity: string, now: number, startedAt: number): Promise<void>;
-  refuse(identity: string, now: number, refusal: Refusal): Promise<void>;
-}
-
-/** The partition key of an identity's breaker item; beside the idempotency records, never among them. */
-const breakerKey = (identity: string): string => `vpn-monitor-provisioner.breaker#${identity}`;
-
 const num = (value: AttributeValue | undefined): number | undefined =>
   value?.N === undefined ? undefined : Number(value.N);
 
@@ -270,20 +235,27 @@ const n = (value: number): AttributeValue => ({ N: String(value) });
 const s = (value: string): AttributeValue => ({ S: value });
 
 /**
- * The breakers as items of the idempotency table (partition key `id`, TTL attribute
- * `expiration`, Powertools' schema): no new table, and the function's role can already read
- * and write it. An item expires `ttlSeconds` after its last change.
+ * Where the fleet keeps its breakers, shared by every container (the reconcile run too): items
+ * of the idempotency table (partition key `id`, TTL attribute `expiration`, Powertools'
+ * schema), so no new table, and the function's role can already read and write it. An item
+ * expires `ttlSeconds` after its last change.
  */
 export const createDynamoBreakerStore = (options: {
   client: DynamoDBClient;
   tableName: string;
   ttlSeconds: number;
-}): BreakerStore => {
+}) => {
   const { client, tableName } = options;
-  const key = (identity: string) => ({ id: s(breakerKey(identity)) });
+  // Beside the idempotency records, never among them.
+  const key = (identity: string) => ({ id: s(`vpn-monitor-provisioner.breaker#${identity}`) });
   const expiration = (now: number) => n(Math.floor(now / 1000) + options.ttlSeconds);
+  const update = (
+    identity: string,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<unknown> =>
+    client.send(new UpdateItemCommand({ TableName: tableName, Key: key(identity), ...input }));
   return {
-    read: async (identity) => {
+    read: async (identity: string): Promise<BreakerState | undefined> => {
       const { Item: item } = await client.send(
         new GetItemCommand({ TableName: tableName, Key: key(identity), ConsistentRead: true }),
       );
@@ -299,55 +271,62 @@ export const createDynamoBreakerStore = (options: {
         leaseUntil: num(item.leaseUntil),
       };
     },
-    acquire: async (identity, owner, now, leaseMs, refusals) => {
+    /**
+     * Takes the probe lease for `leaseMs`, only if nobody else holds a live one and the refusal
+     * count is still `refusals`; answers whether it got it.
+     */
+    acquire: async (
+      identity: string,
+      owner: string,
+      now: number,
+      leaseMs: number,
+      refusals: number,
+    ): Promise<boolean> => {
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(identity),
-            UpdateExpression:
-              'SET leaseOwner = :owner, leaseUntil = :until, expiration = :exp, refusals = if_not_exists(refusals, :zero)',
-            ConditionExpression:
-              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) AND (attribute_not_exists(refusals) OR refusals = :refusals)',
-            ExpressionAttributeValues: {
-              ':owner': s(owner),
-              ':until': n(now + leaseMs),
-              ':exp': expiration(now),
-              ':zero': n(0),
-              ':now': n(now),
-              ':refusals': n(refusals),
-            },
-          }),
-        );
+        await update(identity, {
+          UpdateExpression:
+            'SET leaseOwner = :owner, leaseUntil = :until, expiration = :exp, refusals = if_not_exists(refusals, :zero)',
+          ConditionExpression:
+            '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) AND (attribute_not_exists(refusals) OR refusals = :refusals)',
+          ExpressionAttributeValues: {
+            ':owner': s(owner),
+            ':until': n(now + leaseMs),
+            ':exp': expiration(now),
+            ':zero': n(0),
+            ':now': n(now),
+            ':refusals': n(refusals),
+          },
+        });
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
     },
-    prove: async (identity, now, startedAt) => {
+    /** Records that a call which started at `startedAt` succeeded; a later refusal is kept. */
+    prove: async (identity: string, now: number, startedAt: number): Promise<void> => {
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(identity),
-            UpdateExpression:
-              'SET refusals = :zero, provenAt = :now, expiration = :exp REMOVE leaseOwner, leaseUntil, lastRefusalAt, lastStatus, lastCode, lastRequestId',
-            ConditionExpression: 'attribute_not_exists(lastRefusalAt) OR lastRefusalAt < :started',
-            ExpressionAttributeValues: {
-              ':zero': n(0),
-              ':now': n(now),
-              ':exp': expiration(now),
-              ':started': n(startedAt),
-            },
-          }),
-        );
+        await update(identity, {
+          UpdateExpression:
+            'SET refusals = :zero, provenAt = :now, expiration = :exp REMOVE leaseOwner, leaseUntil, lastRefusalAt, lastStatus, lastCode, lastRequestId',
+          ConditionExpression: 'attribute_not_exists(lastRefusalAt) OR lastRefusalAt < :started',
+          ExpressionAttributeValues: {
+            ':zero': n(0),
+            ':now': n(now),
+            ':exp': expiration(now),
+            ':started': n(startedAt),
+          },
+        });
       } catch (error) {
         // A refusal landed after our call started: the key changed under us; keep the refusal.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     },
-    refuse: async (identity, now, refusal) => {
+    refuse: async (
+      identity: string,
+      now: number,
+      refusal: Pick<HuaweiApiError, 'status' | 'code' | 'requestId'>,
+    ): Promise<void> => {
       const values: Record<string, AttributeValue> = {
         ':one': n(1),
         ':now': n(now),
@@ -366,14 +345,10 @@ export const createDynamoBreakerStore = (options: {
           values[`:${name}`] = s(value);
         }
       }
-      await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: key(identity),
-          UpdateExpression: `${set} ADD refusals :one REMOVE ${remove.join(', ')}`,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await update(identity, {
+        UpdateExpression: `${set} ADD refusals :one REMOVE ${remove.join(', ')}`,
+        ExpressionAttributeValues: values,
+      });
     },
   };
 };

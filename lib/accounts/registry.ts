@@ -29,22 +29,14 @@ import {
   loadAccountsDocument,
 } from './document.ts';
 
-/** Asks AWS for a web identity token (IAM outbound identity federation) for an audience. */
-export type WebIdentityTokenSource = (
-  account: string,
-  request: { audience: string; durationSeconds: number },
-) => Promise<string>;
-
 /**
- * Web identity tokens for the accounts' OIDC exchanges, from `request` (AWS STS
- * `GetWebIdentityToken`, `lib/aws/sts.ts`). A refusal becomes an
+ * Web identity tokens for the accounts' OIDC exchanges (IAM outbound identity federation),
+ * from `request` (AWS STS `GetWebIdentityToken`, `lib/aws/sts.ts`). A refusal becomes an
  * {@link AccountCredentialsError} naming the account and the IAM permission to grant.
  */
 export const createWebIdentityTokenSource =
-  (
-    request: (input: { audience: string; durationSeconds: number }) => Promise<string>,
-  ): WebIdentityTokenSource =>
-  async (account, input) => {
+  (request: (input: { audience: string; durationSeconds: number }) => Promise<string>) =>
+  async (account: string, input: { audience: string; durationSeconds: number }) => {
     try {
       return await request(input);
     } catch (error) {
@@ -59,13 +51,11 @@ export const createWebIdentityTokenSource =
     }
   };
 
-/** An account's credentials: which account and source, and a non-secret identity of the key. */
+/** An account's credentials, with a non-secret identity of the key in use. */
 export interface AccountCredentialsProvider extends CredentialsProvider {
-  readonly account: string;
-  readonly source: AccountSpec['source']['kind'];
   /**
-   * A stable identity of the key in use, never the key itself (`<account>:` and 16 hex characters of {@link credentialsIdentity}),
-   * for logs and a fleet-wide breaker; `undefined` before the first `get()`.
+   * `<account>:` and 16 hex characters of {@link credentialsIdentity}, never the key itself, for
+   * logs; `undefined` before the first `get()`.
    */
   identity(): string | undefined;
 }
@@ -74,9 +64,7 @@ export interface AccountCredentialsProvider extends CredentialsProvider {
 export interface ProviderTools {
   readSecret: SecretReader;
   identity: HuaweiIdentityClient;
-  webIdentity: WebIdentityTokenSource;
-  /** Temporary credentials are renewed this long before they expire; default 5 minutes. */
-  refreshBeforeMs?: number;
+  webIdentity: ReturnType<typeof createWebIdentityTokenSource>;
   /** Epoch milliseconds; tests pass a clock. */
   now?: () => number;
 }
@@ -84,7 +72,8 @@ export interface ProviderTools {
 /** The Huawei session name of this project's agency sessions (2-128 characters). */
 export const SESSION_NAME = 'vpn-monitor-provisioner';
 
-const DEFAULT_REFRESH_BEFORE_MS = 5 * 60_000;
+/** Temporary credentials are renewed this long before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
 
 /**
  * Builds the credentials provider of each account of a document. `static` reads its secret
@@ -99,31 +88,25 @@ export const createAccountProviders = (
 ): Map<string, AccountCredentialsProvider> => {
   const providers = new Map<string, AccountCredentialsProvider>();
   const temporary = (fetch: () => Promise<TemporaryCredentials>) =>
-    cachedCredentials(fetch, {
-      now: tools.now,
-      marginMs: tools.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS,
-    });
+    cachedCredentials(fetch, { now: tools.now, marginMs: REFRESH_BEFORE_MS });
   const build = (spec: AccountSpec): AccountCredentialsProvider => {
     const found = providers.get(spec.name);
     if (found) return found;
     const source = spec.source;
+    const secret = (secretId: string) =>
+      createCredentialsProvider({ kind: 'secrets-manager', secretId }, tools.readSecret);
     let base: CachedCredentials;
-    if (source.kind === 'static' || source.kind === 'environment') {
-      base = createCredentialsProvider(
-        source.kind === 'static' ? { kind: 'secrets-manager', secretId: source.secretId } : source,
-        tools.readSecret,
-      );
+    if (source.kind === 'static') {
+      base = secret(source.secretId);
+    } else if (source.kind === 'environment') {
+      base = createCredentialsProvider(source, tools.readSecret);
     } else if (source.kind === 'agency') {
       const via = source.via;
       const centralSpec =
         'account' in via ? accounts.find((a) => a.name === via.account) : undefined;
-      const central: CredentialsProvider =
-        centralSpec !== undefined
-          ? build(centralSpec)
-          : createCredentialsProvider(
-              { kind: 'secrets-manager', secretId: 'secretId' in via ? via.secretId : '' },
-              tools.readSecret,
-            );
+      const central = centralSpec
+        ? build(centralSpec)
+        : secret('secretId' in via ? via.secretId : '');
       base = temporary(async () => {
         const key = await central.get();
         try {
@@ -160,8 +143,6 @@ export const createAccountProviders = (
       });
     }
     const provider: AccountCredentialsProvider = {
-      account: spec.name,
-      source: source.kind,
       get: base.get,
       refresh: base.refresh,
       identity: () => {
@@ -199,11 +180,10 @@ export interface RegistryOptions extends ProviderTools {
   loadDocument: () => Promise<AccountsDocument>;
   /** Names the document in errors: `secret vpn-accounts`, `HUAWEICLOUD_SDK_AK`... */
   where: string;
-  /** A discovered project list is listed again after this long; default 10 minutes. */
-  discoveryTtlMs?: number;
 }
 
-const DEFAULT_DISCOVERY_TTL_MS = 10 * 60_000;
+/** A discovered project list is listed again after this long. */
+const DISCOVERY_TTL_MS = 10 * 60_000;
 /** A project nobody owns triggers a new listing of discovered accounts at most this often. */
 const REDISCOVER_AFTER_MS = 60_000;
 
@@ -214,7 +194,6 @@ const REDISCOVER_AFTER_MS = 60_000;
  */
 export const createAccountRegistry = (options: RegistryOptions) => {
   const now = options.now ?? Date.now;
-  const ttl = options.discoveryTtlMs ?? DEFAULT_DISCOVERY_TTL_MS;
   let loaded: Promise<Map<string, AccountAccess>> | undefined;
   const owners = new Map<string, AccountAccess>();
   let anyProject: AccountAccess | undefined;
@@ -244,7 +223,10 @@ export const createAccountRegistry = (options: RegistryOptions) => {
     return loaded;
   };
 
-  const projectsOf = async (access: AccountAccess, maxAgeMs = ttl): Promise<VpnTarget[]> => {
+  const projectsOf = async (
+    access: AccountAccess,
+    maxAgeMs = DISCOVERY_TTL_MS,
+  ): Promise<VpnTarget[]> => {
     const spec = access.spec;
     if (spec.projects === 'any') return [];
     if (spec.projects !== 'discover') return spec.projects;
@@ -297,13 +279,12 @@ export const createAccountRegistry = (options: RegistryOptions) => {
       }
       let owner = owners.get(target.projectId);
       if (owner === undefined) {
-        const discovering = [...accounts.values()].filter((a) => a.spec.projects === 'discover');
         const results = await Promise.allSettled(
-          discovering.map((access) => projectsOf(access, REDISCOVER_AFTER_MS)),
+          [...accounts.values()]
+            .filter((a) => a.spec.projects === 'discover')
+            .map((access) => projectsOf(access, REDISCOVER_AFTER_MS)),
         );
-        owner =
-          owners.get(target.projectId) ??
-          [...accounts.values()].find((a) => a.spec.projects === 'any');
+        owner = owners.get(target.projectId) ?? anyProject;
         const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         // An account that could not list its projects may own this one: try again later.
         if (owner === undefined && failure !== undefined) throw failure.reason;
@@ -356,22 +337,13 @@ export interface AccessSettings {
   throttlePauseMs: number;
 }
 
-/** The Huawei accounts, their credentials, and the VPN API client that uses them. */
-export interface HuaweiAccess {
-  accounts: AccountRegistry;
-  client: HuaweiVpnClient;
-  identity: HuaweiIdentityClient;
-  /** Closes the keep-alive connections (commands and tests; Lambda just freezes). */
-  close(): Promise<void>;
-}
-
 /**
  * Builds the accounts registry and the VPN client once per container. Each call is signed with
  * the key of its project's account. Secrets Manager, SSM and AWS STS (`lib/aws/`) and the
  * Huawei STS/IAM exchanges (`lib/huawei/lazy-identity.ts`) are loaded on first use: a
  * deployment with its key in the environment never loads them.
  */
-export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {
+export const createHuaweiAccess = (config: AccessSettings) => {
   const readSecret = createSecretReader();
   const readParameter = createParameterReader();
   const identity = createLazyIdentityClient({
@@ -401,6 +373,7 @@ export const createHuaweiAccess = (config: AccessSettings): HuaweiAccess => {
     accounts,
     client,
     identity,
+    /** Closes the keep-alive connections (commands and tests; Lambda just freezes). */
     close: async () => {
       identity.close();
       await client.close();

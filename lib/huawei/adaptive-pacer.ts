@@ -1,29 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ThrottledOutError } from '../errors.ts';
 
-/** How the pacer adapts; the defaults suit Huawei's gateway limits. */
-export interface PacerSettings {
-  /** The slowest the pacer goes, calls a second. */
-  minRate: number;
-  /** At this rate the pacer stops spacing calls: until the first 429, calls are not paced. */
-  maxRate: number;
-  /** Added to the rate per success (times 10 / rate below 10 a second): +3% a second. */
-  increasePerSuccess: number;
-  /** The rate is multiplied by this after a 429 (once per pause). */
-  decrease: number;
-  /** How long every call to the project waits after a 429 without `Retry-After`. */
-  pauseMs: number;
-}
-
 /** The production settings: unpaced until a 429, then half the rate seen, growing 3% a second. */
-export const DEFAULT_PACER_SETTINGS: PacerSettings = {
+export const DEFAULT_PACER_SETTINGS = {
+  /** The slowest the pacer goes, calls a second. */
   minRate: 0.2,
+  /** At this rate the pacer stops spacing calls: until the first 429, calls are not paced. */
   maxRate: 200,
+  /** Added to the rate per success (times 10 / rate below 10 a second): +3% a second. */
   increasePerSuccess: 0.03,
+  /** The rate is multiplied by this after a 429 (once per pause). */
   decrease: 0.5,
-  // Huawei's FAQ advises retrying throttled calls after 2 to 5 seconds.
+  /**
+   * How long every call to the project waits after a 429 without `Retry-After`: Huawei's FAQ
+   * advises retrying throttled calls after 2 to 5 seconds.
+   */
   pauseMs: 2_000,
 };
+
+/** How the pacer adapts. */
+export type PacerSettings = typeof DEFAULT_PACER_SETTINGS;
 
 /** Call starts remembered per project, to know the rate a 429 came at. */
 const RECENT_CALLS = 64;
@@ -50,14 +46,13 @@ const FORGET_AFTER_PAUSES = 15;
 
 /**
  * Keeps a container's Huawei calls under Huawei's rate limit, per project, without knowing
- * it. Calls are not paced until Huawei answers 429 twice within a second (a lone 429 slows only
- * the call it refused); then they are spaced at half the rate
- * they were going at (and every call waits out a pause), a rate that grows slowly with each
- * success and halves again after another 429 (additive increase, multiplicative decrease, as
- * TCP does); 15 pauses (30 s) without a 429 and calls are unpaced again. Huawei's limit is a rate, so the pacer controls the rate rather than the number
- * of calls in flight: at 20 ms a call, one call in flight is already 50 a second. A container
- * keeps what it learned for its next invocations; the fleet's containers each settle near
- * their share, so the fleet's rate settles near the limit.
+ * it. Calls are not paced until Huawei answers 429 twice within a second; then they are spaced
+ * at half the rate they were going at (after a pause), a rate that grows slowly with each
+ * success and halves after another 429 (additive increase, multiplicative decrease, as TCP
+ * does); 15 pauses (30 s) without a 429 and calls are unpaced again. Huawei's limit is a rate,
+ * so the pacer controls the rate, not the calls in flight: at 20 ms a call, one in flight is
+ * already 50 a second. A container keeps what it learned for its next invocations; each
+ * container settles near its share, so the fleet's rate settles near the limit.
  */
 export class AdaptivePacer {
   readonly #lanes = new Map<string, Lane>();
@@ -124,8 +119,8 @@ export class AdaptivePacer {
     lane.lastThrottledAt = now;
     if (!confirmed) return;
     if (now >= lane.pausedUntil) {
-      // Unpaced until now: start from the rate the calls were really going at.
-      // The refused call may be the lane's first: never start below one call a second.
+      // Unpaced until now: start from the rate the calls were really going at. The refused call
+      // may be the lane's first: never start below one call a second.
       const from = lane.rate >= s.maxRate ? Math.max(2, this.#recentRate(lane, now)) : lane.rate;
       lane.rate = Math.max(s.minRate, from * s.decrease);
     }

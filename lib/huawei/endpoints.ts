@@ -11,18 +11,13 @@
  *   no `eu-west-101` entry at all.
  * Not documented for VPN, then: we follow the Terraform provider, and `HUAWEICLOUD_VPN_ENDPOINTS`
  * overrides any region whose host turns out to be another.
- */
-const EUROPE_REGION_PREFIX = 'eu-west-1';
-const DEFAULT_DOMAIN = 'myhuaweicloud.com';
-const EUROPE_DOMAIN = 'myhuaweicloud.eu';
+ *
+ * Whether a region is one of Huawei Cloud Europe's (`eu-west-1xx`). */
+const inEurope = (region: string): boolean => region.startsWith('eu-west-1');
 
-/** Whether a region is one of Huawei Cloud Europe's (`eu-west-1xx`); no region is not. */
-const inEurope = (region: string | undefined): boolean =>
-  region?.startsWith(EUROPE_REGION_PREFIX) ?? false;
-
-/** `https://{service}.{region}.{domain}`: the domain by {@link inEurope}, no trailing slash. */
+/** `https://{service}.{region}.{domain}`: `.eu` in Europe, no trailing slash. */
 const regionalEndpoint = (service: string, region: string): string =>
-  `https://${service}.${region}.${inEurope(region) ? EUROPE_DOMAIN : DEFAULT_DOMAIN}`;
+  `https://${service}.${region}.${inEurope(region) ? 'myhuaweicloud.eu' : 'myhuaweicloud.com'}`;
 
 /** The documented (or, for Europe, inferred) VPN endpoint of a region, without a trailing slash. */
 export const defaultVpnEndpoint = (region: string): string => regionalEndpoint('vpn', region);
@@ -45,45 +40,33 @@ const endpointResolver =
     overrides: EndpointOverrides,
     fallback: (region: R) => string,
   ): ((region: R) => string) =>
-  (region) => {
-    const known: string | undefined = region;
-    return (
-      (known === undefined ? undefined : overrides.byRegion?.[known]) ??
-      overrides.all ??
-      fallback(region)
-    );
-  };
+  (region) =>
+    (region === undefined ? undefined : overrides.byRegion?.[region]) ??
+    overrides.all ??
+    fallback(region);
 
-/** The endpoint resolver the VPN client takes: {@link endpointResolver} over the table above. */
-export const vpnEndpointResolver = (
-  overrides: EndpointOverrides = {},
-): ((region: string) => string) => endpointResolver(overrides, defaultVpnEndpoint);
+/** A regional service's resolver: the overrides, then `https://{service}.{region}.{domain}`. */
+const regionalResolver =
+  (service: string) =>
+  (overrides: EndpointOverrides = {}): ((region: string) => string) =>
+    endpointResolver(overrides, (region: string) => regionalEndpoint(service, region));
+
+/** The endpoint resolver the VPN client takes. */
+export const vpnEndpointResolver = regionalResolver('vpn');
 
 /**
- * Huawei STS v5 and IAM endpoints by region, by the rule of `lib/huawei/endpoints.ts`. The
- * official SDKs' IAM table and the Terraform provider use `myhuaweicloud.eu` for the European
- * `eu-west-1xx` regions and `myhuaweicloud.com` elsewhere. The SDKs' STS tables list
- * `https://sts.{region}.myhuaweicloud.com` for the regions of the STS table in `lib/accounts/document.ts`
- * only; an account is not let to call STS elsewhere without an override
- * (`lib/accounts/document.ts`). IAM is a global service:
- * `https://iam.myhuaweicloud.com`, regional in Europe. Every one can be overridden, for every
- * region (`HUAWEICLOUD_STS_ENDPOINT`, `HUAWEICLOUD_IAM_ENDPOINT`) or per region (`..._ENDPOINTS`).
+ * STS v5 of a region. The SDKs list STS hosts only for the regions of `STS_REGIONS`
+ * (`lib/accounts/document.ts`), which refuses an account STS elsewhere without an override.
  */
-/** STS v5 of a region: a per-region override, the single one, or `https://sts.{region}...`. */
-export const stsEndpointResolver = (
-  overrides: EndpointOverrides = {},
-): ((region: string) => string) =>
-  endpointResolver(overrides, (region: string) => regionalEndpoint('sts', region));
+export const stsEndpointResolver = regionalResolver('sts');
 
-/** Cloud Eye of a region: `https://ces.{region}.myhuaweicloud.com` (`.eu` in Europe), or the override. */
-export const cloudEyeEndpointResolver = (
-  overrides: EndpointOverrides = {},
-): ((region: string) => string) =>
-  endpointResolver(overrides, (region: string) => regionalEndpoint('ces', region));
+/** Cloud Eye of a region. */
+export const cloudEyeEndpointResolver = regionalResolver('ces');
 
 /**
- * IAM for a region (`undefined`: no region known, the global endpoint): a per-region override,
- * the single one, the European regional endpoint, or the global one.
+ * IAM for a region (`undefined`: no region known): a per-region override, the single one, the
+ * European regional endpoint (the SDKs' IAM table, the Terraform provider), or the global one:
+ * IAM is a global service.
  */
 export const iamEndpointResolver = (
   overrides: EndpointOverrides = {},

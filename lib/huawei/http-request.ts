@@ -3,38 +3,20 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ProvisionerError } from '../errors.ts';
 import { authorization, formatSdkDate, type HuaweiCredentials } from './signer.ts';
 
-/** Keep-alive connection pools, one per scheme; each keeps its own pool per host and port. */
-export interface KeepAlivePools {
-  http: HttpAgent;
-  https: HttpsAgent;
-}
-
 /** Idle keep-alive connections are closed after this long. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-/** Pools that keep at most `connectionsPerOrigin` connections open to each host. */
-export const createKeepAlivePools = (connectionsPerOrigin: number): KeepAlivePools => {
+/**
+ * Keep-alive connection pools, one per scheme (each keeps a pool per host and port), of at most
+ * `connectionsPerOrigin` connections to each host.
+ */
+export const createKeepAlivePools = (connectionsPerOrigin: number) => {
   const options = { keepAlive: true, maxSockets: connectionsPerOrigin, timeout: IDLE_TIMEOUT_MS };
   return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 };
 
-/** One HTTP exchange: where to, what to send, and how long it may take in all. */
-interface HttpExchange {
-  protocol: string;
-  hostname: string;
-  port: string;
-  /** Path and query, already encoded. */
-  path: string;
-  method: string;
-  /** Sent exactly as given (names in lowercase). */
-  headers: Record<string, string>;
-  /** The exact bytes to send; `undefined` sends no body. */
-  body: string | undefined;
-  /** The whole exchange (connect, send, headers, body) is cut off after this long. */
-  timeoutMs: number;
-  /** Cuts the exchange off early; the promise then rejects with the signal's reason. */
-  signal?: AbortSignal | undefined;
-}
+/** The keep-alive pools a client sends through. */
+export type KeepAlivePools = ReturnType<typeof createKeepAlivePools>;
 
 /** The answer: status, headers (lowercase names), and the body decoded as UTF-8. */
 export interface HttpAnswer {
@@ -42,6 +24,10 @@ export interface HttpAnswer {
   headers: IncomingHttpHeaders;
   body: string;
 }
+
+/** A header's value; of a repeated one, the first. */
+export const headerValue = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
 
 /**
  * The exchange took longer than its `timeoutMs`. `code` says whether the request can have left:
@@ -61,64 +47,6 @@ export class HttpTimeoutError extends ProvisionerError {
   }
 }
 
-/**
- * Sends one request on a keep-alive pool and reads the whole answer. Rejects with the socket's
- * error (`ECONNRESET`, `ECONNREFUSED`...), an {@link HttpTimeoutError}, or the signal's reason.
- * A failed exchange destroys its connection, so the pool never reuses a broken one.
- */
-const exchange = (pools: KeepAlivePools, call: HttpExchange): Promise<HttpAnswer> =>
-  new Promise((resolve, reject) => {
-    const secure = call.protocol === 'https:';
-    const request = (secure ? httpsRequest : httpRequest)({
-      protocol: call.protocol,
-      hostname: call.hostname,
-      port: call.port,
-      path: call.path,
-      method: call.method,
-      headers: call.headers,
-      agent: secure ? pools.https : pools.http,
-    });
-    let settled = false;
-    let connected = false;
-    const finish = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
-    const fail = (error: unknown): void => {
-      if (!finish()) return;
-      request.destroy();
-      reject(error);
-    };
-    const onAbort = (): void => fail(call.signal?.reason);
-    const timer = setTimeout(
-      () => fail(new HttpTimeoutError(call.timeoutMs, connected)),
-      call.timeoutMs,
-    );
-    call.signal?.addEventListener('abort', onAbort, { once: true });
-
-    request.once('socket', (socket) => {
-      if (!socket.connecting) connected = true;
-      else socket.once('connect', () => (connected = true));
-    });
-    request.on('error', fail);
-    request.once('response', (response) => {
-      response.setEncoding('utf8');
-      let body = '';
-      response.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      response.on('error', fail);
-      response.once('end', () => {
-        if (finish())
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
-      });
-    });
-    request.end(call.body);
-  });
-
 /** One JSON request to a Huawei API: the URL's host answers it. */
 export interface HuaweiHttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -137,9 +65,12 @@ export interface HuaweiHttpRequest {
 }
 
 /**
- * Sends one Huawei API request on `pools`: the JSON content type, `host`, `x-sdk-date`, the
- * security token of temporary credentials and the AK/SK `authorization`, then
- * {@link exchange}. Rejects as {@link exchange} does.
+ * Sends one Huawei API request on `pools` (the JSON content type, `host`, `x-sdk-date`, the
+ * security token of temporary credentials and the AK/SK `authorization`) and reads the whole
+ * answer. Rejects with the socket's error (`ECONNRESET`, `ECONNREFUSED`...), an
+ * {@link HttpTimeoutError} when the whole exchange (connect, send, headers, body) outlasts
+ * `timeoutMs`, or the signal's reason. A failed exchange destroys its connection, so the pool
+ * never reuses a broken one.
  */
 export const sendHuaweiRequest = (
   pools: KeepAlivePools,
@@ -157,16 +88,53 @@ export const sendHuaweiRequest = (
     headers.authorization = authorization({ method, url, headers, body: body ?? '' }, credentials);
   }
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-  return exchange(pools, {
-    protocol: url.protocol,
-    // `[::1]` in a URL is `::1` to a socket.
-    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port,
-    path: `${url.pathname}${url.search}`,
-    method,
-    headers,
-    body,
-    timeoutMs,
-    signal,
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const request = (secure ? httpsRequest : httpRequest)({
+      protocol: url.protocol,
+      // `[::1]` in a URL is `::1` to a socket.
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers,
+      agent: secure ? pools.https : pools.http,
+    });
+    let settled = false;
+    let connected = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const fail = (error: unknown): void => {
+      if (!finish()) return;
+      request.destroy();
+      reject(error);
+    };
+    const onAbort = (): void => fail(signal?.reason);
+    const timer = setTimeout(() => fail(new HttpTimeoutError(timeoutMs, connected)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    request.once('socket', (socket) => {
+      if (!socket.connecting) connected = true;
+      else socket.once('connect', () => (connected = true));
+    });
+    request.on('error', fail);
+    request.once('response', (response) => {
+      response.setEncoding('utf8');
+      let answer = '';
+      response.on('data', (chunk: string) => {
+        answer += chunk;
+      });
+      response.on('error', fail);
+      response.once('end', () => {
+        if (finish())
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: answer });
+      });
+    });
+    request.end(body);
   });
 };

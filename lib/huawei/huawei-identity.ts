@@ -1,18 +1,23 @@
 import * as z from '../zod.ts';
-import { createKeepAlivePools, type HttpAnswer, sendHuaweiRequest } from './http-request.ts';
+import {
+  createKeepAlivePools,
+  type HttpAnswer,
+  headerValue,
+  sendHuaweiRequest,
+} from './http-request.ts';
 import {
   AccountCredentialsError,
-  redactAnswerBody,
-  redactAnswerHeader,
+  parseJson,
+  redactedAnswer,
   toHuaweiApiError,
   toNetworkError,
 } from './responses.ts';
 import type { HuaweiCredentials } from './signer.ts';
+import type { VpnTarget } from './vpn-client.ts';
 
 /**
  * One identity call: `method` on `{base}{path}` with a JSON `body`, signed with `signer` when
- * there is one. `secrets` are redacted from a refusal's body and headers besides the signer's
- * own, raw and decoded.
+ * there is one; `secrets` (tokens it sends) are redacted from its answer besides the signer's.
  */
 interface IdentityRequest {
   base: string;
@@ -27,7 +32,8 @@ interface IdentityRequest {
  * The HTTP side of Huawei's identity calls: one JSON request, signed with AK/SK when a key is
  * given (STS `assume-with-oidc` is not), and its answer parsed with a schema. A refusal or an
  * unexpected body is an {@link AccountCredentialsError} naming the account, with every
- * credential and token it could echo redacted; a body is never quoted, as it holds credentials.
+ * credential and token it could echo redacted as a VPN answer is; a success body is never
+ * quoted, as it holds credentials.
  */
 export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: () => Date }) => {
   const pools = createKeepAlivePools(4);
@@ -38,12 +44,11 @@ export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: 
     what: string,
     { base, method, path, body, signer, secrets = [] }: IdentityRequest,
   ): Promise<HttpAnswer> => {
-    const url = new URL(`${base}${path}`);
     let answer: HttpAnswer;
     try {
       answer = await sendHuaweiRequest(pools, {
         method,
-        url,
+        url: new URL(`${base}${path}`),
         body: method === 'POST' ? (body === undefined ? '' : JSON.stringify(body)) : undefined,
         credentials: signer,
         date: now(),
@@ -53,53 +58,51 @@ export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: 
       throw toNetworkError(`${what} for account ${account}`, error);
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
-    // The same redaction as every VPN answer: raw and decoded, the header values too.
-    const raw = toHuaweiApiError(what, {
-      status: answer.status,
-      requestIdHeader: redactAnswerHeader(
-        headerText(answer.headers['x-request-id']),
-        signer,
-        secrets,
-      ),
-      retryAfterHeader: undefined,
-      contentTypeHeader: redactAnswerHeader(
-        headerText(answer.headers['content-type']),
-        signer,
-        secrets,
-      ),
-      body: redactAnswerBody(answer.body, signer, secrets),
-    });
-    throw new AccountCredentialsError(account, what, raw);
+    const refusal = { ...redactedAnswer(answer, signer, secrets), retryAfterHeader: undefined };
+    throw new AccountCredentialsError(account, what, toHuaweiApiError(what, refusal));
   };
 
+  /** The answer's body read with `schema`; the body holds credentials: only the problem is told. */
   const parse = <S extends z.ZodMiniType>(
     account: string,
     what: string,
     schema: S,
     answer: HttpAnswer,
   ): z.infer<S> => {
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch {
-      json = undefined;
-    }
-    const parsed = schema.safeParse(json);
+    const parsed = schema.safeParse(parseJson(answer.body));
     if (!parsed.success) {
-      // The body holds credentials: only the shape problem is reported.
       throw new AccountCredentialsError(account, what, {
         status: answer.status,
         code: undefined,
         huaweiMessage: `unexpected response body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`,
-        requestId: headerText(answer.headers['x-request-id']),
+        requestId: headerValue(answer.headers['x-request-id']),
       });
     }
     return parsed.data;
   };
 
+  /** Temporary credentials as read; an expiry that is not a time refuses the answer. */
+  const temporary = (
+    account: string,
+    what: string,
+    [ak, sk, securityToken, expiration]: readonly [string, string, string, string],
+  ): TemporaryCredentials => {
+    const expiresAt = Date.parse(expiration);
+    if (Number.isNaN(expiresAt)) {
+      throw new AccountCredentialsError(account, what, {
+        status: 200,
+        code: undefined,
+        huaweiMessage: `the credentials' expiry ${expiration} is not a time`,
+        requestId: undefined,
+      });
+    }
+    return { ak, sk, securityToken, expiresAt };
+  };
+
   return {
     call,
     parse,
+    temporary,
     close(): void {
       pools.http.destroy();
       pools.https.destroy();
@@ -107,36 +110,8 @@ export const createIdentityCaller = (options: { attemptTimeoutMs: number; now?: 
   };
 };
 
-const headerText = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
-
-/** An ISO time of an answer as epoch milliseconds; a refusal of the answer when it is not one. */
-const expiry = (account: string, what: string, value: string): number => {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) {
-    throw new AccountCredentialsError(account, what, {
-      status: 200,
-      code: undefined,
-      huaweiMessage: `the credentials' expiry ${value} is not a time`,
-      requestId: undefined,
-    });
-  }
-  return time;
-};
-
 /** Temporary credentials: AK/SK with a security token, valid until `expiresAt` (epoch ms). */
-export interface TemporaryCredentials {
-  ak: string;
-  sk: string;
-  securityToken: string;
-  expiresAt: number;
-}
-
-/** A project of an account, as IAM lists it: its id and the region it is in. */
-export interface AccountProject {
-  projectId: string;
-  region: string;
-}
+export type TemporaryCredentials = HuaweiCredentials & { securityToken: string; expiresAt: number };
 
 /** Where Huawei STS and IAM live, per region (the tables are in `lib/config/`). */
 export interface IdentityEndpoints {
@@ -189,17 +164,7 @@ const REGION_NAME = /^([a-z]{2,}(?:-[a-z]+)+-\d+)(?:_.*)?$/;
  * in an error.
  */
 export const createHuaweiIdentityClient = (options: IdentityClientOptions) => {
-  const { call, parse, close } = createIdentityCaller(options);
-
-  const fromSts = (account: string, what: string, answer: HttpAnswer): TemporaryCredentials => {
-    const { credentials } = parse(account, what, stsCredentialsSchema, answer);
-    return {
-      ak: credentials.access_key_id,
-      sk: credentials.secret_access_key,
-      securityToken: credentials.security_token,
-      expiresAt: expiry(account, what, credentials.expiration),
-    };
-  };
+  const { call, parse, temporary, close } = createIdentityCaller(options);
 
   /** An STS v5 `POST` that answers temporary credentials. */
   const assume = async (
@@ -207,16 +172,17 @@ export const createHuaweiIdentityClient = (options: IdentityClientOptions) => {
     what: string,
     region: string,
     request: Omit<IdentityRequest, 'base' | 'method'>,
-  ): Promise<TemporaryCredentials> =>
-    fromSts(
-      account,
-      what,
-      await call(account, what, {
-        base: options.endpoints.sts(region),
-        method: 'POST',
-        ...request,
-      }),
-    );
+  ): Promise<TemporaryCredentials> => {
+    const base = options.endpoints.sts(region);
+    const answer = await call(account, what, { base, method: 'POST', ...request });
+    const { credentials: c } = parse(account, what, stsCredentialsSchema, answer);
+    return temporary(account, what, [
+      c.access_key_id,
+      c.secret_access_key,
+      c.security_token,
+      c.expiration,
+    ]);
+  };
 
   return {
     /** STS v5 `POST /v5/agencies/assume`, signed with the central credentials. */
@@ -291,13 +257,8 @@ export const createHuaweiIdentityClient = (options: IdentityClientOptions) => {
         },
         signer: central,
       });
-      const { credential } = parse(account, what, iamCredentialSchema, answer);
-      return {
-        ak: credential.access,
-        sk: credential.secret,
-        securityToken: credential.securitytoken,
-        expiresAt: expiry(account, what, credential.expires_at),
-      };
+      const { credential: c } = parse(account, what, iamCredentialSchema, answer);
+      return temporary(account, what, [c.access, c.secret, c.securitytoken, c.expires_at]);
     },
 
     /**
@@ -308,7 +269,7 @@ export const createHuaweiIdentityClient = (options: IdentityClientOptions) => {
       account: string,
       region: string | undefined,
       credentials: HuaweiCredentials,
-    ): Promise<AccountProject[]> {
+    ): Promise<VpnTarget[]> {
       const what = 'IAM auth/projects';
       const answer = await call(account, what, {
         base: options.endpoints.iam(region),

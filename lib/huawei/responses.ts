@@ -6,7 +6,7 @@ import {
   ProvisionerError,
 } from '../errors.ts';
 import type * as z from '../zod.ts';
-import { HttpTimeoutError } from './http-request.ts';
+import { type HttpAnswer, HttpTimeoutError, headerValue } from './http-request.ts';
 import { errorBodySchema } from './schemas.ts';
 import type { HuaweiCredentials } from './signer.ts';
 
@@ -31,8 +31,7 @@ const unreadableSeen = (response: RawResponse): string => {
 
 /**
  * The error of an answer whose body could not be read. `mayHaveChangedState` (a create or a
- * delete): the request may have gone through whatever the status said, so the caller decides
- * from Huawei's state.
+ * delete): it may have gone through whatever the status said; the caller asks Huawei's state.
  */
 export const unreadableAnswer = (
   operation: string,
@@ -48,7 +47,8 @@ export const unreadableAnswer = (
     mayHaveChangedState,
   });
 
-const parseJson = (text: string): unknown => {
+/** A JSON text's value; `undefined` when it is not JSON. */
+export const parseJson = (text: string): unknown => {
   try {
     return JSON.parse(text);
   } catch {
@@ -70,41 +70,28 @@ export const parseRetryAfter = (
 /** A run of a secret this long is taken for the secret, wherever it starts or ends. */
 export const SECRET_RUN_LENGTH = 16;
 
-/** Half a run: every run of 16 characters of a secret holds one of its 8-aligned blocks of 8. */
-const BLOCK = SECRET_RUN_LENGTH / 2;
-
 /**
- * Whether `text` holds any 8-aligned block of 8 characters of `secret`. A run of 16 starting at
- * offset `s` covers the block at the next multiple of 8 (at most `s + 7`, ending by `s + 15`),
- * so a text without one holds no run: the native search settles nearly every answer at once.
+ * Whether `text` may hold `secret` or a run of 16 of it: when not, it surely does not. A run of
+ * 16 starting at offset `s` covers the 8-aligned block of 8 at the next multiple of 8 (at most
+ * `s + 7`, ending by `s + 15`), so a text without such a block holds no run: the native search
+ * settles nearly every answer at once.
  */
-const holdsBlockOf = (text: string, secret: string): boolean => {
-  for (let at = 0; at + BLOCK <= secret.length; at += BLOCK) {
-    if (text.includes(secret.slice(at, at + BLOCK))) return true;
+const mayHold = (text: string, secret: string): boolean => {
+  if (secret.length < SECRET_RUN_LENGTH) return text.includes(secret);
+  const block = SECRET_RUN_LENGTH / 2;
+  for (let at = 0; at + block <= secret.length; at += block) {
+    if (text.includes(secret.slice(at, at + block))) return true;
   }
   return false;
 };
 
-/** Whether `text` may hold `secret` or a run of 16 of it: when not, it surely does not. */
-const mayHold = (text: string, secret: string): boolean =>
-  secret.length < SECRET_RUN_LENGTH ? text.includes(secret) : holdsBlockOf(text, secret);
-
-/** Marks every position of `text` inside a run of at least 16 characters of `secret`. */
+/** Marks every position of `text` inside a run of 16 characters of `secret` (or all of a shorter one). */
 const markRuns = (text: string, secret: string, marked: Uint8Array): void => {
-  if (secret.length < SECRET_RUN_LENGTH) {
-    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-      marked.fill(1, at, at + secret.length);
-    }
-    return;
-  }
+  const length = Math.min(SECRET_RUN_LENGTH, secret.length);
   const windows = new Set<string>();
-  for (let i = 0; i + SECRET_RUN_LENGTH <= secret.length; i++) {
-    windows.add(secret.slice(i, i + SECRET_RUN_LENGTH));
-  }
-  for (let i = 0; i + SECRET_RUN_LENGTH <= text.length; i++) {
-    if (windows.has(text.slice(i, i + SECRET_RUN_LENGTH))) {
-      marked.fill(1, i, i + SECRET_RUN_LENGTH);
-    }
+  for (let i = 0; i + length <= secret.length; i++) windows.add(secret.slice(i, i + length));
+  for (let i = 0; i + length <= text.length; i++) {
+    if (windows.has(text.slice(i, i + length))) marked.fill(1, i, i + length);
   }
 };
 
@@ -158,23 +145,12 @@ export const toHuaweiApiError = (
   });
 };
 
-/** What every success body of the VPN API may carry: its request id. */
-export interface SuccessBody {
-  request_id?: string | null | undefined;
-}
-
-/** The answers a call accepts: these statuses, with a body of this schema. */
-export interface ExpectedAnswer<T extends SuccessBody> {
+/** The answers a call accepts: these statuses, with a body of this schema (its request id read too). */
+export interface ExpectedAnswer<T extends { request_id?: string | null | undefined }> {
   status: readonly number[];
   schema: z.ZodMiniType<T>;
   /** The call can change Huawei's state (a create): an unreadable answer may hide a success. */
   changesState?: boolean | undefined;
-}
-
-/** An accepted answer: its parsed body and its request id (the body's, else the header's). */
-export interface Answer<T extends SuccessBody> {
-  parsed: T;
-  requestId: string | undefined;
 }
 
 /** Throws the {@link HuaweiApiError} of an answer whose status is not one of `status`. */
@@ -192,29 +168,17 @@ export const expectStatus = (
 /**
  * Checks an answer against what the call accepts: another status is a {@link HuaweiApiError}
  * read from Huawei's error body; a body that is not JSON or does not match the schema is a
- * {@link HuaweiUnreadableAnswerError}.
+ * {@link HuaweiUnreadableAnswerError}. The request id is the body's, else the header's.
  */
-export const expectAnswer = <T extends SuccessBody>(
+export const expectAnswer = <T extends { request_id?: string | null | undefined }>(
   operation: string,
   response: RawResponse,
-  expected: ExpectedAnswer<T>,
-): Answer<T> => {
-  const changesState = expected.changesState === true;
-  expectStatus(operation, response, expected.status, changesState);
-  const parsed = parseSuccess(operation, expected.schema, response, changesState);
-  return { parsed, requestId: parsed.request_id ?? response.requestIdHeader };
-};
-
-/** Parses a success body with its schema; a body that does not match cannot be read. */
-const parseSuccess = <S extends z.ZodMiniType>(
-  operation: string,
-  schema: S,
-  response: RawResponse,
-  changesState: boolean,
-): z.infer<S> => {
+  { status, schema, changesState = false }: ExpectedAnswer<T>,
+): { parsed: T; requestId: string | undefined } => {
+  expectStatus(operation, response, status, changesState);
   const parsed = schema.safeParse(parseJson(response.body));
   if (!parsed.success) throw unreadableAnswer(operation, response, changesState);
-  return parsed.data;
+  return { parsed: parsed.data, requestId: parsed.data.request_id ?? response.requestIdHeader };
 };
 
 // Failures that happen before any byte of the request left: nothing can have been created.
@@ -270,28 +234,22 @@ const redactText = (
   return redacted;
 };
 
-/** Redacts every string of a decoded JSON value, object keys included. */
-const redactDecoded = (
-  value: unknown,
-  secrets: Secrets | undefined,
-  others: readonly string[],
-): unknown => {
-  if (typeof value === 'string') return redactText(value, secrets, others);
-  if (Array.isArray(value)) return value.map((item) => redactDecoded(item, secrets, others));
-  if (typeof value === 'object' && value !== null) {
-    const redacted: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      // `__proto__` as an own key is kept as data, never as the prototype.
-      Object.defineProperty(redacted, redactText(key, secrets, others), {
-        value: redactDecoded(item, secrets, others),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return redacted;
+/** Every string of a decoded JSON value redacted, object keys included. */
+const redactDecoded = (value: unknown, redact: (text: string) => string): unknown => {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactDecoded(item, redact));
+  if (typeof value !== 'object' || value === null) return value;
+  const redacted: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // `__proto__` as an own key is kept as data, never as the prototype.
+    Object.defineProperty(redacted, redact(key), {
+      value: redactDecoded(item, redact),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
-  return value;
+  return redacted;
 };
 
 /**
@@ -308,25 +266,36 @@ export const redactAnswerBody = (
   secrets: Secrets | undefined,
   others: readonly string[] = [],
 ): string => {
+  const redact = (text: string) => redactText(text, secrets, others);
   // Without a backslash the decoded strings are the raw text's own: the raw pass covers them.
-  if (!body.includes('\\')) return redactText(body, secrets, others);
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(body);
-  } catch {
-    // Not JSON: nothing is read from it but its status (`unreadableAnswer`).
-    return redactText(body, secrets, others);
-  }
+  // Not JSON: nothing is read from it but its status (`unreadableAnswer`).
+  const decoded = body.includes('\\') ? parseJson(body) : undefined;
+  if (decoded === undefined) return redact(body);
   // Decoded first, so an escaped secret is replaced whole; the raw pass then covers the rest.
-  return redactText(JSON.stringify(redactDecoded(decoded, secrets, others)), secrets, others);
+  return redact(JSON.stringify(redactDecoded(decoded, redact)));
 };
 
-/** A header value taken from an answer, with the call's secrets taken out. */
-export const redactAnswerHeader = (
-  value: string | undefined,
+/**
+ * An answer as a caller reads it, its body and the header values it quotes redacted by
+ * {@link redactAnswerBody}: whatever its status, since a gateway may echo at any.
+ */
+export const redactedAnswer = (
+  answer: HttpAnswer,
   secrets: Secrets | undefined,
   others: readonly string[] = [],
-): string | undefined => (value === undefined ? undefined : redactText(value, secrets, others));
+): RawResponse => {
+  const header = (name: string) => {
+    const value = headerValue(answer.headers[name]);
+    return value === undefined ? undefined : redactText(value, secrets, others);
+  };
+  return {
+    status: answer.status,
+    requestIdHeader: header('x-request-id'),
+    retryAfterHeader: headerValue(answer.headers['retry-after']),
+    contentTypeHeader: header('content-type'),
+    body: redactAnswerBody(answer.body, secrets, others),
+  };
+};
 
 /**
  * Huawei STS or IAM refused to hand out an account's credentials (an agency that does not trust

@@ -18,13 +18,6 @@ export interface RequestToSign {
   body: string | Uint8Array;
 }
 
-/** The parts of an `Authorization: SDK-HMAC-SHA256 ...` header. */
-export interface ParsedAuthorization {
-  access: string;
-  signedHeaders: string[];
-  signature: string;
-}
-
 const hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
@@ -124,7 +117,7 @@ export const authorization = (
 };
 
 /** Reads an `Authorization` header back into its parts; `undefined` when it is not one of ours. */
-export const parseAuthorization = (header: string): ParsedAuthorization | undefined => {
+export const parseAuthorization = (header: string) => {
   const match =
     /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(
       header.trim(),

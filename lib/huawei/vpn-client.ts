@@ -3,15 +3,11 @@ import type { AdaptivePacer } from './adaptive-pacer.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { createKeepAlivePools, type KeepAlivePools, sendHuaweiRequest } from './http-request.ts';
 import {
-  type Answer,
-  type ExpectedAnswer,
   expectAnswer,
   expectStatus,
   parseRetryAfter,
   type RawResponse,
-  redactAnswerBody,
-  redactAnswerHeader,
-  type SuccessBody,
+  redactedAnswer,
   toNetworkError,
   unreadableAnswer,
 } from './responses.ts';
@@ -42,22 +38,6 @@ export interface VpnConnectionPage {
   connections: VpnConnection[];
   nextMarker: string | undefined;
   requestId: string | undefined;
-}
-
-/** The resources this client calls: `/v5/{project_id}/{resource}[/{id}]`. */
-const MONITORS = 'connection-monitors';
-const CONNECTIONS = 'vpn-connection';
-
-/**
- * One call of the VPN API: `method` on `/v5/{project_id}/{path...}?{query}`, with a JSON `body`
- * (only a create sends one). `operation` names it in errors.
- */
-interface HuaweiRequest {
-  operation: string;
-  method: 'GET' | 'POST' | 'DELETE';
-  path: readonly string[];
-  query?: Record<string, string> | undefined;
-  body?: string | undefined;
 }
 
 /** Per-call options: the caller's abort signal (the Lambda is about to time out) and deadline. */
@@ -107,21 +87,18 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const request = {
-      operation: 'create',
-      method: 'POST',
-      path: [MONITORS],
-      body: JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } }),
-    } as const;
-    const response = await this.#send(target, request, options);
-    const { parsed, requestId } = expectAnswer(request.operation, response, {
+    const body = JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } });
+    const response = await this.#send('create', 'POST', target, ['connection-monitors'], options, {
+      body,
+    });
+    const { parsed, requestId } = expectAnswer('create', response, {
       status: [201, 200],
       schema: monitorResponseSchema,
       changesState: true,
     });
     // Never published as this connection's monitor; the create may still have gone through.
     if (parsed.connection_monitor.vpn_connection_id !== vpnConnectionId) {
-      throw anotherConnection(request.operation, response, true);
+      throw anotherConnection('create', response, true);
     }
     return { monitor: parsed.connection_monitor, requestId };
   }
@@ -132,14 +109,11 @@ export class HuaweiVpnClient {
     vpnConnectionId: string | undefined,
     options: CallOptions = {},
   ): Promise<{ monitors: ConnectionMonitor[]; requestId: string | undefined }> {
-    const request = {
-      operation: 'list',
-      method: 'GET',
-      path: [MONITORS],
-      ...(vpnConnectionId !== undefined ? { query: { vpn_connection_id: vpnConnectionId } } : {}),
-    } as const;
-    const response = await this.#send(target, request, options);
-    const { parsed, requestId } = expectAnswer(request.operation, response, {
+    const query = vpnConnectionId === undefined ? {} : { vpn_connection_id: vpnConnectionId };
+    const response = await this.#send('list', 'GET', target, ['connection-monitors'], options, {
+      query,
+    });
+    const { parsed, requestId } = expectAnswer('list', response, {
       status: [200],
       schema: listMonitorsResponseSchema,
     });
@@ -149,7 +123,7 @@ export class HuaweiVpnClient {
       vpnConnectionId !== undefined &&
       parsed.connection_monitors.some((monitor) => monitor.vpn_connection_id !== vpnConnectionId)
     ) {
-      throw anotherConnection(request.operation, response, false);
+      throw anotherConnection('list', response, false);
     }
     return { monitors: parsed.connection_monitors, requestId };
   }
@@ -160,11 +134,11 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
-    const { parsed, requestId } = await this.#call(
-      target,
-      { operation: 'show', method: 'GET', path: [MONITORS, monitorId] },
+    const path = ['connection-monitors', monitorId];
+    const { parsed, requestId } = expectAnswer(
+      'show',
+      await this.#send('show', 'GET', target, path, options),
       { status: [200], schema: monitorResponseSchema },
-      options,
     );
     return { monitor: parsed.connection_monitor, requestId };
   }
@@ -175,9 +149,9 @@ export class HuaweiVpnClient {
     monitorId: string,
     options: CallOptions = {},
   ): Promise<{ requestId: string | undefined }> {
-    const request = { operation: 'delete', method: 'DELETE', path: [MONITORS, monitorId] } as const;
-    const response = await this.#send(target, request, options);
-    expectStatus(request.operation, response, [204, 200], true);
+    const path = ['connection-monitors', monitorId];
+    const response = await this.#send('delete', 'DELETE', target, path, options);
+    expectStatus('delete', response, [204, 200], true);
     return { requestId: response.requestIdHeader };
   }
 
@@ -193,17 +167,13 @@ export class HuaweiVpnClient {
     const query: Record<string, string> = {};
     if (page.limit !== undefined) query.limit = String(page.limit);
     if (page.marker !== undefined) query.marker = page.marker;
-    const { parsed, requestId } = await this.#call(
-      target,
-      { operation: 'listConnections', method: 'GET', path: [CONNECTIONS], query },
+    const { parsed, requestId } = expectAnswer(
+      'listConnections',
+      await this.#send('listConnections', 'GET', target, ['vpn-connection'], options, { query }),
       { status: [200], schema: listVpnConnectionsResponseSchema },
-      options,
     );
-    return {
-      connections: parsed.vpn_connections,
-      nextMarker: parsed.page_info?.next_marker ?? undefined,
-      requestId,
-    };
+    const nextMarker = parsed.page_info?.next_marker ?? undefined;
+    return { connections: parsed.vpn_connections, nextMarker, requestId };
   }
 
   /**
@@ -217,11 +187,11 @@ export class HuaweiVpnClient {
     vpnConnectionId: string,
     options: CallOptions = {},
   ): Promise<{ connection: VpnConnection; requestId: string | undefined }> {
-    const { parsed, requestId } = await this.#call(
-      target,
-      { operation: 'showConnection', method: 'GET', path: [CONNECTIONS, vpnConnectionId] },
+    const path = ['vpn-connection', vpnConnectionId];
+    const { parsed, requestId } = expectAnswer(
+      'showConnection',
+      await this.#send('showConnection', 'GET', target, path, options),
       { status: [200], schema: showVpnConnectionResponseSchema },
-      options,
     );
     return { connection: parsed.vpn_connection, requestId };
   }
@@ -232,21 +202,18 @@ export class HuaweiVpnClient {
     this.#pools.https.destroy();
   }
 
-  /** Sends `request`, then checks the answer: {@link expectAnswer}. */
-  async #call<T extends SuccessBody>(
-    target: VpnTarget,
-    request: HuaweiRequest,
-    expected: ExpectedAnswer<T>,
-    options: CallOptions,
-  ): Promise<Answer<T>> {
-    return expectAnswer(request.operation, await this.#send(target, request, options), expected);
-  }
-
-  /** One signed attempt of `request`; every failure below HTTP becomes a typed error. */
+  /**
+   * One signed attempt of `method` on `/v5/{project_id}/{path...}?{query}`, with a JSON `body`
+   * (only a create sends one); `operation` names it in errors. Every failure below HTTP becomes a
+   * typed error.
+   */
   async #send(
+    operation: string,
+    method: 'GET' | 'POST' | 'DELETE',
     target: VpnTarget,
-    { operation, method, path, query, body }: HuaweiRequest,
+    path: readonly string[],
     options: CallOptions,
+    { query, body }: { query?: Record<string, string>; body?: string } = {},
   ): Promise<RawResponse> {
     if (options.signal?.aborted) {
       throw new DeadlineExceededError(
@@ -281,23 +248,9 @@ export class HuaweiVpnClient {
         timeoutMs: this.#options.attemptTimeoutMs,
         signal: options.signal,
       });
-      const retryAfterHeader = headerValue(response.headers['retry-after']);
-      pacer?.observe(target.projectId, response.status, parseRetryAfter(retryAfterHeader));
-      // Every text taken from the answer, at any status: APIGW.0301 echoes the canonical
-      // request (security token included), and a gateway or proxy may echo anything.
-      return {
-        status: response.status,
-        requestIdHeader: redactAnswerHeader(
-          headerValue(response.headers['x-request-id']),
-          credentials,
-        ),
-        retryAfterHeader,
-        contentTypeHeader: redactAnswerHeader(
-          headerValue(response.headers['content-type']),
-          credentials,
-        ),
-        body: redactAnswerBody(response.body, credentials),
-      };
+      const answer = redactedAnswer(response, credentials);
+      pacer?.observe(target.projectId, answer.status, parseRetryAfter(answer.retryAfterHeader));
+      return answer;
     } catch (error) {
       if (options.signal?.aborted) {
         throw new DeadlineExceededError(
@@ -318,6 +271,3 @@ const anotherConnection = (operation: string, response: RawResponse, changesStat
     changesState,
     `answer about another connection, HTTP ${response.status}`,
   );
-
-const headerValue = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
