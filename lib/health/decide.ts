@@ -1,3 +1,5 @@
+import type { HealthSettings } from '../config/index.ts';
+
 /**
  * A connection's health, decided from facts alone: what the VPN API lists (the connection,
  * its monitor's status) and what Cloud Eye measured in the window. Pure, so the table of
@@ -38,17 +40,8 @@ export interface HealthFigures {
   status?: number | undefined;
 }
 
-/** The thresholds a state is decided against (configuration: `lib/health/health-config.ts`). */
-export interface HealthThresholds {
-  /** Mean loss at or above this is `degraded`. */
-  degradedLossPercent: number;
-  /** Mean loss at or above this is `down`. */
-  downLossPercent: number;
-  /** Mean latency at or above this is `degraded`. */
-  degradedLatencyMs: number;
-  /** The window the figures are averaged over. */
-  windowMinutes: number;
-}
+/** The thresholds a state is decided against: at or above one, the state is worse. */
+export type HealthThresholds = HealthSettings['thresholds'];
 
 /** The facts about one connection at the time of a run. */
 export interface HealthFacts {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishError } from '../errors.ts';
 import type { MetricSource } from './cloud-eye.ts';
 import type { HealthFigures, HealthReason, HealthState, HealthThresholds } from './decide.ts';
 
@@ -88,14 +87,12 @@ const MAX_ENTRIES_PER_CALL = 10;
 export const publishHealthEvents = async (
   bus: HealthBus,
   details: readonly string[],
-  signal?: AbortSignal,
-): Promise<{ published: Set<number>; failures: PublishError[] }> => {
+): Promise<Set<number>> => {
   const published = new Set<number>();
-  const failures: PublishError[] = [];
   for (let at = 0; at < details.length; at += MAX_ENTRIES_PER_CALL) {
     const batch = details.slice(at, at + MAX_ENTRIES_PER_CALL);
-    try {
-      const out = await bus.client.send(
+    const out = await bus.client
+      .send(
         new PutEventsCommand({
           Entries: batch.map((detail) => ({
             EventBusName: bus.eventBusName,
@@ -104,24 +101,13 @@ export const publishHealthEvents = async (
             Detail: detail,
           })),
         }),
-        signal ? { abortSignal: signal } : {},
-      );
-      batch.forEach((_, i) => {
-        const entry = out.Entries?.[i];
-        if (entry?.EventId && !entry.ErrorCode) published.add(at + i);
-        else
-          failures.push(
-            new PublishError(
-              `EventBridge refused a health event: ${entry?.ErrorCode ?? 'no event id'}`,
-              { errorCode: entry?.ErrorCode },
-            ),
-          );
-      });
-    } catch (error) {
-      failures.push(
-        new PublishError(`PutEvents failed on bus ${bus.eventBusName}`, { cause: error }),
-      );
-    }
+      )
+      // A call that failed leaves its events pending in their records, for the next run.
+      .catch(() => undefined);
+    batch.forEach((_, i) => {
+      const entry = out?.Entries?.[i];
+      if (entry?.EventId && !entry.ErrorCode) published.add(at + i);
+    });
   }
-  return { published, failures };
+  return published;
 };

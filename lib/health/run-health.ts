@@ -1,18 +1,42 @@
-import { type AccountAccess, CredentialGuard } from '../accounts/index.ts';
+import type { AccountAccess } from '../accounts/index.ts';
+import { createEventBridgeClient } from '../aws/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
-import type { HealthSettings } from '../config/index.ts';
-import type { ConnectionMonitor, VpnConnection, VpnTarget } from '../huawei/index.ts';
+import {
+  type HealthConfig,
+  type HealthSettings,
+  reconcileTargetListSchema,
+} from '../config/index.ts';
+import { ProvisionerError } from '../errors.ts';
+import {
+  AdaptivePacer,
+  type ConnectionMonitor,
+  cloudEyeEndpointResolver,
+  DEFAULT_PACER_SETTINGS,
+  type VpnConnection,
+  type VpnTarget,
+} from '../huawei/index.ts';
+import { chunk } from '../queue/index.ts';
 import {
   call,
+  createHuaweiSide,
   describeFailure,
   type HuaweiCalls,
+  huaweiCallsOf,
   listAllConnections,
   listAllMonitors,
   type ReconcileDeps,
+  type ReconcileRuntime,
+  readRunRequest,
   targetsOf,
 } from '../reconcile/index.ts';
-import type { BackoffOptions, RetryOptions } from '../retry/index.ts';
-import type { CloudEyeClient } from './cloud-eye.ts';
+import * as z from '../zod.ts';
+import {
+  batchQueryOf,
+  CloudEyeClient,
+  connectionsPerCall,
+  figuresFrom,
+  metricNamesOf,
+} from './cloud-eye.ts';
 import {
   decideHealth,
   HEALTH_STATES,
@@ -20,7 +44,6 @@ import {
   type HealthState,
   isNews,
 } from './decide.ts';
-import { batchQueryOf, chunk, connectionsPerCall, figuresFrom, metricNamesOf } from './figures.ts';
 import {
   eventFigures,
   eventThresholds,
@@ -29,16 +52,11 @@ import {
   healthEventId,
   publishHealthEvents,
 } from './health-event.ts';
-import type { HealthRecord, HealthStateStore } from './state-store.ts';
+import { type HealthRecord, HealthStateStore } from './state-store.ts';
 
 /** What a health run uses; the handler and the command build it once. */
-export interface HealthDeps {
-  vpn: ReconcileDeps['client'];
+export interface HealthDeps extends Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> {
   cloudEye: Pick<CloudEyeClient, 'batchQueryMetricData'>;
-  accounts: ReconcileDeps['accounts'];
-  huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
-  /** The credential guard, with the fleet's breaker; unset, the run guards itself. */
-  guard?: CredentialGuard | undefined;
   /** Where states are kept; without one (a dry run from a laptop) nothing is written. */
   store:
     | Pick<
@@ -49,9 +67,65 @@ export interface HealthDeps {
   /** Where changes are told; without one, nothing is published. */
   bus: HealthBus | undefined;
   settings: HealthSettings;
-  /** Projects read at once (each one's calls are sequential, under its own pacer lane). */
-  projectConcurrency?: number | undefined;
 }
+
+/**
+ * Builds what a health run needs, once per container or command: the Huawei side as the
+ * reconcile function has it, a Cloud Eye client signed with the same per-account keys and
+ * paced on its own (another service, another limit), the state table and the bus.
+ * `withAws: false` (a command without AWS) keeps no state and publishes nothing.
+ */
+export const createHealthDependencies = (
+  config: HealthConfig,
+  options: { withAws: boolean } = { withAws: true },
+): HealthDeps & { close(): Promise<void> } => {
+  // The fleet's credential guard, in the same table: a refused key stops every function.
+  const huawei = createHuaweiSide(config);
+  const cloudEye = new CloudEyeClient({
+    endpoint: cloudEyeEndpointResolver({ all: config.health.cloudEyeEndpoint }),
+    credentials: { forTarget: (target) => huawei.access.accounts.forTarget(target) },
+    attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+    pacer: new AdaptivePacer({ ...DEFAULT_PACER_SETTINGS, pauseMs: config.throttlePauseMs }),
+  });
+  const { dynamoDb } = huawei;
+  const tableName = config.stateTableName;
+  const eventBridge = options.withAws ? createEventBridgeClient() : undefined;
+  const { eventBusName, eventSource: source } = config.health;
+  return {
+    ...huawei.deps,
+    cloudEye,
+    store:
+      !options.withAws || dynamoDb === undefined || tableName === undefined
+        ? undefined
+        : new HealthStateStore(dynamoDb, tableName),
+    bus: eventBridge === undefined ? undefined : { client: eventBridge, eventBusName, source },
+    settings: config.health,
+    close: async () => {
+      eventBridge?.destroy();
+      await cloudEye.close();
+      await huawei.close();
+    },
+  };
+};
+
+/** Options a health run was asked for that cannot be run: say which and why. */
+class HealthOptionsError extends ProvisionerError {
+  public override name = 'HealthOptionsError';
+}
+
+/**
+ * What an operator asks of a run (the `health` payload, the command's flags): `{"dryRun":
+ * true}`, `{"targets": ["<project_id>:cn-north-4"]}`, `{"account": "logistics"}`. Unknown
+ * fields are refused, so a typo never turns a dry run into a real one.
+ */
+const healthRequestSchema = z.strictObject({
+  dryRun: z.optional(z.boolean()),
+  targets: z.optional(reconcileTargetListSchema),
+  account: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** A run's options as written by an operator. */
+export type HealthRequest = z.input<typeof healthRequestSchema>;
 
 /** What to check. */
 export interface HealthRun {
@@ -62,14 +136,23 @@ export interface HealthRun {
   dryRun: boolean;
 }
 
+/** Validates a request and fills it in from the configuration, as reconcile does. */
+export const resolveHealthRun = (input: unknown, config: HealthConfig): HealthRun => {
+  const { options, targets } = readRunRequest(
+    healthRequestSchema,
+    input,
+    config,
+    { name: 'health', nothing: 'Nothing to check' },
+    (message) => new HealthOptionsError(message),
+  );
+  return { targets, account: options.account, dryRun: options.dryRun ?? false };
+};
+
 /** How a run runs: its time limit, stop signal, clock and progress hooks. */
-export interface HealthRuntime {
-  deadline?: number | undefined;
-  signal?: AbortSignal | undefined;
+export interface HealthRuntime
+  extends Pick<ReconcileRuntime, 'deadline' | 'signal' | 'onRetry' | 'sleep'> {
   now?: () => number;
   onTarget?: ((target: HealthTargetSummary) => void) | undefined;
-  onRetry?: RetryOptions['onRetry'] | undefined;
-  sleep?: RetryOptions['sleep'] | undefined;
 }
 
 /** One connection's decided state, as the summary and the per-connection metrics carry it. */
@@ -110,6 +193,8 @@ export interface HealthSummary {
   };
 }
 
+/** Projects read at once (each one's calls are sequential, under its own pacer lane). */
+const PROJECT_CONCURRENCY = 4;
 /** A run without a deadline (a command) holds its events this long. */
 const LEASE_MS = 10 * 60_000;
 /** Past a Lambda's deadline its last publish may still be in flight for a moment. */
@@ -156,23 +241,7 @@ export const runHealth = async (
   const deadline = runtime.deadline ?? Number.POSITIVE_INFINITY;
   // The events this run writes are its own to publish until it ends; then anyone's.
   const leaseUntil = Number.isFinite(deadline) ? deadline + LEASE_MARGIN_MS : started + LEASE_MS;
-  const retry: RetryOptions = {
-    ...deps.huawei,
-    deadline,
-    signal: runtime.signal,
-    ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
-    ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
-  };
-  // One gate per account in this invocation: a refused key stops that account's calls only.
-  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
-    deadline,
-    signal: runtime.signal,
-  });
-  const callsOf = (account: AccountAccess): HuaweiCalls => ({
-    client: deps.vpn,
-    gate: gateOf(account),
-    retry,
-  });
+  const callsOf = huaweiCallsOf(deps, runtime);
 
   const checkTarget = async (
     target: VpnTarget,
@@ -194,7 +263,7 @@ export const runHealth = async (
   };
 
   const rows = await targetsOf(deps.accounts, run);
-  const targets = await mapConcurrent(rows, deps.projectConcurrency ?? 4, (row) =>
+  const targets = await mapConcurrent(rows, PROJECT_CONCURRENCY, (row) =>
     checkTarget(row.target, row.account, row.unlisted),
   );
   return {
@@ -239,27 +308,15 @@ const checkProject = async (
   // its connection's state is not changed again (its record still holds it).
   const blocked = new Set<string>();
   if (!run.dryRun && deps.store !== undefined && deps.bus !== undefined) {
-    const pending: [string, HealthRecord][] = [];
+    const pending: Publication[] = [];
     for (const [id, record] of records) {
       if (record.pendingEvent === undefined) continue;
       blocked.add(id);
       if ((record.leaseUntil ?? 0) >= now()) continue;
       if (await deps.store.claim(target, id, record.version, leaseUntil, now()))
-        pending.push([id, record]);
+        pending.push({ id, version: record.version, detail: record.pendingEvent });
     }
-    const out = await publishHealthEvents(
-      deps.bus,
-      pending.map(([, r]) => r.pendingEvent as string),
-    );
-    for (const [index, [id, record]] of pending.entries()) {
-      if (out.published.has(index)) {
-        await deps.store.published(target, id, record.version);
-        summary.eventsPublished += 1;
-      } else {
-        await deps.store.release(target, id, record.version);
-        summary.eventsPending += 1;
-      }
-    }
+    await publishAndSettle(deps.bus, deps.store, target, summary, pending);
   }
 
   const active = candidates.filter(
@@ -359,33 +416,69 @@ const checkProject = async (
     summary.eventsPending += won.length;
     return;
   }
-  const out = await publishHealthEvents(
+  await publishAndSettle(
     deps.bus,
-    won.map((c) => JSON.stringify(c.detail)),
+    deps.store,
+    target,
+    summary,
+    won.map((c) => ({
+      id: c.connectionId,
+      version: c.detail.version,
+      detail: JSON.stringify(c.detail),
+    })),
   );
-  for (const [index, change] of won.entries()) {
-    if (out.published.has(index)) {
-      await deps.store.published(target, change.connectionId, change.detail.version);
+};
+
+/** An event to publish: its connection, the version that holds it pending, its detail. */
+interface Publication {
+  id: string;
+  version: number;
+  detail: string;
+}
+
+/**
+ * Publishes pending events and settles each record: a published one is forgotten, one
+ * EventBridge did not take is released for the next run at once.
+ */
+const publishAndSettle = async (
+  bus: HealthBus,
+  store: NonNullable<HealthDeps['store']>,
+  target: VpnTarget,
+  summary: HealthTargetSummary,
+  events: readonly Publication[],
+): Promise<void> => {
+  const published = await publishHealthEvents(
+    bus,
+    events.map((e) => e.detail),
+  );
+  for (const [index, { id, version }] of events.entries()) {
+    if (published.has(index)) {
+      await store.published(target, id, version);
       summary.eventsPublished += 1;
     } else {
-      await deps.store.release(target, change.connectionId, change.detail.version);
+      await store.release(target, id, version);
       summary.eventsPending += 1;
     }
   }
 };
 
+/** The counts a run's total adds up, beside `byState`. */
+const COUNTS = [
+  'connectionsSeen',
+  'checked',
+  'changes',
+  'lostRaces',
+  'eventsPublished',
+  'eventsPending',
+  'cloudEyeCalls',
+] as const;
+
 const totalOf = (targets: readonly HealthTargetSummary[]): HealthSummary['total'] => {
   const total: HealthSummary['total'] = { ...zeroCounts(), targetsFailed: 0 };
   for (const t of targets) {
-    total.connectionsSeen += t.connectionsSeen;
-    total.checked += t.checked;
-    total.changes += t.changes;
-    total.lostRaces += t.lostRaces;
-    total.eventsPublished += t.eventsPublished;
-    total.eventsPending += t.eventsPending;
-    total.cloudEyeCalls += t.cloudEyeCalls;
-    if (t.error !== undefined) total.targetsFailed += 1;
+    for (const key of COUNTS) total[key] += t[key];
     for (const state of HEALTH_STATES) total.byState[state] += t.byState[state];
+    if (t.error !== undefined) total.targetsFailed += 1;
   }
   return total;
 };

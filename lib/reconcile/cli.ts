@@ -11,12 +11,51 @@ import {
 } from '../cli/index.ts';
 import { loadReconcileConfig, processEnvironment, targetLabel } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
-import { RECONCILE_USAGE } from './cli-usage.ts';
-import { createReconcileDependencies } from './dependencies.ts';
-import { formatPlan, formatSummary } from './format.ts';
 import { type ReconcileRequest, resolveReconcileRun } from './options.ts';
-import { runReconcile } from './reconcile.ts';
+import { createReconcileDependencies, runReconcile } from './reconcile.ts';
+import type { ReconcileSummary, TargetSummary } from './summary.ts';
 import { checkTargetRegions } from './target-regions.ts';
+
+/** Usage of the `reconcile` command, as `--help` prints it. */
+const RECONCILE_USAGE = `Usage: vpn-monitor-provisioner reconcile [options]
+
+Lists every VPN connection and every connection monitor of each target and queues a
+"VPN connection created" message for each ACTIVE or DOWN connection without a monitor, so
+createMonitor creates it and publishes its event. PENDING_* connections are counted and left
+for the next run; monitors whose connection is gone are reported, and deleted only with
+--delete-orphans.
+
+What
+  --target P:R        project_id:region to reconcile; repeatable (default: $RECONCILE_TARGETS,
+                      else $HUAWEICLOUD_PROJECT_ID:$HUAWEICLOUD_REGION; with an accounts
+                      document: every project of every account)
+  --account NAME      only the projects of this account of the accounts document
+  --dry-run           list and plan only: queue nothing, delete nothing
+  --delete-orphans    delete monitors whose VPN connection no longer exists
+  --page-size N       connections per page, 1-2000 (default 200, Huawei's usual maximum)
+Where
+  --queue URL         the source queue (default: $SOURCE_QUEUE_URL); a dry run needs none
+  --huawei-endpoint URL
+                      Huawei VPN API endpoint (default: $HUAWEICLOUD_VPN_ENDPOINT, else
+                      https://vpn.{region}.myhuaweicloud.com); http:// only on loopback
+  --region REGION     AWS region of the queue (default: the AWS SDK's)
+  --endpoint URL      SQS endpoint, for an emulator (default: AWS_ENDPOINT_URL_SQS); on a
+                      loopback address, dummy credentials are used
+Output
+  --json              print the summary as JSON (with the plan) instead of text
+  -h, --help          show this help
+
+Huawei credentials come from the accounts document (ACCOUNTS_DOCUMENT_PARAMETER,
+ACCOUNTS_DOCUMENT_SECRET_ID or inline ACCOUNTS_DOCUMENT), else from HUAWEICLOUD_SDK_AK and
+HUAWEICLOUD_SDK_SK (or a Secrets Manager secret named by HUAWEICLOUD_CREDENTIALS_SECRET_ID). Progress goes to stderr, the plan (dry run)
+and the summary to stdout. Exit status: 0 done; 1 a target did not complete; 2 bad options.
+
+Examples
+  vpn-monitor-provisioner reconcile --dry-run
+  vpn-monitor-provisioner reconcile --dry-run --account logistics
+  vpn-monitor-provisioner reconcile --target 0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b:cn-north-4
+  vpn-monitor-provisioner reconcile --delete-orphans --json
+`;
 
 const readArgs = (argv: string[]) =>
   readFlags(argv, {
@@ -115,4 +154,76 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
   const run = resolveReconcileRun(request, config);
   const region = commandRegion(args.region, io.env ?? processEnvironment(), [run.queueUrl]);
   return { config, run, region };
+};
+
+/** The plan of a target as lines: what would be queued, what waits, what is orphaned. */
+const formatPlan = (target: TargetSummary, summary: ReconcileSummary): string[] => {
+  const queued = summary.dryRun ? 'would enqueue' : 'enqueued';
+  const orphan = summary.dryRun
+    ? summary.deleteOrphans
+      ? 'would delete'
+      : 'kept (pass --delete-orphans to delete)'
+    : summary.deleteOrphans
+      ? 'deleted'
+      : 'kept (pass --delete-orphans to delete)';
+  return [
+    ...target.plan.enqueue.map(({ id, status }) => `  ${queued.padEnd(13)}  ${id}  ${status}`),
+    ...target.plan.pending.map(({ id, status }) => `  ${'pending'.padEnd(13)}  ${id}  ${status}`),
+    ...target.plan.skipped.map(({ id, status }) => `  ${'skipped'.padEnd(13)}  ${id}  ${status}`),
+    ...target.plan.orphans.map(
+      ({ monitorId, vpnConnectionId }) =>
+        `  ${'orphan'.padEnd(13)}  monitor ${monitorId} of gone connection ${vpnConnectionId}: ${orphan}`,
+    ),
+  ];
+};
+
+const COLUMNS = [
+  ['seen', 'connectionsSeen'],
+  ['monitored', 'alreadyMonitored'],
+  ['without', 'withoutMonitor'],
+  ['enqueued', 'enqueued'],
+  ['pending', 'pending'],
+  ['skipped', 'skipped'],
+  ['orphans', 'orphansFound'],
+  ['deleted', 'orphansDeleted'],
+  ['pages', 'pages'],
+] as const;
+
+/** A count as shown: `-` for orphans nobody looked for. */
+const cell = (key: (typeof COLUMNS)[number][1], value: number, orphansChecked: boolean): string =>
+  key === 'orphansFound' && !orphansChecked ? '-' : String(value);
+
+/**
+ * The summary as text: one row per target and a total, then the targets that did not
+ * complete and why. `without` counts `ACTIVE`/`DOWN` connections that had no monitor;
+ * `orphans` is `-` where the run did not look for them.
+ */
+export const formatSummary = (summary: ReconcileSummary): string => {
+  const anyChecked = summary.targets.some((t) => t.orphansChecked);
+  const rows: [string, ...string[]][] = [
+    ...summary.targets.map((t): [string, ...string[]] => [
+      t.account === undefined ? targetLabel(t) : `${t.account} (${t.source}) ${targetLabel(t)}`,
+      ...COLUMNS.map(([, key]) => cell(key, t[key], t.orphansChecked)),
+    ]),
+    ['total', ...COLUMNS.map(([, key]) => cell(key, summary.total[key], anyChecked))],
+  ];
+  const width = Math.max(18, ...rows.map(([label]) => label.length));
+  const header = ['account and target'.padEnd(width), ...COLUMNS.map(([name]) => name.padStart(9))];
+  const lines = [
+    '',
+    `Reconcile run ${summary.runId}${summary.dryRun ? ' (dry run: nothing queued or deleted)' : ''}`,
+    `  ${header.join(' ')}`,
+    ...rows.map(
+      ([label, ...values]) =>
+        `  ${label.padEnd(width)} ${values.map((v) => v.padStart(9)).join(' ')}`,
+    ),
+    ...(summary.targets.some((t) => !t.orphansChecked && t.error === undefined)
+      ? ['  orphans: not looked for (a dry run or --delete-orphans looks for them)']
+      : []),
+    ...summary.targets
+      .filter((t) => t.error !== undefined)
+      .map((t) => `  ${targetLabel(t)} not complete: ${t.error}`),
+    `  time: ${(summary.durationMs / 1000).toFixed(1)} s`,
+  ];
+  return `${lines.join('\n')}\n`;
 };

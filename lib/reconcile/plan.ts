@@ -1,12 +1,12 @@
 import { vpnConnectionIdSchema } from '../events/index.ts';
 import type { VpnConnection } from '../huawei/index.ts';
-import type { MonitorRef } from './known-monitors.ts';
+import type { MonitorRef } from './listing.ts';
 
 /** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */
 const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
 
 /** A connection the plan names, with the status it was listed in. */
-export interface PlannedConnection {
+interface PlannedConnection {
   id: string;
   status: string;
 }

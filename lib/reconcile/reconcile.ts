@@ -1,18 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import {
   type AccountAccess,
   type AccountRegistry,
-  CredentialGate,
   CredentialGuard,
+  createFleetGuard,
+  createHuaweiAccess,
 } from '../accounts/index.ts';
-import type { SqsClient } from '../aws/index.ts';
+import { createDynamoDbClient, type SqsClient } from '../aws/index.ts';
+import type { ReconcileConfig } from '../config/index.ts';
+import { HuaweiApiError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/index.ts';
-import type { BackoffOptions, RetryOptions } from '../retry/index.ts';
+import { type BackoffOptions, lastFailure, type RetryOptions } from '../retry/index.ts';
 import { enqueueConnections } from './enqueue.ts';
-import { ReconcileOptionsError } from './errors.ts';
-import type { HuaweiCalls, ReconcileClient } from './listing.ts';
-import { newRunId } from './origin.ts';
-import { deleteOrphans } from './orphans.ts';
-import { planTarget } from './plan.ts';
+import { call, type HuaweiCalls, type ReconcileClient, readTargetState } from './listing.ts';
+import { ReconcileOptionsError, type ReconcileRun } from './options.ts';
+import { type OrphanMonitor, planTarget } from './plan.ts';
 import {
   describeFailure,
   type ReconcileSummary,
@@ -20,7 +22,6 @@ import {
   totalOf,
   zeroCounts,
 } from './summary.ts';
-import { readTargetState } from './target-state.ts';
 
 /** What a run uses; the handler and the command build it once. */
 export interface ReconcileDeps {
@@ -35,21 +36,45 @@ export interface ReconcileDeps {
   enqueueRate?: number | undefined;
 }
 
-/** What to reconcile and how. */
-export interface ReconcileRun {
-  /** Projects to reconcile; when empty, every project of every account (or of `account`). */
-  targets: readonly VpnTarget[];
-  /** Only this account's projects (`--account`). */
-  account?: string | undefined;
-  /** The source queue; required unless `dryRun`. */
-  queueUrl: string | undefined;
-  /** List and plan only: nothing is queued or deleted. */
-  dryRun: boolean;
-  /** Delete monitors whose connection is gone (never in a dry run). */
-  deleteOrphans: boolean;
-  pageSize?: number | undefined;
-  runId?: string | undefined;
-}
+/**
+ * The Huawei side of a run, built from its configuration once per container (the Lambda) or
+ * per command: the accounts and the VPN client, the retry settings and, with a breaker table,
+ * the credential guard behind the fleet's breaker, as createMonitor's calls obey it. The health
+ * check builds its own the same way. `close()` releases the keep-alive connections, so a
+ * command can exit.
+ */
+export const createHuaweiSide = (config: ReconcileConfig) => {
+  const access = createHuaweiAccess(config);
+  const tableName = config.breakerTableName;
+  const dynamoDb = tableName === undefined ? undefined : createDynamoDbClient();
+  const deps: Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> = {
+    client: access.client,
+    accounts: access.accounts,
+    huawei: {
+      maxAttempts: config.huaweiMaxAttempts,
+      attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+      backoff: config.huaweiBackoff,
+    },
+    guard:
+      tableName === undefined || dynamoDb === undefined
+        ? undefined
+        : createFleetGuard({ config, client: dynamoDb, tableName }),
+  };
+  const close = async () => {
+    dynamoDb?.destroy();
+    await access.close();
+  };
+  return { deps, access, dynamoDb, close };
+};
+
+/** What a reconcile run needs, with the SQS client given; see {@link createHuaweiSide}. */
+export const createReconcileDependencies = (
+  config: ReconcileConfig,
+  sqs: SqsClient,
+): ReconcileDeps & { close(): Promise<void> } => {
+  const { deps, close } = createHuaweiSide(config);
+  return { ...deps, sqs, enqueueRate: config.enqueueRate, close };
+};
 
 /** How a run runs: its time limit, a stop signal, and hooks for progress and logs. */
 export interface ReconcileRuntime {
@@ -64,12 +89,62 @@ export interface ReconcileRuntime {
 }
 
 /**
- * Whether a run looks for orphaned monitors: one that deletes them, and a dry run (its plan
- * lists them). Looking costs the monitor list of every target; a run that does not look
- * reports its targets' orphans as not checked.
+ * How a run makes each account's Huawei calls: under one gate per account for this
+ * invocation (a refused key stops that account's calls only), retried by the policy until the
+ * deadline. The health check makes its calls so too.
  */
-const looksForOrphans = (run: Pick<ReconcileRun, 'dryRun' | 'deleteOrphans'>): boolean =>
-  run.deleteOrphans || run.dryRun;
+export const huaweiCallsOf = (
+  deps: Pick<ReconcileDeps, 'client' | 'huawei' | 'guard'>,
+  runtime: Pick<ReconcileRuntime, 'deadline' | 'signal' | 'onRetry' | 'sleep'>,
+): ((account: AccountAccess) => HuaweiCalls) => {
+  const deadline = runtime.deadline ?? Number.POSITIVE_INFINITY;
+  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
+    deadline,
+    signal: runtime.signal,
+  });
+  const retry: RetryOptions = {
+    ...deps.huawei,
+    deadline,
+    signal: runtime.signal,
+    ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
+    ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
+  };
+  return (account) => ({ client: deps.client, gate: gateOf(account), retry });
+};
+
+/** A fresh run id, readable in logs and sortable: `20261126T024000Z-3f9a1c0b`. */
+export const newRunId = (now: Date = new Date()): string =>
+  `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(4).toString('hex')}`;
+
+/** A monitor that is gone already: Huawei answers 404, or `VPN.0001` for one deleted before. */
+const alreadyGone = (error: unknown): boolean => {
+  const cause = lastFailure(error);
+  return cause instanceof HuaweiApiError && (cause.status === 404 || cause.code === 'VPN.0001');
+};
+
+/**
+ * Deletes the orphaned monitors one by one, each call under the gate and retried. A monitor
+ * that is gone already counts as deleted; one that could not be deleted is reported and the
+ * others are still tried.
+ */
+const deleteOrphans = async (
+  calls: HuaweiCalls,
+  target: VpnTarget,
+  orphans: readonly OrphanMonitor[],
+): Promise<{ deleted: number; problems: string[] }> => {
+  let deleted = 0;
+  const problems: string[] = [];
+  for (const orphan of orphans) {
+    try {
+      await call(calls, () => calls.client.deleteMonitor(target, orphan.monitorId, calls.retry));
+      deleted += 1;
+    } catch (error) {
+      if (alreadyGone(error)) deleted += 1;
+      else problems.push(`monitor ${orphan.monitorId} not deleted: ${describeFailure(error)}`);
+    }
+  }
+  return { deleted, problems };
+};
 
 /**
  * Reconciles every target: reads its connections and monitors ({@link readTargetState}: the
@@ -90,22 +165,7 @@ export const runReconcile = async (
   }
   const started = Date.now();
   const runId = run.runId ?? newRunId(new Date(started));
-  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
-    deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
-    signal: runtime.signal,
-  });
-  const callsOf = (account: AccountAccess): HuaweiCalls => ({ ...calls, gate: gateOf(account) });
-  const calls: HuaweiCalls = {
-    client: deps.client,
-    gate: new CredentialGate(() => undefined),
-    retry: {
-      ...deps.huawei,
-      deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
-      signal: runtime.signal,
-      ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
-      ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
-    },
-  };
+  const callsOf = huaweiCallsOf(deps, runtime);
 
   const reconcileTarget = async (
     target: VpnTarget,
@@ -126,7 +186,9 @@ export const runReconcile = async (
       if (unlisted !== undefined) throw unlisted;
       const calls = callsOf(account);
       const state = await readTargetState(calls, target, {
-        findOrphans: looksForOrphans(run),
+        // A dry run's plan lists orphans, and only a run that looks can delete them; looking
+        // costs each target's monitor list.
+        findOrphans: run.deleteOrphans || run.dryRun,
         pageSize: run.pageSize,
         onPage: (p) => runtime.onPage?.({ target, ...p }),
       });
@@ -198,7 +260,7 @@ export const runReconcile = async (
 export const targetsOf = async (
   accounts: ReconcileDeps['accounts'],
   run: Pick<ReconcileRun, 'targets' | 'account'>,
-): Promise<{ target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[]> => {
+): Promise<TargetRow[]> => {
   if (run.targets.length > 0 && run.account === undefined)
     return run.targets.map((target) => ({ target, account: undefined }));
   let chosen = await accounts.accounts();
@@ -211,7 +273,7 @@ export const targetsOf = async (
     }
     chosen = [named];
   }
-  const found: { target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[] = [];
+  const found: TargetRow[] = [];
   for (const account of chosen) {
     if (account.spec.projects === 'any') {
       for (const target of run.targets) found.push({ target, account });
@@ -227,3 +289,6 @@ export const targetsOf = async (
   }
   return found;
 };
+
+/** One row of a run: a target, its account when known, and why its account's projects could not be listed. */
+type TargetRow = { target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown };

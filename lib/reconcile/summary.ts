@@ -1,7 +1,9 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { VpnTarget } from '../huawei/index.ts';
+import type { MetricsSink } from '../metrics.ts';
 import { RetryExhaustedError } from '../retry/index.ts';
-import type { OrphanMonitor, PlannedConnection } from './plan.ts';
-import type { MonitorSource } from './target-state.ts';
+import type { MonitorSource } from './listing.ts';
+import type { TargetPlan } from './plan.ts';
 
 /** The counts of a run, per target and in total. */
 export interface ReconcileCounts {
@@ -40,12 +42,7 @@ export interface TargetSummary extends VpnTarget, ReconcileCounts {
   /** Where the monitors came from: the monitor list, or the connections' `connection_monitor_id`. */
   monitorsFrom?: MonitorSource | undefined;
   /** The connections and monitors behind the counts, for a dry run's listing. */
-  plan: {
-    enqueue: PlannedConnection[];
-    pending: PlannedConnection[];
-    skipped: PlannedConnection[];
-    orphans: OrphanMonitor[];
-  };
+  plan: Omit<TargetPlan, 'alreadyMonitored'>;
   /** Why the target is not complete (listing failed, credentials refused, SQS refused...). */
   error?: string | undefined;
 }
@@ -97,4 +94,106 @@ export const countsOnly = (summary: ReconcileSummary) => ({
 export const describeFailure = (error: unknown): string => {
   if (error instanceof RetryExhaustedError) return `${error.decision.reason}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+};
+
+/** Entries of each plan list the Lambda's answer carries, over all targets. */
+export const ANSWER_SAMPLE_SIZE = 20;
+/** Targets the answer lists with their counts; the total always covers all of them. */
+const ANSWER_MAX_TARGETS = 200;
+/** Plan entries per log line: a line stays far below CloudWatch Logs' 256 KB an event. */
+const PLAN_LOG_CHUNK = 500;
+
+type PlanKind = keyof TargetSummary['plan'];
+const PLAN_KINDS: readonly PlanKind[] = ['enqueue', 'pending', 'skipped', 'orphans'];
+
+/** The reconcile Lambda's answer: every count, and a bounded sample of the plan. */
+export interface BoundedReconcileAnswer extends Omit<ReconcileSummary, 'targets'> {
+  targets: Omit<TargetSummary, 'plan'>[];
+  /** Targets left out of `targets` (their counts are in `total`). */
+  targetsOmitted: number;
+  /** The first entries of each plan list, over all targets, with the target they belong to. */
+  planSample: Record<PlanKind, { projectId: string; region: string; entry: unknown }[]>;
+  /** Where the full plan is: the function's log, as "Reconcile plan" lines. */
+  fullPlan: 'log';
+}
+
+/**
+ * The answer of the reconcile Lambda, whatever the account size: Lambda refuses a response
+ * over 6 MB, and the plan is about 114 bytes a connection. Counts are complete; the plan is
+ * cut to {@link ANSWER_SAMPLE_SIZE} entries a list; the full plan goes to the log
+ * ({@link planLogLines}).
+ */
+export const boundedAnswer = (summary: ReconcileSummary): BoundedReconcileAnswer => {
+  const planSample = Object.fromEntries(
+    PLAN_KINDS.map((kind) => [
+      kind,
+      summary.targets
+        .flatMap(({ projectId, region, plan }) =>
+          plan[kind].slice(0, ANSWER_SAMPLE_SIZE).map((entry) => ({ projectId, region, entry })),
+        )
+        .slice(0, ANSWER_SAMPLE_SIZE),
+    ]),
+  ) as BoundedReconcileAnswer['planSample'];
+  const counts = countsOnly(summary);
+  return {
+    ...counts,
+    targets: counts.targets.slice(0, ANSWER_MAX_TARGETS),
+    targetsOmitted: Math.max(0, summary.targets.length - ANSWER_MAX_TARGETS),
+    planSample,
+    fullPlan: 'log',
+  };
+};
+
+/** One log line of the full plan: a part of one list of one target. */
+export interface PlanLogLine {
+  runId: string;
+  projectId: string;
+  region: string;
+  list: PlanKind;
+  part: number;
+  parts: number;
+  entries: unknown[];
+}
+
+/** The full plan as log lines of at most {@link PLAN_LOG_CHUNK} entries each. */
+export const planLogLines = function* (summary: ReconcileSummary): Generator<PlanLogLine> {
+  for (const { projectId, region, plan } of summary.targets) {
+    for (const list of PLAN_KINDS) {
+      const entries: readonly unknown[] = plan[list];
+      const parts = Math.ceil(entries.length / PLAN_LOG_CHUNK);
+      for (let part = 0; part < parts; part++) {
+        yield {
+          runId: summary.runId,
+          projectId,
+          region,
+          list,
+          part: part + 1,
+          parts,
+          entries: entries.slice(part * PLAN_LOG_CHUNK, (part + 1) * PLAN_LOG_CHUNK),
+        };
+      }
+    }
+  }
+};
+
+/**
+ * Emits a run's totals: `ConnectionsSeen`, `AlreadyMonitored`, `Enqueued`, `Pending`,
+ * `Orphans` (only from a run that looked for them, so no 0 stands for "not looked"),
+ * `OrphansDeleted`, and `ReconcileTargetsFailed` (targets that did not complete, which the
+ * `ReconcileIncomplete` alarm watches).
+ */
+export const recordReconcileMetrics = (metrics: MetricsSink, summary: ReconcileSummary): void => {
+  const { total } = summary;
+  const counts: [string, number][] = [
+    ['ConnectionsSeen', total.connectionsSeen],
+    ['AlreadyMonitored', total.alreadyMonitored],
+    ['Enqueued', total.enqueued],
+    ['Pending', total.pending],
+    ...(summary.targets.some((t) => t.orphansChecked)
+      ? [['Orphans', total.orphansFound] as [string, number]]
+      : []),
+    ['OrphansDeleted', total.orphansDeleted],
+    ['ReconcileTargetsFailed', total.targetsFailed],
+  ];
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
 };
