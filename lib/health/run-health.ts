@@ -45,11 +45,9 @@ import {
   isNews,
 } from './decide.ts';
 import {
-  eventFigures,
-  eventThresholds,
   type HealthBus,
   type HealthChangedDetail,
-  healthEventId,
+  healthChangedDetail,
   publishHealthEvents,
 } from './health-event.ts';
 import { type HealthRecord, HealthStateStore } from './state-store.ts';
@@ -217,9 +215,7 @@ const zeroCounts = () => ({
 
 /** A decision waiting for its write: the record it leaves and the event it carries. */
 interface Change {
-  connectionId: string;
   record: HealthRecord | undefined;
-  state: HealthState;
   detail: HealthChangedDetail;
   news: boolean;
 }
@@ -361,27 +357,21 @@ const checkProject = async (
       figures: figures.get(id),
     });
     if (record?.state === decision.state || blocked.has(id)) continue;
-    const version = (record?.version ?? 0) + 1;
     changes.push({
-      connectionId: id,
       record,
-      state: decision.state,
       news: isNews(record?.state, decision.state),
-      detail: {
-        event_id: healthEventId(target.projectId, id, version),
-        vpn_connection_id: id,
-        project_id: target.projectId,
-        region: target.region,
-        account: summary.account ?? null,
-        connection_monitor_id: monitor?.id ?? null,
-        previous_state: record?.state ?? null,
-        state: decision.state,
-        reason: decision.reason,
-        figures: eventFigures(figures.get(id), settings.metricSource),
-        thresholds: eventThresholds(settings.thresholds),
-        version,
-        decided_at: decidedAt,
-      },
+      detail: healthChangedDetail({
+        target,
+        connectionId: id,
+        account: summary.account,
+        monitorId: monitor?.id,
+        previous: record?.state,
+        decision,
+        figures: figures.get(id),
+        settings,
+        version: (record?.version ?? 0) + 1,
+        decidedAt,
+      }),
     });
   }
   if (run.dryRun || deps.store === undefined) {
@@ -393,15 +383,17 @@ const checkProject = async (
     target,
     // New ones, and ones back from `gone` (which left the index).
     changes
-      .filter((c) => (c.record === undefined || c.record.state === 'gone') && c.state !== 'gone')
-      .map((c) => c.connectionId),
+      .filter(
+        (c) => (c.record === undefined || c.record.state === 'gone') && c.detail.state !== 'gone',
+      )
+      .map((c) => c.detail.vpn_connection_id),
   );
   const won: Change[] = [];
   for (const change of changes) {
     const written = await deps.store.transition(target, {
-      connectionId: change.connectionId,
+      connectionId: change.detail.vpn_connection_id,
       fromVersion: change.record?.version,
-      state: change.state,
+      state: change.detail.state,
       reason: change.detail.reason,
       changedAt: change.detail.decided_at,
       event: change.news ? JSON.stringify(change.detail) : undefined,
@@ -422,7 +414,7 @@ const checkProject = async (
     target,
     summary,
     won.map((c) => ({
-      id: c.connectionId,
+      id: c.detail.vpn_connection_id,
       version: c.detail.version,
       detail: JSON.stringify(c.detail),
     })),

@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { VpnTarget } from '../huawei/index.ts';
 import type { HealthReason, HealthState } from './decide.ts';
@@ -61,6 +62,13 @@ const recordOf = (item: Record<string, AttributeValue>): HealthRecord | undefine
     leaseUntil: item.lease_until?.N === undefined ? undefined : Number(item.lease_until.N),
   };
 };
+
+/** An update that holds only while the record is at `version`. */
+const ifStillAt = (version: number, update: string) => ({
+  UpdateExpression: update,
+  ConditionExpression: 'version = :version',
+  ExpressionAttributeValues: { ':version': n(version) },
+});
 
 /** A change to write: the state it leaves (by version) and the one it enters, with its event. */
 export interface HealthTransition {
@@ -155,22 +163,14 @@ export class HealthStateStore {
       values[':expiration'] = n(Math.floor(this.#now() / 1000) + GONE_TTL_SECONDS);
     }
     if (change.fromVersion !== undefined) values[':read'] = n(change.fromVersion);
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: { id: s(stateKey(target, change.connectionId)) },
-          UpdateExpression: `SET ${sets.join(', ')}${change.state === 'gone' ? '' : ' REMOVE expiration'}`,
-          ConditionExpression:
-            change.fromVersion === undefined ? 'attribute_not_exists(id)' : 'version = :read',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const won = await this.#update(target, change.connectionId, {
+      UpdateExpression: `SET ${sets.join(', ')}${change.state === 'gone' ? '' : ' REMOVE expiration'}`,
+      ConditionExpression:
+        change.fromVersion === undefined ? 'attribute_not_exists(id)' : 'version = :read',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: values,
+    });
+    if (!won) return false;
     if (change.state === 'gone') await this.#index(target, [change.connectionId], 'DELETE');
     return true;
   }
@@ -196,56 +196,50 @@ export class HealthStateStore {
     leaseUntil: number,
     now: number,
   ): Promise<boolean> {
+    return this.#update(target, connectionId, {
+      UpdateExpression: 'SET lease_until = :lease',
+      ConditionExpression:
+        'version = :version AND attribute_exists(pending_event) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
+      ExpressionAttributeValues: {
+        ':version': n(version),
+        ':lease': n(leaseUntil),
+        ':now': n(now),
+      },
+    });
+  }
+
+  /** The run could not publish the event of `version`: the next run may take it at once. */
+  public async release(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+    await this.#update(target, connectionId, ifStillAt(version, 'REMOVE lease_until'));
+  }
+
+  /** The event of `version` was published: forget it, unless a later change replaced it. */
+  public async published(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+    await this.#update(
+      target,
+      connectionId,
+      ifStillAt(version, 'REMOVE pending_event, lease_until'),
+    );
+  }
+
+  /** A conditional update of a connection's record; answers whether its condition held. */
+  async #update(
+    target: VpnTarget,
+    connectionId: string,
+    update: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<boolean> {
     try {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#tableName,
           Key: { id: s(stateKey(target, connectionId)) },
-          UpdateExpression: 'SET lease_until = :lease',
-          ConditionExpression:
-            'version = :version AND attribute_exists(pending_event) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
-          ExpressionAttributeValues: {
-            ':version': n(version),
-            ':lease': n(leaseUntil),
-            ':now': n(now),
-          },
+          ...update,
         }),
       );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
-    }
-  }
-
-  /** The run could not publish the event of `version`: the next run may take it at once. */
-  public async release(target: VpnTarget, connectionId: string, version: number): Promise<void> {
-    await this.#ifStillAt(target, connectionId, version, 'REMOVE lease_until');
-  }
-
-  /** The event of `version` was published: forget it, unless a later change replaced it. */
-  public async published(target: VpnTarget, connectionId: string, version: number): Promise<void> {
-    await this.#ifStillAt(target, connectionId, version, 'REMOVE pending_event, lease_until');
-  }
-
-  async #ifStillAt(
-    target: VpnTarget,
-    connectionId: string,
-    version: number,
-    update: string,
-  ): Promise<void> {
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: { id: s(stateKey(target, connectionId)) },
-          UpdateExpression: update,
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': n(version) },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -5,29 +5,31 @@ import { RetryExhaustedError } from '../retry/index.ts';
 import type { MonitorSource } from './listing.ts';
 import type { TargetPlan } from './plan.ts';
 
-/** The counts of a run, per target and in total. */
-export interface ReconcileCounts {
+/** The counts of a run, per target and in total, at zero. */
+export const zeroCounts = () => ({
   /** VPN connections listed. */
-  connectionsSeen: number;
+  connectionsSeen: 0,
   /** Connections that have their monitor. */
-  alreadyMonitored: number;
+  alreadyMonitored: 0,
   /** `ACTIVE` or `DOWN` connections without a monitor: queued, or in a dry run to be queued. */
-  withoutMonitor: number;
+  withoutMonitor: 0,
   /** Messages queued for createMonitor (0 in a dry run). */
-  enqueued: number;
+  enqueued: 0,
   /** Messages SQS refused; they are queued by the next run. */
-  enqueueFailed: number;
+  enqueueFailed: 0,
   /** `PENDING_*` connections without a monitor, left for the next run. */
-  pending: number;
+  pending: 0,
   /** Connections without a monitor in another status (`ERROR`), or with an id that is not one. */
-  skipped: number;
+  skipped: 0,
   /** Monitors whose connection is gone (0 where orphans were not checked). */
-  orphansFound: number;
+  orphansFound: 0,
   /** Of those, deleted (with `deleteOrphans`, never in a dry run). */
-  orphansDeleted: number;
+  orphansDeleted: 0,
   /** Pages of connections read. */
-  pages: number;
-}
+  pages: 0,
+});
+
+type ReconcileCounts = ReturnType<typeof zeroCounts>;
 
 /** What a run found and did for one project in one region. */
 export interface TargetSummary extends VpnTarget, ReconcileCounts {
@@ -57,20 +59,6 @@ export interface ReconcileSummary {
   targets: TargetSummary[];
   total: ReconcileCounts & { targets: number; targetsFailed: number };
 }
-
-/** All counts at zero. */
-export const zeroCounts = (): ReconcileCounts => ({
-  connectionsSeen: 0,
-  alreadyMonitored: 0,
-  withoutMonitor: 0,
-  enqueued: 0,
-  enqueueFailed: 0,
-  pending: 0,
-  skipped: 0,
-  orphansFound: 0,
-  orphansDeleted: 0,
-  pages: 0,
-});
 
 /** The counts of every target added up, and how many targets did not complete. */
 export const totalOf = (targets: readonly TargetSummary[]): ReconcileSummary['total'] => {
@@ -106,24 +94,14 @@ const PLAN_LOG_CHUNK = 500;
 type PlanKind = keyof TargetSummary['plan'];
 const PLAN_KINDS: readonly PlanKind[] = ['enqueue', 'pending', 'skipped', 'orphans'];
 
-/** The reconcile Lambda's answer: every count, and a bounded sample of the plan. */
-export interface BoundedReconcileAnswer extends Omit<ReconcileSummary, 'targets'> {
-  targets: Omit<TargetSummary, 'plan'>[];
-  /** Targets left out of `targets` (their counts are in `total`). */
-  targetsOmitted: number;
-  /** The first entries of each plan list, over all targets, with the target they belong to. */
-  planSample: Record<PlanKind, { projectId: string; region: string; entry: unknown }[]>;
-  /** Where the full plan is: the function's log, as "Reconcile plan" lines. */
-  fullPlan: 'log';
-}
-
 /**
  * The answer of the reconcile Lambda, whatever the account size: Lambda refuses a response
- * over 6 MB, and the plan is about 114 bytes a connection. Counts are complete; the plan is
- * cut to {@link ANSWER_SAMPLE_SIZE} entries a list; the full plan goes to the log
- * ({@link planLogLines}).
+ * over 6 MB, and the plan is about 114 bytes a connection. Counts are complete (`total`, and
+ * `targetsOmitted` counts the targets left out of `targets`); `planSample` holds the first
+ * {@link ANSWER_SAMPLE_SIZE} entries of each plan list over all targets; the full plan goes to
+ * the log as "Reconcile plan" lines ({@link planLogLines}).
  */
-export const boundedAnswer = (summary: ReconcileSummary): BoundedReconcileAnswer => {
+export const boundedAnswer = (summary: ReconcileSummary) => {
   const planSample = Object.fromEntries(
     PLAN_KINDS.map((kind) => [
       kind,
@@ -133,30 +111,22 @@ export const boundedAnswer = (summary: ReconcileSummary): BoundedReconcileAnswer
         )
         .slice(0, ANSWER_SAMPLE_SIZE),
     ]),
-  ) as BoundedReconcileAnswer['planSample'];
+  ) as Record<PlanKind, { projectId: string; region: string; entry: unknown }[]>;
   const counts = countsOnly(summary);
   return {
     ...counts,
     targets: counts.targets.slice(0, ANSWER_MAX_TARGETS),
     targetsOmitted: Math.max(0, summary.targets.length - ANSWER_MAX_TARGETS),
     planSample,
-    fullPlan: 'log',
+    fullPlan: 'log' as const,
   };
 };
 
-/** One log line of the full plan: a part of one list of one target. */
-export interface PlanLogLine {
-  runId: string;
-  projectId: string;
-  region: string;
-  list: PlanKind;
-  part: number;
-  parts: number;
-  entries: unknown[];
-}
+/** The reconcile Lambda's answer: every count, and a bounded sample of the plan. */
+export type BoundedReconcileAnswer = ReturnType<typeof boundedAnswer>;
 
-/** The full plan as log lines of at most {@link PLAN_LOG_CHUNK} entries each. */
-export const planLogLines = function* (summary: ReconcileSummary): Generator<PlanLogLine> {
+/** The full plan as log lines, each a part of one list of one target. */
+export const planLogLines = function* (summary: ReconcileSummary) {
   for (const { projectId, region, plan } of summary.targets) {
     for (const list of PLAN_KINDS) {
       const entries: readonly unknown[] = plan[list];
