@@ -47,7 +47,7 @@ const HEALTH_METRICS = {
 } as const;
 
 /** Which of the monitor's figures decide: the physical link's or the tunnel's. */
-export type MetricSource = HealthSettings['metricSource'];
+type MetricSource = HealthSettings['metricSource'];
 
 const datapointSchema = z.looseObject({
   timestamp: z.number(),
@@ -198,12 +198,11 @@ export const batchQueryOf = (
   filter: 'average' as const,
 });
 
-const mean = (values: readonly number[]): number | undefined =>
-  values.length === 0 ? undefined : values.reduce((sum, v) => sum + v, 0) / values.length;
-
-/** Rounds a figure for events and logs: two decimals are more than Cloud Eye measures. */
-const rounded = (value: number | undefined): number | undefined =>
-  value === undefined ? undefined : Math.round(value * 100) / 100;
+/** The mean, rounded for events and logs: two decimals are more than Cloud Eye measures. */
+const roundedMean = (values: readonly number[]): number | undefined =>
+  values.length === 0
+    ? undefined
+    : Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 100) / 100;
 
 /**
  * Each connection's figures from a batch answer: the mean loss and latency over the window and
@@ -236,14 +235,15 @@ export const figuresFrom = (
       }
     }
   }
-  const figures = new Map<string, HealthFigures>();
-  for (const [id, entry] of collected) {
-    figures.set(id, {
-      points: entry.points,
-      lossPercent: rounded(mean(entry.loss)),
-      latencyMs: rounded(mean(entry.latency)),
-      status: entry.status?.value,
-    });
-  }
-  return figures;
+  return new Map(
+    [...collected].map(([id, entry]): [string, HealthFigures] => [
+      id,
+      {
+        points: entry.points,
+        lossPercent: roundedMean(entry.loss),
+        latencyMs: roundedMean(entry.latency),
+        status: entry.status?.value,
+      },
+    ]),
+  );
 };

@@ -56,12 +56,7 @@ import { type HealthRecord, HealthStateStore } from './state-store.ts';
 export interface HealthDeps extends Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> {
   cloudEye: Pick<CloudEyeClient, 'batchQueryMetricData'>;
   /** Where states are kept; without one (a dry run from a laptop) nothing is written. */
-  store:
-    | Pick<
-        HealthStateStore,
-        'tracked' | 'read' | 'track' | 'transition' | 'claim' | 'published' | 'release'
-      >
-    | undefined;
+  store: Pick<HealthStateStore, keyof HealthStateStore> | undefined;
   /** Where changes are told; without one, nothing is published. */
   bus: HealthBus | undefined;
   settings: HealthSettings;
@@ -161,21 +156,27 @@ interface ConnectionHealth {
   figures: HealthFigures | undefined;
 }
 
-/** What happened to one project. */
-export interface HealthTargetSummary extends VpnTarget {
-  account?: string | undefined;
-  connectionsSeen: number;
+/** The counts of a target, or of a run, before anything happened. */
+const zeroCounts = () => ({
+  connectionsSeen: 0,
   /** Connections with a monitor, and tracked ones that lost theirs or vanished. */
-  checked: number;
-  byState: Record<HealthState, number>;
+  checked: 0,
+  byState: Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>,
   /** States written (changes, first states). */
-  changes: number;
+  changes: 0,
   /** Changes that lost to an overlapping run (it publishes them). */
-  lostRaces: number;
-  eventsPublished: number;
+  lostRaces: 0,
+  eventsPublished: 0,
   /** Events kept pending for the next run: EventBridge did not take them. */
-  eventsPending: number;
-  cloudEyeCalls: number;
+  eventsPending: 0,
+  cloudEyeCalls: 0,
+});
+
+type HealthCounts = ReturnType<typeof zeroCounts>;
+
+/** What happened to one project. */
+export interface HealthTargetSummary extends VpnTarget, HealthCounts {
+  account?: string | undefined;
   connections: ConnectionHealth[];
   error?: string | undefined;
 }
@@ -186,9 +187,7 @@ export interface HealthSummary {
   startedAt: string;
   durationMs: number;
   targets: HealthTargetSummary[];
-  total: Omit<HealthTargetSummary, 'projectId' | 'region' | 'account' | 'connections' | 'error'> & {
-    targetsFailed: number;
-  };
+  total: HealthCounts & { targetsFailed: number };
 }
 
 /** Projects read at once (each one's calls are sequential, under its own pacer lane). */
@@ -197,21 +196,6 @@ const PROJECT_CONCURRENCY = 4;
 const LEASE_MS = 10 * 60_000;
 /** Past a Lambda's deadline its last publish may still be in flight for a moment. */
 const LEASE_MARGIN_MS = 30_000;
-
-const zeroStates = (): Record<HealthState, number> =>
-  Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
-
-/** The counts of a target, or of a run, before anything happened. */
-const zeroCounts = () => ({
-  connectionsSeen: 0,
-  checked: 0,
-  byState: zeroStates(),
-  changes: 0,
-  lostRaces: 0,
-  eventsPublished: 0,
-  eventsPending: 0,
-  cloudEyeCalls: 0,
-});
 
 /** A decision waiting for its write: the record it leaves and the event it carries. */
 interface Change {

@@ -20,18 +20,6 @@ import type { HealthReason, HealthState } from './decide.ts';
  */
 const HEALTH_KEY_PREFIX = 'vpn-monitor-provisioner.health';
 
-/** A connection's kept state; `version` grows by one per change, and guards every write. */
-export interface HealthRecord {
-  state: HealthState;
-  reason: HealthReason;
-  version: number;
-  changedAt: string;
-  /** The event of the latest change, until EventBridge has taken it (publish, then clear). */
-  pendingEvent: string | undefined;
-  /** Epoch ms until which the run that holds the pending event is publishing it. */
-  leaseUntil: number | undefined;
-}
-
 /** How long a `gone` record stays: long enough to answer a late question, then DynamoDB drops it. */
 const GONE_TTL_SECONDS = 7 * 24 * 3600;
 /** BatchGetItem's largest request. */
@@ -49,16 +37,20 @@ const indexKey = (target: VpnTarget): string => `${HEALTH_KEY_PREFIX}-index#${ta
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
-const recordOf = (item: Record<string, AttributeValue>): HealthRecord | undefined => {
+/** A connection's kept state, as its item holds it; `undefined` for an item that is none. */
+const recordOf = (item: Record<string, AttributeValue>) => {
   const state = item.state?.S;
   const version = item.version?.N;
   if (state === undefined || version === undefined) return undefined;
   return {
     state: state as HealthState,
     reason: (item.reason?.S ?? 'within-thresholds') as HealthReason,
+    /** Grows by one per change, and guards every write. */
     version: Number(version),
     changedAt: item.changed_at?.S ?? '',
+    /** The event of the latest change, until EventBridge has taken it (publish, then clear). */
     pendingEvent: item.pending_event?.S,
+    /** Epoch ms until which the run that holds the pending event is publishing it. */
     leaseUntil: item.lease_until?.N === undefined ? undefined : Number(item.lease_until.N),
   };
 };
@@ -69,6 +61,9 @@ const ifStillAt = (version: number, update: string) => ({
   ConditionExpression: 'version = :version',
   ExpressionAttributeValues: { ':version': n(version) },
 });
+
+/** A connection's kept state. */
+export type HealthRecord = NonNullable<ReturnType<typeof recordOf>>;
 
 /** A change to write: the state it leaves (by version) and the one it enters, with its event. */
 export interface HealthTransition {
