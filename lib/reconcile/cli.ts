@@ -159,13 +159,11 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
 /** The plan of a target as lines: what would be queued, what waits, what is orphaned. */
 const formatPlan = (target: TargetSummary, summary: ReconcileSummary): string[] => {
   const queued = summary.dryRun ? 'would enqueue' : 'enqueued';
-  const orphan = summary.dryRun
-    ? summary.deleteOrphans
+  const orphan = !summary.deleteOrphans
+    ? 'kept (pass --delete-orphans to delete)'
+    : summary.dryRun
       ? 'would delete'
-      : 'kept (pass --delete-orphans to delete)'
-    : summary.deleteOrphans
-      ? 'deleted'
-      : 'kept (pass --delete-orphans to delete)';
+      : 'deleted';
   return [
     ...target.plan.enqueue.map(({ id, status }) => `  ${queued.padEnd(13)}  ${id}  ${status}`),
     ...target.plan.pending.map(({ id, status }) => `  ${'pending'.padEnd(13)}  ${id}  ${status}`),

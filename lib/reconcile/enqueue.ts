@@ -10,6 +10,7 @@ import {
   reconcileAttributes,
   sendBatch,
 } from '../queue/index.ts';
+import { describeFailure } from './summary.ts';
 
 /** Batches in flight at once. */
 const CONCURRENCY = 4;
@@ -24,24 +25,6 @@ const PASSES = 3;
 export const spreadDelaySeconds = (index: number, rate: number | undefined): number =>
   rate === undefined ? 0 : Math.min(MAX_DELAY_SECONDS, Math.floor(index / rate));
 
-/** What a send of one target's messages achieved. */
-export interface EnqueueResult {
-  sent: number;
-  /** Connections whose message SQS refused every time, with its last reason. */
-  failed: { id: string; reason: string }[];
-}
-
-/** The plain "VPN connection created" body createMonitor reads. */
-const connectionCreatedBody = (target: VpnTarget, vpnConnectionId: string): string =>
-  JSON.stringify({
-    vpn_connection_id: vpnConnectionId,
-    project_id: target.projectId,
-    region: target.region,
-  });
-
-const describe = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-
 /**
  * Queues one "VPN connection created" message per connection on the source queue, marked with
  * the reconcile origin and run id, ten to a batch. Entries SQS refuses are sent again, up to
@@ -55,7 +38,7 @@ export const enqueueConnections = async (
   connectionIds: readonly string[],
   runId: string,
   rate?: number | undefined,
-): Promise<EnqueueResult> => {
+) => {
   const fifo = isFifoQueue(queueUrl);
   const position = new Map(connectionIds.map((id, index) => [id, index]));
   const attributes = reconcileAttributes(runId);
@@ -66,7 +49,12 @@ export const enqueueConnections = async (
       fifo,
       {
         messageId: `${runId}.${id}`,
-        body: connectionCreatedBody(target, id),
+        // The plain "VPN connection created" body createMonitor reads.
+        body: JSON.stringify({
+          vpn_connection_id: id,
+          project_id: target.projectId,
+          region: target.region,
+        }),
         messageAttributes: attributes,
         messageGroupId: id,
       },
@@ -85,11 +73,12 @@ export const enqueueConnections = async (
         return refused === undefined ? [] : [{ id, reason: refused }];
       });
     } catch (error) {
-      return ids.map((id) => ({ id, reason: describe(error) }));
+      return ids.map((id) => ({ id, reason: describeFailure(error) }));
     }
   };
   let remaining = [...connectionIds];
-  let failed: EnqueueResult['failed'] = [];
+  // Connections whose message SQS refused every time, with its last reason.
+  let failed: { id: string; reason: string }[] = [];
   for (let pass = 0; pass < PASSES && remaining.length > 0; pass += 1) {
     const batches = chunk(remaining, MAX_BATCH_ENTRIES);
     failed = (await mapConcurrent(batches, CONCURRENCY, sendOne)).flat();

@@ -6,16 +6,10 @@ import type { MonitorRef } from './listing.ts';
 const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
 
 /** A connection the plan names, with the status it was listed in. */
-interface PlannedConnection {
-  id: string;
-  status: string;
-}
+type PlannedConnection = { id: string; status: string };
 
 /** A monitor whose VPN connection is no longer listed. */
-export interface OrphanMonitor {
-  monitorId: string;
-  vpnConnectionId: string;
-}
+type OrphanMonitor = { monitorId: string; vpnConnectionId: string };
 
 /** What one target needs, decided from its connections and monitors. */
 export interface TargetPlan {

@@ -14,7 +14,7 @@ import { type BackoffOptions, lastFailure, type RetryOptions } from '../retry/in
 import { enqueueConnections } from './enqueue.ts';
 import { call, type HuaweiCalls, type ReconcileClient, readTargetState } from './listing.ts';
 import { ReconcileOptionsError, type ReconcileRun } from './options.ts';
-import { type OrphanMonitor, planTarget } from './plan.ts';
+import { planTarget } from './plan.ts';
 import {
   describeFailure,
   type ReconcileSummary,
@@ -123,30 +123,6 @@ const alreadyGone = (error: unknown): boolean => {
 };
 
 /**
- * Deletes the orphaned monitors one by one, each call under the gate and retried. A monitor
- * that is gone already counts as deleted; one that could not be deleted is reported and the
- * others are still tried.
- */
-const deleteOrphans = async (
-  calls: HuaweiCalls,
-  target: VpnTarget,
-  orphans: readonly OrphanMonitor[],
-): Promise<{ deleted: number; problems: string[] }> => {
-  let deleted = 0;
-  const problems: string[] = [];
-  for (const orphan of orphans) {
-    try {
-      await call(calls, () => calls.client.deleteMonitor(target, orphan.monitorId, calls.retry));
-      deleted += 1;
-    } catch (error) {
-      if (alreadyGone(error)) deleted += 1;
-      else problems.push(`monitor ${orphan.monitorId} not deleted: ${describeFailure(error)}`);
-    }
-  }
-  return { deleted, problems };
-};
-
-/**
  * Reconciles every target: reads its connections and monitors ({@link readTargetState}: the
  * monitor list first when looking for orphans, else the connections' own
  * `connection_monitor_id` where every one carries it), plans, queues a "VPN connection created"
@@ -225,10 +201,16 @@ export const runReconcile = async (
           );
         }
       }
-      if (!run.dryRun && run.deleteOrphans) {
-        const deleted = await deleteOrphans(calls, target, plan.orphans);
-        summary.orphansDeleted = deleted.deleted;
-        problems.push(...deleted.problems);
+      // One by one, each under the gate and retried: one already gone counts as deleted, and
+      // one that could not be deleted is reported while the others are still tried.
+      for (const { monitorId } of !run.dryRun && run.deleteOrphans ? plan.orphans : []) {
+        try {
+          await call(calls, () => calls.client.deleteMonitor(target, monitorId, calls.retry));
+          summary.orphansDeleted += 1;
+        } catch (error) {
+          if (alreadyGone(error)) summary.orphansDeleted += 1;
+          else problems.push(`monitor ${monitorId} not deleted: ${describeFailure(error)}`);
+        }
       }
     } catch (error) {
       problems.push(describeFailure(error));
