@@ -63,10 +63,9 @@ export interface HealthDeps extends Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> {
 }
 
 /**
- * Builds what a health run needs, once per container or command: the Huawei side as the
- * reconcile function has it, a Cloud Eye client signed with the same per-account keys and
- * paced on its own (another service, another limit), the state table and the bus.
- * `withAws: false` (a command without AWS) keeps no state and publishes nothing.
+ * Builds what a health run needs, once per container or command: reconcile's Huawei side, a
+ * Cloud Eye client signed with the same keys and paced on its own (another service, another
+ * limit), the state table and the bus. `withAws: false` keeps no state and publishes nothing.
  */
 export const createHealthDependencies = (
   config: HealthConfig,
@@ -205,11 +204,11 @@ interface Change {
 }
 
 /**
- * Checks every monitored connection of every target: lists connections and monitors (the VPN
- * API), reads their health in as few Cloud Eye batch queries as its limits allow, decides each
- * state, and on a change writes it (a conditional write on the version read, the event with
- * it) and publishes a "VPN Connection Health Changed" event. An event that could not be
- * published stays pending in its record and goes out, with the same id, on the next run.
+ * Checks every monitored connection of every target: lists connections and monitors, reads
+ * their figures in as few Cloud Eye batch queries as its limits allow, decides each state, and
+ * on a change writes it (conditional on the version read, with its event) and publishes a "VPN
+ * Connection Health Changed" event. An event not published stays pending in its record and
+ * goes out, with the same id, on a later run.
  */
 export const runHealth = async (
   deps: HealthDeps,
@@ -406,11 +405,7 @@ const checkProject = async (
 };
 
 /** An event to publish: its connection, the version that holds it pending, its detail. */
-interface Publication {
-  id: string;
-  version: number;
-  detail: string;
-}
+type Publication = { id: string; version: number; detail: string };
 
 /**
  * Publishes pending events and settles each record: a published one is forgotten, one

@@ -120,9 +120,6 @@ export const monitorsNamedByConnections = (
   return monitors;
 };
 
-/** Where a plan's monitors came from: the monitor list, or the connections' `connection_monitor_id`. */
-export type MonitorSource = 'monitor-list' | 'connections';
-
 /**
  * Reads what a target's plan needs, in as few Huawei calls as that allows. Looking for
  * orphans, it lists the monitors, then the connections, so a monitor created in between is
@@ -135,25 +132,27 @@ export const readTargetState = async (
   calls: HuaweiCalls,
   target: VpnTarget,
   options: { findOrphans: boolean; pageSize?: number | undefined; onPage?: OnPage | undefined },
-): Promise<{
-  connections: VpnConnection[];
-  pages: number;
-  monitors: MonitorRef[];
-  monitorsFrom: MonitorSource;
-  orphansChecked: boolean;
-}> => {
+) => {
   const listConnections = () =>
     listAllConnections(calls, target, options.pageSize ?? DEFAULT_PAGE_SIZE, options.onPage);
   if (options.findOrphans) {
     const monitors = await listAllMonitors(calls, target);
     const listing = await listConnections();
-    return { ...listing, monitors, monitorsFrom: 'monitor-list', orphansChecked: true };
+    return { ...listing, monitors, monitorsFrom: 'monitor-list' as const, orphansChecked: true };
   }
   const listing = await listConnections();
   const named = monitorsNamedByConnections(listing.connections);
   if (named !== undefined) {
-    return { ...listing, monitors: named, monitorsFrom: 'connections', orphansChecked: false };
+    return {
+      ...listing,
+      monitors: named,
+      monitorsFrom: 'connections' as const,
+      orphansChecked: false,
+    };
   }
   const monitors = await listAllMonitors(calls, target);
-  return { ...listing, monitors, monitorsFrom: 'monitor-list', orphansChecked: false };
+  return { ...listing, monitors, monitorsFrom: 'monitor-list' as const, orphansChecked: false };
 };
+
+/** Where a plan's monitors came from: the monitor list, or the connections' `connection_monitor_id`. */
+export type MonitorSource = Awaited<ReturnType<typeof readTargetState>>['monitorsFrom'];

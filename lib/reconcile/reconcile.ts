@@ -37,11 +37,9 @@ export interface ReconcileDeps {
 }
 
 /**
- * The Huawei side of a run, built from its configuration once per container (the Lambda) or
- * per command: the accounts and the VPN client, the retry settings and, with a breaker table,
- * the credential guard behind the fleet's breaker, as createMonitor's calls obey it. The health
- * check builds its own the same way. `close()` releases the keep-alive connections, so a
- * command can exit.
+ * The Huawei side of a run, once per container or command: accounts, VPN client, retry
+ * settings and, with a breaker table, the guard behind the fleet's breaker createMonitor obeys
+ * too. `close()` releases the keep-alive connections, so a command can exit.
  */
 export const createHuaweiSide = (config: ReconcileConfig) => {
   const access = createHuaweiAccess(config);
@@ -89,9 +87,8 @@ export interface ReconcileRuntime {
 }
 
 /**
- * How a run makes each account's Huawei calls: under one gate per account for this
- * invocation (a refused key stops that account's calls only), retried by the policy until the
- * deadline. The health check makes its calls so too.
+ * Each account's Huawei calls in one run: under its own gate for this invocation (a refused
+ * key stops that account's calls only), retried by the policy until the deadline.
  */
 export const huaweiCallsOf = (
   deps: Pick<ReconcileDeps, 'client' | 'huawei' | 'guard'>,
@@ -123,12 +120,10 @@ const alreadyGone = (error: unknown): boolean => {
 };
 
 /**
- * Reconciles every target: reads its connections and monitors ({@link readTargetState}: the
- * monitor list first when looking for orphans, else the connections' own
- * `connection_monitor_id` where every one carries it), plans, queues a "VPN connection created"
- * message for each `ACTIVE` or `DOWN` connection without a monitor, and deletes orphaned
- * monitors only when asked. Each Huawei call goes through the run's credential gate and the
- * retry policy. A target that fails is reported with its reason and the run goes on.
+ * Reconciles every target: reads its connections and monitors ({@link readTargetState}),
+ * plans, queues a "VPN connection created" message for each `ACTIVE` or `DOWN` connection
+ * without a monitor, and deletes orphaned monitors only when asked. A target that fails is
+ * reported with its reason and the run goes on.
  */
 export const runReconcile = async (
   deps: ReconcileDeps,
@@ -237,7 +232,7 @@ export const runReconcile = async (
 /**
  * The run's targets with their accounts: the named targets (their accounts found by routing),
  * or every project of every account, or of the one named. An account whose projects cannot be
- * listed becomes one failed row, and the run goes on. The health check covers the same ones.
+ * listed becomes one failed row, and the run goes on.
  */
 export const targetsOf = async (
   accounts: ReconcileDeps['accounts'],
