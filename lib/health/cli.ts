@@ -82,8 +82,8 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
     config = loadHealthConfig(io.env ?? processEnvironment(), overrides);
     const request: HealthRequest = {
       dryRun: args['dry-run'] ?? false,
-      ...(args.target !== undefined ? { targets: args.target } : {}),
-      ...(args.account !== undefined ? { account: args.account } : {}),
+      targets: args.target,
+      account: args.account,
     };
     run = resolveHealthRun(request, config);
     await checkTargetRegions(run.targets, config.vpnEndpoint);

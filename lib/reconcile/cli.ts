@@ -145,11 +145,11 @@ const prepare = (args: ReturnType<typeof readArgs>, io: CliIo) => {
   );
   const request: ReconcileRequest = {
     dryRun: args['dry-run'] ?? false,
-    ...(args['delete-orphans'] !== undefined ? { deleteOrphans: args['delete-orphans'] } : {}),
-    ...(args.target !== undefined ? { targets: args.target } : {}),
-    ...(args.account !== undefined ? { account: args.account } : {}),
-    ...(args.queue !== undefined ? { queue: args.queue } : {}),
-    ...(args['page-size'] !== undefined ? { pageSize: args['page-size'] } : {}),
+    deleteOrphans: args['delete-orphans'],
+    targets: args.target,
+    account: args.account,
+    queue: args.queue,
+    pageSize: args['page-size'],
   };
   const run = resolveReconcileRun(request, config);
   const region = commandRegion(args.region, io.env ?? processEnvironment(), [run.queueUrl]);
