@@ -9,6 +9,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { VpnTarget } from '../huawei/index.ts';
+import { chunk } from '../queue/index.ts';
 import type { HealthReason, HealthState } from './decide.ts';
 
 /**
@@ -110,11 +111,10 @@ export class HealthStateStore {
   ): Promise<Map<string, HealthRecord>> {
     const records = new Map<string, HealthRecord>();
     const byKey = new Map(connectionIds.map((id) => [stateKey(target, id), id]));
-    const keys = [...byKey.keys()];
-    for (let at = 0; at < keys.length; at += MAX_KEYS_PER_GET) {
-      let pending: Record<string, AttributeValue>[] | undefined = keys
-        .slice(at, at + MAX_KEYS_PER_GET)
-        .map((id) => ({ id: s(id) }));
+    for (const batch of chunk([...byKey.keys()], MAX_KEYS_PER_GET)) {
+      let pending: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({
+        id: s(id),
+      }));
       for (let round = 0; pending !== undefined && pending.length > 0; round += 1) {
         if (round > 0)
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
@@ -175,8 +175,8 @@ export class HealthStateStore {
    * short in between never leaves a record unindexed): one write per 1000 ids.
    */
   public async track(target: VpnTarget, connectionIds: readonly string[]): Promise<void> {
-    for (let at = 0; at < connectionIds.length; at += MAX_IDS_PER_INDEX_WRITE)
-      await this.#index(target, connectionIds.slice(at, at + MAX_IDS_PER_INDEX_WRITE), 'ADD');
+    for (const ids of chunk(connectionIds, MAX_IDS_PER_INDEX_WRITE))
+      await this.#index(target, ids, 'ADD');
   }
 
   /**
