@@ -40,9 +40,6 @@ export interface HealthFigures {
   status?: number | undefined;
 }
 
-/** The thresholds a state is decided against: at or above one, the state is worse. */
-export type HealthThresholds = HealthSettings['thresholds'];
-
 /** The facts about one connection at the time of a run. */
 export interface HealthFacts {
   /** The connection's status in the VPN API's listing; `undefined` when it is no longer listed. */
@@ -54,16 +51,16 @@ export interface HealthFacts {
 }
 
 /** A decided state, with its reason. */
-export interface HealthDecision {
-  state: HealthState;
-  reason: HealthReason;
-}
+export type HealthDecision = { state: HealthState; reason: HealthReason };
 
 /** `connection_status` 0: the tunnel is not connected. */
 const NOT_CONNECTED = 0;
 
 /** Decides one connection's state from its facts and the thresholds. */
-export const decideHealth = (facts: HealthFacts, thresholds: HealthThresholds): HealthDecision => {
+export const decideHealth = (
+  facts: HealthFacts,
+  thresholds: HealthSettings['thresholds'],
+): HealthDecision => {
   if (facts.connectionStatus === undefined) return { state: 'gone', reason: 'connection-gone' };
   if (facts.monitorStatus === undefined) return { state: 'gone', reason: 'monitor-gone' };
   if (facts.monitorStatus !== 'ACTIVE') return { state: 'pending', reason: 'monitor-not-active' };

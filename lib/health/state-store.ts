@@ -111,10 +111,9 @@ export class HealthStateStore {
   ): Promise<Map<string, HealthRecord>> {
     const records = new Map<string, HealthRecord>();
     const byKey = new Map(connectionIds.map((id) => [stateKey(target, id), id]));
-    for (const batch of chunk([...byKey.keys()], MAX_KEYS_PER_GET)) {
-      let pending: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({
-        id: s(id),
-      }));
+    const keys = [...byKey.keys()].map((id) => ({ id: s(id) }));
+    for (const batch of chunk(keys, MAX_KEYS_PER_GET)) {
+      let pending: Record<string, AttributeValue>[] | undefined = batch;
       for (let round = 0; pending !== undefined && pending.length > 0; round += 1) {
         if (round > 0)
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
