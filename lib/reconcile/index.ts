@@ -2,7 +2,11 @@
  * The reconcile folder's face: a reconcile run, from the handler or the command line.
  * @module
  */
-export { runReconcileCommand } from './cli.ts';
+export {
+  /** Refuses, before any call, a target whose region cannot be right (`cn-nort-4`); health checks its targets the same way. */
+  checkTargetRegions,
+  runReconcileCommand,
+} from './cli.ts';
 export {
   /** Runs one Huawei call under the run's gate, retried where the policy says so (health uses it too). */
   call,
@@ -42,7 +46,3 @@ export {
   type ReconcileSummary,
   recordReconcileMetrics,
 } from './summary.ts';
-export {
-  /** Refuses, before any call, a target whose region cannot be right (`cn-nort-4`); health checks its targets the same way. */
-  checkTargetRegions,
-} from './target-regions.ts';
