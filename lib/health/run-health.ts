@@ -1,4 +1,3 @@
-import type { AccountAccess } from '../accounts/index.ts';
 import { createEventBridgeClient } from '../aws/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
 import {
@@ -27,6 +26,7 @@ import {
   type ReconcileDeps,
   type ReconcileRuntime,
   readRunRequest,
+  type TargetRow,
   targetsOf,
 } from '../reconcile/index.ts';
 import * as z from '../zod.ts';
@@ -222,11 +222,7 @@ export const runHealth = async (
   const leaseUntil = Number.isFinite(deadline) ? deadline + LEASE_MARGIN_MS : started + LEASE_MS;
   const callsOf = huaweiCallsOf(deps, runtime);
 
-  const checkTarget = async (
-    target: VpnTarget,
-    known: AccountAccess | undefined,
-    unlisted: unknown,
-  ): Promise<HealthTargetSummary> => {
+  const checkTarget = async ({ target, account: known, unlisted }: TargetRow) => {
     const summary: HealthTargetSummary = { ...target, ...zeroCounts(), connections: [] };
     try {
       const account = known ?? (await deps.accounts.route(target));
@@ -242,9 +238,7 @@ export const runHealth = async (
   };
 
   const rows = await targetsOf(deps.accounts, run);
-  const targets = await mapConcurrent(rows, PROJECT_CONCURRENCY, (row) =>
-    checkTarget(row.target, row.account, row.unlisted),
-  );
+  const targets = await mapConcurrent(rows, PROJECT_CONCURRENCY, checkTarget);
   return {
     dryRun: run.dryRun,
     startedAt: new Date(started).toISOString(),

@@ -33,6 +33,8 @@ export {
   type ReconcileDeps,
   type ReconcileRuntime,
   runReconcile,
+  /** One of the run's targets with its account; the health check covers the same ones. */
+  type TargetRow,
   /** The run's targets with their accounts; the health check covers the same ones. */
   targetsOf,
 } from './reconcile.ts';

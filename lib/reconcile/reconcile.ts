@@ -222,11 +222,7 @@ export const runReconcile = async (
   const runId = run.runId ?? newRunId(new Date(started));
   const callsOf = huaweiCallsOf(deps, runtime);
 
-  const reconcileTarget = async (
-    target: VpnTarget,
-    known: AccountAccess | undefined,
-    unlisted: unknown,
-  ): Promise<TargetSummary> => {
+  const reconcileTarget = async ({ target, account: known, unlisted }: TargetRow) => {
     const summary: TargetSummary = {
       ...target,
       ...zeroCounts(),
@@ -300,8 +296,7 @@ export const runReconcile = async (
   };
 
   const targets: TargetSummary[] = [];
-  for (const { target, account, unlisted } of await targetsOf(deps.accounts, run))
-    targets.push(await reconcileTarget(target, account, unlisted));
+  for (const row of await targetsOf(deps.accounts, run)) targets.push(await reconcileTarget(row));
   return {
     runId,
     dryRun: run.dryRun,
@@ -352,4 +347,8 @@ export const targetsOf = async (
 };
 
 /** One row of a run: a target, its account when known, and why its account's projects could not be listed. */
-type TargetRow = { target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown };
+export type TargetRow = {
+  target: VpnTarget;
+  account: AccountAccess | undefined;
+  unlisted?: unknown;
+};
