@@ -84,12 +84,10 @@ export interface HealthTransition {
 export class HealthStateStore {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
-  readonly #now: () => number;
 
-  public constructor(client: DynamoDBClient, tableName: string, now: () => number = Date.now) {
+  public constructor(client: DynamoDBClient, tableName: string) {
     this.#client = client;
     this.#tableName = tableName;
-    this.#now = now;
   }
 
   /** The connections of a project that have a record (the project's index). */
@@ -154,7 +152,7 @@ export class HealthStateStore {
     }
     if (change.state === 'gone') {
       sets.push('expiration = :expiration');
-      values[':expiration'] = n(Math.floor(this.#now() / 1000) + GONE_TTL_SECONDS);
+      values[':expiration'] = n(Math.floor(Date.now() / 1000) + GONE_TTL_SECONDS);
     }
     if (change.fromVersion !== undefined) values[':read'] = n(change.fromVersion);
     const won = await this.#update(target, change.connectionId, {
