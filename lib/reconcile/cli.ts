@@ -74,9 +74,8 @@ const readArgs = (argv: string[]) =>
   });
 
 /**
- * Runs `reconcile` with its arguments (after the subcommand): checks them, reconciles with
- * progress on stderr, prints the plan (dry run) and the summary on stdout, and resolves with
- * the exit status: 0 done, 1 a target did not complete, 2 bad options or configuration.
+ * Runs `reconcile` with its arguments (after the subcommand); resolves with the exit status:
+ * 0 done, 1 a target did not complete, 2 bad options or configuration.
  */
 export async function runReconcileCommand(argv: string[], io: CliIo): Promise<number> {
   let args: ReturnType<typeof readArgs>;

@@ -62,7 +62,7 @@ const isScheduledEvent = (event: unknown): boolean =>
  * Parses a run's request with `schema` (none, or a scheduled event, asks for the defaults) and
  * resolves its targets from the configuration: with an accounts document and no target or
  * account named, none (every project of every account). Throws `fail`'s error naming every
- * wrong field, or when there is nothing to run on. The health check reads its requests so too.
+ * wrong field, or when there is nothing to run on.
  */
 export const readRunRequest = <
   T extends { targets?: VpnTarget[] | undefined; account?: string | undefined },

@@ -147,10 +147,8 @@ export const planLogLines = function* (summary: ReconcileSummary) {
 };
 
 /**
- * Emits a run's totals: `ConnectionsSeen`, `AlreadyMonitored`, `Enqueued`, `Pending`,
- * `Orphans` (only from a run that looked for them, so no 0 stands for "not looked"),
- * `OrphansDeleted`, and `ReconcileTargetsFailed` (targets that did not complete, which the
- * `ReconcileIncomplete` alarm watches).
+ * Emits a run's totals. `Orphans` only from a run that looked for them, so no 0 stands for
+ * "not looked"; the `ReconcileIncomplete` alarm watches `ReconcileTargetsFailed`.
  */
 export const recordReconcileMetrics = (metrics: MetricsSink, summary: ReconcileSummary): void => {
   const { total } = summary;
