@@ -36,17 +36,14 @@ const reconcileRequestSchema = z.strictObject({
 /** A run's options as written by an operator, before validation and defaults. */
 export type ReconcileRequest = z.input<typeof reconcileRequestSchema>;
 
-/** What to reconcile and how. */
+/** What to reconcile and how: the request's fields with their defaults. */
 export interface ReconcileRun {
   /** Projects to reconcile; when empty, every project of every account (or of `account`). */
   targets: readonly VpnTarget[];
-  /** Only this account's projects (`--account`). */
   account?: string | undefined;
   /** The source queue; required unless `dryRun`. */
   queueUrl: string | undefined;
-  /** List and plan only: nothing is queued or deleted. */
   dryRun: boolean;
-  /** Delete monitors whose connection is gone (never in a dry run). */
   deleteOrphans: boolean;
   pageSize?: number | undefined;
   runId?: string | undefined;
