@@ -9,10 +9,15 @@ import {
 import { loadHealthConfig, processEnvironment, targetLabel } from '../config/index.ts';
 import { ProvisionerError } from '../errors.ts';
 import { checkTargetRegions } from '../reconcile/index.ts';
-import { createHealthDependencies } from './dependencies.ts';
-import { formatHealthSummary } from './format.ts';
-import { type HealthRequest, resolveHealthRun } from './options.ts';
-import { runHealth } from './run-health.ts';
+import { HEALTH_STATES } from './decide.ts';
+import {
+  createHealthDependencies,
+  type HealthRequest,
+  type HealthSummary,
+  type HealthTargetSummary,
+  resolveHealthRun,
+  runHealth,
+} from './run-health.ts';
 
 /** Usage of the `health` command, as `--help` prints it. */
 const HEALTH_USAGE = `Usage: vpn-monitor-provisioner health [options]
@@ -77,8 +82,8 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
     config = loadHealthConfig(io.env ?? processEnvironment(), overrides);
     const request: HealthRequest = {
       dryRun: args['dry-run'] ?? false,
-      ...(args.target !== undefined ? { targets: args.target } : {}),
-      ...(args.account !== undefined ? { account: args.account } : {}),
+      targets: args.target,
+      account: args.account,
     };
     run = resolveHealthRun(request, config);
     await checkTargetRegions(run.targets, config.vpnEndpoint);
@@ -105,3 +110,21 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
     await deps.close();
   }
 }
+
+const states = (byState: HealthTargetSummary['byState']): string =>
+  HEALTH_STATES.filter((s) => byState[s] > 0)
+    .map((s) => `${byState[s]} ${s}`)
+    .join(', ') || 'none';
+
+/** One line per target, then the totals: what an operator reads after `health`. */
+const formatHealthSummary = (summary: HealthSummary): string => {
+  const lines = summary.targets.map(
+    (t) =>
+      `${targetLabel(t)}${t.account ? ` (${t.account})` : ''}: ${t.checked} checked: ${states(t.byState)}; ${t.changes} changed, ${t.eventsPublished} events, ${t.cloudEyeCalls} Cloud Eye calls${t.error ? `; not complete: ${t.error}` : ''}`,
+  );
+  const { total } = summary;
+  lines.push(
+    `${summary.dryRun ? 'Dry run: ' : ''}${total.checked} connections checked in ${summary.targets.length} projects (${states(total.byState)}); ${total.changes} changed, ${total.eventsPublished} events published, ${total.eventsPending} pending; ${total.cloudEyeCalls} Cloud Eye calls; ${summary.durationMs} ms`,
+  );
+  return `${lines.join('\n')}\n`;
+};

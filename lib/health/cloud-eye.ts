@@ -1,3 +1,4 @@
+import type { HealthSettings } from '../config/index.ts';
 import { DeadlineExceededError } from '../errors.ts';
 import {
   type AdaptivePacer,
@@ -14,6 +15,7 @@ import {
   type VpnTarget,
 } from '../huawei/index.ts';
 import * as z from '../zod.ts';
+import type { HealthFigures } from './decide.ts';
 
 /**
  * Cloud Eye (CES) as the health check reads it. Sources (docs/huawei-api.md, "Cloud Eye"):
@@ -24,20 +26,20 @@ import * as z from '../zod.ts';
  * `from`, `to` in epoch ms, metrics array max 500); the VPN user guide's "Metrics (S2C
  * Enterprise Edition VPN)" for the namespace, the dimension and the metric names.
  */
-export const VPN_NAMESPACE = 'SYS.VPN';
+const VPN_NAMESPACE = 'SYS.VPN';
 /** The dimension that names one VPN connection in `SYS.VPN`. */
-export const CONNECTION_DIMENSION = 'evpn_connection_id';
+const CONNECTION_DIMENSION = 'evpn_connection_id';
 /** Cloud Eye's largest `metrics` array in one batch query. */
 export const MAX_METRICS_PER_CALL = 500;
 /** Cloud Eye's largest answer: metrics x points per metric; beyond it Cloud Eye shortens the window. */
 export const MAX_POINTS_PER_CALL = 3000;
 /** `period: "1"` is the raw data; a VPN connection reports it once a minute. */
-export const RAW_PERIOD = '1';
+const RAW_PERIOD = '1';
 /** The interval of raw VPN data points, as Cloud Eye counts them against the 3000. */
-export const RAW_INTERVAL_MS = 60_000;
+const RAW_INTERVAL_MS = 60_000;
 
 /** The VPN metrics the health check reads for one connection, by what they measure. */
-export const HEALTH_METRICS = {
+const HEALTH_METRICS = {
   /** 0 not connected, 1 connected, 2 unknown. */
   status: 'connection_status',
   link: { loss: 'link_packet_loss_rate', latency: 'link_average_latency' },
@@ -45,23 +47,7 @@ export const HEALTH_METRICS = {
 } as const;
 
 /** Which of the monitor's figures decide: the physical link's or the tunnel's. */
-export type MetricSource = 'link' | 'tunnel';
-
-/** One metric of one connection, as a batch query names it. */
-interface MetricQuery {
-  namespace: string;
-  metric_name: string;
-  dimensions: { name: string; value: string }[];
-}
-
-/** The body of a batch query: epoch-ms window, raw period, averaged points. */
-export interface BatchQuery {
-  metrics: MetricQuery[];
-  from: number;
-  to: number;
-  period: string;
-  filter: 'average' | 'max' | 'min' | 'sum' | 'variance';
-}
+type MetricSource = HealthSettings['metricSource'];
 
 const datapointSchema = z.looseObject({
   timestamp: z.number(),
@@ -77,7 +63,7 @@ const metricDataSchema = z.looseObject({
   datapoints: z.optional(z.nullable(z.array(datapointSchema))),
   unit: z.optional(z.nullable(z.string())),
 });
-export type MetricData = z.infer<typeof metricDataSchema>;
+type MetricData = z.infer<typeof metricDataSchema>;
 
 /** `200` answer of the batch query; `metrics` is optional in the Go SDK's model. */
 const batchAnswerSchema = z.looseObject({
@@ -86,14 +72,12 @@ const batchAnswerSchema = z.looseObject({
 });
 
 /** How the client is built; one per container, like the VPN client. */
-export interface CloudEyeClientOptions {
+interface CloudEyeClientOptions {
   endpoint: (region: string) => string;
   credentials: { forTarget(target: VpnTarget): CredentialsProvider };
   attemptTimeoutMs: number;
   /** Cloud Eye's rate limit is not documented: the pacer learns it from 429s, per project. */
   pacer?: AdaptivePacer | undefined;
-  connectionsPerOrigin?: number;
-  now?: () => Date;
 }
 
 /**
@@ -103,19 +87,16 @@ export interface CloudEyeClientOptions {
  */
 export class CloudEyeClient {
   readonly #options: CloudEyeClientOptions;
-  readonly #pools: KeepAlivePools;
-  /** Calls made, for run summaries and the bench. */
-  public calls = 0;
+  readonly #pools: KeepAlivePools = createKeepAlivePools(16);
 
   public constructor(options: CloudEyeClientOptions) {
     this.#options = options;
-    this.#pools = createKeepAlivePools(options.connectionsPerOrigin ?? 16);
   }
 
   /** `POST /V1.0/{project_id}/batch-query-metric-data`: the metrics' points in the window. */
   public async batchQueryMetricData(
     target: VpnTarget,
-    query: BatchQuery,
+    query: ReturnType<typeof batchQueryOf>,
     options: CallOptions = {},
   ): Promise<MetricData[]> {
     const operation = 'batchQueryMetricData';
@@ -132,7 +113,6 @@ export class CloudEyeClient {
       options.signal,
     );
     const credentials = await this.#options.credentials.forTarget(target).get();
-    this.calls += 1;
     let response: Awaited<ReturnType<typeof sendHuaweiRequest>>;
     try {
       response = await sendHuaweiRequest(this.#pools, {
@@ -141,7 +121,7 @@ export class CloudEyeClient {
         body: JSON.stringify(query),
         headers: { 'x-project-id': target.projectId },
         credentials,
-        date: this.#options.now?.() ?? new Date(),
+        date: new Date(),
         timeoutMs: this.#options.attemptTimeoutMs,
         signal: options.signal,
       });
@@ -177,3 +157,93 @@ export class CloudEyeClient {
 
 const header = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
+
+/** The metrics read per connection: its status, and the loss and latency of `source`. */
+export const metricNamesOf = (source: MetricSource): string[] => [
+  HEALTH_METRICS.status,
+  HEALTH_METRICS[source].loss,
+  HEALTH_METRICS[source].latency,
+];
+
+/**
+ * How many connections one batch query can carry: as many of their metrics as Cloud Eye takes
+ * in one call (500), and no more than keep the answer within its 3000 points, so Cloud Eye
+ * never shortens the window on its own. A window longer than 3000 minutes is one connection
+ * per call (and then shortened by Cloud Eye: say so in the configuration's limit).
+ */
+export const connectionsPerCall = (windowMinutes: number, metricsPerConnection: number): number => {
+  const pointsPerMetric = Math.max(1, Math.ceil((windowMinutes * 60_000) / RAW_INTERVAL_MS));
+  const metrics = Math.min(MAX_METRICS_PER_CALL, Math.floor(MAX_POINTS_PER_CALL / pointsPerMetric));
+  return Math.max(1, Math.floor(metrics / metricsPerConnection));
+};
+
+/** The batch query of some connections' metrics over the window that ends at `now`. */
+export const batchQueryOf = (
+  connectionIds: readonly string[],
+  source: MetricSource,
+  windowMinutes: number,
+  now: number,
+) => ({
+  metrics: connectionIds.flatMap((id) =>
+    metricNamesOf(source).map((metric_name) => ({
+      namespace: VPN_NAMESPACE,
+      metric_name,
+      dimensions: [{ name: CONNECTION_DIMENSION, value: id }],
+    })),
+  ),
+  from: now - windowMinutes * 60_000,
+  to: now,
+  period: RAW_PERIOD,
+  // Cloud Eye also takes `max`, `min`, `sum` and `variance`.
+  filter: 'average' as const,
+});
+
+/** The mean, rounded for events and logs: two decimals are more than Cloud Eye measures. */
+const roundedMean = (values: readonly number[]): number | undefined =>
+  values.length === 0
+    ? undefined
+    : Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 100) / 100;
+
+/**
+ * Each connection's figures from a batch answer: the mean loss and latency over the window and
+ * the latest status. A metric Cloud Eye answered for a connection not asked about is ignored;
+ * a connection asked about with no point at all has `points: 0`.
+ */
+export const figuresFrom = (
+  answer: readonly MetricData[],
+  connectionIds: readonly string[],
+  source: MetricSource,
+): Map<string, HealthFigures> => {
+  const names = HEALTH_METRICS[source];
+  const collected = new Map<
+    string,
+    { points: number; loss: number[]; latency: number[]; status?: { at: number; value: number } }
+  >(connectionIds.map((id) => [id, { points: 0, loss: [], latency: [] }]));
+  for (const metric of answer) {
+    const id = metric.dimensions?.find((d) => d.name === CONNECTION_DIMENSION)?.value;
+    const entry = id === undefined ? undefined : collected.get(id);
+    if (entry === undefined) continue;
+    for (const point of metric.datapoints ?? []) {
+      const value = point.average;
+      if (value === undefined || value === null || !Number.isFinite(value)) continue;
+      entry.points += 1;
+      if (metric.metric_name === names.loss) entry.loss.push(value);
+      else if (metric.metric_name === names.latency) entry.latency.push(value);
+      else if (metric.metric_name === HEALTH_METRICS.status) {
+        if (entry.status === undefined || point.timestamp >= entry.status.at)
+          entry.status = { at: point.timestamp, value };
+      }
+    }
+  }
+  return new Map(
+    [...collected].map(([id, entry]): [string, HealthFigures] => [
+      id,
+      {
+        points: entry.points,
+        lossPercent: roundedMean(entry.loss),
+        latencyMs: roundedMean(entry.latency),
+        status: entry.status?.value,
+      },
+    ]),
+  );
+};

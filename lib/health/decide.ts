@@ -1,3 +1,5 @@
+import type { HealthSettings } from '../config/index.ts';
+
 /**
  * A connection's health, decided from facts alone: what the VPN API lists (the connection,
  * its monitor's status) and what Cloud Eye measured in the window. Pure, so the table of
@@ -38,18 +40,6 @@ export interface HealthFigures {
   status?: number | undefined;
 }
 
-/** The thresholds a state is decided against (configuration: `lib/health/health-config.ts`). */
-export interface HealthThresholds {
-  /** Mean loss at or above this is `degraded`. */
-  degradedLossPercent: number;
-  /** Mean loss at or above this is `down`. */
-  downLossPercent: number;
-  /** Mean latency at or above this is `degraded`. */
-  degradedLatencyMs: number;
-  /** The window the figures are averaged over. */
-  windowMinutes: number;
-}
-
 /** The facts about one connection at the time of a run. */
 export interface HealthFacts {
   /** The connection's status in the VPN API's listing; `undefined` when it is no longer listed. */
@@ -61,16 +51,16 @@ export interface HealthFacts {
 }
 
 /** A decided state, with its reason. */
-export interface HealthDecision {
-  state: HealthState;
-  reason: HealthReason;
-}
+export type HealthDecision = { state: HealthState; reason: HealthReason };
 
 /** `connection_status` 0: the tunnel is not connected. */
 const NOT_CONNECTED = 0;
 
 /** Decides one connection's state from its facts and the thresholds. */
-export const decideHealth = (facts: HealthFacts, thresholds: HealthThresholds): HealthDecision => {
+export const decideHealth = (
+  facts: HealthFacts,
+  thresholds: HealthSettings['thresholds'],
+): HealthDecision => {
   if (facts.connectionStatus === undefined) return { state: 'gone', reason: 'connection-gone' };
   if (facts.monitorStatus === undefined) return { state: 'gone', reason: 'monitor-gone' };
   if (facts.monitorStatus !== 'ACTIVE') return { state: 'pending', reason: 'monitor-not-active' };

@@ -1,74 +1,71 @@
 import { createHash } from 'node:crypto';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishError } from '../errors.ts';
-import type { MetricSource } from './cloud-eye.ts';
-import type { HealthFigures, HealthReason, HealthState, HealthThresholds } from './decide.ts';
+import type { HealthSettings } from '../config/index.ts';
+import type { VpnTarget } from '../huawei/index.ts';
+import type { HealthDecision, HealthFigures, HealthState } from './decide.ts';
 
 /** The `DetailType` of a health change; `schemas/vpn-connection-health-changed.json` describes it. */
 const HEALTH_CHANGED_DETAIL_TYPE = 'VPN Connection Health Changed';
 
-/** The `detail` of a "VPN Connection Health Changed" event. */
-export interface HealthChangedDetail {
-  /** Stable per connection and change (`version`): a republished event carries the same id. */
-  event_id: string;
-  vpn_connection_id: string;
-  project_id: string;
-  region: string;
+/** What one change of a connection's state is: the facts an event about it carries. */
+interface HealthChange {
+  target: VpnTarget;
+  connectionId: string;
   /** The account (accounts document) the project belongs to. */
-  account: string | null;
-  connection_monitor_id: string | null;
-  /** `null` the first time the connection is seen. */
-  previous_state: HealthState | null;
-  state: HealthState;
-  reason: HealthReason;
-  figures: {
-    points: number;
-    loss_percent: number | null;
-    latency_ms: number | null;
-    connection_status: number | null;
-    metric_source: MetricSource;
-  } | null;
-  thresholds: {
-    degraded_loss_percent: number;
-    down_loss_percent: number;
-    degraded_latency_ms: number;
-    window_minutes: number;
-  };
+  account: string | undefined;
+  monitorId: string | undefined;
+  /** `undefined` the first time the connection is seen. */
+  previous: HealthState | undefined;
+  decision: HealthDecision;
+  figures: HealthFigures | undefined;
+  settings: HealthSettings;
   /** The change's number for this connection: 1 for its first state, then one more per change. */
   version: number;
-  decided_at: string;
+  decidedAt: string;
 }
 
-/** A UUID-shaped id from project, connection and change number. */
-export const healthEventId = (projectId: string, connectionId: string, version: number): string => {
+/**
+ * The `detail` of a "VPN Connection Health Changed" event. Its `event_id` is UUID-shaped, from
+ * project, connection and `version`: a republished event carries the same id.
+ */
+export const healthChangedDetail = (c: HealthChange) => {
   const h = createHash('sha256')
-    .update(`${projectId}/${connectionId}/health/${version}`)
+    .update(`${c.target.projectId}/${c.connectionId}/health/${c.version}`)
     .digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const { thresholds: t } = c.settings;
+  return {
+    event_id: `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`,
+    vpn_connection_id: c.connectionId,
+    project_id: c.target.projectId,
+    region: c.target.region,
+    account: c.account ?? null,
+    connection_monitor_id: c.monitorId ?? null,
+    previous_state: c.previous ?? null,
+    state: c.decision.state,
+    reason: c.decision.reason,
+    figures:
+      c.figures === undefined
+        ? null
+        : {
+            points: c.figures.points,
+            loss_percent: c.figures.lossPercent ?? null,
+            latency_ms: c.figures.latencyMs ?? null,
+            connection_status: c.figures.status ?? null,
+            metric_source: c.settings.metricSource,
+          },
+    thresholds: {
+      degraded_loss_percent: t.degradedLossPercent,
+      down_loss_percent: t.downLossPercent,
+      degraded_latency_ms: t.degradedLatencyMs,
+      window_minutes: t.windowMinutes,
+    },
+    version: c.version,
+    decided_at: c.decidedAt,
+  };
 };
 
-/** The figures as an event carries them. */
-export const eventFigures = (
-  figures: HealthFigures | undefined,
-  source: MetricSource,
-): HealthChangedDetail['figures'] =>
-  figures === undefined
-    ? null
-    : {
-        points: figures.points,
-        loss_percent: figures.lossPercent ?? null,
-        latency_ms: figures.latencyMs ?? null,
-        connection_status: figures.status ?? null,
-        metric_source: source,
-      };
-
-/** The thresholds as an event carries them. */
-export const eventThresholds = (t: HealthThresholds): HealthChangedDetail['thresholds'] => ({
-  degraded_loss_percent: t.degradedLossPercent,
-  down_loss_percent: t.downLossPercent,
-  degraded_latency_ms: t.degradedLatencyMs,
-  window_minutes: t.windowMinutes,
-});
+/** The `detail` of a "VPN Connection Health Changed" event. */
+export type HealthChangedDetail = ReturnType<typeof healthChangedDetail>;
 
 /** Where health events go. */
 export interface HealthBus {
@@ -88,14 +85,12 @@ const MAX_ENTRIES_PER_CALL = 10;
 export const publishHealthEvents = async (
   bus: HealthBus,
   details: readonly string[],
-  signal?: AbortSignal,
-): Promise<{ published: Set<number>; failures: PublishError[] }> => {
+): Promise<Set<number>> => {
   const published = new Set<number>();
-  const failures: PublishError[] = [];
   for (let at = 0; at < details.length; at += MAX_ENTRIES_PER_CALL) {
     const batch = details.slice(at, at + MAX_ENTRIES_PER_CALL);
-    try {
-      const out = await bus.client.send(
+    const out = await bus.client
+      .send(
         new PutEventsCommand({
           Entries: batch.map((detail) => ({
             EventBusName: bus.eventBusName,
@@ -104,24 +99,13 @@ export const publishHealthEvents = async (
             Detail: detail,
           })),
         }),
-        signal ? { abortSignal: signal } : {},
-      );
-      batch.forEach((_, i) => {
-        const entry = out.Entries?.[i];
-        if (entry?.EventId && !entry.ErrorCode) published.add(at + i);
-        else
-          failures.push(
-            new PublishError(
-              `EventBridge refused a health event: ${entry?.ErrorCode ?? 'no event id'}`,
-              { errorCode: entry?.ErrorCode },
-            ),
-          );
-      });
-    } catch (error) {
-      failures.push(
-        new PublishError(`PutEvents failed on bus ${bus.eventBusName}`, { cause: error }),
-      );
-    }
+      )
+      // A call that failed leaves its events pending in their records, for the next run.
+      .catch(() => undefined);
+    batch.forEach((_, i) => {
+      const entry = out?.Entries?.[i];
+      if (entry?.EventId && !entry.ErrorCode) published.add(at + i);
+    });
   }
-  return { published, failures };
+  return published;
 };

@@ -7,10 +7,18 @@ export {
   runHealthCommand,
 } from './cli.ts';
 export {
+  /** One Cloud Eye batch query for some connections. */
+  batchQueryOf,
+  /** How many connections fit in one batch query. */
+  connectionsPerCall,
+  /** A connection's figures from Cloud Eye's answer. */
+  figuresFrom,
   /** Cloud Eye's most metrics in one batch query. */
   MAX_METRICS_PER_CALL,
   /** Cloud Eye's most data points in one batch answer. */
   MAX_POINTS_PER_CALL,
+  /** The metric names a source (`link`, `tunnel`) is read with. */
+  metricNamesOf,
 } from './cloud-eye.ts';
 export {
   /** A connection's state from its facts and the thresholds (pure). */
@@ -24,20 +32,6 @@ export {
   /** Whether a change of state is worth an event. */
   isNews,
 } from './decide.ts';
-export {
-  /** Builds what a health run needs, once per container or command. */
-  createHealthDependencies,
-} from './dependencies.ts';
-export {
-  /** One Cloud Eye batch query for some connections. */
-  batchQueryOf,
-  /** How many connections fit in one batch query. */
-  connectionsPerCall,
-  /** A connection's figures from Cloud Eye's answer. */
-  figuresFrom,
-  /** The metric names a source (`link`, `tunnel`) is read with. */
-  metricNamesOf,
-} from './figures.ts';
 export type {
   /** The detail of a "VPN Connection Health Changed" event. */
   HealthChangedDetail,
@@ -47,14 +41,14 @@ export {
   recordHealthMetrics,
 } from './metrics.ts';
 export {
+  /** Builds what a health run needs, once per container or command. */
+  createHealthDependencies,
   /** A run's options, as a payload or the command's flags give them. */
   type HealthRequest,
-  /** The run a payload asks for, with the configured targets by default. */
-  resolveHealthRun,
-} from './options.ts';
-export {
   /** A run's result. */
   type HealthSummary,
+  /** The run a payload asks for, with the configured targets by default. */
+  resolveHealthRun,
   /** Checks every target's monitored connections and publishes their changes. */
   runHealth,
 } from './run-health.ts';

@@ -14,12 +14,6 @@ const STATE_METRICS: Record<HealthState, string> = {
   gone: 'ConnectionsGone',
 };
 
-/** Per-connection figures, with a `vpn_connection_id` dimension: only when the user opts in. */
-const CONNECTION_METRICS = {
-  loss: 'ConnectionPacketLoss',
-  latency: 'ConnectionLatency',
-} as const;
-
 /**
  * Emits a run's totals (embedded metric format, like the other functions): connections by
  * state, `HealthChanges`, `HealthEventsPublished`, `HealthEventsPending`, `CloudEyeCalls`,
@@ -40,19 +34,16 @@ export const recordHealthMetrics = (
   metrics.addMetric('CloudEyeCalls', MetricUnit.Count, total.cloudEyeCalls);
   metrics.addMetric('HealthTargetsFailed', MetricUnit.Count, total.targetsFailed);
   if (!perConnection) return;
-  for (const target of summary.targets) {
-    for (const connection of target.connections) {
-      const figures = connection.figures;
-      if (figures === undefined || figures.points === 0) continue;
-      // A single metric is flushed, its dimensions cleared, by each addMetric: one per figure.
-      const emit = (name: string, unit: Unit, value: number | undefined): void => {
-        if (value === undefined) return;
-        const single = metrics.singleMetric();
-        single.addDimension('vpn_connection_id', connection.connectionId);
-        single.addMetric(name, unit, value);
-      };
-      emit(CONNECTION_METRICS.loss, MetricUnit.Percent, figures.lossPercent);
-      emit(CONNECTION_METRICS.latency, MetricUnit.Milliseconds, figures.latencyMs);
-    }
+  for (const { connectionId, figures } of summary.targets.flatMap((t) => t.connections)) {
+    if (figures === undefined || figures.points === 0) continue;
+    // A single metric is flushed, its dimensions cleared, by each addMetric: one per figure.
+    const emit = (name: string, unit: Unit, value: number | undefined): void => {
+      if (value === undefined) return;
+      const single = metrics.singleMetric();
+      single.addDimension('vpn_connection_id', connectionId);
+      single.addMetric(name, unit, value);
+    };
+    emit('ConnectionPacketLoss', MetricUnit.Percent, figures.lossPercent);
+    emit('ConnectionLatency', MetricUnit.Milliseconds, figures.latencyMs);
   }
 };

@@ -1,18 +1,42 @@
-import { type AccountAccess, CredentialGuard } from '../accounts/index.ts';
+import { createEventBridgeClient } from '../aws/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
-import type { HealthSettings } from '../config/index.ts';
-import type { ConnectionMonitor, VpnConnection, VpnTarget } from '../huawei/index.ts';
+import {
+  type HealthConfig,
+  type HealthSettings,
+  reconcileTargetListSchema,
+} from '../config/index.ts';
+import { ProvisionerError } from '../errors.ts';
+import {
+  AdaptivePacer,
+  type ConnectionMonitor,
+  cloudEyeEndpointResolver,
+  DEFAULT_PACER_SETTINGS,
+  type VpnConnection,
+  type VpnTarget,
+} from '../huawei/index.ts';
+import { chunk } from '../queue/index.ts';
 import {
   call,
+  createHuaweiSide,
   describeFailure,
   type HuaweiCalls,
+  huaweiCallsOf,
   listAllConnections,
   listAllMonitors,
   type ReconcileDeps,
+  type ReconcileRuntime,
+  readRunRequest,
+  type TargetRow,
   targetsOf,
 } from '../reconcile/index.ts';
-import type { BackoffOptions, RetryOptions } from '../retry/index.ts';
-import type { CloudEyeClient } from './cloud-eye.ts';
+import * as z from '../zod.ts';
+import {
+  batchQueryOf,
+  CloudEyeClient,
+  connectionsPerCall,
+  figuresFrom,
+  metricNamesOf,
+} from './cloud-eye.ts';
 import {
   decideHealth,
   HEALTH_STATES,
@@ -20,38 +44,80 @@ import {
   type HealthState,
   isNews,
 } from './decide.ts';
-import { batchQueryOf, chunk, connectionsPerCall, figuresFrom, metricNamesOf } from './figures.ts';
 import {
-  eventFigures,
-  eventThresholds,
   type HealthBus,
   type HealthChangedDetail,
-  healthEventId,
+  healthChangedDetail,
   publishHealthEvents,
 } from './health-event.ts';
-import type { HealthRecord, HealthStateStore } from './state-store.ts';
+import { type HealthRecord, HealthStateStore } from './state-store.ts';
 
 /** What a health run uses; the handler and the command build it once. */
-export interface HealthDeps {
-  vpn: ReconcileDeps['client'];
+export interface HealthDeps extends Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> {
   cloudEye: Pick<CloudEyeClient, 'batchQueryMetricData'>;
-  accounts: ReconcileDeps['accounts'];
-  huawei: { maxAttempts: number; attemptTimeoutMs: number; backoff: BackoffOptions };
-  /** The credential guard, with the fleet's breaker; unset, the run guards itself. */
-  guard?: CredentialGuard | undefined;
   /** Where states are kept; without one (a dry run from a laptop) nothing is written. */
-  store:
-    | Pick<
-        HealthStateStore,
-        'tracked' | 'read' | 'track' | 'transition' | 'claim' | 'published' | 'release'
-      >
-    | undefined;
+  store: Pick<HealthStateStore, keyof HealthStateStore> | undefined;
   /** Where changes are told; without one, nothing is published. */
   bus: HealthBus | undefined;
   settings: HealthSettings;
-  /** Projects read at once (each one's calls are sequential, under its own pacer lane). */
-  projectConcurrency?: number | undefined;
 }
+
+/**
+ * Builds what a health run needs, once per container or command: reconcile's Huawei side, a
+ * Cloud Eye client signed with the same keys and paced on its own (another service, another
+ * limit), the state table and the bus. `withAws: false` keeps no state and publishes nothing.
+ */
+export const createHealthDependencies = (
+  config: HealthConfig,
+  options: { withAws: boolean } = { withAws: true },
+): HealthDeps & { close(): Promise<void> } => {
+  // The fleet's credential guard, in the same table: a refused key stops every function.
+  const huawei = createHuaweiSide(config);
+  const cloudEye = new CloudEyeClient({
+    endpoint: cloudEyeEndpointResolver({ all: config.health.cloudEyeEndpoint }),
+    credentials: { forTarget: (target) => huawei.access.accounts.forTarget(target) },
+    attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+    pacer: new AdaptivePacer({ ...DEFAULT_PACER_SETTINGS, pauseMs: config.throttlePauseMs }),
+  });
+  const { dynamoDb } = huawei;
+  const tableName = config.stateTableName;
+  const eventBridge = options.withAws ? createEventBridgeClient() : undefined;
+  const { eventBusName, eventSource: source } = config.health;
+  return {
+    ...huawei.deps,
+    cloudEye,
+    store:
+      !options.withAws || dynamoDb === undefined || tableName === undefined
+        ? undefined
+        : new HealthStateStore(dynamoDb, tableName),
+    bus: eventBridge === undefined ? undefined : { client: eventBridge, eventBusName, source },
+    settings: config.health,
+    close: async () => {
+      eventBridge?.destroy();
+      await cloudEye.close();
+      await huawei.close();
+    },
+  };
+};
+
+/** Options a health run was asked for that cannot be run: say which and why. */
+class HealthOptionsError extends ProvisionerError {
+  public override name = 'HealthOptionsError';
+}
+
+/**
+ * What an operator asks of a run (the `health` payload, the command's flags): `{"dryRun":
+ * true}`, `{"targets": ["<project_id>:cn-north-4"]}`, `{"account": "logistics"}`. Unknown
+ * fields are refused, so a typo never turns a dry run into a real one.
+ */
+const healthRequestSchema = z.strictObject({
+  dryRun: z.optional(z.boolean()),
+  targets: z.optional(reconcileTargetListSchema),
+  account: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** A run's options as written by an operator. */
+export type HealthRequest = z.input<typeof healthRequestSchema>;
 
 /** What to check. */
 export interface HealthRun {
@@ -62,14 +128,23 @@ export interface HealthRun {
   dryRun: boolean;
 }
 
+/** Validates a request and fills it in from the configuration, as reconcile does. */
+export const resolveHealthRun = (input: unknown, config: HealthConfig): HealthRun => {
+  const { options, targets } = readRunRequest(
+    healthRequestSchema,
+    input,
+    config,
+    { name: 'health', nothing: 'Nothing to check' },
+    (message) => new HealthOptionsError(message),
+  );
+  return { targets, account: options.account, dryRun: options.dryRun ?? false };
+};
+
 /** How a run runs: its time limit, stop signal, clock and progress hooks. */
-export interface HealthRuntime {
-  deadline?: number | undefined;
-  signal?: AbortSignal | undefined;
+export interface HealthRuntime
+  extends Pick<ReconcileRuntime, 'deadline' | 'signal' | 'onRetry' | 'sleep'> {
   now?: () => number;
   onTarget?: ((target: HealthTargetSummary) => void) | undefined;
-  onRetry?: RetryOptions['onRetry'] | undefined;
-  sleep?: RetryOptions['sleep'] | undefined;
 }
 
 /** One connection's decided state, as the summary and the per-connection metrics carry it. */
@@ -80,21 +155,27 @@ interface ConnectionHealth {
   figures: HealthFigures | undefined;
 }
 
-/** What happened to one project. */
-export interface HealthTargetSummary extends VpnTarget {
-  account?: string | undefined;
-  connectionsSeen: number;
+/** The counts of a target, or of a run, before anything happened. */
+const zeroCounts = () => ({
+  connectionsSeen: 0,
   /** Connections with a monitor, and tracked ones that lost theirs or vanished. */
-  checked: number;
-  byState: Record<HealthState, number>;
+  checked: 0,
+  byState: Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>,
   /** States written (changes, first states). */
-  changes: number;
+  changes: 0,
   /** Changes that lost to an overlapping run (it publishes them). */
-  lostRaces: number;
-  eventsPublished: number;
+  lostRaces: 0,
+  eventsPublished: 0,
   /** Events kept pending for the next run: EventBridge did not take them. */
-  eventsPending: number;
-  cloudEyeCalls: number;
+  eventsPending: 0,
+  cloudEyeCalls: 0,
+});
+
+type HealthCounts = ReturnType<typeof zeroCounts>;
+
+/** What happened to one project. */
+export interface HealthTargetSummary extends VpnTarget, HealthCounts {
+  account?: string | undefined;
   connections: ConnectionHealth[];
   error?: string | undefined;
 }
@@ -105,46 +186,29 @@ export interface HealthSummary {
   startedAt: string;
   durationMs: number;
   targets: HealthTargetSummary[];
-  total: Omit<HealthTargetSummary, 'projectId' | 'region' | 'account' | 'connections' | 'error'> & {
-    targetsFailed: number;
-  };
+  total: HealthCounts & { targetsFailed: number };
 }
 
+/** Projects read at once (each one's calls are sequential, under its own pacer lane). */
+const PROJECT_CONCURRENCY = 4;
 /** A run without a deadline (a command) holds its events this long. */
 const LEASE_MS = 10 * 60_000;
 /** Past a Lambda's deadline its last publish may still be in flight for a moment. */
 const LEASE_MARGIN_MS = 30_000;
 
-const zeroStates = (): Record<HealthState, number> =>
-  Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
-
-/** The counts of a target, or of a run, before anything happened. */
-const zeroCounts = () => ({
-  connectionsSeen: 0,
-  checked: 0,
-  byState: zeroStates(),
-  changes: 0,
-  lostRaces: 0,
-  eventsPublished: 0,
-  eventsPending: 0,
-  cloudEyeCalls: 0,
-});
-
 /** A decision waiting for its write: the record it leaves and the event it carries. */
 interface Change {
-  connectionId: string;
   record: HealthRecord | undefined;
-  state: HealthState;
   detail: HealthChangedDetail;
   news: boolean;
 }
 
 /**
- * Checks every monitored connection of every target: lists connections and monitors (the VPN
- * API), reads their health in as few Cloud Eye batch queries as its limits allow, decides each
- * state, and on a change writes it (a conditional write on the version read, the event with
- * it) and publishes a "VPN Connection Health Changed" event. An event that could not be
- * published stays pending in its record and goes out, with the same id, on the next run.
+ * Checks every monitored connection of every target: lists connections and monitors, reads
+ * their figures in as few Cloud Eye batch queries as its limits allow, decides each state, and
+ * on a change writes it (conditional on the version read, with its event) and publishes a "VPN
+ * Connection Health Changed" event. An event not published stays pending in its record and
+ * goes out, with the same id, on a later run.
  */
 export const runHealth = async (
   deps: HealthDeps,
@@ -156,29 +220,9 @@ export const runHealth = async (
   const deadline = runtime.deadline ?? Number.POSITIVE_INFINITY;
   // The events this run writes are its own to publish until it ends; then anyone's.
   const leaseUntil = Number.isFinite(deadline) ? deadline + LEASE_MARGIN_MS : started + LEASE_MS;
-  const retry: RetryOptions = {
-    ...deps.huawei,
-    deadline,
-    signal: runtime.signal,
-    ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
-    ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
-  };
-  // One gate per account in this invocation: a refused key stops that account's calls only.
-  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
-    deadline,
-    signal: runtime.signal,
-  });
-  const callsOf = (account: AccountAccess): HuaweiCalls => ({
-    client: deps.vpn,
-    gate: gateOf(account),
-    retry,
-  });
+  const callsOf = huaweiCallsOf(deps, runtime);
 
-  const checkTarget = async (
-    target: VpnTarget,
-    known: AccountAccess | undefined,
-    unlisted: unknown,
-  ): Promise<HealthTargetSummary> => {
+  const checkTarget = async ({ target, account: known, unlisted }: TargetRow) => {
     const summary: HealthTargetSummary = { ...target, ...zeroCounts(), connections: [] };
     try {
       const account = known ?? (await deps.accounts.route(target));
@@ -194,9 +238,7 @@ export const runHealth = async (
   };
 
   const rows = await targetsOf(deps.accounts, run);
-  const targets = await mapConcurrent(rows, deps.projectConcurrency ?? 4, (row) =>
-    checkTarget(row.target, row.account, row.unlisted),
-  );
+  const targets = await mapConcurrent(rows, PROJECT_CONCURRENCY, checkTarget);
   return {
     dryRun: run.dryRun,
     startedAt: new Date(started).toISOString(),
@@ -239,27 +281,15 @@ const checkProject = async (
   // its connection's state is not changed again (its record still holds it).
   const blocked = new Set<string>();
   if (!run.dryRun && deps.store !== undefined && deps.bus !== undefined) {
-    const pending: [string, HealthRecord][] = [];
+    const pending: Publication[] = [];
     for (const [id, record] of records) {
       if (record.pendingEvent === undefined) continue;
       blocked.add(id);
       if ((record.leaseUntil ?? 0) >= now()) continue;
       if (await deps.store.claim(target, id, record.version, leaseUntil, now()))
-        pending.push([id, record]);
+        pending.push({ id, version: record.version, detail: record.pendingEvent });
     }
-    const out = await publishHealthEvents(
-      deps.bus,
-      pending.map(([, r]) => r.pendingEvent as string),
-    );
-    for (const [index, [id, record]] of pending.entries()) {
-      if (out.published.has(index)) {
-        await deps.store.published(target, id, record.version);
-        summary.eventsPublished += 1;
-      } else {
-        await deps.store.release(target, id, record.version);
-        summary.eventsPending += 1;
-      }
-    }
+    await publishAndSettle(deps.bus, deps.store, target, summary, pending);
   }
 
   const active = candidates.filter(
@@ -304,27 +334,21 @@ const checkProject = async (
       figures: figures.get(id),
     });
     if (record?.state === decision.state || blocked.has(id)) continue;
-    const version = (record?.version ?? 0) + 1;
     changes.push({
-      connectionId: id,
       record,
-      state: decision.state,
       news: isNews(record?.state, decision.state),
-      detail: {
-        event_id: healthEventId(target.projectId, id, version),
-        vpn_connection_id: id,
-        project_id: target.projectId,
-        region: target.region,
-        account: summary.account ?? null,
-        connection_monitor_id: monitor?.id ?? null,
-        previous_state: record?.state ?? null,
-        state: decision.state,
-        reason: decision.reason,
-        figures: eventFigures(figures.get(id), settings.metricSource),
-        thresholds: eventThresholds(settings.thresholds),
-        version,
-        decided_at: decidedAt,
-      },
+      detail: healthChangedDetail({
+        target,
+        connectionId: id,
+        account: summary.account,
+        monitorId: monitor?.id,
+        previous: record?.state,
+        decision,
+        figures: figures.get(id),
+        settings,
+        version: (record?.version ?? 0) + 1,
+        decidedAt,
+      }),
     });
   }
   if (run.dryRun || deps.store === undefined) {
@@ -336,15 +360,17 @@ const checkProject = async (
     target,
     // New ones, and ones back from `gone` (which left the index).
     changes
-      .filter((c) => (c.record === undefined || c.record.state === 'gone') && c.state !== 'gone')
-      .map((c) => c.connectionId),
+      .filter(
+        (c) => (c.record === undefined || c.record.state === 'gone') && c.detail.state !== 'gone',
+      )
+      .map((c) => c.detail.vpn_connection_id),
   );
   const won: Change[] = [];
   for (const change of changes) {
     const written = await deps.store.transition(target, {
-      connectionId: change.connectionId,
+      connectionId: change.detail.vpn_connection_id,
       fromVersion: change.record?.version,
-      state: change.state,
+      state: change.detail.state,
       reason: change.detail.reason,
       changedAt: change.detail.decided_at,
       event: change.news ? JSON.stringify(change.detail) : undefined,
@@ -359,33 +385,65 @@ const checkProject = async (
     summary.eventsPending += won.length;
     return;
   }
-  const out = await publishHealthEvents(
+  await publishAndSettle(
     deps.bus,
-    won.map((c) => JSON.stringify(c.detail)),
+    deps.store,
+    target,
+    summary,
+    won.map((c) => ({
+      id: c.detail.vpn_connection_id,
+      version: c.detail.version,
+      detail: JSON.stringify(c.detail),
+    })),
   );
-  for (const [index, change] of won.entries()) {
-    if (out.published.has(index)) {
-      await deps.store.published(target, change.connectionId, change.detail.version);
+};
+
+/** An event to publish: its connection, the version that holds it pending, its detail. */
+type Publication = { id: string; version: number; detail: string };
+
+/**
+ * Publishes pending events and settles each record: a published one is forgotten, one
+ * EventBridge did not take is released for the next run at once.
+ */
+const publishAndSettle = async (
+  bus: HealthBus,
+  store: NonNullable<HealthDeps['store']>,
+  target: VpnTarget,
+  summary: HealthTargetSummary,
+  events: readonly Publication[],
+): Promise<void> => {
+  const published = await publishHealthEvents(
+    bus,
+    events.map((e) => e.detail),
+  );
+  for (const [index, { id, version }] of events.entries()) {
+    if (published.has(index)) {
+      await store.published(target, id, version);
       summary.eventsPublished += 1;
     } else {
-      await deps.store.release(target, change.connectionId, change.detail.version);
+      await store.release(target, id, version);
       summary.eventsPending += 1;
     }
   }
 };
 
+/** The counts a run's total adds up, beside `byState`. */
+const COUNTS = [
+  'connectionsSeen',
+  'checked',
+  'changes',
+  'lostRaces',
+  'eventsPublished',
+  'eventsPending',
+  'cloudEyeCalls',
+] as const;
+
 const totalOf = (targets: readonly HealthTargetSummary[]): HealthSummary['total'] => {
   const total: HealthSummary['total'] = { ...zeroCounts(), targetsFailed: 0 };
   for (const t of targets) {
-    total.connectionsSeen += t.connectionsSeen;
-    total.checked += t.checked;
-    total.changes += t.changes;
-    total.lostRaces += t.lostRaces;
-    total.eventsPublished += t.eventsPublished;
-    total.eventsPending += t.eventsPending;
-    total.cloudEyeCalls += t.cloudEyeCalls;
-    if (t.error !== undefined) total.targetsFailed += 1;
+    for (const key of COUNTS) total[key] += t[key];
     for (const state of HEALTH_STATES) total.byState[state] += t.byState[state];
+    if (t.error !== undefined) total.targetsFailed += 1;
   }
   return total;
 };

@@ -6,8 +6,10 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { VpnTarget } from '../huawei/index.ts';
+import { chunk } from '../queue/index.ts';
 import type { HealthReason, HealthState } from './decide.ts';
 
 /**
@@ -18,18 +20,6 @@ import type { HealthReason, HealthState } from './decide.ts';
  * connection that vanished from the VPN API is still found and reported gone once.
  */
 const HEALTH_KEY_PREFIX = 'vpn-monitor-provisioner.health';
-
-/** A connection's kept state; `version` grows by one per change, and guards every write. */
-export interface HealthRecord {
-  state: HealthState;
-  reason: HealthReason;
-  version: number;
-  changedAt: string;
-  /** The event of the latest change, until EventBridge has taken it (publish, then clear). */
-  pendingEvent: string | undefined;
-  /** Epoch ms until which the run that holds the pending event is publishing it. */
-  leaseUntil: number | undefined;
-}
 
 /** How long a `gone` record stays: long enough to answer a late question, then DynamoDB drops it. */
 const GONE_TTL_SECONDS = 7 * 24 * 3600;
@@ -48,19 +38,33 @@ const indexKey = (target: VpnTarget): string => `${HEALTH_KEY_PREFIX}-index#${ta
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
-const recordOf = (item: Record<string, AttributeValue>): HealthRecord | undefined => {
+/** A connection's kept state, as its item holds it; `undefined` for an item that is none. */
+const recordOf = (item: Record<string, AttributeValue>) => {
   const state = item.state?.S;
   const version = item.version?.N;
   if (state === undefined || version === undefined) return undefined;
   return {
     state: state as HealthState,
     reason: (item.reason?.S ?? 'within-thresholds') as HealthReason,
+    /** Grows by one per change, and guards every write. */
     version: Number(version),
     changedAt: item.changed_at?.S ?? '',
+    /** The event of the latest change, until EventBridge has taken it (publish, then clear). */
     pendingEvent: item.pending_event?.S,
+    /** Epoch ms until which the run that holds the pending event is publishing it. */
     leaseUntil: item.lease_until?.N === undefined ? undefined : Number(item.lease_until.N),
   };
 };
+
+/** An update that holds only while the record is at `version`. */
+const ifStillAt = (version: number, update: string) => ({
+  UpdateExpression: update,
+  ConditionExpression: 'version = :version',
+  ExpressionAttributeValues: { ':version': n(version) },
+});
+
+/** A connection's kept state. */
+export type HealthRecord = NonNullable<ReturnType<typeof recordOf>>;
 
 /** A change to write: the state it leaves (by version) and the one it enters, with its event. */
 export interface HealthTransition {
@@ -80,12 +84,10 @@ export interface HealthTransition {
 export class HealthStateStore {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
-  readonly #now: () => number;
 
-  public constructor(client: DynamoDBClient, tableName: string, now: () => number = Date.now) {
+  public constructor(client: DynamoDBClient, tableName: string) {
     this.#client = client;
     this.#tableName = tableName;
-    this.#now = now;
   }
 
   /** The connections of a project that have a record (the project's index). */
@@ -107,11 +109,9 @@ export class HealthStateStore {
   ): Promise<Map<string, HealthRecord>> {
     const records = new Map<string, HealthRecord>();
     const byKey = new Map(connectionIds.map((id) => [stateKey(target, id), id]));
-    const keys = [...byKey.keys()];
-    for (let at = 0; at < keys.length; at += MAX_KEYS_PER_GET) {
-      let pending: Record<string, AttributeValue>[] | undefined = keys
-        .slice(at, at + MAX_KEYS_PER_GET)
-        .map((id) => ({ id: s(id) }));
+    const keys = [...byKey.keys()].map((id) => ({ id: s(id) }));
+    for (const batch of chunk(keys, MAX_KEYS_PER_GET)) {
+      let pending: Record<string, AttributeValue>[] | undefined = batch;
       for (let round = 0; pending !== undefined && pending.length > 0; round += 1) {
         if (round > 0)
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
@@ -152,25 +152,17 @@ export class HealthStateStore {
     }
     if (change.state === 'gone') {
       sets.push('expiration = :expiration');
-      values[':expiration'] = n(Math.floor(this.#now() / 1000) + GONE_TTL_SECONDS);
+      values[':expiration'] = n(Math.floor(Date.now() / 1000) + GONE_TTL_SECONDS);
     }
     if (change.fromVersion !== undefined) values[':read'] = n(change.fromVersion);
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: { id: s(stateKey(target, change.connectionId)) },
-          UpdateExpression: `SET ${sets.join(', ')}${change.state === 'gone' ? '' : ' REMOVE expiration'}`,
-          ConditionExpression:
-            change.fromVersion === undefined ? 'attribute_not_exists(id)' : 'version = :read',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const won = await this.#update(target, change.connectionId, {
+      UpdateExpression: `SET ${sets.join(', ')}${change.state === 'gone' ? '' : ' REMOVE expiration'}`,
+      ConditionExpression:
+        change.fromVersion === undefined ? 'attribute_not_exists(id)' : 'version = :read',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: values,
+    });
+    if (!won) return false;
     if (change.state === 'gone') await this.#index(target, [change.connectionId], 'DELETE');
     return true;
   }
@@ -180,8 +172,8 @@ export class HealthStateStore {
    * short in between never leaves a record unindexed): one write per 1000 ids.
    */
   public async track(target: VpnTarget, connectionIds: readonly string[]): Promise<void> {
-    for (let at = 0; at < connectionIds.length; at += MAX_IDS_PER_INDEX_WRITE)
-      await this.#index(target, connectionIds.slice(at, at + MAX_IDS_PER_INDEX_WRITE), 'ADD');
+    for (const ids of chunk(connectionIds, MAX_IDS_PER_INDEX_WRITE))
+      await this.#index(target, ids, 'ADD');
   }
 
   /**
@@ -196,56 +188,50 @@ export class HealthStateStore {
     leaseUntil: number,
     now: number,
   ): Promise<boolean> {
+    return this.#update(target, connectionId, {
+      UpdateExpression: 'SET lease_until = :lease',
+      ConditionExpression:
+        'version = :version AND attribute_exists(pending_event) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
+      ExpressionAttributeValues: {
+        ':version': n(version),
+        ':lease': n(leaseUntil),
+        ':now': n(now),
+      },
+    });
+  }
+
+  /** The run could not publish the event of `version`: the next run may take it at once. */
+  public async release(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+    await this.#update(target, connectionId, ifStillAt(version, 'REMOVE lease_until'));
+  }
+
+  /** The event of `version` was published: forget it, unless a later change replaced it. */
+  public async published(target: VpnTarget, connectionId: string, version: number): Promise<void> {
+    await this.#update(
+      target,
+      connectionId,
+      ifStillAt(version, 'REMOVE pending_event, lease_until'),
+    );
+  }
+
+  /** A conditional update of a connection's record; answers whether its condition held. */
+  async #update(
+    target: VpnTarget,
+    connectionId: string,
+    update: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<boolean> {
     try {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#tableName,
           Key: { id: s(stateKey(target, connectionId)) },
-          UpdateExpression: 'SET lease_until = :lease',
-          ConditionExpression:
-            'version = :version AND attribute_exists(pending_event) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
-          ExpressionAttributeValues: {
-            ':version': n(version),
-            ':lease': n(leaseUntil),
-            ':now': n(now),
-          },
+          ...update,
         }),
       );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
-    }
-  }
-
-  /** The run could not publish the event of `version`: the next run may take it at once. */
-  public async release(target: VpnTarget, connectionId: string, version: number): Promise<void> {
-    await this.#ifStillAt(target, connectionId, version, 'REMOVE lease_until');
-  }
-
-  /** The event of `version` was published: forget it, unless a later change replaced it. */
-  public async published(target: VpnTarget, connectionId: string, version: number): Promise<void> {
-    await this.#ifStillAt(target, connectionId, version, 'REMOVE pending_event, lease_until');
-  }
-
-  async #ifStillAt(
-    target: VpnTarget,
-    connectionId: string,
-    version: number,
-    update: string,
-  ): Promise<void> {
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: { id: s(stateKey(target, connectionId)) },
-          UpdateExpression: update,
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': n(version) },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

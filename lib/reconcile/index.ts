@@ -2,9 +2,11 @@
  * The reconcile folder's face: a reconcile run, from the handler or the command line.
  * @module
  */
-export { type BoundedReconcileAnswer, boundedAnswer, planLogLines } from './bounded-answer.ts';
-export { runReconcileCommand } from './cli.ts';
-export { createReconcileDependencies } from './dependencies.ts';
+export {
+  /** Refuses, before any call, a target whose region cannot be right (`cn-nort-4`); health checks its targets the same way. */
+  checkTargetRegions,
+  runReconcileCommand,
+} from './cli.ts';
 export {
   /** Runs one Huawei call under the run's gate, retried where the policy says so (health uses it too). */
   call,
@@ -15,22 +17,34 @@ export {
   /** Every connection monitor of a project, page by page (the health check reads them too). */
   listAllMonitors,
 } from './listing.ts';
-export { recordReconcileMetrics } from './metrics.ts';
-export { type ReconcileRequest, resolveReconcileRun } from './options.ts';
 export {
+  type ReconcileRequest,
+  /** Reads a run's request and its targets; the health check reads its own so. */
+  readRunRequest,
+  resolveReconcileRun,
+} from './options.ts';
+export {
+  /** The Huawei side of a run (accounts, VPN client, guard); the health check builds its own so. */
+  createHuaweiSide,
+  createReconcileDependencies,
+  /** Each account's Huawei calls for one run; the health check makes its calls so. */
+  huaweiCallsOf,
   /** What a run uses; the health check takes its accounts and VPN client in the same shape. */
   type ReconcileDeps,
+  type ReconcileRuntime,
   runReconcile,
+  /** One of the run's targets with its account; the health check covers the same ones. */
+  type TargetRow,
   /** The run's targets with their accounts; the health check covers the same ones. */
   targetsOf,
 } from './reconcile.ts';
 export {
+  type BoundedReconcileAnswer,
+  boundedAnswer,
   countsOnly,
   /** One line for a target's failure, without secrets (the health check reports the same way). */
   describeFailure,
+  planLogLines,
   type ReconcileSummary,
+  recordReconcileMetrics,
 } from './summary.ts';
-export {
-  /** Refuses, before any call, a target whose region cannot be right (`cn-nort-4`); health checks its targets the same way. */
-  checkTargetRegions,
-} from './target-regions.ts';

@@ -1,4 +1,5 @@
 import type { CredentialGate } from '../accounts/index.ts';
+import { ProvisionerError } from '../errors.ts';
 import type {
   ConnectionMonitor,
   HuaweiVpnClient,
@@ -6,7 +7,15 @@ import type {
   VpnTarget,
 } from '../huawei/index.ts';
 import { type RetryOptions, withRetry } from '../retry/index.ts';
-import { IncompleteListingError } from './errors.ts';
+
+/**
+ * Huawei's connection list could not be read to its end (a `next_marker` came back twice, so
+ * following it would never stop). The target is left alone: nothing is queued or deleted from
+ * a partial list. Run again later; if it repeats, report the request id to Huawei.
+ */
+export class IncompleteListingError extends ProvisionerError {
+  public override name = 'IncompleteListingError';
+}
 
 /** The Huawei calls a reconcile run makes; the VPN client provides them. */
 export type ReconcileClient = Pick<
@@ -22,17 +31,13 @@ export interface HuaweiCalls {
 }
 
 /** Huawei's largest page in most regions, and its default. */
-export const DEFAULT_PAGE_SIZE = 200;
+const DEFAULT_PAGE_SIZE = 200;
 
 /** Runs one Huawei call under the gate, retried where the policy says so. */
 export const call = <T>(calls: HuaweiCalls, fn: () => Promise<T>): Promise<T> =>
   withRetry(() => calls.gate.run(fn), calls.retry);
 
-/** A project's connections, and how many pages it took to read them. */
-export interface ConnectionListing {
-  connections: VpnConnection[];
-  pages: number;
-}
+type OnPage = (page: { page: number; connections: number }) => void;
 
 /**
  * Every VPN connection of the project, page after page, following `page_info.next_marker`
@@ -44,8 +49,8 @@ export const listAllConnections = async (
   calls: HuaweiCalls,
   target: VpnTarget,
   pageSize: number = DEFAULT_PAGE_SIZE,
-  onPage?: (page: { page: number; connections: number }) => void,
-): Promise<ConnectionListing> => {
+  onPage?: OnPage,
+): Promise<{ connections: VpnConnection[]; pages: number }> => {
   const byId = new Map<string, VpnConnection>();
   const markers = new Set<string>();
   let marker: string | undefined;
@@ -80,3 +85,74 @@ export const listAllMonitors = async (
   const listed = await call(calls, () => calls.client.listMonitors(target, undefined, calls.retry));
   return listed.monitors;
 };
+
+/** A monitor as a plan needs it: its id and its connection's. */
+export type MonitorRef = Pick<ConnectionMonitor, 'id' | 'vpn_connection_id'>;
+
+/**
+ * What a listed connection's `connection_monitor_id` says: the monitor's id; `null` when the
+ * key is there and names none (null, or an empty string); `undefined` when the listing does not
+ * say (the key is missing, or holds something other than a string).
+ */
+export const monitorIdOf = (connection: VpnConnection): string | null | undefined => {
+  if (!Object.hasOwn(connection, 'connection_monitor_id')) return undefined;
+  const value = connection.connection_monitor_id;
+  if (value === null) return null;
+  if (typeof value !== 'string') return undefined;
+  return value.trim() === '' ? null : value;
+};
+
+/**
+ * The monitors a target's connections name, when every one of them carries
+ * `connection_monitor_id` (even as null or empty: then it has none). `undefined` as soon as one
+ * does not: which regions or API versions send the key is not documented, so a listing where
+ * it is missing anywhere is not trusted anywhere, and only the monitor list can tell.
+ */
+export const monitorsNamedByConnections = (
+  connections: readonly VpnConnection[],
+): MonitorRef[] | undefined => {
+  const monitors: MonitorRef[] = [];
+  for (const connection of connections) {
+    const monitorId = monitorIdOf(connection);
+    if (monitorId === undefined) return undefined;
+    if (monitorId !== null) monitors.push({ id: monitorId, vpn_connection_id: connection.id });
+  }
+  return monitors;
+};
+
+/**
+ * Reads what a target's plan needs, in as few Huawei calls as that allows. Looking for
+ * orphans, it lists the monitors, then the connections, so a monitor created in between is
+ * never taken for an orphan (`orphansChecked`: listed after, a monitor may belong to a
+ * connection made since). Otherwise it lists the connections and, when every one carries
+ * `connection_monitor_id`, decides from that alone; when any lacks it, it lists the monitors
+ * after all.
+ */
+export const readTargetState = async (
+  calls: HuaweiCalls,
+  target: VpnTarget,
+  options: { findOrphans: boolean; pageSize?: number | undefined; onPage?: OnPage | undefined },
+) => {
+  const listConnections = () =>
+    listAllConnections(calls, target, options.pageSize ?? DEFAULT_PAGE_SIZE, options.onPage);
+  if (options.findOrphans) {
+    const monitors = await listAllMonitors(calls, target);
+    const listing = await listConnections();
+    return { ...listing, monitors, monitorsFrom: 'monitor-list' as const, orphansChecked: true };
+  }
+  const listing = await listConnections();
+  const named = monitorsNamedByConnections(listing.connections);
+  if (named !== undefined) {
+    return {
+      ...listing,
+      monitors: named,
+      monitorsFrom: 'connections' as const,
+      orphansChecked: false,
+    };
+  }
+  const monitors = await listAllMonitors(calls, target);
+  return { ...listing, monitors, monitorsFrom: 'monitor-list' as const, orphansChecked: false };
+};
+
+/** Where a plan's monitors came from: the monitor list, or the connections' `connection_monitor_id`. */
+export type MonitorSource = Awaited<ReturnType<typeof readTargetState>>['monitorsFrom'];

@@ -1,8 +1,17 @@
 import type { ReconcileConfig } from '../config/index.ts';
 import { reconcileTargetListSchema, uniqueTargets } from '../config/index.ts';
+import { ProvisionerError } from '../errors.ts';
+import type { VpnTarget } from '../huawei/index.ts';
 import * as z from '../zod.ts';
-import { ReconcileOptionsError } from './errors.ts';
-import type { ReconcileRun } from './reconcile.ts';
+
+/**
+ * The reconcile options are wrong (a bad flag, a payload field of the wrong type, no target, no
+ * queue for a real run): fix the command or the invocation payload and run it again. Nothing
+ * was listed, queued or deleted.
+ */
+export class ReconcileOptionsError extends ProvisionerError {
+  public override name = 'ReconcileOptionsError';
+}
 
 /**
  * What an operator asks of a run, from the command line or the `reconcile` payload (for
@@ -27,6 +36,19 @@ const reconcileRequestSchema = z.strictObject({
 /** A run's options as written by an operator, before validation and defaults. */
 export type ReconcileRequest = z.input<typeof reconcileRequestSchema>;
 
+/** What to reconcile and how: the request's fields with their defaults. */
+export interface ReconcileRun {
+  /** Projects to reconcile; when empty, every project of every account (or of `account`). */
+  targets: readonly VpnTarget[];
+  account?: string | undefined;
+  /** The source queue; required unless `dryRun`. */
+  queueUrl: string | undefined;
+  dryRun: boolean;
+  deleteOrphans: boolean;
+  pageSize?: number | undefined;
+  runId?: string | undefined;
+}
+
 /** EventBridge Scheduler's and scheduled rules' payload: a run with the configured defaults. */
 const isScheduledEvent = (event: unknown): boolean =>
   typeof event === 'object' &&
@@ -34,26 +56,50 @@ const isScheduledEvent = (event: unknown): boolean =>
   (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
 
 /**
+ * Parses a run's request with `schema` (none, or a scheduled event, asks for the defaults) and
+ * resolves its targets from the configuration: with an accounts document and no target or
+ * account named, none (every project of every account). Throws `fail`'s error naming every
+ * wrong field, or when there is nothing to run on.
+ */
+export const readRunRequest = <
+  T extends { targets?: VpnTarget[] | undefined; account?: string | undefined },
+>(
+  schema: z.ZodMiniType<T>,
+  input: unknown,
+  config: ReconcileConfig,
+  words: { name: string; nothing: string },
+  fail: (message: string) => Error,
+): { options: T; targets: VpnTarget[] } => {
+  const request = input === null || input === undefined || isScheduledEvent(input) ? {} : input;
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) {
+    throw fail(`Invalid ${words.name} options: ${z.formatIssues(parsed.error.issues)}`);
+  }
+  const options = parsed.data;
+  const targets = uniqueTargets(options.targets ?? config.targets);
+  const singleKey = config.accountsDocument?.kind === 'single-key';
+  if (targets.length === 0 && singleKey) {
+    throw fail(
+      `${words.nothing}: name a target (--target project_id:region, or "targets" in the payload), or set RECONCILE_TARGETS, or HUAWEICLOUD_PROJECT_ID with HUAWEICLOUD_REGION`,
+    );
+  }
+  const everyProject = options.targets === undefined && !singleKey && options.account === undefined;
+  return { options, targets: everyProject ? [] : targets };
+};
+
+/**
  * Validates a request and fills it in from the configuration. Throws a
  * {@link ReconcileOptionsError} naming every wrong field, when there is no target, or when a
  * run that queues messages has no queue.
  */
 export const resolveReconcileRun = (input: unknown, config: ReconcileConfig): ReconcileRun => {
-  const request = input === null || input === undefined || isScheduledEvent(input) ? {} : input;
-  const parsed = reconcileRequestSchema.safeParse(request);
-  if (!parsed.success) {
-    throw new ReconcileOptionsError(
-      `Invalid reconcile options: ${z.formatIssues(parsed.error.issues)}`,
-    );
-  }
-  const options = parsed.data;
-  const targets = uniqueTargets(options.targets ?? config.targets);
-  // With an accounts document, no target means every project of every account.
-  if (targets.length === 0 && config.accountsDocument?.kind === 'single-key') {
-    throw new ReconcileOptionsError(
-      'Nothing to reconcile: name a target (--target project_id:region, or "targets" in the payload), or set RECONCILE_TARGETS, or HUAWEICLOUD_PROJECT_ID with HUAWEICLOUD_REGION',
-    );
-  }
+  const { options, targets } = readRunRequest(
+    reconcileRequestSchema,
+    input,
+    config,
+    { name: 'reconcile', nothing: 'Nothing to reconcile' },
+    (message) => new ReconcileOptionsError(message),
+  );
   const dryRun = options.dryRun ?? false;
   const queueUrl = options.queue ?? config.sourceQueueUrl;
   if (!dryRun && queueUrl === undefined) {
@@ -62,12 +108,7 @@ export const resolveReconcileRun = (input: unknown, config: ReconcileConfig): Re
     );
   }
   return {
-    targets:
-      options.targets === undefined &&
-      config.accountsDocument?.kind !== 'single-key' &&
-      options.account === undefined
-        ? []
-        : targets,
+    targets,
     account: options.account,
     queueUrl,
     dryRun,

@@ -1,42 +1,30 @@
 import { vpnConnectionIdSchema } from '../events/index.ts';
 import type { VpnConnection } from '../huawei/index.ts';
-import type { MonitorRef } from './known-monitors.ts';
+import type { MonitorRef } from './listing.ts';
 
 /** Connection statuses that get a monitor: up, or down (watching a down connection is the point). */
 const MONITORED_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'DOWN']);
 
 /** A connection the plan names, with the status it was listed in. */
-export interface PlannedConnection {
-  id: string;
-  status: string;
-}
+type PlannedConnection = { id: string; status: string };
 
 /** A monitor whose VPN connection is no longer listed. */
-export interface OrphanMonitor {
-  monitorId: string;
-  vpnConnectionId: string;
-}
+type OrphanMonitor = { monitorId: string; vpnConnectionId: string };
 
-/** What one target needs, decided from its connections and monitors. */
+/** What one target needs, decided from its connections and monitors (the counts say what each list is). */
 export interface TargetPlan {
-  /** Connections with a monitor, whatever their status. */
   alreadyMonitored: number;
-  /** `ACTIVE` or `DOWN` without a monitor: queued for createMonitor. */
   enqueue: PlannedConnection[];
-  /** `PENDING_*` without a monitor: left for the next run. */
   pending: PlannedConnection[];
-  /** Without a monitor and neither of the above (`ERROR`, an unknown status, an odd id). */
   skipped: PlannedConnection[];
-  /** Monitors whose connection is not listed; empty when the plan was not asked to look. */
   orphans: OrphanMonitor[];
 }
 
 /**
- * Sorts a target's connections and monitors into the plan. Pure: the same lists always give
- * the same plan. An id that createMonitor would refuse as invalid input is skipped here rather
- * than queued to end in the dead-letter queue. Orphans are looked for only with
- * `findOrphans` (default): a monitor list read after the connections may hold the monitor of a
- * connection made since, which is no orphan.
+ * Sorts a target's connections and monitors into the plan (pure). An id createMonitor would
+ * refuse is skipped rather than queued to end in the dead-letter queue. Orphans are looked for
+ * only with `findOrphans` (default): a monitor list read after the connections may hold the
+ * monitor of a connection made since, which is no orphan.
  */
 export const planTarget = (
   connections: readonly VpnConnection[],

@@ -1,17 +1,28 @@
+import { randomBytes } from 'node:crypto';
 import {
   type AccountAccess,
   type AccountRegistry,
-  CredentialGate,
   CredentialGuard,
+  createFleetGuard,
+  createHuaweiAccess,
 } from '../accounts/index.ts';
-import type { SqsClient } from '../aws/index.ts';
+import { createDynamoDbClient, type SqsClient } from '../aws/index.ts';
+import { mapConcurrent } from '../batch/index.ts';
+import type { ReconcileConfig } from '../config/index.ts';
+import { HuaweiApiError } from '../errors.ts';
 import type { VpnTarget } from '../huawei/index.ts';
-import type { BackoffOptions, RetryOptions } from '../retry/index.ts';
-import { enqueueConnections } from './enqueue.ts';
-import { ReconcileOptionsError } from './errors.ts';
-import type { HuaweiCalls, ReconcileClient } from './listing.ts';
-import { newRunId } from './origin.ts';
-import { deleteOrphans } from './orphans.ts';
+import {
+  buildCopy,
+  chunk,
+  isFifoQueue,
+  MAX_BATCH_ENTRIES,
+  MAX_DELAY_SECONDS,
+  reconcileAttributes,
+  sendBatch,
+} from '../queue/index.ts';
+import { type BackoffOptions, lastFailure, type RetryOptions } from '../retry/index.ts';
+import { call, type HuaweiCalls, type ReconcileClient, readTargetState } from './listing.ts';
+import { ReconcileOptionsError, type ReconcileRun } from './options.ts';
 import { planTarget } from './plan.ts';
 import {
   describeFailure,
@@ -20,7 +31,6 @@ import {
   totalOf,
   zeroCounts,
 } from './summary.ts';
-import { readTargetState } from './target-state.ts';
 
 /** What a run uses; the handler and the command build it once. */
 export interface ReconcileDeps {
@@ -35,21 +45,43 @@ export interface ReconcileDeps {
   enqueueRate?: number | undefined;
 }
 
-/** What to reconcile and how. */
-export interface ReconcileRun {
-  /** Projects to reconcile; when empty, every project of every account (or of `account`). */
-  targets: readonly VpnTarget[];
-  /** Only this account's projects (`--account`). */
-  account?: string | undefined;
-  /** The source queue; required unless `dryRun`. */
-  queueUrl: string | undefined;
-  /** List and plan only: nothing is queued or deleted. */
-  dryRun: boolean;
-  /** Delete monitors whose connection is gone (never in a dry run). */
-  deleteOrphans: boolean;
-  pageSize?: number | undefined;
-  runId?: string | undefined;
-}
+/**
+ * The Huawei side of a run, once per container or command: accounts, VPN client, retry
+ * settings and, with a breaker table, the guard behind the fleet's breaker createMonitor obeys
+ * too. `close()` releases the keep-alive connections, so a command can exit.
+ */
+export const createHuaweiSide = (config: ReconcileConfig) => {
+  const access = createHuaweiAccess(config);
+  const tableName = config.breakerTableName;
+  const dynamoDb = tableName === undefined ? undefined : createDynamoDbClient();
+  const deps: Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> = {
+    client: access.client,
+    accounts: access.accounts,
+    huawei: {
+      maxAttempts: config.huaweiMaxAttempts,
+      attemptTimeoutMs: config.huaweiAttemptTimeoutMs,
+      backoff: config.huaweiBackoff,
+    },
+    guard:
+      tableName === undefined || dynamoDb === undefined
+        ? undefined
+        : createFleetGuard({ config, client: dynamoDb, tableName }),
+  };
+  const close = async () => {
+    dynamoDb?.destroy();
+    await access.close();
+  };
+  return { deps, access, dynamoDb, close };
+};
+
+/** What a reconcile run needs, with the SQS client given; see {@link createHuaweiSide}. */
+export const createReconcileDependencies = (
+  config: ReconcileConfig,
+  sqs: SqsClient,
+): ReconcileDeps & { close(): Promise<void> } => {
+  const { deps, close } = createHuaweiSide(config);
+  return { ...deps, sqs, enqueueRate: config.enqueueRate, close };
+};
 
 /** How a run runs: its time limit, a stop signal, and hooks for progress and logs. */
 export interface ReconcileRuntime {
@@ -64,20 +96,118 @@ export interface ReconcileRuntime {
 }
 
 /**
- * Whether a run looks for orphaned monitors: one that deletes them, and a dry run (its plan
- * lists them). Looking costs the monitor list of every target; a run that does not look
- * reports its targets' orphans as not checked.
+ * Each account's Huawei calls in one run: under its own gate for this invocation (a refused
+ * key stops that account's calls only), retried by the policy until the deadline.
  */
-const looksForOrphans = (run: Pick<ReconcileRun, 'dryRun' | 'deleteOrphans'>): boolean =>
-  run.deleteOrphans || run.dryRun;
+export const huaweiCallsOf = (
+  deps: Pick<ReconcileDeps, 'client' | 'huawei' | 'guard'>,
+  runtime: Pick<ReconcileRuntime, 'deadline' | 'signal' | 'onRetry' | 'sleep'>,
+): ((account: AccountAccess) => HuaweiCalls) => {
+  const deadline = runtime.deadline ?? Number.POSITIVE_INFINITY;
+  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
+    deadline,
+    signal: runtime.signal,
+  });
+  const retry: RetryOptions = {
+    ...deps.huawei,
+    deadline,
+    signal: runtime.signal,
+    ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
+    ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
+  };
+  return (account) => ({ client: deps.client, gate: gateOf(account), retry });
+};
+
+/** A fresh run id, readable in logs and sortable: `20261126T024000Z-3f9a1c0b`. */
+export const newRunId = (now: Date = new Date()): string =>
+  `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(4).toString('hex')}`;
+
+/** Batches in flight at once. */
+const CONCURRENCY = 4;
+/** Passes over the entries SQS refused (its own throttling, a transient fault). */
+const PASSES = 3;
 
 /**
- * Reconciles every target: reads its connections and monitors ({@link readTargetState}: the
- * monitor list first when looking for orphans, else the connections' own
- * `connection_monitor_id` where every one carries it), plans, queues a "VPN connection created"
- * message for each `ACTIVE` or `DOWN` connection without a monitor, and deletes orphaned
- * monitors only when asked. Each Huawei call goes through the run's credential gate and the
- * retry policy. A target that fails is reported with its reason and the run goes on.
+ * The delay of the `index`th message so that messages become visible at `rate` a second:
+ * `index / rate`, at most 15 minutes (past that they come at once, after 15 minutes; the
+ * createMonitor pacer then follows Huawei's rate). 0 without a rate, and on a FIFO queue.
+ */
+export const spreadDelaySeconds = (index: number, rate: number | undefined): number =>
+  rate === undefined ? 0 : Math.min(MAX_DELAY_SECONDS, Math.floor(index / rate));
+
+/**
+ * Queues one "VPN connection created" message per connection on the source queue, marked with
+ * the reconcile origin and run id, ten to a batch. Entries SQS refuses are sent again, up to
+ * three passes in all; what is still refused is returned, never thrown, so the rest goes on.
+ * With `rate`, the messages are spread in time with `DelaySeconds` ({@link spreadDelaySeconds}).
+ */
+const enqueueConnections = async (
+  sqs: SqsClient,
+  queueUrl: string,
+  target: VpnTarget,
+  connectionIds: readonly string[],
+  runId: string,
+  rate?: number | undefined,
+) => {
+  const fifo = isFifoQueue(queueUrl);
+  const position = new Map(connectionIds.map((id, index) => [id, index]));
+  const attributes = reconcileAttributes(runId);
+  // Written by the queue writer like any message: a new one is a copy of nothing received.
+  const entry = (id: string, index: number) => ({
+    Id: String(index),
+    ...buildCopy(
+      fifo,
+      {
+        messageId: `${runId}.${id}`,
+        // The plain "VPN connection created" body createMonitor reads.
+        body: JSON.stringify({
+          vpn_connection_id: id,
+          project_id: target.projectId,
+          region: target.region,
+        }),
+        messageAttributes: attributes,
+        messageGroupId: id,
+      },
+      {
+        ...(rate === undefined
+          ? {}
+          : { delaySeconds: spreadDelaySeconds(position.get(id) ?? 0, rate) }),
+      },
+    ).request,
+  });
+  const sendOne = async (ids: readonly string[]) => {
+    try {
+      const results = await sendBatch(sqs, queueUrl, ids.map(entry));
+      return ids.flatMap((id, index) => {
+        const refused = results.get(String(index));
+        return refused === undefined ? [] : [{ id, reason: refused }];
+      });
+    } catch (error) {
+      return ids.map((id) => ({ id, reason: describeFailure(error) }));
+    }
+  };
+  let remaining = [...connectionIds];
+  // Connections whose message SQS refused every time, with its last reason.
+  let failed: { id: string; reason: string }[] = [];
+  for (let pass = 0; pass < PASSES && remaining.length > 0; pass += 1) {
+    const batches = chunk(remaining, MAX_BATCH_ENTRIES);
+    failed = (await mapConcurrent(batches, CONCURRENCY, sendOne)).flat();
+    remaining = failed.map((entry) => entry.id);
+  }
+  return { sent: connectionIds.length - failed.length, failed };
+};
+
+/** A monitor that is gone already: Huawei answers 404, or `VPN.0001` for one deleted before. */
+const alreadyGone = (error: unknown): boolean => {
+  const cause = lastFailure(error);
+  return cause instanceof HuaweiApiError && (cause.status === 404 || cause.code === 'VPN.0001');
+};
+
+/**
+ * Reconciles every target: reads its connections and monitors ({@link readTargetState}),
+ * plans, queues a "VPN connection created" message for each `ACTIVE` or `DOWN` connection
+ * without a monitor, and deletes orphaned monitors only when asked. A target that fails is
+ * reported with its reason and the run goes on.
  */
 export const runReconcile = async (
   deps: ReconcileDeps,
@@ -90,28 +220,9 @@ export const runReconcile = async (
   }
   const started = Date.now();
   const runId = run.runId ?? newRunId(new Date(started));
-  const gateOf = (deps.guard ?? new CredentialGuard()).invocation({
-    deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
-    signal: runtime.signal,
-  });
-  const callsOf = (account: AccountAccess): HuaweiCalls => ({ ...calls, gate: gateOf(account) });
-  const calls: HuaweiCalls = {
-    client: deps.client,
-    gate: new CredentialGate(() => undefined),
-    retry: {
-      ...deps.huawei,
-      deadline: runtime.deadline ?? Number.POSITIVE_INFINITY,
-      signal: runtime.signal,
-      ...(runtime.onRetry ? { onRetry: runtime.onRetry } : {}),
-      ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
-    },
-  };
+  const callsOf = huaweiCallsOf(deps, runtime);
 
-  const reconcileTarget = async (
-    target: VpnTarget,
-    known: AccountAccess | undefined,
-    unlisted: unknown,
-  ): Promise<TargetSummary> => {
+  const reconcileTarget = async ({ target, account: known, unlisted }: TargetRow) => {
     const summary: TargetSummary = {
       ...target,
       ...zeroCounts(),
@@ -126,7 +237,9 @@ export const runReconcile = async (
       if (unlisted !== undefined) throw unlisted;
       const calls = callsOf(account);
       const state = await readTargetState(calls, target, {
-        findOrphans: looksForOrphans(run),
+        // A dry run's plan lists orphans, and only a run that looks can delete them; looking
+        // costs each target's monitor list.
+        findOrphans: run.deleteOrphans || run.dryRun,
         pageSize: run.pageSize,
         onPage: (p) => runtime.onPage?.({ target, ...p }),
       });
@@ -163,10 +276,16 @@ export const runReconcile = async (
           );
         }
       }
-      if (!run.dryRun && run.deleteOrphans) {
-        const deleted = await deleteOrphans(calls, target, plan.orphans);
-        summary.orphansDeleted = deleted.deleted;
-        problems.push(...deleted.problems);
+      // One by one, each under the gate and retried: one already gone counts as deleted, and
+      // one that could not be deleted is reported while the others are still tried.
+      for (const { monitorId } of !run.dryRun && run.deleteOrphans ? plan.orphans : []) {
+        try {
+          await call(calls, () => calls.client.deleteMonitor(target, monitorId, calls.retry));
+          summary.orphansDeleted += 1;
+        } catch (error) {
+          if (alreadyGone(error)) summary.orphansDeleted += 1;
+          else problems.push(`monitor ${monitorId} not deleted: ${describeFailure(error)}`);
+        }
       }
     } catch (error) {
       problems.push(describeFailure(error));
@@ -177,8 +296,7 @@ export const runReconcile = async (
   };
 
   const targets: TargetSummary[] = [];
-  for (const { target, account, unlisted } of await targetsOf(deps.accounts, run))
-    targets.push(await reconcileTarget(target, account, unlisted));
+  for (const row of await targetsOf(deps.accounts, run)) targets.push(await reconcileTarget(row));
   return {
     runId,
     dryRun: run.dryRun,
@@ -193,12 +311,12 @@ export const runReconcile = async (
 /**
  * The run's targets with their accounts: the named targets (their accounts found by routing),
  * or every project of every account, or of the one named. An account whose projects cannot be
- * listed becomes one failed row, and the run goes on. The health check covers the same ones.
+ * listed becomes one failed row, and the run goes on.
  */
 export const targetsOf = async (
   accounts: ReconcileDeps['accounts'],
   run: Pick<ReconcileRun, 'targets' | 'account'>,
-): Promise<{ target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[]> => {
+): Promise<TargetRow[]> => {
   if (run.targets.length > 0 && run.account === undefined)
     return run.targets.map((target) => ({ target, account: undefined }));
   let chosen = await accounts.accounts();
@@ -211,7 +329,7 @@ export const targetsOf = async (
     }
     chosen = [named];
   }
-  const found: { target: VpnTarget; account: AccountAccess | undefined; unlisted?: unknown }[] = [];
+  const found: TargetRow[] = [];
   for (const account of chosen) {
     if (account.spec.projects === 'any') {
       for (const target of run.targets) found.push({ target, account });
@@ -226,4 +344,11 @@ export const targetsOf = async (
     }
   }
   return found;
+};
+
+/** One row of a run: a target, its account when known, and why its account's projects could not be listed. */
+export type TargetRow = {
+  target: VpnTarget;
+  account: AccountAccess | undefined;
+  unlisted?: unknown;
 };

@@ -1,31 +1,35 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { VpnTarget } from '../huawei/index.ts';
+import type { MetricsSink } from '../metrics.ts';
 import { RetryExhaustedError } from '../retry/index.ts';
-import type { OrphanMonitor, PlannedConnection } from './plan.ts';
-import type { MonitorSource } from './target-state.ts';
+import type { MonitorSource } from './listing.ts';
+import type { TargetPlan } from './plan.ts';
 
-/** The counts of a run, per target and in total. */
-export interface ReconcileCounts {
+/** The counts of a run, per target and in total, at zero. */
+export const zeroCounts = () => ({
   /** VPN connections listed. */
-  connectionsSeen: number;
+  connectionsSeen: 0,
   /** Connections that have their monitor. */
-  alreadyMonitored: number;
+  alreadyMonitored: 0,
   /** `ACTIVE` or `DOWN` connections without a monitor: queued, or in a dry run to be queued. */
-  withoutMonitor: number;
+  withoutMonitor: 0,
   /** Messages queued for createMonitor (0 in a dry run). */
-  enqueued: number;
+  enqueued: 0,
   /** Messages SQS refused; they are queued by the next run. */
-  enqueueFailed: number;
+  enqueueFailed: 0,
   /** `PENDING_*` connections without a monitor, left for the next run. */
-  pending: number;
+  pending: 0,
   /** Connections without a monitor in another status (`ERROR`), or with an id that is not one. */
-  skipped: number;
+  skipped: 0,
   /** Monitors whose connection is gone (0 where orphans were not checked). */
-  orphansFound: number;
+  orphansFound: 0,
   /** Of those, deleted (with `deleteOrphans`, never in a dry run). */
-  orphansDeleted: number;
+  orphansDeleted: 0,
   /** Pages of connections read. */
-  pages: number;
-}
+  pages: 0,
+});
+
+type ReconcileCounts = ReturnType<typeof zeroCounts>;
 
 /** What a run found and did for one project in one region. */
 export interface TargetSummary extends VpnTarget, ReconcileCounts {
@@ -40,12 +44,7 @@ export interface TargetSummary extends VpnTarget, ReconcileCounts {
   /** Where the monitors came from: the monitor list, or the connections' `connection_monitor_id`. */
   monitorsFrom?: MonitorSource | undefined;
   /** The connections and monitors behind the counts, for a dry run's listing. */
-  plan: {
-    enqueue: PlannedConnection[];
-    pending: PlannedConnection[];
-    skipped: PlannedConnection[];
-    orphans: OrphanMonitor[];
-  };
+  plan: Omit<TargetPlan, 'alreadyMonitored'>;
   /** Why the target is not complete (listing failed, credentials refused, SQS refused...). */
   error?: string | undefined;
 }
@@ -60,20 +59,6 @@ export interface ReconcileSummary {
   targets: TargetSummary[];
   total: ReconcileCounts & { targets: number; targetsFailed: number };
 }
-
-/** All counts at zero. */
-export const zeroCounts = (): ReconcileCounts => ({
-  connectionsSeen: 0,
-  alreadyMonitored: 0,
-  withoutMonitor: 0,
-  enqueued: 0,
-  enqueueFailed: 0,
-  pending: 0,
-  skipped: 0,
-  orphansFound: 0,
-  orphansDeleted: 0,
-  pages: 0,
-});
 
 /** The counts of every target added up, and how many targets did not complete. */
 export const totalOf = (targets: readonly TargetSummary[]): ReconcileSummary['total'] => {
@@ -97,4 +82,86 @@ export const countsOnly = (summary: ReconcileSummary) => ({
 export const describeFailure = (error: unknown): string => {
   if (error instanceof RetryExhaustedError) return `${error.decision.reason}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+};
+
+/** Entries of each plan list the Lambda's answer carries, over all targets. */
+export const ANSWER_SAMPLE_SIZE = 20;
+/** Targets the answer lists with their counts; the total always covers all of them. */
+const ANSWER_MAX_TARGETS = 200;
+/** Plan entries per log line: a line stays far below CloudWatch Logs' 256 KB an event. */
+const PLAN_LOG_CHUNK = 500;
+
+type PlanKind = keyof TargetSummary['plan'];
+const PLAN_KINDS: readonly PlanKind[] = ['enqueue', 'pending', 'skipped', 'orphans'];
+
+/**
+ * The answer of the reconcile Lambda, whatever the account size: Lambda refuses a response
+ * over 6 MB, and the plan is about 114 bytes a connection. Counts are complete (`total`, and
+ * `targetsOmitted` counts the targets left out of `targets`); `planSample` holds the first
+ * {@link ANSWER_SAMPLE_SIZE} entries of each plan list over all targets; the full plan goes to
+ * the log as "Reconcile plan" lines ({@link planLogLines}).
+ */
+export const boundedAnswer = (summary: ReconcileSummary) => {
+  const planSample = Object.fromEntries(
+    PLAN_KINDS.map((kind) => [
+      kind,
+      summary.targets
+        .flatMap(({ projectId, region, plan }) =>
+          plan[kind].slice(0, ANSWER_SAMPLE_SIZE).map((entry) => ({ projectId, region, entry })),
+        )
+        .slice(0, ANSWER_SAMPLE_SIZE),
+    ]),
+  ) as Record<PlanKind, { projectId: string; region: string; entry: unknown }[]>;
+  const counts = countsOnly(summary);
+  return {
+    ...counts,
+    targets: counts.targets.slice(0, ANSWER_MAX_TARGETS),
+    targetsOmitted: Math.max(0, summary.targets.length - ANSWER_MAX_TARGETS),
+    planSample,
+    fullPlan: 'log' as const,
+  };
+};
+
+/** The reconcile Lambda's answer: every count, and a bounded sample of the plan. */
+export type BoundedReconcileAnswer = ReturnType<typeof boundedAnswer>;
+
+/** The full plan as log lines, each a part of one list of one target. */
+export const planLogLines = function* (summary: ReconcileSummary) {
+  for (const { projectId, region, plan } of summary.targets) {
+    for (const list of PLAN_KINDS) {
+      const entries: readonly unknown[] = plan[list];
+      const parts = Math.ceil(entries.length / PLAN_LOG_CHUNK);
+      for (let part = 0; part < parts; part++) {
+        yield {
+          runId: summary.runId,
+          projectId,
+          region,
+          list,
+          part: part + 1,
+          parts,
+          entries: entries.slice(part * PLAN_LOG_CHUNK, (part + 1) * PLAN_LOG_CHUNK),
+        };
+      }
+    }
+  }
+};
+
+/**
+ * Emits a run's totals. `Orphans` only from a run that looked for them, so no 0 stands for
+ * "not looked"; the `ReconcileIncomplete` alarm watches `ReconcileTargetsFailed`.
+ */
+export const recordReconcileMetrics = (metrics: MetricsSink, summary: ReconcileSummary): void => {
+  const { total } = summary;
+  const counts: [string, number][] = [
+    ['ConnectionsSeen', total.connectionsSeen],
+    ['AlreadyMonitored', total.alreadyMonitored],
+    ['Enqueued', total.enqueued],
+    ['Pending', total.pending],
+    ...(summary.targets.some((t) => t.orphansChecked)
+      ? [['Orphans', total.orphansFound] as [string, number]]
+      : []),
+    ['OrphansDeleted', total.orphansDeleted],
+    ['ReconcileTargetsFailed', total.targetsFailed],
+  ];
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
 };

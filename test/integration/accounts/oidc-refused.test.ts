@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReconcileConfig } from '../../../lib/config/index.ts';
-import { createReconcileDependencies } from '../../../lib/reconcile/dependencies.ts';
-import { runReconcile } from '../../../lib/reconcile/reconcile.ts';
+import { createReconcileDependencies, runReconcile } from '../../../lib/reconcile/reconcile.ts';
 import { startAccountsScenario } from '../../../local/aws/sts-accounts.ts';
 import { startHuaweiSimulator } from '../../../local/huawei-simulator/index.ts';
 import { failedIds, sqsRecord } from '../harness.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BoundedReconcileAnswer } from '../../../lib/reconcile/bounded-answer.ts';
 import type { ReconcileRequest } from '../../../lib/reconcile/options.ts';
+import type { BoundedReconcileAnswer } from '../../../lib/reconcile/summary.ts';
 import { createLambdaContext, newLogStreamName } from '../../../local/aws/lambda-context.ts';
 import { PROJECT_ID, REGION, startWorld, type World } from '../harness.ts';
 import { takeRecords } from './helpers.ts';

@@ -4,9 +4,9 @@ import type { SQSRecord } from 'aws-lambda';
 import { createHuaweiAccess } from '../../../lib/accounts/registry.ts';
 import { loadReconcileConfig } from '../../../lib/config/index.ts';
 import type { VpnTarget } from '../../../lib/huawei/vpn-client.ts';
-import { createReconcileDependencies } from '../../../lib/reconcile/dependencies.ts';
+import type { ReconcileRun } from '../../../lib/reconcile/options.ts';
 import {
-  type ReconcileRun,
+  createReconcileDependencies,
   type ReconcileRuntime,
   runReconcile,
 } from '../../../lib/reconcile/reconcile.ts';

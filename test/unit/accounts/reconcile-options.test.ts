@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadReconcileConfig } from '../../../lib/config/index.ts';
-import { ReconcileOptionsError } from '../../../lib/reconcile/errors.ts';
-import { resolveReconcileRun } from '../../../lib/reconcile/options.ts';
+import { ReconcileOptionsError, resolveReconcileRun } from '../../../lib/reconcile/options.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/vpn-connection-created';
 

@@ -3,8 +3,10 @@ import {
   ANSWER_SAMPLE_SIZE,
   boundedAnswer,
   planLogLines,
-} from '../../../lib/reconcile/bounded-answer.ts';
-import { type ReconcileSummary, totalOf, zeroCounts } from '../../../lib/reconcile/summary.ts';
+  type ReconcileSummary,
+  totalOf,
+  zeroCounts,
+} from '../../../lib/reconcile/summary.ts';
 
 /** A run over one project with `count` connections without a monitor. */
 const summaryOf = (count: number): ReconcileSummary => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spreadDelaySeconds } from '../../../lib/reconcile/enqueue.ts';
+import { spreadDelaySeconds } from '../../../lib/reconcile/reconcile.ts';
 
 describe('spreadDelaySeconds', () => {
   it('makes 20,000 connections visible at the configured rate, up to SQS’s 15 minutes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type VpnConnection, vpnConnectionSchema } from '../../../lib/huawei/schemas.ts';
-import { monitorIdOf, monitorsNamedByConnections } from '../../../lib/reconcile/known-monitors.ts';
+import { monitorIdOf, monitorsNamedByConnections } from '../../../lib/reconcile/listing.ts';
 
 const id = (n: number) => `${String(n).padStart(8, '0')}-aaaa-bbbb-cccc-dddddddddddd`;
 /** A connection as Huawei's JSON would give it, read through the client's schema. */

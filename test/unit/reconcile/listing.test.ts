@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import { HuaweiApiError } from '../../../lib/errors.ts';
 import type { VpnConnectionPage } from '../../../lib/huawei/vpn-client.ts';
-import { IncompleteListingError } from '../../../lib/reconcile/errors.ts';
 import {
   type HuaweiCalls,
+  IncompleteListingError,
   listAllConnections,
   type ReconcileClient,
 } from '../../../lib/reconcile/listing.ts';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../lib/metrics.ts';
-import { recordReconcileMetrics } from '../../../lib/reconcile/metrics.ts';
-import { type ReconcileSummary, totalOf, zeroCounts } from '../../../lib/reconcile/summary.ts';
+import {
+  type ReconcileSummary,
+  recordReconcileMetrics,
+  totalOf,
+  zeroCounts,
+} from '../../../lib/reconcile/summary.ts';
 
 const target = (counts: Partial<ReturnType<typeof zeroCounts>>, error?: string) => ({
   projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b',

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReconcileConfig } from '../../../lib/config/index.ts';
-import { ReconcileOptionsError } from '../../../lib/reconcile/errors.ts';
-import { resolveReconcileRun } from '../../../lib/reconcile/options.ts';
+import { ReconcileOptionsError, resolveReconcileRun } from '../../../lib/reconcile/options.ts';
 
 const PROJECT = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 const OTHER = 'ffffffffffffffffffffffffffffffff';

@@ -7,7 +7,7 @@ import {
   readOrigin,
   reconcileAttributes,
 } from '../../../lib/queue/index.ts';
-import { newRunId } from '../../../lib/reconcile/origin.ts';
+import { newRunId } from '../../../lib/reconcile/reconcile.ts';
 
 const event = {
   vpnConnectionId: 'cae286f2-demo-a8df-va86-e22416ca1220',

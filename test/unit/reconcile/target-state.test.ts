@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CredentialGate } from '../../../lib/accounts/credential-guard.ts';
 import type { ConnectionMonitor, VpnConnection } from '../../../lib/huawei/schemas.ts';
-import type { HuaweiCalls, ReconcileClient } from '../../../lib/reconcile/listing.ts';
+import {
+  type HuaweiCalls,
+  type ReconcileClient,
+  readTargetState,
+} from '../../../lib/reconcile/listing.ts';
 import { planTarget } from '../../../lib/reconcile/plan.ts';
-import { readTargetState } from '../../../lib/reconcile/target-state.ts';
 
 const TARGET = { projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b', region: 'cn-north-4' };
 const id = (n: number) => `${String(n).padStart(8, '0')}-aaaa-bbbb-cccc-dddddddddddd`;
