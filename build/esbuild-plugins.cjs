@@ -1,7 +1,8 @@
 // The esbuild plugins of `serverless package` (serverless.yml: custom.esbuild.plugins). Plain
 // CommonJS: serverless-esbuild loads this file with require(), before any TypeScript runs.
 const { builtinModules } = require('node:module');
-const { basename, extname } = require('node:path');
+const { createHash } = require('node:crypto');
+const { basename, extname, relative } = require('node:path');
 
 /**
  * Names each handler's code-split chunks after it: `handlers/create-monitor.chunks/*.mjs`.
@@ -41,10 +42,14 @@ const builtinsByRequire = {
     build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
       if (!STATIC_OR_DYNAMIC.has(args.kind) || !BUILTINS.has(name)) return undefined;
-      return { path: name, namespace: NAMESPACE };
+      const importer = createHash('sha256')
+        .update(relative(build.initialOptions.absWorkingDir ?? process.cwd(), args.importer))
+        .digest('hex')
+        .slice(0, 8);
+      return { path: `${name}?${importer}`, namespace: NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path.replace(/\?.*/, '')}`)});`,
       loader: 'js',
     }));
   },

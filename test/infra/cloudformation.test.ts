@@ -507,10 +507,9 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       const modules = zipModules(
         join(p.dir, basename((properties.Code as { S3Key: string }).S3Key)),
       );
-      // esbuild writes every import with double quotes; the banner's own `from 'node:module'`
-      // (single quotes) is what gives the bundle its `require`.
+      // The banner too: it takes `require` from process.getBuiltinModule, not from an import.
       const imported = [...modules].flatMap(([name, code]) =>
-        [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([^".][^"]*)"/g)]
+        [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["']([^"'.][^"']*)["']/g)]
           .map((match) => match[1] ?? '')
           .filter((specifier) => builtins.has(specifier.replace(/^node:/, '')))
           .map((specifier) => `${name}: ${specifier}`),
