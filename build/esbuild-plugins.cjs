@@ -28,30 +28,6 @@ const NAMESPACE = 'builtin-by-require';
 const STATIC_OR_DYNAMIC = new Set(['import-statement', 'dynamic-import']);
 
 /**
- * Built-ins that no cold start uses, with the exports some bundled module reads at import only to
- * see whether they exist: zlib (the AWS SDK's CRC32 checksums, Powertools' gzip JMESPath
- * function) costs several milliseconds of a cold start to load, and nothing on a record's path
- * calls it. Their shim loads them when the code first reads an export; a probed export answers
- * with a function that loads the module when it is first called.
- */
-const LOAD_ON_FIRST_USE = { zlib: ['crc32'] };
-
-/** A shim that `require`s `node:<name>` when one of its exports is first read (see above). */
-const loadOnFirstUse = (name, probed) => {
-  const specifier = JSON.stringify(`node:${name}`);
-  const names = Object.getOwnPropertyNames(require(`node:${name}`));
-  return [
-    `let loaded; const load = () => (loaded ??= require(${specifier}));`,
-    `const probed = new Set(${JSON.stringify(probed)});`,
-    `module.exports = Object.defineProperties({}, Object.fromEntries(${JSON.stringify(names)}.map((name) => [name, {`,
-    '  enumerable: true,',
-    '  get: () => (loaded || !probed.has(name) ? load()[name] : (...args) => load()[name](...args)),',
-    '  set: (value) => { load()[name] = value; },',
-    '}])));',
-  ].join('\n');
-};
-
-/**
  * Loads Node's built-in modules with `require` (the banner's `createRequire`), not `import`.
  * Node builds an ES module face for a built-in by reading every one of its exports, and that
  * wakes the lazy ones: `import 'node:http'` loads Node's bundled undici and web streams for
@@ -59,8 +35,6 @@ const loadOnFirstUse = (name, probed) => {
  * (about 40 ms of createMonitor's init on the benchmark machine); `require` reads an export only
  * when the code does. `import()` of a built-in (the AWS SDK's HTTP handler loads `node:http`
  * so, on its first request) becomes a `require` too, or the first record would pay instead.
- * Each importing module gets a shim of its own: one shared by the handler and a chunk it loads
- * on first use would be a chunk of its own, a module more to read at every cold start.
  */
 const builtinsByRequire = {
   name: 'builtins-by-require',
@@ -74,17 +48,10 @@ const builtinsByRequire = {
         .slice(0, 8);
       return { path: `${name}?${importer}`, namespace: NAMESPACE };
     });
-    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
-      const name = args.path.replace(/\?.*/, '');
-      const probed = LOAD_ON_FIRST_USE[name];
-      return {
-        contents:
-          probed === undefined
-            ? `module.exports = require(${JSON.stringify(`node:${name}`)});`
-            : loadOnFirstUse(name, probed),
-        loader: 'js',
-      };
-    });
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path.replace(/\?.*/, '')}`)});`,
+      loader: 'js',
+    }));
   },
 };
 
