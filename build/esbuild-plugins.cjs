@@ -35,6 +35,9 @@ const STATIC_OR_DYNAMIC = new Set(['import-statement', 'dynamic-import']);
  * (about 40 ms of createMonitor's init on the benchmark machine); `require` reads an export only
  * when the code does. `import()` of a built-in (the AWS SDK's HTTP handler loads `node:http`
  * so, on its first request) becomes a `require` too, or the first record would pay instead.
+ * Each importing module gets a shim of its own (the importer's path, hashed, in the shim's
+ * path): one shared by the handler and a chunk it loads on first use would be a chunk of its
+ * own, one module more to read at every cold start.
  */
 const builtinsByRequire = {
   name: 'builtins-by-require',
