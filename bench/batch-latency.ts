@@ -3,15 +3,19 @@
  * every dependency answering after 50 ms), plus where the median batch's time went: each wait
  * on round trips (what was in flight) and the handler's own time between them.
  *
- *   npx --no -- tsx bench/batch-latency.ts [batches] [handler module]
+ *   npx --no -- tsx bench/batch-latency.ts [batches] [handler module] [--profile DIR]
  *
  * The module defaults to the artifact `serverless package` builds; pass
  * `bench/baseline/create-monitor.mjs` for the previous release's, to compare in the same minutes.
+ * `--profile DIR` writes a CPU profile of the warm handler process (warm-up batches included)
+ * into DIR and prints its CPU time by module.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { summariseProfile } from './cold-start/profile-summary.ts';
 import { prepareArtifact } from './handler/artifact.ts';
 import {
   benchmarkBatchLatency,
@@ -29,8 +33,13 @@ const WAIT_MS = 2;
 /** The warm-up batches `benchmarkBatchLatency` runs before the measured ones. */
 const WARMUP_BATCHES = 2;
 
-const batches = Number(process.argv[2] ?? 15);
-const modulePath = process.argv[3];
+const { values: flags, positionals } = parseArgs({
+  options: { profile: { type: 'string' } },
+  allowPositionals: true,
+  strict: true,
+});
+const batches = Number(positionals[0] ?? 15);
+const modulePath = positionals[1];
 
 interface Mark {
   ms: number;
@@ -100,6 +109,7 @@ try {
   const handler = await startHandler(workers, artifact, standIns.ready, connections, {
     memoryMb: artifact.memoryMb,
     capacity: (batches + WARMUP_BATCHES) * 10,
+    profileDirectory: flags.profile,
   });
   const figures = await benchmarkBatchLatency(handler, standIns, {
     latencyMs: LATENCY_MS,
@@ -117,6 +127,13 @@ try {
   if (median !== undefined) {
     process.stdout.write('  a median batch:\n');
     for (const line of breakdown(median)) process.stdout.write(`${line}\n`);
+  }
+  const profile = flags.profile === undefined ? [] : readdirSync(flags.profile);
+  for (const file of profile.filter((name) => name.endsWith('.cpuprofile'))) {
+    process.stdout.write(`  the handler process's CPU by module (${file}):\n`);
+    for (const [module, ms] of summariseProfile(join(flags.profile ?? '', file)).slice(0, 25)) {
+      process.stdout.write(`  ${ms.toFixed(1).padStart(8)} ms  ${module}\n`);
+    }
   }
 } finally {
   await standIns.stop();

@@ -1,7 +1,8 @@
 // The esbuild plugins of `serverless package` (serverless.yml: custom.esbuild.plugins). Plain
 // CommonJS: serverless-esbuild loads this file with require(), before any TypeScript runs.
 const { builtinModules } = require('node:module');
-const { basename, extname } = require('node:path');
+const { createHash } = require('node:crypto');
+const { basename, extname, relative } = require('node:path');
 
 /**
  * Names each handler's code-split chunks after it: `handlers/create-monitor.chunks/*.mjs`.
@@ -34,6 +35,9 @@ const STATIC_OR_DYNAMIC = new Set(['import-statement', 'dynamic-import']);
  * (about 40 ms of createMonitor's init on the benchmark machine); `require` reads an export only
  * when the code does. `import()` of a built-in (the AWS SDK's HTTP handler loads `node:http`
  * so, on its first request) becomes a `require` too, or the first record would pay instead.
+ * Each importing module gets a shim of its own (the importer's path, hashed, in the shim's
+ * path): one shared by the handler and a chunk it loads on first use would be a chunk of its
+ * own, one module more to read at every cold start.
  */
 const builtinsByRequire = {
   name: 'builtins-by-require',
@@ -41,10 +45,14 @@ const builtinsByRequire = {
     build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
       if (!STATIC_OR_DYNAMIC.has(args.kind) || !BUILTINS.has(name)) return undefined;
-      return { path: name, namespace: NAMESPACE };
+      const importer = createHash('sha256')
+        .update(relative(build.initialOptions.absWorkingDir ?? process.cwd(), args.importer))
+        .digest('hex')
+        .slice(0, 8);
+      return { path: `${name}?${importer}`, namespace: NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path.replace(/\?.*/, '')}`)});`,
       loader: 'js',
     }));
   },

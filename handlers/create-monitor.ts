@@ -12,7 +12,9 @@ import {
   type QueueMessage,
 } from '../lib/provision/index.ts';
 import { queueUrlFromArn, readOrigin } from '../lib/queue/index.ts';
+import { mapStackTraces } from '../lib/stack-traces.ts';
 
+mapStackTraces();
 const config = loadConfig();
 const logger = createLogger();
 const metrics = createMetrics();

@@ -14,7 +14,9 @@ import {
 } from '../lib/health/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
+import { mapStackTraces } from '../lib/stack-traces.ts';
 
+mapStackTraces();
 const config = loadHealthConfig();
 const logger = createLogger();
 const metrics = createMetrics();

@@ -11,7 +11,9 @@ import {
 } from '../lib/ingest/index.ts';
 import { createLogger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
+import { mapStackTraces } from '../lib/stack-traces.ts';
 
+mapStackTraces();
 const config = loadIngestConfig();
 const logger = createLogger();
 const metrics = createMetrics();

@@ -17,7 +17,9 @@ import {
   resolveReconcileRun,
   runReconcile,
 } from '../lib/reconcile/index.ts';
+import { mapStackTraces } from '../lib/stack-traces.ts';
 
+mapStackTraces();
 const config = loadReconcileConfig();
 const logger = createLogger();
 const metrics = createMetrics();

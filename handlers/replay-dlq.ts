@@ -11,7 +11,9 @@ import {
   type ReplayRequest,
   replayDeadLetters,
 } from '../lib/replay/index.ts';
+import { mapStackTraces } from '../lib/stack-traces.ts';
 
+mapStackTraces();
 const config = loadReplayConfig();
 const logger = createLogger();
 const sqs = createSqsClient();

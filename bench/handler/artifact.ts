@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ZIP = join(ROOT, '.serverless', 'createMonitor.zip');
 const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
 /** What the artifact is built from: newer than the zip means the zip is stale. */
-const SOURCES = ['handlers', 'lib', 'serverless.yml', 'package-lock.json'];
+const SOURCES = ['handlers', 'lib', 'build', 'serverless.yml', 'package-lock.json'];
 
 /** The handler as Lambda would get it, unpacked into a temporary directory. */
 export interface Artifact {

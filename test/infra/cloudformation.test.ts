@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -425,6 +426,36 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     );
   });
 
+  it('names TypeScript lines in the stack trace of a failed cold start, as Node maps them itself', () => {
+    const p = get(stage);
+    const fn = props(p, 'CreateMonitorLambdaFunction');
+    const unpacked = mkdtempSync(join(workDir, 'unpacked-'));
+    execFileSync('unzip', ['-q', join(p.dir, 'createMonitor.zip'), '-d', unpacked]);
+    const url = pathToFileURL(join(unpacked, `${String(fn.Handler).split('.')[0]}.mjs`)).href;
+    // No configuration at all: loadConfig throws at import, and Lambda logs the error's stack.
+    const stackOfFailedImport = (nodeOptions: string): string =>
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import(${JSON.stringify(url)}).then(() => console.log('loaded'), (error) => console.log(error.stack));`,
+        ],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, AWS_REGION: LOOK_ALIKE.region, NODE_OPTIONS: nodeOptions },
+        },
+      );
+    const stack = stackOfFailedImport(
+      environmentOf(p, 'CreateMonitorLambdaFunction').NODE_OPTIONS ?? '',
+    );
+    expect(stack).toMatch(/^ConfigurationError: /);
+    expect(stack).toMatch(/at loadConfig \(.*lib\/config\/functions\.ts:\d+:\d+\)/);
+    expect(stack).toMatch(/handlers\/create-monitor\.ts:\d+:\d+/);
+    expect(stack).not.toMatch(/\.mjs:/);
+    expect(stack).toBe(stackOfFailedImport('--enable-source-maps'));
+  });
+
   it("keeps each handler's chunks in its own zip, every module they import inside it", () => {
     const p = get(stage);
     for (const [functionId, resource] of lambdaFunctions(p.template)) {
@@ -476,10 +507,9 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       const modules = zipModules(
         join(p.dir, basename((properties.Code as { S3Key: string }).S3Key)),
       );
-      // esbuild writes every import with double quotes; the banner's own `from 'node:module'`
-      // (single quotes) is what gives the bundle its `require`.
+      // The banner too: it takes `require` from process.getBuiltinModule, not from an import.
       const imported = [...modules].flatMap(([name, code]) =>
-        [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([^".][^"]*)"/g)]
+        [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["']([^"'.][^"']*)["']/g)]
           .map((match) => match[1] ?? '')
           .filter((specifier) => builtins.has(specifier.replace(/^node:/, '')))
           .map((specifier) => `${name}: ${specifier}`),
