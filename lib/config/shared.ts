@@ -289,20 +289,22 @@ export const huaweiSettings = (e: HuaweiVariables) => {
 };
 
 /** One reconcile target as written: `project_id:region`, e.g. `0b2f...4a5b:cn-north-4`. */
-const reconcileTargetSchema = z.pipe(
-  z.string().check(
-    z.trim(),
-    z.regex(/^[^:\s]+:[^:\s]+$/, {
-      error: 'must be project_id:region, like 0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b:cn-north-4',
-      abort: true,
-    }),
-  ),
+const reconcileTargetSchema = z.lazy(() =>
   z.pipe(
-    z.transform((text: string) => {
-      const [projectId, region] = text.split(':');
-      return { projectId, region };
-    }),
-    z.object({ projectId: projectIdSchema, region: regionSchema }),
+    z.string().check(
+      z.trim(),
+      z.regex(/^[^:\s]+:[^:\s]+$/, {
+        error: 'must be project_id:region, like 0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b:cn-north-4',
+        abort: true,
+      }),
+    ),
+    z.pipe(
+      z.transform((text: string) => {
+        const [projectId, region] = text.split(':');
+        return { projectId, region };
+      }),
+      z.object({ projectId: projectIdSchema, region: regionSchema }),
+    ),
   ),
 );
 
@@ -314,12 +316,11 @@ const targetsFrom = <T extends string | string[]>() =>
   );
 
 /** Several targets, comma-separated (`RECONCILE_TARGETS`). */
-export const reconcileTargetTextSchema = targetsFrom<string>();
+export const reconcileTargetTextSchema = z.lazy(() => targetsFrom<string>());
 
 /** Several targets, comma-separated or a list (a payload's `"targets"`, repeated `--target`). */
-export const reconcileTargetListSchema = z.pipe(
-  z.union([z.string(), z.array(z.string())]),
-  targetsFrom<string | string[]>(),
+export const reconcileTargetListSchema = z.lazy(() =>
+  z.pipe(z.union([z.string(), z.array(z.string())]), targetsFrom<string | string[]>()),
 );
 
 /** `project_id:region`, the way targets are written and reported. */

@@ -168,7 +168,7 @@ export const CREATE_VPN_CONNECTION_TRACE = 'createVpnConnection';
  */
 export const BATCH_CREATE_VPN_CONNECTION_TRACE = 'batchCreateVpnConnection';
 
-const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
+const recordedBodySchema = z.lazy(() => z.nullish(z.union([z.string(), z.looseObject({})])));
 
 /**
  * The fields this function reads of a Cloud Trace Service trace. `request` and `response` are
@@ -176,18 +176,20 @@ const recordedBodySchema = z.nullish(z.union([z.string(), z.looseObject({})]));
  * HTTP status, as text or a number. CTS traces carry no region: `region` is read in case a
  * producer adds it. `time` is epoch milliseconds. The account is read by {@link readTraceAccount}.
  */
-const cloudTraceSchema = z.object({
-  trace_name: correlationValueSchema,
-  trace_id: z.optional(correlationValueSchema),
-  trace_rating: z.optional(z.string()),
-  code: z.optional(z.union([z.string(), z.number()])),
-  resource_id: z.optional(z.string()),
-  project_id: z.nullish(projectIdSchema),
-  region: z.nullish(regionSchema),
-  request: recordedBodySchema,
-  response: recordedBodySchema,
-  time: z.optional(z.union([z.number(), z.string()])),
-});
+const cloudTraceSchema = z.lazy(() =>
+  z.object({
+    trace_name: correlationValueSchema,
+    trace_id: z.optional(correlationValueSchema),
+    trace_rating: z.optional(z.string()),
+    code: z.optional(z.union([z.string(), z.number()])),
+    resource_id: z.optional(z.string()),
+    project_id: z.nullish(projectIdSchema),
+    region: z.nullish(regionSchema),
+    request: recordedBodySchema,
+    response: recordedBodySchema,
+    time: z.optional(z.union([z.number(), z.string()])),
+  }),
+);
 
 /**
  * Why a create trace records a failed call, or `undefined` when it succeeded. `code` decides

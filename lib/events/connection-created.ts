@@ -71,7 +71,9 @@ export const correlationValueSchema = z
  * are flags (`viaSns`, `viaSmn`); `smn` is the shape only of an SMN message that wraps nothing,
  * a subscription or unsubscribe confirmation.
  */
-const messageShapeSchema = z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace', 'smn']);
+const messageShapeSchema = z.lazy(() =>
+  z.enum(['plain', 'eventbridge', 'cloudevents', 'cloud-trace', 'smn']),
+);
 /** The shape a message had, inside SNS or SMN or not. */
 type MessageShape = z.infer<typeof messageShapeSchema>;
 
@@ -81,47 +83,51 @@ type MessageShape = z.infer<typeof messageShapeSchema>;
  * as written; the SNS `MessageId` or SMN `message_id` of the notification around it; the Cloud
  * Trace Service `trace_id` of the call that created the connection.
  */
-const correlationSchema = z.object({
-  eventId: z.exactOptional(correlationValueSchema),
-  source: z.exactOptional(correlationValueSchema),
-  time: z.exactOptional(correlationValueSchema),
-  snsMessageId: z.exactOptional(correlationValueSchema),
-  smnMessageId: z.exactOptional(correlationValueSchema),
-  traceId: z.exactOptional(correlationValueSchema),
-});
+const correlationSchema = z.lazy(() =>
+  z.object({
+    eventId: z.exactOptional(correlationValueSchema),
+    source: z.exactOptional(correlationValueSchema),
+    time: z.exactOptional(correlationValueSchema),
+    snsMessageId: z.exactOptional(correlationValueSchema),
+    smnMessageId: z.exactOptional(correlationValueSchema),
+    traceId: z.exactOptional(correlationValueSchema),
+  }),
+);
 /** Where the event came from. */
 export type Correlation = z.infer<typeof correlationSchema>;
 
 /** An instant in ISO 8601, UTC, as `Date.prototype.toISOString` writes it. */
-const isoInstantSchema = z.iso.datetime();
+const isoInstantSchema = z.lazy(() => z.iso.datetime());
 
 /**
  * A validated "VPN connection created" event: the ids are safe to put in a URL, and the project
  * and region are resolved (from the message, else from the deployment's defaults).
  */
-const connectionCreatedSchema = z.object({
-  vpnConnectionId: vpnConnectionIdSchema,
-  projectId: projectIdSchema,
-  region: regionSchema,
-  shape: messageShapeSchema,
-  /** True when the message arrived wrapped in an SNS, or a Huawei SMN HTTP(S), notification. */
-  viaSns: z.boolean(),
-  viaSmn: z.boolean(),
-  /**
-   * When the producer says the event happened (ISO 8601): a Cloud Trace trace's `time`, else
-   * the envelope's `time`, else the SNS or SMN notification's timestamp. Absent when none is
-   * there or readable as a time.
-   */
-  occurredAt: z.exactOptional(isoInstantSchema),
-  /** The Huawei account of a Cloud Trace trace (`user.domain.id`...), when the trace names it. */
-  domainId: z.exactOptional(domainIdSchema),
-  /**
-   * Set when the message named no `project_id` and the deployment's default filled it in: with
-   * several accounts such a project is a guess, and the connection is not provisioned.
-   */
-  projectDefaulted: z.exactOptional(z.literal(true)),
-  correlation: correlationSchema,
-});
+const connectionCreatedSchema = z.lazy(() =>
+  z.object({
+    vpnConnectionId: vpnConnectionIdSchema,
+    projectId: projectIdSchema,
+    region: regionSchema,
+    shape: messageShapeSchema,
+    /** True when the message arrived wrapped in an SNS, or a Huawei SMN HTTP(S), notification. */
+    viaSns: z.boolean(),
+    viaSmn: z.boolean(),
+    /**
+     * When the producer says the event happened (ISO 8601): a Cloud Trace trace's `time`, else
+     * the envelope's `time`, else the SNS or SMN notification's timestamp. Absent when none is
+     * there or readable as a time.
+     */
+    occurredAt: z.exactOptional(isoInstantSchema),
+    /** The Huawei account of a Cloud Trace trace (`user.domain.id`...), when the trace names it. */
+    domainId: z.exactOptional(domainIdSchema),
+    /**
+     * Set when the message named no `project_id` and the deployment's default filled it in: with
+     * several accounts such a project is a guess, and the connection is not provisioned.
+     */
+    projectDefaulted: z.exactOptional(z.literal(true)),
+    correlation: correlationSchema,
+  }),
+);
 /** A validated "VPN connection created" event. */
 export type ConnectionCreated = z.infer<typeof connectionCreatedSchema>;
 

@@ -23,14 +23,16 @@ import {
  * version 1.0 is read: `specversion` comes first so that another version is the problem
  * reported. `data` must be a JSON object (the plain fields or a Cloud Trace trace).
  */
-const cloudEventSchema = z.object({
-  specversion: z.literal('1.0'),
-  id: correlationValueSchema,
-  source: correlationValueSchema,
-  type: correlationValueSchema,
-  time: z.optional(correlationValueSchema),
-  data: z.looseObject({}),
-});
+const cloudEventSchema = z.lazy(() =>
+  z.object({
+    specversion: z.literal('1.0'),
+    id: correlationValueSchema,
+    source: correlationValueSchema,
+    type: correlationValueSchema,
+    time: z.optional(correlationValueSchema),
+    data: z.looseObject({}),
+  }),
+);
 
 /** The only `detail-type` this function handles; any other is a routing mistake upstream. */
 const CONNECTION_CREATED_DETAIL_TYPE = 'VPN Connection Created';
@@ -41,14 +43,16 @@ const CONNECTION_CREATED_DETAIL_TYPE = 'VPN Connection Created';
  * `region` and `account` are AWS's and are deliberately not read: the Huawei region is in
  * `detail`.
  */
-const eventBridgeEnvelopeSchema = z.object({
-  'detail-type': z.literal(CONNECTION_CREATED_DETAIL_TYPE),
-  version: z.string(),
-  id: correlationValueSchema,
-  source: correlationValueSchema,
-  time: z.optional(correlationValueSchema),
-  detail: plainFieldsSchema,
-});
+const eventBridgeEnvelopeSchema = z.lazy(() =>
+  z.object({
+    'detail-type': z.literal(CONNECTION_CREATED_DETAIL_TYPE),
+    version: z.string(),
+    id: correlationValueSchema,
+    source: correlationValueSchema,
+    time: z.optional(correlationValueSchema),
+    detail: plainFieldsSchema,
+  }),
+);
 
 /** What an EventBridge or CloudEvents envelope says about where its event came from. */
 const envelopeCorrelation = (envelope: {
@@ -97,13 +101,15 @@ export function readEventBridgeEnvelope(input: JsonObject, path: string): Readin
  * `Message` is the published message, a JSON string. Signature fields are not checked: the
  * queue's access policy decides who may deliver to it.
  */
-const snsNotificationSchema = z.object({
-  Type: z.literal('Notification'),
-  MessageId: correlationValueSchema,
-  TopicArn: z.string(),
-  Message: z.string(),
-  Timestamp: z.optional(z.string()),
-});
+const snsNotificationSchema = z.lazy(() =>
+  z.object({
+    Type: z.literal('Notification'),
+    MessageId: correlationValueSchema,
+    TopicArn: z.string(),
+    Message: z.string(),
+    Timestamp: z.optional(z.string()),
+  }),
+);
 
 /**
  * What Huawei SMN (Simple Message Notification) POSTs to an HTTP(S) subscription, snake_case, as
@@ -117,15 +123,17 @@ const snsNotificationSchema = z.object({
  * configuring key event notifications, not their payload); we expect the trace as JSON text, so
  * it is read as any supported shape, and anything else is reported as unrecognised.
  */
-const smnMessageSchema = z.object({
-  type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
-  message_id: correlationValueSchema,
-  topic_urn: correlationValueSchema,
-  timestamp: z.optional(z.string()),
-});
+const smnMessageSchema = z.lazy(() =>
+  z.object({
+    type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+    message_id: correlationValueSchema,
+    topic_urn: correlationValueSchema,
+    timestamp: z.optional(z.string()),
+  }),
+);
 
 /** An SMN notification's `message`; confirmations carry prose there, so only these parse it. */
-const smnNotificationSchema = z.object({ message: z.string() });
+const smnNotificationSchema = z.lazy(() => z.object({ message: z.string() }));
 
 /** Why a confirmation is acknowledged and not handled. */
 const SMN_CONFIRMATION_REASONS = {

@@ -31,13 +31,15 @@ export const listMonitorsResponseSchema = z.looseObject({
 });
 
 /** Huawei's error body; the API documents both field pairs, so both are read. */
-export const errorBodySchema = z.looseObject({
-  error_code: z.optional(z.string()),
-  error_msg: z.optional(z.string()),
-  code: z.optional(z.string()),
-  message: z.optional(z.string()),
-  request_id: z.optional(z.string()),
-});
+export const errorBodySchema = z.lazy(() =>
+  z.looseObject({
+    error_code: z.optional(z.string()),
+    error_msg: z.optional(z.string()),
+    code: z.optional(z.string()),
+    message: z.optional(z.string()),
+    request_id: z.optional(z.string()),
+  }),
+);
 
 /**
  * A VPN connection as `GET /v5/{project_id}/vpn-connection` lists it. Loose: only `id`,
@@ -47,30 +49,36 @@ export const errorBodySchema = z.looseObject({
  * for a connection without a monitor, is not documented, so reconcile reads it with care
  * (`lib/reconcile/known-monitors.ts`) instead of this schema refusing a page over it.
  */
-export const vpnConnectionSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  status: z.string(),
-  name: z.optional(z.string()),
-  vgw_id: z.optional(z.string()),
-  connection_monitor_id: z.optional(z.unknown()),
-});
+export const vpnConnectionSchema = z.lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    status: z.string(),
+    name: z.optional(z.string()),
+    vgw_id: z.optional(z.string()),
+    connection_monitor_id: z.optional(z.unknown()),
+  }),
+);
 export type VpnConnection = z.infer<typeof vpnConnectionSchema>;
 
 /** `200` answer of `GET /v5/{project_id}/vpn-connection`: one page, and where the next starts. */
-export const listVpnConnectionsResponseSchema = z.looseObject({
-  vpn_connections: z.array(vpnConnectionSchema),
-  page_info: z.optional(
-    z.looseObject({
-      next_marker: z.optional(z.nullable(z.string())),
-      current_count: z.optional(z.number()),
-    }),
-  ),
-  total_count: z.optional(z.number()),
-  request_id: z.optional(z.string()),
-});
+export const listVpnConnectionsResponseSchema = z.lazy(() =>
+  z.looseObject({
+    vpn_connections: z.array(vpnConnectionSchema),
+    page_info: z.optional(
+      z.looseObject({
+        next_marker: z.optional(z.nullable(z.string())),
+        current_count: z.optional(z.number()),
+      }),
+    ),
+    total_count: z.optional(z.number()),
+    request_id: z.optional(z.string()),
+  }),
+);
 
 /** `200` answer of `GET /v5/{project_id}/vpn-connection/{id}`: one connection, with its status. */
-export const showVpnConnectionResponseSchema = z.looseObject({
-  vpn_connection: vpnConnectionSchema,
-  request_id: z.optional(z.string()),
-});
+export const showVpnConnectionResponseSchema = z.lazy(() =>
+  z.looseObject({
+    vpn_connection: vpnConnectionSchema,
+    request_id: z.optional(z.string()),
+  }),
+);

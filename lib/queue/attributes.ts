@@ -18,6 +18,11 @@ export const ORIGIN_ATTRIBUTE = 'vpn_monitor_origin';
 /** The id of the reconcile run that queued the message. */
 export const RUN_ID_ATTRIBUTE = 'vpn_monitor_reconcile_run';
 
+/*
+ * The attributes' schemas are built when first read (`z.lazy`): a first delivery carries none of
+ * them, so a cold start does not pay for building them.
+ */
+
 /**
  * The value of JSON `text` read by `schema`; `undefined` when there is no text, it is not JSON or
  * the schema refuses it. `dropNulls` reads `null` as missing.
@@ -52,29 +57,30 @@ const jsonAttribute = (value: unknown): MessageAttributeValue => ({
  * ready for `NOT_READY_MAX_WAIT_SECONDS`). `connection_status` is the connection's status when
  * it was read (`PENDING_CREATE`, `NOT_FOUND`...).
  */
-const failureReasonSchema = z.object({
-  kind: z.enum([
-    'invalid-input',
-    'unknown-project',
-    'rejected',
-    'retries-exhausted',
-    'not-ready-timeout',
-  ]),
-  message: z.string(),
-  code: z.optional(z.string()),
-  status: z.optional(z.number()),
-  request_id: z.optional(z.string()),
-  connection_status: z.optional(z.string()),
-  attempts: z.number(),
-  receive_count: z.number(),
-  source_message_id: z.string(),
-  vpn_connection_id: z.optional(z.string()),
-  project_id: z.optional(z.string()),
-  failed_at: z.string(),
-});
+const failureReasonSchema = () =>
+  z.object({
+    kind: z.enum([
+      'invalid-input',
+      'unknown-project',
+      'rejected',
+      'retries-exhausted',
+      'not-ready-timeout',
+    ]),
+    message: z.string(),
+    code: z.optional(z.string()),
+    status: z.optional(z.number()),
+    request_id: z.optional(z.string()),
+    connection_status: z.optional(z.string()),
+    attempts: z.number(),
+    receive_count: z.number(),
+    source_message_id: z.string(),
+    vpn_connection_id: z.optional(z.string()),
+    project_id: z.optional(z.string()),
+    failed_at: z.string(),
+  });
 
 /** Why a message ended in the dead-letter queue; see {@link failureReasonSchema}. */
-export type FailureReason = z.infer<typeof failureReasonSchema>;
+export type FailureReason = z.infer<ReturnType<typeof failureReasonSchema>>;
 
 /** The longest failure message written: the reason must always fit beside the body. */
 const MAX_FAILURE_MESSAGE = 1024;
@@ -115,9 +121,9 @@ export const failureAttribute = (reason: FailureReason): FittableJson => ({
  * newer writer may know others), every other field may be missing (or `null`, dropped when the
  * JSON is read).
  */
-const storedFailureSchema = z.extend(z.partial(failureReasonSchema), {
-  kind: z.string().check(z.minLength(1)),
-});
+const storedFailureSchema = z.lazy(() =>
+  z.extend(z.partial(failureReasonSchema()), { kind: z.string().check(z.minLength(1)) }),
+);
 
 /** A failure attribute as read back: see {@link readFailureReason}. */
 export type StoredFailureReason = z.infer<typeof storedFailureSchema>;
@@ -133,16 +139,18 @@ export const readFailureReason = (
 };
 
 /** How long a not-ready connection has been waited for: the JSON of {@link WAIT_ATTRIBUTE}. */
-const waitStateSchema = z.object({
-  /** When the connection was first found not ready: the budget counts from here. */
-  first_seen: z.iso.datetime(),
-  /** When its event happened (the original message's), for the not-found grace. */
-  event_time: z.optional(z.iso.datetime()),
-  /** How many times it was found not ready. */
-  tries: z.number().check(z.int(), z.positive()),
-  /** The connection's status the last time (`PENDING_CREATE`, `NOT_FOUND`...). */
-  last_status: z.string().check(z.maxLength(64)),
-});
+const waitStateSchema = z.lazy(() =>
+  z.object({
+    /** When the connection was first found not ready: the budget counts from here. */
+    first_seen: z.iso.datetime(),
+    /** When its event happened (the original message's), for the not-found grace. */
+    event_time: z.optional(z.iso.datetime()),
+    /** How many times it was found not ready. */
+    tries: z.number().check(z.int(), z.positive()),
+    /** The connection's status the last time (`PENDING_CREATE`, `NOT_FOUND`...). */
+    last_status: z.string().check(z.maxLength(64)),
+  }),
+);
 /** The wait state a delayed copy carries; see {@link waitStateSchema}. */
 export type WaitState = z.infer<typeof waitStateSchema>;
 
@@ -165,17 +173,19 @@ export const requeueAttribute = (count: number): MessageAttributeValue => ({
 });
 
 /** The JSON of {@link REPLAY_ATTRIBUTE}. */
-const replayMetadataSchema = z.object({
-  /** The message id the event had when it first reached the source queue, as far as known. */
-  original_message_id: z.string().check(z.minLength(1)),
-  /** The id of the dead-letter message this copy was made from. */
-  dlq_message_id: z.string().check(z.minLength(1)),
-  replayed_at: z.string().check(z.minLength(1)),
-  /** 1 for the first replay; one more each time the same event is replayed again. */
-  replay_count: z.number().check(z.int(), z.positive()),
-  /** Why it was in the dead-letter queue: the failure code, else its kind. */
-  reason: z.optional(z.string()),
-});
+const replayMetadataSchema = z.lazy(() =>
+  z.object({
+    /** The message id the event had when it first reached the source queue, as far as known. */
+    original_message_id: z.string().check(z.minLength(1)),
+    /** The id of the dead-letter message this copy was made from. */
+    dlq_message_id: z.string().check(z.minLength(1)),
+    replayed_at: z.string().check(z.minLength(1)),
+    /** 1 for the first replay; one more each time the same event is replayed again. */
+    replay_count: z.number().check(z.int(), z.positive()),
+    /** Why it was in the dead-letter queue: the failure code, else its kind. */
+    reason: z.optional(z.string()),
+  }),
+);
 /** Replay metadata, as carried in {@link REPLAY_ATTRIBUTE}. */
 export type ReplayMetadata = z.infer<typeof replayMetadataSchema>;
 
