@@ -450,7 +450,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       environmentOf(p, 'CreateMonitorLambdaFunction').NODE_OPTIONS ?? '',
     );
     expect(stack).toMatch(/^ConfigurationError: /);
-    expect(stack).toMatch(/at loadConfig \(.*lib\/config\/functions\.ts:\d+:\d+\)/);
+    expect(stack).toMatch(/at loadConfig \(.*lib\/config\/shared\.ts:\d+:\d+\)/);
     expect(stack).toMatch(/handlers\/create-monitor\.ts:\d+:\d+/);
     expect(stack).not.toMatch(/\.mjs:/);
     expect(stack).toBe(stackOfFailedImport('--enable-source-maps'));
