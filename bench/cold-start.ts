@@ -81,18 +81,27 @@ const coldStart = (
 try {
   const starts = variants.map((): ColdStart[] => []);
   const sdk: number[] = [];
+  const sdkPlain: number[] = [];
   for (let round = 0; round <= rounds; round++) {
     for (const [index, variant] of variants.entries()) {
       const start = await coldStart(variant);
       if (start.failures > 0) throw new Error(`${variant.label}: the first record failed`);
       if (round > 0) starts[index]?.push(start);
     }
-    const { importMs } = await runOnce<{ importMs: number }>(workers.sdkCoreImport, []);
-    if (round > 0) sdk.push(importMs);
+    // Under the same Lambda flags as the handler (see benchmarkColdStart), and in plain Node.
+    const same = await runOnce<{ importMs: number }>(workers.sdkCoreImport, [], {
+      execArgv: lambdaNodeFlags(artifact.memoryMb),
+    });
+    const plain = await runOnce<{ importMs: number }>(workers.sdkCoreImport, []);
+    if (round > 0) {
+      sdk.push(same.importMs);
+      sdkPlain.push(plain.importMs);
+    }
   }
   const sdkMs = median(sdk);
   process.stdout.write(
-    `official SDK core import: ${sdkMs.toFixed(1)} ms (median of ${rounds}, taking turns)\n`,
+    `official SDK core import: ${sdkMs.toFixed(1)} ms under the same Lambda flags, ` +
+      `${median(sdkPlain).toFixed(1)} ms in plain node (median of ${rounds}, taking turns)\n`,
   );
   for (const [index, variant] of variants.entries()) {
     const measured = starts[index] ?? [];

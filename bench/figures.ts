@@ -178,9 +178,17 @@ export const figureRows = (m: Measured): Row[] => {
   );
   add(
     '3',
-    'official SDK core import, for comparison',
+    'official SDK core import, same Lambda flags',
     'sdk_core_import_ms',
     m.cold.sdkCoreImportMs,
+    'ms',
+    0,
+  );
+  add(
+    '3',
+    'official SDK core import, plain node',
+    'sdk_core_import_plain_ms',
+    m.cold.sdkCoreImportPlainMs,
     'ms',
     0,
   );
