@@ -9,7 +9,7 @@ import {
   expectAnswer,
   type KeepAlivePools,
   parseRetryAfter,
-  redactSecrets,
+  redactedAnswer,
   sendHuaweiRequest,
   toNetworkError,
   type VpnTarget,
@@ -133,18 +133,13 @@ export class CloudEyeClient {
       }
       throw toNetworkError(operation, error);
     }
-    const retryAfter = header(response.headers['retry-after']);
-    pacer?.observe(target.projectId, response.status, parseRetryAfter(retryAfter));
-    const { parsed } = expectAnswer(
-      operation,
-      {
-        status: response.status,
-        requestIdHeader: header(response.headers['x-request-id']),
-        retryAfterHeader: retryAfter,
-        body: response.status >= 400 ? redactSecrets(response.body, credentials) : response.body,
-      },
-      { status: [200], schema: batchAnswerSchema },
-    );
+    // Redacted as the VPN client's answers are: the body raw and JSON-decoded, and the headers.
+    const answer = redactedAnswer(response, credentials);
+    pacer?.observe(target.projectId, answer.status, parseRetryAfter(answer.retryAfterHeader));
+    const { parsed } = expectAnswer(operation, answer, {
+      status: [200],
+      schema: batchAnswerSchema,
+    });
     return parsed.metrics ?? [];
   }
 
@@ -154,9 +149,6 @@ export class CloudEyeClient {
     this.#pools.https.destroy();
   }
 }
-
-const header = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
 
 /** The metrics read per connection: its status, and the loss and latency of `source`. */
 export const metricNamesOf = (source: MetricSource): string[] => [

@@ -73,7 +73,7 @@ export {
   /** A `Retry-After` header in milliseconds, capped. */
   parseRetryAfter,
   /** A text with anything shaped like a secret replaced, for errors and logs. */
-  redactSecrets,
+  redactedAnswer,
   /** A network failure of a Huawei call as the project's typed error. */
   toNetworkError,
 } from './responses.ts';

@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HuaweiApiError } from '../../../lib/errors.ts';
+import { batchQueryOf, CloudEyeClient } from '../../../lib/health/cloud-eye.ts';
+import { SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
+
+// A Cloud Eye endpoint (or a gateway in front of it) that echoes the caller's key and token in
+// a refusal, written with JSON escapes, and the SK in a header: the health check's client must
+// redact its answers as the VPN client does, raw and decoded, headers included.
+
+const CREDENTIALS = {
+  ak: 'HPUAEXAMPLEACCESSKEY',
+  sk: 'k3Y9wQe7Lr2Vb8Nx5Tz1Pm4Hs6Jd0Fg3Cu7Ai9Ob',
+  securityToken: 'gQpTokenTokenPart-ZX81-lmN0-qwertyuiop-ASDFGHJKL-zxcvbnm-0987654321',
+};
+const TARGET = { projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b', region: 'cn-north-4' };
+
+/** Every character as a `\uXXXX` escape: whole again only once JSON is decoded. */
+const escaped = (text: string): string =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+/** Every 16-character run of `secret`, the shortest echo the redaction promises to remove. */
+const runs = (secret: string): string[] =>
+  Array.from({ length: secret.length - SECRET_RUN_LENGTH + 1 }, (_, i) =>
+    secret.slice(i, i + SECRET_RUN_LENGTH),
+  );
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    request.resume();
+    response.writeHead(403, {
+      'content-type': 'application/json',
+      'x-request-id': `req-${CREDENTIALS.sk}`,
+    });
+    response.end(
+      `{"error_code":"CES.0015","error_msg":"sk ${escaped(CREDENTIALS.sk)} token ${escaped(
+        CREDENTIALS.securityToken,
+      )} ak ${escaped(CREDENTIALS.ak)}"}`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('Cloud Eye answers', () => {
+  it('redact a refusal echoing the key and token with JSON escapes, headers included', async () => {
+    // Prepare
+    const client = new CloudEyeClient({
+      endpoint: () => base,
+      credentials: { forTarget: () => ({ get: async () => CREDENTIALS, refresh: () => {} }) },
+      attemptTimeoutMs: 5_000,
+    });
+    // Act
+    const failure = await client
+      .batchQueryMetricData(TARGET, batchQueryOf(['c1'], 'link', 15, Date.now()))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    await client.close();
+    // Assess: the refusal is read (Huawei's code kept), with nothing of a secret in it
+    expect(failure).toBeInstanceOf(HuaweiApiError);
+    const error = failure as HuaweiApiError;
+    expect(error).toMatchObject({ status: 403, code: 'CES.0015', requestId: 'req-[redacted]' });
+    expect(error.huaweiMessage).toBe('sk [redacted] token [redacted] ak [redacted]');
+    const seen = `${error.message} ${JSON.stringify(error)} ${String(error.huaweiMessage)}`;
+    for (const secret of [CREDENTIALS.sk, CREDENTIALS.securityToken, CREDENTIALS.ak]) {
+      for (const run of runs(secret)) expect(seen).not.toContain(run);
+    }
+  });
+});
