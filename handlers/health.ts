@@ -42,6 +42,10 @@ export const health = async (
       logger.info('Retrying', { attempt, delayMs, reason: decision.reason }),
     onTarget: ({ connections, ...counts }) => {
       if (counts.error) logger.warn('Target not checked completely', { ...counts });
+      else if (counts.publishError)
+        logger.warn('Health events not published; they stay pending for the next run', {
+          ...counts,
+        });
       else logger.info('Target checked', { ...counts });
       // Degraded and down ones only: no-data and pending may be many, and are in the counts.
       for (const c of connections.filter((c) => c.state === 'degraded' || c.state === 'down'))

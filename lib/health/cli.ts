@@ -120,7 +120,7 @@ const states = (byState: HealthTargetSummary['byState']): string =>
 const formatHealthSummary = (summary: HealthSummary): string => {
   const lines = summary.targets.map(
     (t) =>
-      `${targetLabel(t)}${t.account ? ` (${t.account})` : ''}: ${t.checked} checked: ${states(t.byState)}; ${t.changes} changed, ${t.eventsPublished} events, ${t.cloudEyeCalls} Cloud Eye calls${t.error ? `; not complete: ${t.error}` : ''}`,
+      `${targetLabel(t)}${t.account ? ` (${t.account})` : ''}: ${t.checked} checked: ${states(t.byState)}; ${t.changes} changed, ${t.eventsPublished} events, ${t.cloudEyeCalls} Cloud Eye calls${t.error ? `; not complete: ${t.error}` : ''}${t.publishError ? `; events pending: ${t.publishError}` : ''}`,
   );
   const { total } = summary;
   lines.push(

@@ -78,15 +78,16 @@ export interface HealthBus {
 const MAX_ENTRIES_PER_CALL = 10;
 
 /**
- * Publishes events (their `detail` as JSON), ten a call. Answers which were taken, by index;
- * an entry EventBridge refused, or a call that failed, is left for the next run (its state
- * keeps it pending).
+ * Publishes events (their `detail` as JSON), ten a call. Answers which were taken, by index, and
+ * the first reason one was not: an entry EventBridge refused, or a call that failed, is left for
+ * the next run (its state keeps it pending).
  */
 export const publishHealthEvents = async (
   bus: HealthBus,
   details: readonly string[],
-): Promise<Set<number>> => {
+): Promise<{ published: Set<number>; failure?: string }> => {
   const published = new Set<number>();
+  let failure: string | undefined;
   for (let at = 0; at < details.length; at += MAX_ENTRIES_PER_CALL) {
     const batch = details.slice(at, at + MAX_ENTRIES_PER_CALL);
     const out = await bus.client
@@ -101,11 +102,17 @@ export const publishHealthEvents = async (
         }),
       )
       // A call that failed leaves its events pending in their records, for the next run.
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        failure ??= `PutEvents to bus ${bus.eventBusName} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+        return undefined;
+      });
     batch.forEach((_, i) => {
       const entry = out?.Entries?.[i];
       if (entry?.EventId && !entry.ErrorCode) published.add(at + i);
+      else if (out !== undefined)
+        failure ??=
+          `EventBridge refused an event on bus ${bus.eventBusName}: ${entry?.ErrorCode ?? 'no event id'} ${entry?.ErrorMessage ?? ''}`.trim();
     });
   }
-  return published;
+  return failure === undefined ? { published } : { published, failure };
 };

@@ -178,6 +178,8 @@ export interface HealthTargetSummary extends VpnTarget, HealthCounts {
   account?: string | undefined;
   connections: ConnectionHealth[];
   error?: string | undefined;
+  /** Why events stayed pending (a failed `PutEvents`, an entry refused): the first reason. */
+  publishError?: string | undefined;
 }
 
 /** A run's result. */
@@ -412,10 +414,11 @@ const publishAndSettle = async (
   summary: HealthTargetSummary,
   events: readonly Publication[],
 ): Promise<void> => {
-  const published = await publishHealthEvents(
+  const { published, failure } = await publishHealthEvents(
     bus,
     events.map((e) => e.detail),
   );
+  if (failure !== undefined) summary.publishError ??= failure;
   for (const [index, { id, version }] of events.entries()) {
     if (published.has(index)) {
       await store.published(target, id, version);

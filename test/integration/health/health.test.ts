@@ -9,7 +9,10 @@ import { huaweiClient } from '../reconcile/helpers.ts';
 type HealthHandler = (
   event: HealthRequest | null,
   context: Context,
-) => Promise<{ total: { changes: number; eventsPublished: number; eventsPending: number } }>;
+) => Promise<{
+  total: { changes: number; eventsPublished: number; eventsPending: number };
+  targets: { publishError?: string }[];
+}>;
 
 let world: World;
 
@@ -142,6 +145,9 @@ describe('the health Lambda handler', () => {
 
     // Assess
     expect(refused.total.eventsPending).toBe(1);
+    // The answer (and the log line) says why it stayed pending: EventBridge's error code.
+    expect(refused.targets[0]?.publishError).toMatch(/refused an event.*InternalFailure/);
+    expect(next.targets[0]?.publishError).toBeUndefined();
     expect(eventsAfterRefusal).toBe(0);
     expect(next.total.eventsPublished).toBe(1);
     expect(after.total.eventsPublished).toBe(0);
