@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HuaweiApiError } from '../../../lib/errors.ts';
 import { batchQueryOf, CloudEyeClient } from '../../../lib/health/cloud-eye.ts';
-import { SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
+import { escaped, runs } from '../huawei/echoed-secrets.ts';
 
 // A Cloud Eye endpoint (or a gateway in front of it) that echoes the caller's key and token in
 // a refusal, written with JSON escapes, and the SK in a header: the health check's client must
@@ -15,16 +15,6 @@ const CREDENTIALS = {
   securityToken: 'gQpTokenTokenPart-ZX81-lmN0-qwertyuiop-ASDFGHJKL-zxcvbnm-0987654321',
 };
 const TARGET = { projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b', region: 'cn-north-4' };
-
-/** Every character as a `\uXXXX` escape: whole again only once JSON is decoded. */
-const escaped = (text: string): string =>
-  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
-
-/** Every 16-character run of `secret`, the shortest echo the redaction promises to remove. */
-const runs = (secret: string): string[] =>
-  Array.from({ length: secret.length - SECRET_RUN_LENGTH + 1 }, (_, i) =>
-    secret.slice(i, i + SECRET_RUN_LENGTH),
-  );
 
 let server: Server;
 let base: string;

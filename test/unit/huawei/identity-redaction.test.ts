@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityCaller } from '../../../lib/huawei/huawei-identity.ts';
-import { AccountCredentialsError, SECRET_RUN_LENGTH } from '../../../lib/huawei/responses.ts';
+import { AccountCredentialsError } from '../../../lib/huawei/responses.ts';
+import { escaped, runs } from './echoed-secrets.ts';
 
 // An identity endpoint (STS/IAM, or a gateway in front of it) that echoes what it was sent:
 // the signer's key and token and the web identity token, each written with JSON escapes, at a
@@ -15,10 +16,6 @@ const SIGNER = {
   securityToken: 'gQpTokenTokenPart-ZX81-lmN0-qwertyuiop-ASDFGHJKL-zxcvbnm-0987654321',
 };
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsYW1iZGEifQ.c2lnbmF0dXJl';
-
-/** Every character as a `\uXXXX` escape: whole again only once JSON is decoded. */
-const escaped = (text: string): string =>
-  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
 let server: Server;
 let base: string;
@@ -42,12 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
-
-/** Every 16-character run of `secret`, the shortest echo the redaction promises to remove. */
-const runs = (secret: string): string[] =>
-  Array.from({ length: secret.length - SECRET_RUN_LENGTH + 1 }, (_, i) =>
-    secret.slice(i, i + SECRET_RUN_LENGTH),
-  );
 
 describe('identity answers', () => {
   it('redact a refusal echoing the key, token and id token with JSON escapes', async () => {
