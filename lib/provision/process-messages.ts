@@ -163,10 +163,15 @@ export const createProvisioner = (deps: ProvisionerDeps) => {
     const firsts = new Map<string, Promise<ConnectionOutcome>>();
     const defaults = { projectId: config.defaultProjectId, region: config.defaultRegion };
 
+    // The first record goes ahead until it waits on the network: its idempotency write and the
+    // breaker read reach DynamoDB before the other records' work is done (they would otherwise
+    // interleave with it, step by step), and so does the invocation's lone first Huawei call.
+    const firstOnItsWay = new Promise<void>((resolve) => setImmediate(resolve));
     const outcomes = await mapConcurrent(
       messages,
       config.recordConcurrency,
-      async (message): Promise<MessageOutcome> => {
+      async (message, index): Promise<MessageOutcome> => {
+        if (index > 0) await firstOnItsWay;
         const parsed = parseConnectionCreated(message.body, defaults);
         if (parsed.kind === 'invalid') {
           const draft = {
