@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { HealthSettings } from '../config/index.ts';
 import type { VpnTarget } from '../huawei/index.ts';
+import { describeFailure } from '../reconcile/index.ts';
 import type { HealthDecision, HealthFigures, HealthState } from './decide.ts';
 
 /** The `DetailType` of a health change; `schemas/vpn-connection-health-changed.json` describes it. */
@@ -103,7 +104,7 @@ export const publishHealthEvents = async (
       )
       // A call that failed leaves its events pending in their records, for the next run.
       .catch((error: unknown) => {
-        failure ??= `PutEvents to bus ${bus.eventBusName} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+        failure ??= `PutEvents to bus ${bus.eventBusName} failed: ${describeFailure(error)}`;
         return undefined;
       });
     batch.forEach((_, i) => {
