@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import type { ColdStart } from './cold-start/handler-cold-start.ts';
 import { summariseProfile } from './cold-start/profile-summary.ts';
 import { prepareArtifact } from './handler/artifact.ts';
-import { compileHandlerWorkers } from './handler/handler-benchmarks.ts';
+import { compileHandlerWorkers, importSdkCore } from './handler/handler-benchmarks.ts';
 import { sqsEvent } from './handler/records.ts';
 import type { StandInsReady } from './handler/stand-ins.ts';
 import { runOnce, startWorker } from './lib/children.ts';
@@ -88,14 +88,10 @@ try {
       if (start.failures > 0) throw new Error(`${variant.label}: the first record failed`);
       if (round > 0) starts[index]?.push(start);
     }
-    // Under the same Lambda flags as the handler (see benchmarkColdStart), and in plain Node.
-    const same = await runOnce<{ importMs: number }>(workers.sdkCoreImport, [], {
-      execArgv: lambdaNodeFlags(artifact.memoryMb),
-    });
-    const plain = await runOnce<{ importMs: number }>(workers.sdkCoreImport, []);
+    const { sameFlagsMs, plainMs } = await importSdkCore(workers, artifact.memoryMb);
     if (round > 0) {
-      sdk.push(same.importMs);
-      sdkPlain.push(plain.importMs);
+      sdk.push(sameFlagsMs);
+      sdkPlain.push(plainMs);
     }
   }
   const sdkMs = median(sdk);

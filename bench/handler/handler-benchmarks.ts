@@ -56,6 +56,21 @@ const handlerEnvironment = (
   MAX_RECEIVE_COUNT: '5',
 });
 
+/**
+ * The official SDK core imported twice, each in a fresh process: as it would load in the same
+ * function, under the Lambda Node flags of `memoryMb` (Lambda's `--expose-gc` changes V8's flags,
+ * so Node's built-ins no longer match their embedded code cache and are compiled as they load,
+ * whoever loads them), and in plain Node, which pays none of that.
+ */
+export const importSdkCore = async (
+  workers: HandlerWorkers,
+  memoryMb: number,
+): Promise<{ sameFlagsMs: number; plainMs: number }> => {
+  const importMs = async (execArgv: string[]) =>
+    (await runOnce<{ importMs: number }>(workers.sdkCoreImport, [], { execArgv })).importMs;
+  return { sameFlagsMs: await importMs(lambdaNodeFlags(memoryMb)), plainMs: await importMs([]) };
+};
+
 /** The figures of benchmark 3. */
 export interface ColdStartFigures {
   initMs: number;
@@ -98,17 +113,11 @@ export const benchmarkColdStart = async (
       { env: environment, execArgv: lambdaNodeFlags(artifact.memoryMb) },
     );
     if (start.failures > 0) throw new Error('The first record of a cold start failed');
-    // The SDK core as it would load in the same function: under Lambda's Node flags. Lambda's
-    // `--expose-gc` changes V8's flags, so Node's built-ins no longer match their embedded code
-    // cache and are compiled at load, whoever loads them; a plain process pays none of that.
-    const sdk = await runOnce<{ importMs: number }>(workers.sdkCoreImport, [], {
-      execArgv: lambdaNodeFlags(artifact.memoryMb),
-    });
-    const plain = await runOnce<{ importMs: number }>(workers.sdkCoreImport, []);
+    const sdk = await importSdkCore(workers, artifact.memoryMb);
     if (run === 0) continue;
     starts.push(start);
-    sdkImports.push(sdk.importMs);
-    sdkImportsPlain.push(plain.importMs);
+    sdkImports.push(sdk.sameFlagsMs);
+    sdkImportsPlain.push(sdk.plainMs);
   }
   let profile: ModuleTimes | undefined;
   if (profileDirectory !== undefined) {
