@@ -8,6 +8,7 @@ import {
   encodeRfc3986,
   expectAnswer,
   type KeepAlivePools,
+  parseJson,
   parseRetryAfter,
   redactedAnswer,
   sendHuaweiRequest,
@@ -70,6 +71,45 @@ const batchAnswerSchema = z.looseObject({
   metrics: z.optional(z.nullable(z.array(metricDataSchema))),
   request_id: z.optional(z.string()),
 });
+
+/** Cloud Eye v1's error body, current edition: `{"http_code", "message": {"details", "code"}}`. */
+const cesV1ErrorSchema = z.lazy(() =>
+  z.looseObject({
+    http_code: z.string(),
+    message: z.looseObject({ details: z.optional(z.string()), code: z.optional(z.string()) }),
+  }),
+);
+
+/** Older editions: `{"code": 400, "element", "message", "details": {"details", "code"}}`. */
+const cesV1LegacyErrorSchema = z.lazy(() =>
+  z.looseObject({
+    code: z.number(),
+    message: z.optional(z.string()),
+    details: z.optional(
+      z.looseObject({ details: z.optional(z.string()), code: z.optional(z.string()) }),
+    ),
+  }),
+);
+
+/**
+ * An error answer's body as the shared reader takes it (`error_code`, `error_msg`: what Cloud
+ * Eye v2 and the VPN API write). The v1 shapes carry the code and text elsewhere, with an object
+ * or a number where the reader expects text, so they would be read as unreadable answers instead
+ * of the refusal they are. Any other body is left as it is.
+ */
+const asHuaweiErrorBody = (body: string): string => {
+  const json = parseJson(body);
+  const v1 = cesV1ErrorSchema.safeParse(json);
+  if (v1.success) {
+    return JSON.stringify({ error_code: v1.data.message.code, error_msg: v1.data.message.details });
+  }
+  const legacy = cesV1LegacyErrorSchema.safeParse(json);
+  if (legacy.success) {
+    const { details, message } = legacy.data;
+    return JSON.stringify({ error_code: details?.code, error_msg: details?.details ?? message });
+  }
+  return body;
+};
 
 /** How the client is built; one per container, like the VPN client. */
 interface CloudEyeClientOptions {
@@ -136,7 +176,9 @@ export class CloudEyeClient {
     // Redacted as the VPN client's answers are: the body raw and JSON-decoded, and the headers.
     const answer = redactedAnswer(response, credentials);
     pacer?.observe(target.projectId, answer.status, parseRetryAfter(answer.retryAfterHeader));
-    const { parsed } = expectAnswer(operation, answer, {
+    const read =
+      answer.status === 200 ? answer : { ...answer, body: asHuaweiErrorBody(answer.body) };
+    const { parsed } = expectAnswer(operation, read, {
       status: [200],
       schema: batchAnswerSchema,
     });

@@ -71,6 +71,7 @@ export {
   /** A Huawei answer checked against its expected status and schema, or a typed error. */
   expectAnswer,
   /** A `Retry-After` header in milliseconds, capped. */
+  parseJson,
   parseRetryAfter,
   /** A text with anything shaped like a secret replaced, for errors and logs. */
   redactedAnswer,
