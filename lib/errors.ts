@@ -49,8 +49,10 @@ export interface HuaweiErrorDetails {
 }
 
 /**
- * The Huawei VPN API answered with an error. Whether to retry, wait or give up is decided by
+ * A Huawei API answered with an error. Whether to retry, wait or give up is decided by
  * the retry policy (`lib/retry/policy.ts`) from `status` and `code`, in one place.
+ * `operation` names the call with its service (`VPN API create`, `Cloud Eye
+ * batchQueryMetricData`), so the message says who refused.
  */
 export class HuaweiApiError extends ProvisionerError<HuaweiErrorDetails> {
   public override name = 'HuaweiApiError';
@@ -62,7 +64,7 @@ export class HuaweiApiError extends ProvisionerError<HuaweiErrorDetails> {
 
   public constructor(operation: string, details: HuaweiErrorDetails, options?: ErrorOptions) {
     super(
-      `Huawei VPN API ${operation} failed with HTTP ${details.status}` +
+      `Huawei ${operation} failed with HTTP ${details.status}` +
         `${details.code ? ` ${details.code}` : ''}` +
         `${details.huaweiMessage ? `: ${details.huaweiMessage}` : ''}` +
         `${details.requestId ? ` (request id ${details.requestId})` : ''}`,
@@ -93,7 +95,7 @@ export class HuaweiUnreadableAnswerError extends HuaweiApiError {
   ) {
     super(operation, { ...details, code: undefined, huaweiMessage: undefined });
     this.message =
-      `Huawei VPN API ${operation} got an ${details.seen}` +
+      `Huawei ${operation} got an ${details.seen}` +
       `${details.requestId ? ` (request id ${details.requestId})` : ''}` +
       `${details.mayHaveChangedState ? '; it may have gone through' : ''}`;
     this.seen = details.seen;

@@ -74,7 +74,7 @@ export const breakerVerdict = (
 const refusalOf = (state: BreakerState | undefined): HuaweiApiError | undefined =>
   state?.lastStatus === undefined
     ? undefined
-    : new HuaweiApiError('call', {
+    : new HuaweiApiError('API call', {
         status: state.lastStatus,
         code: state.lastCode,
         huaweiMessage: 'credentials refused earlier; no call made with them since',

@@ -42,12 +42,16 @@ export const endpointOptions = ({ region, endpoint }: AwsEndpointSettings) => ({
   ...(endpoint !== undefined && isLoopbackUrl(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
 });
 
-/** The DynamoDB client of a function, once per container; the SDK finds region and endpoint. */
-export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient(AWS_CLIENT_OPTIONS);
+/**
+ * The DynamoDB client of a function, once per container; the SDK finds region and endpoint
+ * unless a command names them.
+ */
+export const createDynamoDbClient = (settings: AwsEndpointSettings = {}): DynamoDBClient =>
+  new DynamoDBClient({ ...AWS_CLIENT_OPTIONS, ...endpointOptions(settings) });
 
-/** The EventBridge client of a function, once per container; the SDK finds region and endpoint. */
-export const createEventBridgeClient = (): EventBridgeClient =>
-  new EventBridgeClient(AWS_CLIENT_OPTIONS);
+/** The EventBridge client of a function, once per container; as {@link createDynamoDbClient}. */
+export const createEventBridgeClient = (settings: AwsEndpointSettings = {}): EventBridgeClient =>
+  new EventBridgeClient({ ...AWS_CLIENT_OPTIONS, ...endpointOptions(settings) });
 
 /**
  * A reader of a secret's string value (Secrets Manager's GetSecretValue). The SDK is loaded on

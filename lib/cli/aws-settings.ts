@@ -3,6 +3,8 @@
  * failures mean for the person at the keyboard: one line each, naming the fix.
  */
 
+import { type AwsEndpointSettings, createDynamoDbClient } from '../aws/index.ts';
+
 /** A mistake in how a command was asked to reach AWS: shown as it is, exit status 2. */
 export class AwsSettingsError extends Error {
   override name = 'AwsSettingsError';
@@ -105,4 +107,19 @@ export const explainAwsError = (error: unknown): string | undefined => {
     return `Cannot reach ${network.host ?? 'the endpoint'} (${network.code}): check --region or --endpoint, and the network or proxy between here and AWS`;
   }
   return undefined;
+};
+
+/**
+ * Resolves the region and credentials the command's AWS clients will sign with, before any call
+ * (every client finds them the same way): a missing one is then one line, in
+ * {@link explainAwsError}'s words, not every target's failure. Throws the SDK's own error.
+ */
+export const resolveAwsSettings = async (settings: AwsEndpointSettings): Promise<void> => {
+  const client = createDynamoDbClient(settings);
+  try {
+    await client.config.region();
+    await client.config.credentials();
+  } finally {
+    client.destroy();
+  }
 };

@@ -1,5 +1,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type AwsEndpointSettings, createSqsClient, type SqsClient } from '../aws/index.ts';
+import { ProvisionerError } from '../errors.ts';
+import { explainAwsError } from './aws-settings.ts';
 
 /** Where progress is written: stderr, as Node gives it. */
 export interface ProgressStream {
@@ -70,6 +72,15 @@ export const commandSqsClient = (
     ...(flags.region !== undefined ? { region: flags.region } : {}),
     ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
   });
+
+/** What stopped a command, as one line: the fix for an AWS failure a person can mend, else its message. */
+export const failureLine = (error: unknown): string =>
+  explainAwsError(error) ??
+  (error instanceof ProvisionerError
+    ? error.message
+    : error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : String(error));
 
 /** Prints a command's result as indented JSON on stdout (`--json`). */
 export const printJson = (io: Pick<CliIo, 'stdout'>, value: unknown): void => {

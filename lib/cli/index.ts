@@ -3,10 +3,16 @@
  * failures mean to the person at the keyboard).
  * @module
  */
-export { AwsSettingsError, commandRegion, explainAwsError } from './aws-settings.ts';
+export {
+  AwsSettingsError,
+  commandRegion,
+  explainAwsError,
+  resolveAwsSettings,
+} from './aws-settings.ts';
 export {
   type CliIo,
   commandSqsClient,
+  failureLine,
   type ProgressStream,
   printJson,
   readFlags,

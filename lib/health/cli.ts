@@ -1,8 +1,11 @@
 import {
   type CliIo,
+  commandRegion,
+  failureLine,
   printJson,
   readFlags,
   requireUrlFlags,
+  resolveAwsSettings,
   stderrLines,
   usageFailure,
 } from '../cli/index.ts';
@@ -35,6 +38,8 @@ Where
   --huawei-endpoint URL  Huawei VPN API endpoint (default: $HUAWEICLOUD_VPN_ENDPOINT)
   --ces-endpoint URL     Cloud Eye endpoint (default: $HUAWEICLOUD_CES_ENDPOINT, else
                          https://ces.{region}.myhuaweicloud.com)
+  --region REGION        AWS region of the state table and the event bus (default: the
+                         AWS SDK's)
 Output
   --json              print the summary as JSON (with every connection's state and figures)
   -h, --help          show this help
@@ -52,6 +57,7 @@ const readArgs = (argv: string[]) =>
     'dry-run': { type: 'boolean' },
     'huawei-endpoint': { type: 'string' },
     'ces-endpoint': { type: 'string' },
+    region: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -61,6 +67,7 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
   let args: ReturnType<typeof readArgs>;
   let config: ReturnType<typeof loadHealthConfig>;
   let run: ReturnType<typeof resolveHealthRun>;
+  let region: string | undefined;
   try {
     args = readArgs(argv);
     if (args.help) {
@@ -79,7 +86,9 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
       overrides.HUAWEICLOUD_VPN_ENDPOINT = args['huawei-endpoint'];
     if (args['ces-endpoint'] !== undefined)
       overrides.HUAWEICLOUD_CES_ENDPOINT = args['ces-endpoint'];
-    config = loadHealthConfig(io.env ?? processEnvironment(), overrides);
+    const env = io.env ?? processEnvironment();
+    region = commandRegion(args.region, env, []);
+    config = loadHealthConfig(env, overrides);
     const request: HealthRequest = {
       dryRun: args['dry-run'] ?? false,
       targets: args.target,
@@ -90,9 +99,11 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
   } catch (error: unknown) {
     return usageFailure(io, error);
   }
-  const deps = createHealthDependencies(config, { withAws: !run.dryRun });
+  const deps = createHealthDependencies(config, { withAws: !run.dryRun, aws: { region } });
   const say = stderrLines(io);
   try {
+    // The clients the run will sign with: the fleet breaker's and state table, the bus.
+    if (config.breakerTableName !== undefined || !run.dryRun) await resolveAwsSettings({ region });
     const summary = await runHealth(deps, run, {
       signal: io.signal,
       onRetry: ({ attempt, delayMs, decision }) =>
@@ -104,7 +115,7 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
     else io.stdout.write(formatHealthSummary(summary));
     return summary.total.targetsFailed > 0 ? 1 : 0;
   } catch (error: unknown) {
-    io.stderr.write(`${error instanceof ProvisionerError ? error.message : String(error)}\n`);
+    io.stderr.write(`${failureLine(error)}\n`);
     return 1;
   } finally {
     await deps.close();

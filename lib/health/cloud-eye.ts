@@ -139,9 +139,9 @@ export class CloudEyeClient {
     query: ReturnType<typeof batchQueryOf>,
     options: CallOptions = {},
   ): Promise<MetricData[]> {
-    const operation = 'batchQueryMetricData';
+    const operation = 'Cloud Eye batchQueryMetricData';
     if (options.signal?.aborted) {
-      throw new DeadlineExceededError(`Cloud Eye ${operation} not attempted: the run is ending`);
+      throw new DeadlineExceededError(`Huawei ${operation} not attempted: the run is ending`);
     }
     const url = new URL(
       `${this.#options.endpoint(target.region)}/V1.0/${encodeRfc3986(target.projectId)}/batch-query-metric-data`,
@@ -167,7 +167,7 @@ export class CloudEyeClient {
       });
     } catch (error) {
       if (options.signal?.aborted) {
-        throw new DeadlineExceededError(`Cloud Eye ${operation} cut short: the run is ending`, {
+        throw new DeadlineExceededError(`Huawei ${operation} cut short: the run is ending`, {
           cause: error,
         });
       }

@@ -1,4 +1,4 @@
-import { createEventBridgeClient } from '../aws/index.ts';
+import { type AwsEndpointSettings, createEventBridgeClient } from '../aws/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
 import {
   type HealthConfig,
@@ -65,14 +65,15 @@ export interface HealthDeps extends Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> {
 /**
  * Builds what a health run needs, once per container or command: reconcile's Huawei side, a
  * Cloud Eye client signed with the same keys and paced on its own (another service, another
- * limit), the state table and the bus. `withAws: false` keeps no state and publishes nothing.
+ * limit), the state table and the bus (in `aws.region` when a command names one). `withAws:
+ * false` keeps no state and publishes nothing.
  */
 export const createHealthDependencies = (
   config: HealthConfig,
-  options: { withAws: boolean } = { withAws: true },
+  options: { withAws: boolean; aws?: AwsEndpointSettings } = { withAws: true },
 ): HealthDeps & { close(): Promise<void> } => {
   // The fleet's credential guard, in the same table: a refused key stops every function.
-  const huawei = createHuaweiSide(config);
+  const huawei = createHuaweiSide(config, options.aws);
   const cloudEye = new CloudEyeClient({
     endpoint: cloudEyeEndpointResolver({ all: config.health.cloudEyeEndpoint }),
     credentials: { forTarget: (target) => huawei.access.accounts.forTarget(target) },
@@ -81,7 +82,7 @@ export const createHealthDependencies = (
   });
   const { dynamoDb } = huawei;
   const tableName = config.stateTableName;
-  const eventBridge = options.withAws ? createEventBridgeClient() : undefined;
+  const eventBridge = options.withAws ? createEventBridgeClient(options.aws) : undefined;
   const { eventBusName, eventSource: source } = config.health;
   return {
     ...huawei.deps,

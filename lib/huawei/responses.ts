@@ -209,7 +209,7 @@ export const toNetworkError = (operation: string, error: unknown): ProvisionerEr
   const ambiguous = code === undefined || !NOT_SENT_CODES.has(code);
   const reason = error instanceof Error ? error.message : String(error);
   return new HuaweiNetworkError(
-    `Huawei VPN API ${operation} failed on the network (${code ?? 'unknown'}): ${reason}`,
+    `Huawei ${operation} failed on the network (${code ?? 'unknown'}): ${reason}`,
     { cause: error, ambiguous, code },
   );
 };

@@ -88,17 +88,24 @@ export class HuaweiVpnClient {
     options: CallOptions = {},
   ): Promise<MonitorAnswer> {
     const body = JSON.stringify({ connection_monitor: { vpn_connection_id: vpnConnectionId } });
-    const response = await this.#send('create', 'POST', target, ['connection-monitors'], options, {
-      body,
-    });
-    const { parsed, requestId } = expectAnswer('create', response, {
+    const response = await this.#send(
+      'VPN API create',
+      'POST',
+      target,
+      ['connection-monitors'],
+      options,
+      {
+        body,
+      },
+    );
+    const { parsed, requestId } = expectAnswer('VPN API create', response, {
       status: [201, 200],
       schema: monitorResponseSchema,
       changesState: true,
     });
     // Never published as this connection's monitor; the create may still have gone through.
     if (parsed.connection_monitor.vpn_connection_id !== vpnConnectionId) {
-      throw anotherConnection('create', response, true);
+      throw anotherConnection('VPN API create', response, true);
     }
     return { monitor: parsed.connection_monitor, requestId };
   }
@@ -110,10 +117,17 @@ export class HuaweiVpnClient {
     options: CallOptions = {},
   ): Promise<{ monitors: ConnectionMonitor[]; requestId: string | undefined }> {
     const query = vpnConnectionId === undefined ? {} : { vpn_connection_id: vpnConnectionId };
-    const response = await this.#send('list', 'GET', target, ['connection-monitors'], options, {
-      query,
-    });
-    const { parsed, requestId } = expectAnswer('list', response, {
+    const response = await this.#send(
+      'VPN API list',
+      'GET',
+      target,
+      ['connection-monitors'],
+      options,
+      {
+        query,
+      },
+    );
+    const { parsed, requestId } = expectAnswer('VPN API list', response, {
       status: [200],
       schema: listMonitorsResponseSchema,
     });
@@ -123,7 +137,7 @@ export class HuaweiVpnClient {
       vpnConnectionId !== undefined &&
       parsed.connection_monitors.some((monitor) => monitor.vpn_connection_id !== vpnConnectionId)
     ) {
-      throw anotherConnection('list', response, false);
+      throw anotherConnection('VPN API list', response, false);
     }
     return { monitors: parsed.connection_monitors, requestId };
   }
@@ -136,8 +150,8 @@ export class HuaweiVpnClient {
   ): Promise<MonitorAnswer> {
     const path = ['connection-monitors', monitorId];
     const { parsed, requestId } = expectAnswer(
-      'show',
-      await this.#send('show', 'GET', target, path, options),
+      'VPN API show',
+      await this.#send('VPN API show', 'GET', target, path, options),
       { status: [200], schema: monitorResponseSchema },
     );
     return { monitor: parsed.connection_monitor, requestId };
@@ -150,8 +164,8 @@ export class HuaweiVpnClient {
     options: CallOptions = {},
   ): Promise<{ requestId: string | undefined }> {
     const path = ['connection-monitors', monitorId];
-    const response = await this.#send('delete', 'DELETE', target, path, options);
-    expectStatus('delete', response, [204, 200], true);
+    const response = await this.#send('VPN API delete', 'DELETE', target, path, options);
+    expectStatus('VPN API delete', response, [204, 200], true);
     return { requestId: response.requestIdHeader };
   }
 
@@ -168,8 +182,10 @@ export class HuaweiVpnClient {
     if (page.limit !== undefined) query.limit = String(page.limit);
     if (page.marker !== undefined) query.marker = page.marker;
     const { parsed, requestId } = expectAnswer(
-      'listConnections',
-      await this.#send('listConnections', 'GET', target, ['vpn-connection'], options, { query }),
+      'VPN API listConnections',
+      await this.#send('VPN API listConnections', 'GET', target, ['vpn-connection'], options, {
+        query,
+      }),
       { status: [200], schema: listVpnConnectionsResponseSchema },
     );
     const nextMarker = parsed.page_info?.next_marker ?? undefined;
@@ -189,8 +205,8 @@ export class HuaweiVpnClient {
   ): Promise<{ connection: VpnConnection; requestId: string | undefined }> {
     const path = ['vpn-connection', vpnConnectionId];
     const { parsed, requestId } = expectAnswer(
-      'showConnection',
-      await this.#send('showConnection', 'GET', target, path, options),
+      'VPN API showConnection',
+      await this.#send('VPN API showConnection', 'GET', target, path, options),
       { status: [200], schema: showVpnConnectionResponseSchema },
     );
     return { connection: parsed.vpn_connection, requestId };
@@ -217,7 +233,7 @@ export class HuaweiVpnClient {
   ): Promise<RawResponse> {
     if (options.signal?.aborted) {
       throw new DeadlineExceededError(
-        `Huawei VPN API ${operation} not attempted: the invocation is ending`,
+        `Huawei ${operation} not attempted: the invocation is ending`,
       );
     }
     const segments = ['v5', target.projectId, ...path];
@@ -254,7 +270,7 @@ export class HuaweiVpnClient {
     } catch (error) {
       if (options.signal?.aborted) {
         throw new DeadlineExceededError(
-          `Huawei VPN API ${operation} cut short: the invocation is ending; the outcome is unknown`,
+          `Huawei ${operation} cut short: the invocation is ending; the outcome is unknown`,
           { cause: error },
         );
       }

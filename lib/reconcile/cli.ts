@@ -3,10 +3,11 @@ import {
   type CliIo,
   commandRegion,
   commandSqsClient,
-  explainAwsError,
+  failureLine,
   printJson,
   readFlags,
   requireUrlFlags,
+  resolveAwsSettings,
   stderrLines,
   usageFailure,
 } from '../cli/index.ts';
@@ -39,7 +40,8 @@ Where
   --huawei-endpoint URL
                       Huawei VPN API endpoint (default: $HUAWEICLOUD_VPN_ENDPOINT, else
                       https://vpn.{region}.myhuaweicloud.com); http:// only on loopback
-  --region REGION     AWS region of the queue (default: the AWS SDK's)
+  --region REGION     AWS region of the queue and the stack's table (default: the
+                      AWS SDK's, else the queue URL's)
   --endpoint URL      SQS endpoint, for an emulator (default: AWS_ENDPOINT_URL_SQS); on a
                       loopback address, dummy credentials are used
 Output
@@ -93,9 +95,12 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
   }
   const { config, run, region } = setup;
   const sqs = commandSqsClient(io, { ...args, region });
-  const deps = createReconcileDependencies(config, sqs);
+  const deps = createReconcileDependencies(config, sqs, { region });
   const say = stderrLines(io);
   try {
+    // The clients the run will sign with: the fleet breaker's table, and the queue.
+    if (config.breakerTableName !== undefined) await resolveAwsSettings({ region });
+    if (!run.dryRun) await resolveAwsSettings({ region, endpoint: args.endpoint });
     say(
       `Reconciling ${run.account !== undefined ? `account ${run.account}` : run.targets.length > 0 ? run.targets.map(targetLabel).join(', ') : 'every project of every account'}${run.dryRun ? ' (dry run)' : ` into ${run.queueUrl}`}`,
     );
@@ -119,9 +124,7 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
     }
     return summary.total.targetsFailed > 0 ? 1 : 0;
   } catch (error: unknown) {
-    io.stderr.write(
-      `${explainAwsError(error) ?? (error instanceof ProvisionerError ? error.message : String(error))}\n`,
-    );
+    io.stderr.write(`${failureLine(error)}\n`);
     return 1;
   } finally {
     sqs.destroy();

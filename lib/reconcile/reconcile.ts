@@ -6,7 +6,7 @@ import {
   createFleetGuard,
   createHuaweiAccess,
 } from '../accounts/index.ts';
-import { createDynamoDbClient, type SqsClient } from '../aws/index.ts';
+import { type AwsEndpointSettings, createDynamoDbClient, type SqsClient } from '../aws/index.ts';
 import { mapConcurrent } from '../batch/index.ts';
 import type { ReconcileConfig } from '../config/index.ts';
 import { HuaweiApiError } from '../errors.ts';
@@ -48,12 +48,13 @@ export interface ReconcileDeps {
 /**
  * The Huawei side of a run, once per container or command: accounts, VPN client, retry
  * settings and, with a breaker table, the guard behind the fleet's breaker createMonitor obeys
- * too. `close()` releases the keep-alive connections, so a command can exit.
+ * too (in `aws.region` when a command names one). `close()` releases the keep-alive
+ * connections, so a command can exit.
  */
-export const createHuaweiSide = (config: ReconcileConfig) => {
+export const createHuaweiSide = (config: ReconcileConfig, aws: AwsEndpointSettings = {}) => {
   const access = createHuaweiAccess(config);
   const tableName = config.breakerTableName;
-  const dynamoDb = tableName === undefined ? undefined : createDynamoDbClient();
+  const dynamoDb = tableName === undefined ? undefined : createDynamoDbClient(aws);
   const deps: Omit<ReconcileDeps, 'sqs' | 'enqueueRate'> = {
     client: access.client,
     accounts: access.accounts,
@@ -78,8 +79,9 @@ export const createHuaweiSide = (config: ReconcileConfig) => {
 export const createReconcileDependencies = (
   config: ReconcileConfig,
   sqs: SqsClient,
+  aws: AwsEndpointSettings = {},
 ): ReconcileDeps & { close(): Promise<void> } => {
-  const { deps, close } = createHuaweiSide(config);
+  const { deps, close } = createHuaweiSide(config, aws);
   return { ...deps, sqs, enqueueRate: config.enqueueRate, close };
 };
 

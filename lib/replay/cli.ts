@@ -3,7 +3,7 @@ import {
   type CliIo,
   commandRegion,
   commandSqsClient,
-  explainAwsError,
+  failureLine,
   printJson,
   readFlags,
   requireUrlFlags,
@@ -11,13 +11,11 @@ import {
   usageFailure,
 } from '../cli/index.ts';
 import { loadReplayConfig, processEnvironment, type ReplayConfig } from '../config/index.ts';
-import { ProvisionerError } from '../errors.ts';
 import { formatMessageLine, formatReport, lineProgress, terminalProgress } from './display.ts';
 import { ReplayOptionsError } from './errors.ts';
 import { parseReplayOptions } from './options.ts';
 import { replayDeadLetters } from './replay.ts';
 import type { ReplayReport } from './report.ts';
-import { describeError } from './runtime.ts';
 
 /** Usage of the `replay` command, as `--help` prints it. */
 const REPLAY_USAGE = `Usage: vpn-monitor-provisioner replay [options]
@@ -171,9 +169,7 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
     // What stopped the replay before it started: no target, no move task, SQS refusing
     // (unknown queue, no credentials). Nothing was moved; the message says what to fix.
     display.finish();
-    io.stderr.write(
-      `${explainAwsError(error) ?? (error instanceof ProvisionerError ? error.message : describeError(error))}\n`,
-    );
+    io.stderr.write(`${failureLine(error)}\n`);
     return error instanceof ReplayOptionsError || error instanceof AwsSettingsError ? 2 : 1;
   } finally {
     sqs.destroy();

@@ -28,6 +28,16 @@ const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
+/** Huawei credentials and the stack's table and bus, as an operator exports them for a command. */
+const STACK_ENV = {
+  HUAWEICLOUD_SDK_AK: 'EXAMPLEAK',
+  HUAWEICLOUD_SDK_SK: 'example-sk',
+  IDEMPOTENCY_TABLE_NAME: 'vpn-monitor-provisioner-prod-idempotency',
+  EVENT_BUS_NAME: 'default',
+};
+/** A Huawei endpoint nothing listens on: a run that reached Huawei would fail on it instead. */
+const HUAWEI_CLOSED = ['--huawei-endpoint', 'http://127.0.0.1:9'];
+
 /** Runs the bin; resolves with its status and output, whatever the status. */
 const bin = async (argv: string[], env: NodeJS.ProcessEnv) =>
   run(process.execPath, [BIN, ...argv], { env }).then(
@@ -71,6 +81,35 @@ describe('the command line, run as a user would', () => {
       { HUAWEICLOUD_SDK_AK: 'EXAMPLEAK', HUAWEICLOUD_SDK_SK: 'example-sk' },
       2,
       'Unknown Huawei region "cn-nort-4" in the targets: vpn.cn-nort-4.myhuaweicloud.com does not resolve; did you mean cn-north-4? (regions look like cn-north-4, cn-north-1, cn-north-9, cn-east-2; --huawei-endpoint names another endpoint)',
+    ],
+    [
+      "reconcile sharing the stack's breaker table with no AWS region, said once before any call",
+      ['reconcile', '--dry-run', '--target', `${PROJECT}:cn-north-4`, ...HUAWEI_CLOSED],
+      STACK_ENV,
+      1,
+      'No AWS region: pass --region (e.g. --region eu-west-1), set AWS_REGION, or give the queue URL (https://sqs.<region>.amazonaws.com/...)',
+    ],
+    [
+      "reconcile's --region reaches the breaker table too; then no AWS credentials is said",
+      [
+        'reconcile',
+        '--dry-run',
+        '--target',
+        `${PROJECT}:cn-north-4`,
+        '--region',
+        'eu-west-1',
+        ...HUAWEI_CLOSED,
+      ],
+      STACK_ENV,
+      1,
+      'No AWS credentials found: set AWS_PROFILE to a profile (after aws sso login, or one made with aws configure), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    ],
+    [
+      'health with no AWS credentials, said once before any call',
+      ['health', '--target', `${PROJECT}:cn-north-4`, '--region', 'eu-west-1', ...HUAWEI_CLOSED],
+      STACK_ENV,
+      1,
+      'No AWS credentials found: set AWS_PROFILE to a profile (after aws sso login, or one made with aws configure), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
     ],
     [
       'an unknown flag',

@@ -86,10 +86,17 @@ describe('Cloud Eye error answers', () => {
       code: 'ces.0014',
       huaweiMessage: 'Some content in message body is not correct',
     });
+    // The message names the service that refused, not the VPN API.
+    expect((failure as Error).message).toBe(
+      'Huawei Cloud Eye batchQueryMetricData failed with HTTP 400 ces.0014: Some content in message body is not correct',
+    );
   });
 
   it('still calls a body in none of the shapes unreadable', async () => {
     const failure = await refusal(400, { code: { nested: true } });
     expect(failure).toBeInstanceOf(HuaweiUnreadableAnswerError);
+    expect((failure as Error).message).toMatch(
+      /^Huawei Cloud Eye batchQueryMetricData got an unreadable answer, HTTP 400/,
+    );
   });
 });

@@ -71,3 +71,31 @@ describe('identity answers', () => {
     expect(seen).not.toContain(ID_TOKEN);
   });
 });
+
+describe('identity failures below HTTP', () => {
+  it('name the identity call that failed, not the VPN API', async () => {
+    // Prepare: a port nothing listens on (the echo server's, closed)
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const caller = createIdentityCaller({ attemptTimeoutMs: 5_000 });
+    // Act
+    const failure = await caller
+      .call('acct-1', 'IAM auth/projects', {
+        base: `http://127.0.0.1:${port}`,
+        method: 'GET',
+        path: '/v3/auth/projects',
+        signer: SIGNER,
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    caller.close();
+    // Assess
+    expect((failure as Error).message).toMatch(
+      /^Huawei IAM auth\/projects for account acct-1 failed on the network \(ECONNREFUSED\)/,
+    );
+  });
+});
