@@ -6,7 +6,6 @@
 export {
   AwsSettingsError,
   commandRegion,
-  explainAwsError,
   resolveAwsSettings,
 } from './aws-settings.ts';
 export {
