@@ -1,4 +1,5 @@
 import {
+  holdMessage,
   REQUEUE_ATTRIBUTE,
   readRequeueCount,
   requeueAttribute,
@@ -25,15 +26,7 @@ export const createExecutor = (deps: Pick<ProvisionerDeps, 'config' | 'log' | 's
   const hold = async (message: QueueMessage, seconds: number): Promise<void> => {
     if (message.queueUrl === undefined || message.receiptHandle === undefined) return;
     try {
-      // A failure path: the SQS SDK is loaded on first use, not at a cold start.
-      const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: message.queueUrl,
-          ReceiptHandle: message.receiptHandle,
-          VisibilityTimeout: seconds,
-        }),
-      );
+      await holdMessage(sqs, message.queueUrl, message.receiptHandle, seconds);
     } catch (error) {
       log.warn('Could not hold the message back; it returns after the visibility timeout', {
         messageId: message.messageId,

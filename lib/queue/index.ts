@@ -10,6 +10,7 @@ export {
   deduplicationId,
   deleteBatch,
   fitAttributes,
+  holdMessage,
   isFifoQueue,
   MAX_BATCH_ENTRIES,
   MAX_DELAY_SECONDS,

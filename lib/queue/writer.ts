@@ -26,6 +26,8 @@ import {
 /*
  * The one writer of SQS messages (copies to the DLQ, delayed copies, requeues, replays; reconcile's
  * new messages): one rule for the trace header, our stale attributes, the size and FIFO queues.
+ * Deletes, and holds of a received message, are here too; replay's reading of its DLQ (lookups,
+ * receives, the release of skipped messages, move tasks) stays in replay/.
  */
 
 /**
@@ -300,3 +302,20 @@ export async function deleteBatch(
     output,
   );
 }
+
+/** Keeps a received message out of sight `seconds` longer (its visibility timeout from now). */
+export const holdMessage = async (
+  sqs: SqsSender,
+  queueUrl: string,
+  receiptHandle: string,
+  seconds: number,
+): Promise<void> => {
+  const { ChangeMessageVisibilityCommand } = await sqsCommands();
+  await sqs.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
+};
