@@ -3,12 +3,12 @@
 // -- ...`, `npm run reconcile -- ...`).
 // The project runs TypeScript as it is, through tsx, with no build step; this shim is plain
 // JavaScript so that npm can link it as a bin, and it loads tsx's hooks in this same process
-// before importing the TypeScript command. Everything else lives in lib/run-cli.ts (which
-// dispatches to lib/replay/cli.ts and lib/reconcile/cli.ts).
+// before importing the TypeScript command. Everything else lives in commands/run.ts (which
+// dispatches to commands/replay.ts, commands/reconcile.ts and commands/health.ts).
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../lib/run-cli.ts');
+const { runCli } = await import('../commands/run.ts');
 
 const controller = new AbortController();
 process.on('SIGINT', () => {

@@ -3,10 +3,6 @@
  * tests may use. Cloud Eye's limits, the pure decision, batch sizing, the run.
  */
 export {
-  /** The `vpn-monitor-provisioner health` command. */
-  runHealthCommand,
-} from './cli.ts';
-export {
   /** One Cloud Eye batch query for some connections. */
   batchQueryOf,
   /** How many connections fit in one batch query. */
@@ -23,6 +19,8 @@ export {
 export {
   /** A connection's state from its facts and the thresholds (pure). */
   decideHealth,
+  /** The states, in the order a summary lists them. */
+  HEALTH_STATES,
   /** What the decision reads about one connection. */
   type HealthFacts,
   /** A connection's figures over the window. */
@@ -47,6 +45,8 @@ export {
   type HealthRequest,
   /** A run's result. */
   type HealthSummary,
+  /** What happened to one project in a run. */
+  type HealthTargetSummary,
   /** The run a payload asks for, with the configured targets by default. */
   resolveHealthRun,
   /** Checks every target's monitored connections and publishes their changes. */

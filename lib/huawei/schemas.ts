@@ -47,7 +47,7 @@ export const errorBodySchema = z.lazy(() =>
  * kept as Huawei sends it. `connection_monitor_id` (the Go SDK's `ResponseVpnConnection`) is
  * taken as sent, whatever its type: which regions or API versions send it, and what it holds
  * for a connection without a monitor, is not documented, so reconcile reads it with care
- * (`lib/reconcile/known-monitors.ts`) instead of this schema refusing a page over it.
+ * (`lib/reconcile/listing.ts`) instead of this schema refusing a page over it.
  */
 export const vpnConnectionSchema = z.lazy(() =>
   z.looseObject({

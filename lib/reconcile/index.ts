@@ -1,12 +1,7 @@
 /**
- * The reconcile folder's face: a reconcile run, from the handler or the command line.
+ * The reconcile folder's face: a reconcile run, for the handler and the command (`commands/reconcile.ts`).
  * @module
  */
-export {
-  /** Refuses, before any call, a target whose region cannot be right (`cn-nort-4`); health checks its targets the same way. */
-  checkTargetRegions,
-  runReconcileCommand,
-} from './cli.ts';
 export {
   /** Runs one Huawei call under the run's gate, retried where the policy says so (health uses it too). */
   call,
@@ -47,4 +42,5 @@ export {
   planLogLines,
   type ReconcileSummary,
   recordReconcileMetrics,
+  type TargetSummary,
 } from './summary.ts';

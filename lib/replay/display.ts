@@ -1,6 +1,12 @@
-import type { ProgressStream } from '../cli/index.ts';
 import type { ReplayedMessage, ReplayProgress, ReplayReport } from './report.ts';
 import { type Clock, systemClock } from './runtime.ts';
+
+/** Where progress is written: stderr, as Node gives it. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
 
 const pad = (text: string, width: number): string => text.padEnd(width);
 

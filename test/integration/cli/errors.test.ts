@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/index.ts';
-import { runCli } from '../../../lib/run-cli.ts';
+import type { CliIo } from '../../../commands/command.ts';
+import { runCli } from '../../../commands/run.ts';
 import { type LocalSqs, startSqs } from '../../../local/aws/sqs.ts';
 import { deadLetter, sqsClient } from '../replay/queues.ts';
 

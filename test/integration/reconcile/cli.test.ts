@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/index.ts';
+import type { CliIo } from '../../../commands/command.ts';
+import { runCli } from '../../../commands/run.ts';
 import type { ReconcileSummary } from '../../../lib/reconcile/summary.ts';
-import { runCli } from '../../../lib/run-cli.ts';
 import { CREDENTIALS, startWorld, type World } from '../harness.ts';
 import { addConnection, newProject, takeRecords } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../../commands/reconcile.ts';
 import type { HuaweiVpnClient, VpnTarget } from '../../../lib/huawei/vpn-client.ts';
-import { formatSummary } from '../../../lib/reconcile/cli.ts';
 import type { TargetSummary } from '../../../lib/reconcile/summary.ts';
 import { CREDENTIALS, startWorld, type World } from '../harness.ts';
 import { addConnection, huaweiClient, newProject, reconcileInto, takeRecords } from './helpers.ts';

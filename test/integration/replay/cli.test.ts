@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/index.ts';
+import type { CliIo } from '../../../commands/command.ts';
+import { runCli } from '../../../commands/run.ts';
 import type { ReplayReport } from '../../../lib/replay/report.ts';
-import { runCli } from '../../../lib/run-cli.ts';
 import { type LocalSqs, startSqs } from '../../../local/aws/sqs.ts';
 import { deadLetter, sqsClient, visibleCount } from './queues.ts';
 

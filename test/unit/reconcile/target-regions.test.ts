@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkTargetRegions } from '../../../commands/reconcile.ts';
 import { defaultVpnEndpoint } from '../../../lib/huawei/endpoints.ts';
-import { checkTargetRegions } from '../../../lib/reconcile/cli.ts';
 
 const PROJECT = '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b';
 const targets = (...regions: string[]) => regions.map((region) => ({ projectId: PROJECT, region }));

@@ -3,7 +3,7 @@
  * failures mean for the person at the keyboard: one line each, naming the fix.
  */
 
-import { type AwsEndpointSettings, createDynamoDbClient } from '../aws/index.ts';
+import { type AwsEndpointSettings, createDynamoDbClient } from '../lib/aws/index.ts';
 
 /** A mistake in how a command was asked to reach AWS: shown as it is, exit status 2. */
 export class AwsSettingsError extends Error {

@@ -1,14 +1,8 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { type AwsEndpointSettings, createSqsClient, type SqsClient } from '../aws/index.ts';
-import { ProvisionerError } from '../errors.ts';
+import { type AwsEndpointSettings, createSqsClient, type SqsClient } from '../lib/aws/index.ts';
+import { ProvisionerError } from '../lib/errors.ts';
+import type { ProgressStream } from '../lib/replay/index.ts';
 import { explainAwsError } from './aws-settings.ts';
-
-/** Where progress is written: stderr, as Node gives it. */
-export interface ProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean | undefined;
-  columns?: number | undefined;
-}
 
 /** What a command needs from its process; tests pass their own. */
 export interface CliIo {

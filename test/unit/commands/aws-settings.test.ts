@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandRegion, explainAwsError } from '../../../lib/cli/aws-settings.ts';
+import { commandRegion, explainAwsError } from '../../../commands/aws-settings.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq';
 

@@ -1,7 +1,7 @@
-import type { CliIo } from './cli/index.ts';
-import { runHealthCommand } from './health/index.ts';
-import { runReconcileCommand } from './reconcile/index.ts';
-import { runReplayCommand } from './replay/index.ts';
+import type { CliIo } from './command.ts';
+import { runHealthCommand } from './health.ts';
+import { runReconcileCommand } from './reconcile.ts';
+import { runReplayCommand } from './replay.ts';
 
 /** Usage of the whole command line, as `--help` prints it. */
 const USAGE = `Usage: vpn-monitor-provisioner <command> [options]

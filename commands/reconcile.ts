@@ -1,22 +1,26 @@
 import { lookup } from 'node:dns/promises';
+import { loadReconcileConfig, processEnvironment, targetLabel } from '../lib/config/index.ts';
+import { ProvisionerError } from '../lib/errors.ts';
+import { defaultVpnEndpoint, type VpnTarget } from '../lib/huawei/index.ts';
+import {
+  createReconcileDependencies,
+  type ReconcileRequest,
+  type ReconcileSummary,
+  resolveReconcileRun,
+  runReconcile,
+  type TargetSummary,
+} from '../lib/reconcile/index.ts';
+import { commandRegion, resolveAwsSettings } from './aws-settings.ts';
 import {
   type CliIo,
-  commandRegion,
   commandSqsClient,
   failureLine,
   printJson,
   readFlags,
   requireUrlFlags,
-  resolveAwsSettings,
   stderrLines,
   usageFailure,
-} from '../cli/index.ts';
-import { loadReconcileConfig, processEnvironment, targetLabel } from '../config/index.ts';
-import { ProvisionerError } from '../errors.ts';
-import { defaultVpnEndpoint, type VpnTarget } from '../huawei/index.ts';
-import { type ReconcileRequest, resolveReconcileRun } from './options.ts';
-import { createReconcileDependencies, runReconcile } from './reconcile.ts';
-import type { ReconcileSummary, TargetSummary } from './summary.ts';
+} from './command.ts';
 
 /** Usage of the `reconcile` command, as `--help` prints it. */
 const RECONCILE_USAGE = `Usage: vpn-monitor-provisioner reconcile [options]

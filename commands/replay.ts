@@ -1,7 +1,17 @@
+import { loadReplayConfig, processEnvironment, type ReplayConfig } from '../lib/config/index.ts';
 import {
-  AwsSettingsError,
+  formatMessageLine,
+  formatReport,
+  lineProgress,
+  parseReplayOptions,
+  ReplayOptionsError,
+  type ReplayReport,
+  replayDeadLetters,
+  terminalProgress,
+} from '../lib/replay/index.ts';
+import { AwsSettingsError, commandRegion } from './aws-settings.ts';
+import {
   type CliIo,
-  commandRegion,
   commandSqsClient,
   failureLine,
   printJson,
@@ -9,13 +19,7 @@ import {
   requireUrlFlags,
   stderrLines,
   usageFailure,
-} from '../cli/index.ts';
-import { loadReplayConfig, processEnvironment, type ReplayConfig } from '../config/index.ts';
-import { formatMessageLine, formatReport, lineProgress, terminalProgress } from './display.ts';
-import { ReplayOptionsError } from './errors.ts';
-import { parseReplayOptions } from './options.ts';
-import { replayDeadLetters } from './replay.ts';
-import type { ReplayReport } from './report.ts';
+} from './command.ts';
 
 /** Usage of the `replay` command, as `--help` prints it. */
 const REPLAY_USAGE = `Usage: vpn-monitor-provisioner replay [options]

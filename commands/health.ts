@@ -1,26 +1,25 @@
-import {
-  type CliIo,
-  commandRegion,
-  failureLine,
-  printJson,
-  readFlags,
-  requireUrlFlags,
-  resolveAwsSettings,
-  stderrLines,
-  usageFailure,
-} from '../cli/index.ts';
-import { loadHealthConfig, processEnvironment, targetLabel } from '../config/index.ts';
-import { ProvisionerError } from '../errors.ts';
-import { checkTargetRegions } from '../reconcile/index.ts';
-import { HEALTH_STATES } from './decide.ts';
+import { loadHealthConfig, processEnvironment, targetLabel } from '../lib/config/index.ts';
+import { ProvisionerError } from '../lib/errors.ts';
 import {
   createHealthDependencies,
+  HEALTH_STATES,
   type HealthRequest,
   type HealthSummary,
   type HealthTargetSummary,
   resolveHealthRun,
   runHealth,
-} from './run-health.ts';
+} from '../lib/health/index.ts';
+import { commandRegion, resolveAwsSettings } from './aws-settings.ts';
+import {
+  type CliIo,
+  failureLine,
+  printJson,
+  readFlags,
+  requireUrlFlags,
+  stderrLines,
+  usageFailure,
+} from './command.ts';
+import { checkTargetRegions } from './reconcile.ts';
 
 /** Usage of the `health` command, as `--help` prints it. */
 const HEALTH_USAGE = `Usage: vpn-monitor-provisioner health [options]
