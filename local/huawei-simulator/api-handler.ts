@@ -80,7 +80,10 @@ const serve = async (
 
   const input = route.operation === 'create' ? parseCreateBody(body) : undefined;
   note.connectionId = connectionOf(route, url, input, store);
-  const fault = faults.next(route.operation, note.connectionId);
+  const fault = faults.next(
+    route.operation,
+    note.connectionId === undefined ? [] : [note.connectionId],
+  );
   if (fault !== undefined) {
     stats.fault(fault.kind);
     note.fault = fault.kind === 'status' ? String(fault.error.status) : fault.kind;

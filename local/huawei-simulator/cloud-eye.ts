@@ -2,8 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { CloudEyeState, ConnectionHealth } from './cloud-eye-state.ts';
-import { type ApiError, apiError, ERROR_CODES } from './errors.ts';
-import { readBody, sendError, sendJson } from './http.ts';
+import {
+  type ApiError,
+  apiError,
+  CLOUD_EYE_BAD_BODY,
+  cloudEyeErrorBody,
+  ERROR_CODES,
+} from './errors.ts';
+import { dropConnection, readBody, sendJson } from './http.ts';
+import { CLOUD_EYE_OPERATION } from './schemas.ts';
 import type { SimulatorContext } from './simulator-state.ts';
 
 /**
@@ -92,7 +99,23 @@ const answer = (
 /** Whether a request is for Cloud Eye rather than the VPN API. */
 export const isCloudEyePath = (target: string): boolean => target.startsWith(CLOUD_EYE_PREFIX);
 
-const badRequest = (message: string): ApiError => apiError(400, 'ces.0014', message);
+const badRequest = (message: string): ApiError => apiError(400, CLOUD_EYE_BAD_BODY, message);
+
+/** The connections a query asks about, read leniently (for faults that target one). */
+const connectionsAskedFor = (json: unknown): string[] => {
+  const metrics = (json as { metrics?: unknown } | null)?.metrics;
+  if (!Array.isArray(metrics)) return [];
+  return metrics.flatMap((metric: unknown) => {
+    const dimensions = (metric as { dimensions?: unknown } | null)?.dimensions;
+    if (!Array.isArray(dimensions)) return [];
+    return dimensions.flatMap((d: unknown) => {
+      const { name, value } = (d ?? {}) as { name?: unknown; value?: unknown };
+      return name === 'evpn_connection_id' && typeof value === 'string' ? [value] : [];
+    });
+  });
+};
+
+type Outcome = number | 'dropped';
 
 const serve = async (
   context: SimulatorContext,
@@ -100,9 +123,12 @@ const serve = async (
   request: IncomingMessage,
   response: ServerResponse,
   requestId: string,
-): Promise<void> => {
-  const fail = (error: ApiError): void =>
-    sendError(response, error, context.errorFormat, requestId);
+): Promise<Outcome> => {
+  const fail = (error: ApiError): Outcome => {
+    const body = cloudEyeErrorBody(error, cloudEye.errorFormat(), requestId);
+    sendJson(response, error.status, requestId, body, error.retryAfter);
+    return error.status;
+  };
   const body = await readBody(request);
   const method = request.method ?? 'GET';
   const url = new URL(`http://127.0.0.1${request.url ?? '/'}`);
@@ -131,18 +157,46 @@ const serve = async (
     );
   }
   let json: unknown;
+  let readable = true;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    return fail(badRequest('The body is not JSON'));
+    readable = false;
   }
+
+  // Faults, as for the VPN API: only on an authenticated request for a project it may reach.
+  const fault = context.faults.next(CLOUD_EYE_OPERATION, connectionsAskedFor(json));
+  if (fault !== undefined) context.stats.fault(fault.kind);
+  if (fault?.kind === 'status') return fail(fault.error);
+  if (fault?.kind === 'drop-before') {
+    dropConnection(request);
+    return 'dropped';
+  }
+  if (fault !== undefined && fault.kind !== 'delay' && fault.kind !== 'drop-after') {
+    // The fault rule schema refuses these for Cloud Eye: reaching here is a simulator bug.
+    return fail(apiError(500, ERROR_CODES.serverError, `Simulator failure: ${fault.kind} fault`));
+  }
+  const wait = context.latency.ms + (fault?.kind === 'delay' ? fault.ms : 0);
+  if (wait > 0) await context.sleep(wait);
+
+  const query = readQuery(readable, json);
+  if (!('code' in query)) cloudEye.count('answered', query.metrics.length);
+  if (fault?.kind === 'drop-after') {
+    dropConnection(request);
+    return 'dropped';
+  }
+  if ('code' in query) return fail(query);
+  sendJson(response, 200, requestId, answer(context, cloudEye, projectId, query));
+  return 200;
+};
+
+/** The query in a request's body, or Cloud Eye's 400 saying what is wrong with it. */
+const readQuery = (readable: boolean, json: unknown): z.infer<typeof bodySchema> | ApiError => {
+  if (!readable) return badRequest('The body is not JSON');
   const parsed = bodySchema.safeParse(json);
-  if (!parsed.success)
-    return fail(badRequest(`Invalid request: ${parsed.error.issues[0]?.message}`));
-  if (parsed.data.from >= parsed.data.to) return fail(badRequest('from must be less than to'));
-  cloudEye.count('answered', parsed.data.metrics.length);
-  if (context.latency.ms > 0) await context.sleep(context.latency.ms);
-  sendJson(response, 200, requestId, answer(context, cloudEye, projectId, parsed.data));
+  if (!parsed.success) return badRequest(`Invalid request: ${parsed.error.issues[0]?.message}`);
+  if (parsed.data.from >= parsed.data.to) return badRequest('from must be less than to');
+  return parsed.data;
 };
 
 /** Serves one Cloud Eye request; counted in the simulator's statistics as `batchQueryMetricData`. */
@@ -155,10 +209,10 @@ export const handleCloudEyeRequest = (
   const requestId = randomUUID();
   context.stats.begin();
   serve(context, cloudEye, request, response, requestId).then(
-    () => context.stats.finish('batchQueryMetricData', response.statusCode),
+    (outcome) => context.stats.finish(CLOUD_EYE_OPERATION, outcome),
     () => {
       if (!response.headersSent) response.destroy();
-      context.stats.finish('batchQueryMetricData', 'dropped');
+      context.stats.finish(CLOUD_EYE_OPERATION, 'dropped');
     },
   );
 };

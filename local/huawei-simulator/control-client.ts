@@ -1,6 +1,7 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
 import type { ConnectionHealth } from './cloud-eye-state.ts';
 import { CONTROL_PREFIX } from './control.ts';
+import type { CloudEyeErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
 import type { RateLimit } from './rate-limit.ts';
 import type {
@@ -144,6 +145,9 @@ export const connectToSimulator = (endpoint: string): RemoteSimulatorControl => 
       await (limit === undefined
         ? call('DELETE', 'cloud-eye/rate-limit')
         : call('PUT', 'cloud-eye/rate-limit', limit));
+    },
+    setCloudEyeErrorFormat: async (format: CloudEyeErrorFormat) => {
+      await call('PUT', 'cloud-eye/error-format', { format });
     },
     cloudEyeStats: async () =>
       (await call('GET', 'cloud-eye/stats')) as {

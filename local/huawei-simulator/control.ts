@@ -7,6 +7,7 @@ import { generatedConnectionId } from './ids.ts';
 import { rateLimitSchema } from './rate-limit.ts';
 import {
   answerProfileChangeSchema,
+  cloudEyeErrorFormatSchema,
   connectionSeedSchema,
   connectionStatusSchema,
   faultRuleSchema,
@@ -179,6 +180,11 @@ const route = (
       return OK_EMPTY;
     case 'DELETE cloud-eye/rate-limit':
       control.setCloudEyeRateLimit(undefined);
+      return OK_EMPTY;
+    case 'PUT cloud-eye/error-format':
+      control.setCloudEyeErrorFormat(
+        z.strictObject({ format: cloudEyeErrorFormatSchema }).parse(json()).format,
+      );
       return OK_EMPTY;
     case 'GET cloud-eye/stats':
       return { status: 200, body: control.cloudEyeStats() };

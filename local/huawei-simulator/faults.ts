@@ -1,5 +1,6 @@
 import { type ApiError, apiError, defaultFaultError, ERROR_CODES } from './errors.ts';
 import {
+  CLOUD_EYE_OPERATION,
   type FaultRule,
   faultRuleSchema,
   type Operation,
@@ -33,8 +34,11 @@ export interface FaultInjector {
   clear(): void;
   /** Turns random mode on with these settings, or off with `undefined`. */
   setRandom(settings: RandomFaults | undefined): void;
-  /** Consumes and returns the fault for this request, if any. */
-  next(operation: Operation, connectionId: string | undefined): FaultAction | undefined;
+  /**
+   * Consumes and returns the fault for this request, if any; `connectionIds` are the VPN
+   * connections it is about (none, one, or a Cloud Eye query's).
+   */
+  next(operation: Operation, connectionIds: readonly string[]): FaultAction | undefined;
 }
 
 /** Mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
@@ -49,38 +53,46 @@ export const seededRandom = (seed: number): (() => number) => {
   };
 };
 
-const toAction = (rule: FaultRule): FaultAction => {
+const serviceOf = (operation: Operation) =>
+  operation === CLOUD_EYE_OPERATION ? 'cloud-eye' : 'vpn';
+
+const toAction = (rule: FaultRule, operation: Operation): FaultAction => {
   if (rule.kind === 'delay') return { kind: 'delay', ms: rule.ms };
   if (rule.kind === 'garble' || rule.kind === 'answer' || rule.kind === 'another-connection') {
     return rule;
   }
   if (rule.kind !== 'status') return { kind: rule.kind };
-  const fallback = defaultFaultError(rule.status);
+  const fallback = defaultFaultError(rule.status, serviceOf(operation));
   const error = apiError(rule.status, rule.code ?? fallback.code, rule.message ?? fallback.message);
   if (rule.retryAfter !== undefined) error.retryAfter = String(rule.retryAfter);
   return { kind: 'status', error };
 };
 
+// `any` (or no operation) is any VPN API operation: Cloud Eye's query is matched by its name,
+// so rules written for the VPN API never land on a health run's Cloud Eye call.
 const matches = (
   rule: FaultRule,
   operation: Operation,
-  connectionId: string | undefined,
+  connectionIds: readonly string[],
 ): boolean =>
-  (rule.operation === undefined || rule.operation === 'any' || rule.operation === operation) &&
-  (rule.connectionId === undefined || rule.connectionId === connectionId);
+  (rule.operation === operation ||
+    ((rule.operation === undefined || rule.operation === 'any') &&
+      operation !== CLOUD_EYE_OPERATION)) &&
+  (rule.connectionId === undefined || connectionIds.includes(rule.connectionId));
 
-const SERVER_ERRORS = [
-  apiError(500, ERROR_CODES.serverError, 'Internal server error'),
-  apiError(502, ERROR_CODES.gatewayError, 'Backend unavailable'),
-  apiError(504, ERROR_CODES.gatewayError, 'Backend timeout'),
-] as const;
+const SERVER_ERRORS = [500, 502, 504] as const;
 
-const randomAction = (settings: RandomFaults, random: () => number): FaultAction => {
+const randomAction = (
+  settings: RandomFaults,
+  random: () => number,
+  operation: Operation,
+): FaultAction => {
   const kind = settings.kinds[Math.floor(random() * settings.kinds.length)] ?? 'throttle';
   switch (kind) {
     case 'throttle': {
+      // Cloud Eye has no 429 of its own: its throttling is the gateway's whatever the draw.
       const error =
-        random() < 0.5
+        random() < 0.5 && operation !== CLOUD_EYE_OPERATION
           ? apiError(429, ERROR_CODES.tooManyRequests, 'Too many requests')
           : apiError(
               429,
@@ -91,8 +103,9 @@ const randomAction = (settings: RandomFaults, random: () => number): FaultAction
       return { kind: 'status', error };
     }
     case 'server-error': {
-      const error = SERVER_ERRORS[Math.floor(random() * SERVER_ERRORS.length)] ?? SERVER_ERRORS[0];
-      return { kind: 'status', error: { ...error } };
+      const status = SERVER_ERRORS[Math.floor(random() * SERVER_ERRORS.length)] ?? 500;
+      const { code, message } = defaultFaultError(status, serviceOf(operation));
+      return { kind: 'status', error: apiError(status, code, message) };
     }
     case 'slow':
       return { kind: 'delay', ms: 1 + Math.floor(random() * (settings.slowMs ?? 200)) };
@@ -123,22 +136,25 @@ export const createFaultInjector = (): FaultInjector => {
       const parsed = randomFaultsSchema.parse(settings);
       random = { settings: parsed, draw: seededRandom(parsed.seed) };
     },
-    next(operation, connectionId) {
+    next(operation, connectionIds) {
       if (queue.length > 0) {
-        const index = queue.findIndex((entry) => matches(entry.rule, operation, connectionId));
+        const index = queue.findIndex((entry) => matches(entry.rule, operation, connectionIds));
         const entry = queue[index];
         if (entry !== undefined) {
           entry.remaining -= 1;
           if (entry.remaining === 0) queue.splice(index, 1);
-          return toAction(entry.rule);
+          return toAction(entry.rule, operation);
         }
       }
       if (random === undefined) return undefined;
       const { settings, draw } = random;
-      if (settings.operations !== undefined && !settings.operations.includes(operation)) {
-        return undefined;
-      }
-      return draw() < settings.rate ? randomAction(settings, draw) : undefined;
+      // Random mode plays on the VPN API, and on Cloud Eye only when `operations` names it.
+      const drawn =
+        settings.operations === undefined
+          ? operation !== CLOUD_EYE_OPERATION
+          : settings.operations.includes(operation);
+      if (!drawn) return undefined;
+      return draw() < settings.rate ? randomAction(settings, draw, operation) : undefined;
     },
   };
 };

@@ -10,7 +10,8 @@
  * repeatable (HUAWEICLOUD_SDK_PROJECT_ID or HUAWEICLOUD_PROJECT_ID; default a random id),
  * --connections per project (HUAWEI_SIMULATOR_CONNECTIONS, default 0; ids from
  * `generatedConnectionId`), --latency-ms added to every request (HUAWEI_SIMULATOR_LATENCY_MS,
- * default 0), --error-format error-code|code-message, --random-faults '<json>', --answer-profile
+ * default 0), --error-format error-code|code-message, --cloud-eye-error-format v2|v1|v1-older
+ * (HUAWEI_SIMULATOR_CLOUD_EYE_ERROR_FORMAT, default v2), --random-faults '<json>', --answer-profile
  * one of `ANSWER_PROFILES` (HUAWEI_SIMULATOR_ANSWER_PROFILE, default `documented`),
  * --ready-after-ms for connections created through the API (HUAWEI_SIMULATOR_READY_AFTER_MS,
  * default 0), --rate-limit requests a second per project, Huawei's 429 `APIGW.0308` above it
@@ -21,7 +22,13 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ANSWER_PROFILES } from './answer-profiles.ts';
-import { randomFaultsSchema, readyAfterMsSchema, TRANSIENT_FAULT_KINDS } from './schemas.ts';
+import { CLOUD_EYE_ERROR_FORMATS } from './errors.ts';
+import {
+  cloudEyeErrorFormatSchema,
+  randomFaultsSchema,
+  readyAfterMsSchema,
+  TRANSIENT_FAULT_KINDS,
+} from './schemas.ts';
 import { startHuaweiSimulator } from './server.ts';
 
 const USAGE = `Usage: node local/huawei-simulator/main.ts --ak AK --sk SK [options]
@@ -34,6 +41,8 @@ Starts the Huawei VPN API simulator and prints one JSON line: {"endpoint","port"
   --connections N                connections per project (HUAWEI_SIMULATOR_CONNECTIONS, default 0)
   --latency-ms N                 added to every request (HUAWEI_SIMULATOR_LATENCY_MS, default 0)
   --error-format F               error-code (default) or code-message
+  --cloud-eye-error-format F     ${CLOUD_EYE_ERROR_FORMATS.join(', ')} (HUAWEI_SIMULATOR_CLOUD_EYE_ERROR_FORMAT,
+                                 default v2): the shape of Cloud Eye's own errors
   --random-faults JSON           faults on a share of requests, as PUT /__simulator/random-faults takes;
                                  without "kinds": transient 5xx, resets and slow answers
   --random-429                   random faults may be 429s too (a stress option: Huawei throttles
@@ -57,6 +66,7 @@ const readArgs = () => {
         project: { type: 'string', multiple: true },
         connections: { type: 'string' },
         'error-format': { type: 'string' },
+        'cloud-eye-error-format': { type: 'string' },
         'random-faults': { type: 'string' },
         'latency-ms': { type: 'string' },
         'answer-profile': { type: 'string' },
@@ -89,6 +99,7 @@ const settingsSchema = z.object({
   projects: z.array(z.string().regex(/^[0-9a-f]{32}$/, 'a project id is 32 lowercase hex')),
   connections: z.coerce.number().int().min(0).max(1_000_000),
   errorFormat: z.enum(['error-code', 'code-message']),
+  cloudEyeErrorFormat: cloudEyeErrorFormatSchema,
   randomFaults: z
     .string()
     .transform((text, context) => {
@@ -125,6 +136,8 @@ const parsed = settingsSchema.safeParse({
   ],
   connections: values.connections ?? env.HUAWEI_SIMULATOR_CONNECTIONS ?? 0,
   errorFormat: values['error-format'] ?? 'error-code',
+  cloudEyeErrorFormat:
+    values['cloud-eye-error-format'] ?? env.HUAWEI_SIMULATOR_CLOUD_EYE_ERROR_FORMAT ?? 'v2',
   randomFaults: values['random-faults'],
   latencyMs: values['latency-ms'] ?? env.HUAWEI_SIMULATOR_LATENCY_MS ?? 0,
   answerProfile: values['answer-profile'] ?? env.HUAWEI_SIMULATOR_ANSWER_PROFILE ?? 'documented',
@@ -149,6 +162,7 @@ const simulator = await startHuaweiSimulator({
   ],
   projects: Object.fromEntries(settings.projects.map((id) => [id, settings.connections])),
   errorFormat: settings.errorFormat,
+  cloudEyeErrorFormat: settings.cloudEyeErrorFormat,
   latencyMs: settings.latencyMs,
   readyAfterMs: settings.readyAfterMs,
   ...(settings.rateLimit === undefined

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { CLOUD_EYE_ERROR_FORMATS } from './errors.ts';
 
-/** The simulated API operations, as fault rules and statistics name them. */
-const OPERATIONS = [
+/** The simulated VPN API operations, as fault rules and statistics name them. */
+const VPN_OPERATIONS = [
   'create',
   'list',
   'show',
@@ -12,10 +13,19 @@ const OPERATIONS = [
   'batchCreateConnections',
 ] as const;
 
+/** Cloud Eye's batch metric query: faults name it; `any` and random mode leave it alone. */
+export const CLOUD_EYE_OPERATION = 'batchQueryMetricData';
+
+/** The simulated API operations: the VPN API's and Cloud Eye's. */
+const OPERATIONS = [...VPN_OPERATIONS, CLOUD_EYE_OPERATION] as const;
+
 /** One of {@link OPERATIONS}. */
 const operationSchema = z.enum(OPERATIONS);
 /** A simulated API operation. */
 export type Operation = z.infer<typeof operationSchema>;
+
+/** How Cloud Eye's own errors are shaped (see `CLOUD_EYE_ERROR_FORMATS`). */
+export const cloudEyeErrorFormatSchema = z.enum(CLOUD_EYE_ERROR_FORMATS);
 
 /** The VPN connection states Huawei documents. */
 const CONNECTION_STATUSES = [
@@ -118,9 +128,15 @@ export const simulatorCredentialsSchema = z.array(simulatorCredentialSchema);
 const headerValue = z.string().regex(/^[\x20-\x7e]+$/, 'printable ASCII only');
 
 const faultTarget = {
-  /** Which operation the rule applies to; `any` (the default) matches every operation. */
+  /**
+   * Which operation the rule applies to; `any` (the default) matches every VPN API operation.
+   * Cloud Eye's `batchQueryMetricData` is matched only by its name.
+   */
   operation: z.enum([...OPERATIONS, 'any']).optional(),
-  /** Only requests about this VPN connection (create body, list filter, the monitor's). */
+  /**
+   * Only requests about this VPN connection (create body, list filter, the monitor's; a Cloud
+   * Eye query that asks for any metric of it).
+   */
   connectionId: z.string().min(1).optional(),
   /** How many matching requests the rule applies to before it is used up (default 1). */
   times: z.number().int().positive().optional(),
@@ -141,8 +157,10 @@ const faultTarget = {
  * - `another-connection`: handle the request fully, then answer about another VPN connection:
  *   a create's or a show's monitor carries another `vpn_connection_id`, a list holds one monitor
  *   of another connection.
+ *
+ * Cloud Eye's `batchQueryMetricData` takes `status`, `delay`, `drop-before` and `drop-after`.
  */
-export const faultRuleSchema = z.discriminatedUnion('kind', [
+const faultRuleKinds = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('status'),
     status: z.number().int().min(400).max(599),
@@ -171,6 +189,20 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('another-connection'), ...faultTarget }),
 ]);
+
+/** The faults Cloud Eye's batch query plays; the others replace or rewrite VPN API answers. */
+const CLOUD_EYE_FAULT_KINDS: readonly string[] = ['status', 'delay', 'drop-before', 'drop-after'];
+
+/** {@link faultRuleKinds}, refusing a Cloud Eye rule of a kind Cloud Eye does not play. */
+export const faultRuleSchema = faultRuleKinds.superRefine((rule, context) => {
+  if (rule.operation === CLOUD_EYE_OPERATION && !CLOUD_EYE_FAULT_KINDS.includes(rule.kind)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['kind'],
+      message: `${CLOUD_EYE_OPERATION} takes ${CLOUD_EYE_FAULT_KINDS.join(', ')} faults, not ${rule.kind}`,
+    });
+  }
+});
 /** A fault rule, as passed to `injectFault` or `POST /__simulator/faults`. */
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 /** What a fault does, without its matching fields. */
@@ -206,7 +238,7 @@ export const randomFaultsSchema = z.strictObject({
   rate: z.number().min(0).max(1),
   kinds: z.array(z.enum(RANDOM_FAULT_KINDS)).min(1),
   seed: z.number().int(),
-  /** Operations that may get a fault (default: all). */
+  /** Operations that may get a fault (default: every VPN API operation; Cloud Eye's when named). */
   operations: z.array(operationSchema).min(1).optional(),
   /** Longest delay of a `slow` fault, in milliseconds (default 200). */
   slowMs: z.number().int().positive().optional(),

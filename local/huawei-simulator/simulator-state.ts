@@ -38,7 +38,7 @@ export interface SimulatorContext {
   /** Huawei STS and IAM: accounts, agencies, OIDC providers, temporary credentials. */
   identity: IdentityState;
   oidc: OidcVerifier;
-  /** Cloud Eye's batch metric query: injected health, its own rate limit. */
+  /** Cloud Eye's batch metric query: injected health, its own rate limit, its error format. */
   cloudEye: CloudEyeState;
   /** Every API request served, when asked for (`traceRequests`): timing breakdowns. */
   requestLog: RequestLog;
@@ -84,7 +84,7 @@ export const createSimulatorState = (
   const latency = { ms: checkedLatency(options.latencyMs ?? 0) };
   const rateLimit = createRateLimiter(options.rateLimit, now);
   const events = createConnectionEvents();
-  const cloudEye = createCloudEyeState(options.cloudEyeRateLimit, now);
+  const cloudEye = createCloudEyeState(options.cloudEyeRateLimit, now, options.cloudEyeErrorFormat);
   const requestLog = createRequestLog();
   const initialAnswers = (): VpnApiContext['answers'] => ({
     profile: mergedProfile(DEFAULT_ANSWER_PROFILE, options.answerProfile),
@@ -161,6 +161,7 @@ export const createSimulatorState = (
     setConnectionHealth: (projectId, connectionId, health) =>
       cloudEye.setHealth(projectId, connectionId, health),
     setCloudEyeRateLimit: (limit) => cloudEye.rateLimit.set(limit),
+    setCloudEyeErrorFormat: (format) => cloudEye.setErrorFormat(format),
     cloudEyeStats: () => cloudEye.stats(),
     setCredentials: (credentials) =>
       verifier.setCredentials(simulatorCredentialsSchema.parse(credentials)),

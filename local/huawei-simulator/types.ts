@@ -1,7 +1,7 @@
 import type { HuaweiCredentials } from '../../lib/huawei/signer.ts';
 import type { ConnectionHealth } from './cloud-eye-state.ts';
 import type { ConnectionCreatedListener } from './connection-events.ts';
-import type { ErrorFormat } from './errors.ts';
+import type { CloudEyeErrorFormat, ErrorFormat } from './errors.ts';
 import type { PendingFault } from './faults.ts';
 import type { SimulatorIdentityOptions } from './identity/identity-options.ts';
 import type { IdentityState } from './identity/identity-state.ts';
@@ -34,7 +34,10 @@ export interface HuaweiSimulatorOptions {
   now?: () => number;
   /** How `delay` faults wait; tests pass a controllable one. Default: a real timer. */
   sleep?: (ms: number) => Promise<void>;
-  /** Shape of VPN service errors; gateway (`APIGW.*`) errors keep Huawei's gateway format. */
+  /**
+   * Shape of VPN service errors (not Cloud Eye's: `cloudEyeErrorFormat`); gateway (`APIGW.*`)
+   * errors keep Huawei's gateway format.
+   */
   errorFormat?: ErrorFormat;
   /**
    * Latency added to every API request before it is handled, in milliseconds (default 0).
@@ -46,6 +49,11 @@ export interface HuaweiSimulatorOptions {
   rateLimit?: RateLimit;
   /** Cloud Eye's own limit (its documented rate is unknown): a token bucket per project. */
   cloudEyeRateLimit?: RateLimit;
+  /**
+   * Shape of Cloud Eye's own errors (`CLOUD_EYE_ERROR_FORMATS`; default `v2`), since which one
+   * Huawei answers is not documented; gateway (`APIGW.*`) errors keep the gateway's format.
+   */
+  cloudEyeErrorFormat?: CloudEyeErrorFormat;
   /** Lockout policy; default 5 consecutive failures lock the AK for 5 minutes. */
   lockout?: Partial<LockoutPolicy>;
   /**
@@ -119,6 +127,8 @@ export interface HuaweiSimulatorControl {
   ): void;
   /** Sets or (with `undefined`) lifts Cloud Eye's per-project rate limit. */
   setCloudEyeRateLimit(limit: RateLimit | undefined): void;
+  /** Changes the shape of Cloud Eye's own errors (see `cloudEyeErrorFormat`); `reset` restores it. */
+  setCloudEyeErrorFormat(format: CloudEyeErrorFormat): void;
   /** Cloud Eye batch queries answered, metrics asked for, and queries throttled. */
   cloudEyeStats(): { calls: number; metrics: number; throttled: number };
   /** Replaces the accepted credentials, e.g. to simulate rotated or expired keys. */
@@ -127,7 +137,7 @@ export interface HuaweiSimulatorControl {
   resetStats(): void;
   /**
    * Back to the state at start: seeded projects only, no monitors, no faults, no lockouts, the
-   * original credentials, zeroed statistics.
+   * original credentials, answer profile and Cloud Eye error format, zeroed statistics.
    */
   reset(): void;
 }

@@ -188,6 +188,8 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     ['PUT', 'answer-profile', { notReady: 'teapot-418' }, 400],
     ['PUT', 'answer-profile', { sometimes: 'vpn-0381' }, 400],
     ['PUT', 'ready-after', { ms: 1.5 }, 400],
+    ['PUT', 'cloud-eye/error-format', { format: 'v3' }, 400],
+    ['POST', 'faults', { kind: 'garble', form: 'html', operation: 'batchQueryMetricData' }, 400],
     ['POST', 'projects/NOT-A-PROJECT/connections', { id: CONNECTION_ID }, 400],
     ['POST', `projects/${PROJECT_ID}/connections`, { id: CONNECTION_ID }, 400],
     ['PATCH', `projects/${PROJECT_ID}/connections/${CONNECTION_ID}`, { status: 'SLEEPING' }, 400],
@@ -325,6 +327,40 @@ describe('Huawei VPN API simulator: CLI in a child process', () => {
     expect((page.json.page_info as Json).next_marker).toEqual(expect.any(String));
     expect([missing.status, missing.json.error_code]).toEqual([400, 'VPN.0001']);
     expect(code).toBe(0);
+  });
+
+  it("answers Cloud Eye's errors in the shape --cloud-eye-error-format names", async () => {
+    // Prepare
+    const main = fileURLToPath(new URL('../../../local/huawei-simulator/main.ts', import.meta.url));
+    const args = ['--project', PROJECT_ID, '--cloud-eye-error-format', 'v1-older'];
+    child = spawn(process.execPath, [main, ...args], {
+      env: {
+        ...process.env,
+        HUAWEICLOUD_SDK_AK: CREDENTIALS.ak,
+        HUAWEICLOUD_SDK_SK: CREDENTIALS.sk,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const [line] = (await once(lines, 'line')) as [string];
+    const ready = JSON.parse(line) as { endpoint: string };
+
+    // Act
+    const refused = await callApi(ready.endpoint, Date.now(), {
+      method: 'POST',
+      path: `/V1.0/${PROJECT_ID}/batch-query-metric-data`,
+      body: { metrics: [] },
+    });
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      code: 400,
+      element: 'Bad Request',
+      details: { code: 'ces.0014' },
+    });
   });
 
   it('refuses an answer profile it does not know, naming the ones it does', async () => {
