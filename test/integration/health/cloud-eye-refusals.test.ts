@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/index.ts';
+import type { CliIo } from '../../../commands/command.ts';
+import { runCli } from '../../../commands/run.ts';
 import type { HealthSummary } from '../../../lib/health/index.ts';
-import { runCli } from '../../../lib/run-cli.ts';
 import {
   CLOUD_EYE_ERROR_FORMATS,
   type CloudEyeErrorFormat,
