@@ -76,16 +76,22 @@ const networkCode = (error: unknown): { code: string; host: string | undefined }
 /**
  * One line for an AWS SDK failure a person can fix (no credentials, no region, an unreachable
  * host, expired credentials, an unknown queue); `undefined` for anything else, which the caller
- * reports as it is.
+ * reports as it is. `queues: false` (health, which has no queue and no `--endpoint`) leaves out
+ * the fixes only a queue command has.
  */
-export const explainAwsError = (error: unknown): string | undefined => {
+export const explainAwsError = (
+  error: unknown,
+  { queues = true }: { queues?: boolean } = {},
+): string | undefined => {
   const name = fieldOf(error, 'name') ?? '';
   const message = fieldOf(error, 'message') ?? '';
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return 'No AWS credentials found: set AWS_PROFILE to a profile (after aws sso login, or one made with aws configure), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
   }
   if (/Region is missing/i.test(message)) {
-    return 'No AWS region: pass --region (e.g. --region eu-west-1), set AWS_REGION, or give the queue URL (https://sqs.<region>.amazonaws.com/...)';
+    return queues
+      ? 'No AWS region: pass --region (e.g. --region eu-west-1), set AWS_REGION, or give the queue URL (https://sqs.<region>.amazonaws.com/...)'
+      : 'No AWS region: pass --region (e.g. --region eu-west-1) or set AWS_REGION';
   }
   if (
     /^(ExpiredToken|ExpiredTokenException|TokenRefreshRequired)$/.test(name) ||
@@ -104,7 +110,7 @@ export const explainAwsError = (error: unknown): string | undefined => {
   }
   const network = networkCode(error);
   if (network !== undefined) {
-    return `Cannot reach ${network.host ?? 'the endpoint'} (${network.code}): check --region or --endpoint, and the network or proxy between here and AWS`;
+    return `Cannot reach ${network.host ?? 'the endpoint'} (${network.code}): check --region${queues ? ' or --endpoint' : ''}, and the network or proxy between here and AWS`;
   }
   return undefined;
 };

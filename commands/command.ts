@@ -67,9 +67,12 @@ export const commandSqsClient = (
     ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
   });
 
-/** What stopped a command, as one line: the fix for an AWS failure a person can mend, else its message. */
-export const failureLine = (error: unknown): string =>
-  explainAwsError(error) ??
+/**
+ * What stopped a command, as one line: the fix for an AWS failure a person can mend
+ * ({@link explainAwsError}, with its `options`), else its message.
+ */
+export const failureLine = (error: unknown, options?: { queues?: boolean }): string =>
+  explainAwsError(error, options) ??
   (error instanceof ProvisionerError
     ? error.message
     : error instanceof Error

@@ -114,7 +114,7 @@ export async function runHealthCommand(argv: string[], io: CliIo): Promise<numbe
     else io.stdout.write(formatHealthSummary(summary));
     return summary.total.targetsFailed > 0 ? 1 : 0;
   } catch (error: unknown) {
-    io.stderr.write(`${failureLine(error)}\n`);
+    io.stderr.write(`${failureLine(error, { queues: false })}\n`);
     return 1;
   } finally {
     await deps.close();

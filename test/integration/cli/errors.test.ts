@@ -105,6 +105,13 @@ describe('the command line, run as a user would', () => {
       'No AWS credentials found: set AWS_PROFILE to a profile (after aws sso login, or one made with aws configure), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
     ],
     [
+      'health with no AWS region, naming only the fixes health has',
+      ['health', '--target', `${PROJECT}:cn-north-4`, ...HUAWEI_CLOSED],
+      STACK_ENV,
+      1,
+      'No AWS region: pass --region (e.g. --region eu-west-1) or set AWS_REGION',
+    ],
+    [
       'health with no AWS credentials, said once before any call',
       ['health', '--target', `${PROJECT}:cn-north-4`, '--region', 'eu-west-1', ...HUAWEI_CLOSED],
       STACK_ENV,
