@@ -4,7 +4,7 @@ import type { CliIo } from '../../../commands/command.ts';
 import { runCli } from '../../../commands/run.ts';
 import type { HealthSummary } from '../../../lib/health/index.ts';
 import { CREDENTIALS, REGION, startWorld, type World } from '../harness.ts';
-import { huaweiClient } from '../reconcile/helpers.ts';
+import { huaweiClient, monitoredProject } from '../reconcile/helpers.ts';
 
 let world: World;
 
@@ -28,27 +28,13 @@ const terminal = (env: Record<string, string | undefined> = {}) => {
   return { io, out: () => out.join(''), err: () => err.join('') };
 };
 
-const monitoredProject = async (count: number) => {
-  const projectId = randomBytes(16).toString('hex');
-  world.huawei.addProject(projectId);
-  const client = huaweiClient();
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const id = world.huawei.addConnection(projectId, randomUUID()).id;
-    await client.createMonitor({ projectId, region: REGION }, id);
-    ids.push(id);
-  }
-  await client.close();
-  return { projectId, ids, target: `${projectId}:${REGION}` };
-};
-
 const healthEvents = () =>
   world.aws.eventBridge.events().filter((e) => e.detailType === 'VPN Connection Health Changed');
 
 describe('vpn-monitor-provisioner health', () => {
   it('prints each connection state of a dry run, and keeps and publishes nothing', async () => {
     // Prepare
-    const { projectId, ids, target } = await monitoredProject(3);
+    const { projectId, ids, target } = await monitoredProject(world.huawei, 3);
     world.huawei.setConnectionHealth(projectId, ids[0] as string, { lossPercent: 80 });
     const before = healthEvents().length;
     const t = terminal();
@@ -88,7 +74,7 @@ describe('vpn-monitor-provisioner health', () => {
 
   it('stops at a refused key: the project fails with the reason, nothing is published', async () => {
     // Prepare
-    const { target } = await monitoredProject(2);
+    const { target } = await monitoredProject(world.huawei, 2);
     const before = healthEvents().length;
     const t = terminal({ HUAWEICLOUD_CES_ENDPOINT: world.huawei.endpoint });
     world.huawei.setCredentials([

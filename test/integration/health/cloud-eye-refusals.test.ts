@@ -8,7 +8,7 @@ import {
   type CloudEyeErrorFormat,
 } from '../../../local/huawei-simulator/index.ts';
 import { failedIds, plainBody, REGION, sqsRecord, startWorld, type World } from '../harness.ts';
-import { huaweiClient } from '../reconcile/helpers.ts';
+import { huaweiClient, monitoredProject } from '../reconcile/helpers.ts';
 
 // Which of its three documented error bodies Cloud Eye's v1 batch query answers today is not
 // documented (docs/huawei-api.md, "Cloud Eye"): the health run must read a refusal in each.
@@ -60,21 +60,6 @@ const REFUSALS: Record<CloudEyeErrorFormat, { permission: Refusal; badBody: Refu
   'v1-older': { permission: NO_RIGHTS, badBody: BAD_BODY },
 };
 
-/** A project of the test's own, with `count` monitored ACTIVE connections. */
-const monitoredProject = async (count: number) => {
-  const projectId = randomBytes(16).toString('hex');
-  world.huawei.addProject(projectId);
-  const client = huaweiClient();
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const id = world.huawei.addConnection(projectId, randomUUID()).id;
-    await client.createMonitor({ projectId, region: REGION }, id);
-    ids.push(id);
-  }
-  await client.close();
-  return { projectId, ids, target: `${projectId}:${REGION}` };
-};
-
 /** `vpn-monitor-provisioner health --json` over the targets: its exit status and summary. */
 const health = async (targets: readonly string[]) => {
   const out: string[] = [];
@@ -124,8 +109,8 @@ describe.each(CLOUD_EYE_ERROR_FORMATS)(
       'reports a %s refusal as that project not complete, and nothing stops the other project or later calls',
       async (kind, called) => {
         // Prepare
-        const refused = await monitoredProject(2);
-        const other = await monitoredProject(2);
+        const refused = await monitoredProject(world.huawei, 2);
+        const other = await monitoredProject(world.huawei, 2);
         const refusal = REFUSALS[format][kind];
         world.huawei.injectFault({
           kind: 'status',

@@ -114,3 +114,21 @@ export const monitorsByConnection = (world: World, target: VpnTarget): Map<strin
   }
   return counts;
 };
+
+/**
+ * A project of the test's own in the world's simulator, with `count` ACTIVE connections each
+ * given its monitor; `target` is its `project_id:region`.
+ */
+export const monitoredProject = async (huawei: World['huawei'], count: number) => {
+  const projectId = randomBytes(16).toString('hex');
+  huawei.addProject(projectId);
+  const client = huaweiClient();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const id = huawei.addConnection(projectId, randomUUID()).id;
+    await client.createMonitor({ projectId, region: REGION }, id);
+    ids.push(id);
+  }
+  await client.close();
+  return { projectId, ids, target: `${projectId}:${REGION}` };
+};
