@@ -45,8 +45,8 @@ Output
 
 States are kept in $IDEMPOTENCY_TABLE_NAME and events go to $EVENT_BUS_NAME; thresholds come
 from HEALTH_DEGRADED_LOSS_PERCENT, HEALTH_DOWN_LOSS_PERCENT, HEALTH_DEGRADED_LATENCY_MS and
-HEALTH_WINDOW_MINUTES (docs/health.md). Exit status: 0 done; 1 a target did not complete;
-2 bad options.
+HEALTH_WINDOW_MINUTES (docs/health.md). Exit status: 0 done; 1 a target did not complete, or
+AWS could not be reached; 2 bad options.
 `;
 
 const readArgs = (argv: string[]) =>

@@ -55,7 +55,8 @@ Output
 Huawei credentials come from the accounts document (ACCOUNTS_DOCUMENT_PARAMETER,
 ACCOUNTS_DOCUMENT_SECRET_ID or inline ACCOUNTS_DOCUMENT), else from HUAWEICLOUD_SDK_AK and
 HUAWEICLOUD_SDK_SK (or a Secrets Manager secret named by HUAWEICLOUD_CREDENTIALS_SECRET_ID). Progress goes to stderr, the plan (dry run)
-and the summary to stdout. Exit status: 0 done; 1 a target did not complete; 2 bad options.
+and the summary to stdout. Exit status: 0 done; 1 a target did not complete, or AWS could not
+be reached; 2 bad options.
 
 Examples
   vpn-monitor-provisioner reconcile --dry-run
