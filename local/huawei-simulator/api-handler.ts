@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendBrokenAnswer } from './broken-answers.ts';
-import { type ApiError, apiError, ERROR_CODES } from './errors.ts';
+import { type ApiError, apiError, ERROR_CODES, errorBody } from './errors.ts';
 import { dropConnection, readBody, sendError, sendJson } from './http.ts';
 import type { LoggedRequest } from './request-log.ts';
 import { matchRoute } from './routes.ts';
@@ -33,6 +33,7 @@ const serve = async (
     sendError(response, error, errorFormat, requestId);
     return error.status;
   };
+  const bodyOf = (error: ApiError) => errorBody(error, errorFormat, requestId);
   const body = await readBody(request);
   const method = request.method ?? 'GET';
   let url: URL;
@@ -94,7 +95,7 @@ const serve = async (
     return 'dropped';
   }
   if (fault?.kind === 'answer' && fault.handled === false) {
-    return sendBrokenAnswer(response, fault, undefined, errorFormat, requestId);
+    return sendBrokenAnswer(response, fault, undefined, bodyOf, requestId);
   }
   const wait = context.latency.ms + (fault?.kind === 'delay' ? fault.ms : 0);
   if (wait > 0) await context.sleep(wait);
@@ -117,7 +118,7 @@ const serve = async (
     fault?.kind === 'answer' ||
     fault?.kind === 'another-connection'
   ) {
-    return sendBrokenAnswer(response, fault, result, errorFormat, requestId);
+    return sendBrokenAnswer(response, fault, result, bodyOf, requestId);
   }
   if ('code' in result) return fail(result);
   sendJson(response, result.status, requestId, result.body);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ApiSuccess } from './api-common.ts';
-import { type ApiError, type ErrorFormat, errorBody } from './errors.ts';
+import type { ApiError } from './errors.ts';
 import type { AnswerFault } from './faults.ts';
 
 /** What a broken gateway in front of the API sends instead of the API's JSON. */
@@ -31,22 +31,19 @@ const aboutAnotherConnection = (body: Record<string, unknown>): Record<string, u
 
 /**
  * Sends `fault`'s broken answer in place of `result` (the request was handled, unless an
- * `answer` fault says `handled: false`, in which case `result` is `undefined`). Returns the
- * status sent, for the statistics.
+ * `answer` fault says `handled: false`, in which case `result` is `undefined`). `errorBody`
+ * is the body the service would have answered an error with (the VPN API's or Cloud Eye's
+ * format). Returns the status sent, for the statistics.
  */
 export const sendBrokenAnswer = (
   response: ServerResponse,
   fault: AnswerFault,
   result: ApiSuccess | ApiError | undefined,
-  format: ErrorFormat,
+  errorBody: (error: ApiError) => Record<string, unknown>,
   requestId: string,
 ): number => {
   const realBody =
-    result === undefined
-      ? undefined
-      : 'code' in result
-        ? errorBody(result, format, requestId)
-        : result.body;
+    result === undefined ? undefined : 'code' in result ? errorBody(result) : result.body;
   let status = result?.status ?? 200;
   let text: string;
   let contentType = JSON_TYPE;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { sendBrokenAnswer } from './broken-answers.ts';
 import type { CloudEyeState, ConnectionHealth } from './cloud-eye-state.ts';
 import {
   type ApiError,
@@ -58,7 +59,7 @@ const answer = (
   cloudEye: CloudEyeState,
   projectId: string,
   query: z.infer<typeof bodySchema>,
-): unknown => {
+): Record<string, unknown> => {
   const { store } = context.api;
   // Cloud Eye keeps the answer within 3000 points by moving `from`, not by refusing.
   const maxMinutes = Math.max(1, Math.floor(MAX_POINTS / query.metrics.length));
@@ -124,9 +125,9 @@ const serve = async (
   response: ServerResponse,
   requestId: string,
 ): Promise<Outcome> => {
+  const bodyOf = (error: ApiError) => cloudEyeErrorBody(error, cloudEye.errorFormat(), requestId);
   const fail = (error: ApiError): Outcome => {
-    const body = cloudEyeErrorBody(error, cloudEye.errorFormat(), requestId);
-    sendJson(response, error.status, requestId, body, error.retryAfter);
+    sendJson(response, error.status, requestId, bodyOf(error), error.retryAfter);
     return error.status;
   };
   const body = await readBody(request);
@@ -172,9 +173,12 @@ const serve = async (
     dropConnection(request);
     return 'dropped';
   }
-  if (fault !== undefined && fault.kind !== 'delay' && fault.kind !== 'drop-after') {
-    // The fault rule schema refuses these for Cloud Eye: reaching here is a simulator bug.
+  if (fault?.kind === 'another-connection') {
+    // The fault rule schema refuses it for Cloud Eye: reaching here is a simulator bug.
     return fail(apiError(500, ERROR_CODES.serverError, `Simulator failure: ${fault.kind} fault`));
+  }
+  if (fault?.kind === 'answer' && fault.handled === false) {
+    return sendBrokenAnswer(response, fault, undefined, bodyOf, requestId);
   }
   const wait = context.latency.ms + (fault?.kind === 'delay' ? fault.ms : 0);
   if (wait > 0) await context.sleep(wait);
@@ -185,8 +189,13 @@ const serve = async (
     dropConnection(request);
     return 'dropped';
   }
-  if ('code' in query) return fail(query);
-  sendJson(response, 200, requestId, answer(context, cloudEye, projectId, query));
+  const result =
+    'code' in query ? query : { status: 200, body: answer(context, cloudEye, projectId, query) };
+  if (fault?.kind === 'garble' || fault?.kind === 'answer') {
+    return sendBrokenAnswer(response, fault, result, bodyOf, requestId);
+  }
+  if ('code' in result) return fail(result);
+  sendJson(response, 200, requestId, result.body);
   return 200;
 };
 

@@ -158,7 +158,8 @@ const faultTarget = {
  *   a create's or a show's monitor carries another `vpn_connection_id`, a list holds one monitor
  *   of another connection.
  *
- * Cloud Eye's `batchQueryMetricData` takes `status`, `delay`, `drop-before` and `drop-after`.
+ * Cloud Eye's `batchQueryMetricData` takes every kind but `another-connection` (its answer is
+ * about metrics, not a connection's monitor).
  */
 const faultRuleKinds = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -190,8 +191,15 @@ const faultRuleKinds = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('another-connection'), ...faultTarget }),
 ]);
 
-/** The faults Cloud Eye's batch query plays; the others replace or rewrite VPN API answers. */
-const CLOUD_EYE_FAULT_KINDS: readonly string[] = ['status', 'delay', 'drop-before', 'drop-after'];
+/** The faults Cloud Eye's batch query plays; `another-connection` rewrites VPN API answers only. */
+const CLOUD_EYE_FAULT_KINDS: readonly string[] = [
+  'status',
+  'delay',
+  'drop-before',
+  'drop-after',
+  'garble',
+  'answer',
+];
 
 /** {@link faultRuleKinds}, refusing a Cloud Eye rule of a kind Cloud Eye does not play. */
 export const faultRuleSchema = faultRuleKinds.superRefine((rule, context) => {

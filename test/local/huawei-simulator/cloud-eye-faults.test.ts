@@ -313,22 +313,150 @@ describe('the simulator as Cloud Eye: injected faults', () => {
     });
   });
 
-  it.each<FaultRule>([
-    { kind: 'garble', form: 'html', operation: 'batchQueryMetricData' },
-    { kind: 'answer', status: 200, body: '{}', operation: 'batchQueryMetricData' },
-    { kind: 'another-connection', operation: 'batchQueryMetricData' },
-  ])('refuses a $kind fault for Cloud Eye, in-process and over HTTP', async (rule) => {
+  it('refuses an another-connection fault for Cloud Eye, in-process and over HTTP', async () => {
     // Prepare
     t = await startTestSimulator();
     const remote = connectToSimulator(t.sim.endpoint);
+    const rule: FaultRule = { kind: 'another-connection', operation: 'batchQueryMetricData' };
 
     // Act
     const inProcess = () => t.sim.injectFault(rule);
     const overHttp = remote.injectFault(rule);
 
     // Assess
-    expect(inProcess).toThrow(/batchQueryMetricData takes status, delay, drop-before, drop-after/);
+    expect(inProcess).toThrow(
+      /batchQueryMetricData takes status, delay, drop-before, drop-after, garble, answer faults, not another-connection/,
+    );
     await expect(overHttp).rejects.toThrow(/kind: batchQueryMetricData takes/);
+    expect(t.sim.pendingFaults()).toEqual([]);
+  });
+});
+
+describe('the simulator as Cloud Eye: broken answers', () => {
+  const JSON_TYPE = 'application/json;charset=UTF-8';
+
+  it.each([
+    ['its answer cut in half', { form: 'truncated' }, 200, JSON_TYPE],
+    ['an HTML page at 200', { form: 'html' }, 200, 'text/html;charset=UTF-8'],
+    ['an HTML page at 502', { form: 'html', status: 502 }, 502, 'text/html;charset=UTF-8'],
+  ] as const)(
+    'answers the query, then sends %s instead, once (a rule taken over HTTP)',
+    async (_, garble, status, contentType) => {
+      // Prepare
+      t = await startTestSimulator();
+      await t.createMonitor(CONNECTION_ID);
+      await connectToSimulator(t.sim.endpoint).injectFault({
+        kind: 'garble',
+        operation: 'batchQueryMetricData',
+        ...garble,
+      });
+
+      // Act: the garbled answer, then the same query answered as it really is
+      const garbled = await batch();
+      const real = await batch();
+
+      // Assess
+      expect(garbled.status).toBe(status);
+      expect(garbled.headers['content-type']).toBe(contentType);
+      expect(garbled.headers['x-request-id']).toMatch(UUID);
+      if (garble.form === 'truncated') {
+        expect(garbled.text).toBe(real.text.slice(0, Math.floor(real.text.length / 2)));
+        expect(() => JSON.parse(garbled.text)).toThrow();
+      } else {
+        expect(garbled.text).toMatch(/^<!DOCTYPE html>.*Bad Gateway/);
+      }
+      expect(real.status).toBe(200);
+      expect(real.json.metrics).toHaveLength(1);
+      expect(t.sim.cloudEyeStats().calls).toBe(2);
+      expect(t.sim.pendingFaults()).toEqual([]);
+      expect(t.sim.stats().faultsByKind).toEqual({ garble: 1 });
+      expect(t.sim.stats().byOperationAndStatus.batchQueryMetricData).toEqual(
+        status === 200 ? { '200': 2 } : { [status]: 1, '200': 1 },
+      );
+    },
+  );
+
+  it("cuts Cloud Eye's own refusal in half in its error shape", async () => {
+    // Prepare
+    t = await startTestSimulator({ cloudEyeErrorFormat: 'v1' });
+    t.sim.injectFault({ kind: 'garble', form: 'truncated', operation: 'batchQueryMetricData' });
+    const bad = { ...query([CONNECTION_ID]), from: t.clock.now };
+
+    // Act
+    const garbled = await batch(bad);
+    const refusal = await batch(bad);
+
+    // Assess: v1's body (no request id), not the VPN API's, cut in half at the refusal's status
+    expect(refusal.json).toHaveProperty('http_code', '400');
+    expect(garbled.status).toBe(400);
+    expect(garbled.text).toBe(refusal.text.slice(0, Math.floor(refusal.text.length / 2)));
+  });
+
+  it.each([
+    [
+      'after answering the query',
+      { status: 200, body: '<html>Proxy error</html>', contentType: 'text/html' },
+      'text/html',
+      1,
+    ],
+    [
+      'without answering it (the gateway alone)',
+      { status: 502, body: '{"error":"upstream', handled: false },
+      JSON_TYPE,
+      0,
+    ],
+  ] as const)(
+    'sends an answer fault %s: its status, body and content type, once',
+    async (_, answer, contentType, handled) => {
+      // Prepare
+      t = await startTestSimulator();
+      await t.createMonitor(CONNECTION_ID);
+      t.sim.injectFault({ kind: 'answer', operation: 'batchQueryMetricData', ...answer });
+
+      // Act
+      const broken = await batch();
+      const handledBefore = t.sim.cloudEyeStats().calls;
+      const next = await batch();
+
+      // Assess
+      expect(broken.status).toBe(answer.status);
+      expect(broken.text).toBe(answer.body);
+      expect(broken.headers['content-type']).toBe(contentType);
+      expect(handledBefore).toBe(handled);
+      expect(next.status).toBe(200);
+      expect(next.json.metrics).toHaveLength(1);
+      expect(t.sim.pendingFaults()).toEqual([]);
+      expect(t.sim.stats().faultsByKind).toEqual({ answer: 1 });
+    },
+  );
+
+  it('breaks only the queries that ask about the connection named, `times` times', async () => {
+    // Prepare
+    t = await startTestSimulator();
+    t.sim.injectFault({
+      kind: 'answer',
+      operation: 'batchQueryMetricData',
+      connectionId: SECOND_CONNECTION_ID,
+      status: 200,
+      body: 'not json',
+      contentType: 'text/plain',
+      times: 2,
+    });
+
+    // Act
+    const other = await batch(query([CONNECTION_ID]));
+    const asking = [];
+    for (let i = 0; i < 3; i += 1)
+      asking.push(await batch(query([CONNECTION_ID, SECOND_CONNECTION_ID])));
+
+    // Assess
+    expect(other.json.metrics).toHaveLength(1);
+    expect(asking.map((a) => [a.status, a.text === 'not json'])).toEqual([
+      [200, true],
+      [200, true],
+      [200, false],
+    ]);
+    expect(asking[2]?.json.metrics).toHaveLength(2);
     expect(t.sim.pendingFaults()).toEqual([]);
   });
 });

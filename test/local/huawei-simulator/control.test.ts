@@ -189,7 +189,7 @@ describe('Huawei VPN API simulator: HTTP control surface', () => {
     ['PUT', 'answer-profile', { sometimes: 'vpn-0381' }, 400],
     ['PUT', 'ready-after', { ms: 1.5 }, 400],
     ['PUT', 'cloud-eye/error-format', { format: 'v3' }, 400],
-    ['POST', 'faults', { kind: 'garble', form: 'html', operation: 'batchQueryMetricData' }, 400],
+    ['POST', 'faults', { kind: 'another-connection', operation: 'batchQueryMetricData' }, 400],
     ['POST', 'projects/NOT-A-PROJECT/connections', { id: CONNECTION_ID }, 400],
     ['POST', `projects/${PROJECT_ID}/connections`, { id: CONNECTION_ID }, 400],
     ['PATCH', `projects/${PROJECT_ID}/connections/${CONNECTION_ID}`, { status: 'SLEEPING' }, 400],

@@ -54,8 +54,17 @@ export interface CallResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as JSON; `{}` when empty or not JSON (a broken answer: read `text`). */
   json: Json;
 }
+
+const jsonOf = (text: string): Json => {
+  try {
+    return text === '' ? {} : (JSON.parse(text) as Json);
+  } catch {
+    return {};
+  }
+};
 
 const signOnly = (
   request: RequestToSign,
@@ -116,7 +125,7 @@ export const callApi = async (
     status: response.statusCode,
     headers: response.headers,
     text,
-    json: text === '' ? {} : (JSON.parse(text) as Json),
+    json: jsonOf(text),
   };
 };
 
