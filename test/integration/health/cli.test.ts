@@ -1,10 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../commands/command.ts';
 import { runCli } from '../../../commands/run.ts';
 import type { HealthSummary } from '../../../lib/health/index.ts';
-import { CREDENTIALS, REGION, startWorld, type World } from '../harness.ts';
-import { huaweiClient, monitoredProject } from '../reconcile/helpers.ts';
+import { CREDENTIALS, startWorld, type World } from '../harness.ts';
+import { monitoredProject } from '../reconcile/helpers.ts';
 
 let world: World;
 

@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../commands/command.ts';
 import { runCli } from '../../../commands/run.ts';
@@ -7,8 +6,8 @@ import {
   CLOUD_EYE_ERROR_FORMATS,
   type CloudEyeErrorFormat,
 } from '../../../local/huawei-simulator/index.ts';
-import { failedIds, plainBody, REGION, sqsRecord, startWorld, type World } from '../harness.ts';
-import { huaweiClient, monitoredProject } from '../reconcile/helpers.ts';
+import { failedIds, plainBody, sqsRecord, startWorld, type World } from '../harness.ts';
+import { monitoredProject } from '../reconcile/helpers.ts';
 
 // Which of its three documented error bodies Cloud Eye's v1 batch query answers today is not
 // documented (docs/huawei-api.md, "Cloud Eye"): the health run must read a refusal in each.
