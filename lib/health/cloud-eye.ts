@@ -66,11 +66,24 @@ const metricDataSchema = z.looseObject({
 });
 type MetricData = z.infer<typeof metricDataSchema>;
 
-/** `200` answer of the batch query; `metrics` is optional in the Go SDK's model. */
-const batchAnswerSchema = z.looseObject({
-  metrics: z.optional(z.nullable(z.array(metricDataSchema))),
-  request_id: z.optional(z.string()),
-});
+/**
+ * `200` answer of the batch query. `metrics` is optional in the Go SDK's model, so an answer
+ * without it is read as no data, unless the body is an error body (a gateway's or Cloud Eye's
+ * refusal sent with a 200): that answers no query and, read as no data, would turn every
+ * connection of the project `no-data`. It is an unreadable answer instead, asked again.
+ */
+const batchAnswerSchema = z.lazy(() =>
+  z
+    .looseObject({
+      metrics: z.optional(z.nullable(z.array(metricDataSchema))),
+      request_id: z.optional(z.string()),
+    })
+    .check(
+      z.refine((answer) => answer.metrics != null || !isErrorBody(answer), {
+        error: 'an error body, not metric data',
+      }),
+    ),
+);
 
 /** Cloud Eye v1's error body, current edition: `{"http_code", "message": {"details", "code"}}`. */
 const cesV1ErrorSchema = z.lazy(() =>
@@ -90,6 +103,13 @@ const cesV1LegacyErrorSchema = z.lazy(() =>
     ),
   }),
 );
+
+/** Whether a JSON body is an error body in any of Cloud Eye's or the gateway's shapes. */
+const isErrorBody = (json: object): boolean =>
+  'error_code' in json ||
+  'error_msg' in json ||
+  cesV1ErrorSchema.safeParse(json).success ||
+  cesV1LegacyErrorSchema.safeParse(json).success;
 
 /**
  * An error answer's body as the shared reader takes it (`error_code`, `error_msg`: what Cloud

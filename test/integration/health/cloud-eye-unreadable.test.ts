@@ -7,7 +7,7 @@ import { CREDENTIALS, startWorld, type World } from '../harness.ts';
 import { monitoredProject } from '../reconcile/helpers.ts';
 
 // What a gateway or proxy in front of Cloud Eye sends when it breaks (an HTML error page, a
-// JSON answer cut in half, a 200 with a page for a body) is no answer to read: the health run
+// JSON answer cut in half, a 200 with a page or an error for a body) is no answer to read: the health run
 // asks again, and when it keeps coming, says so for that project and writes nothing from it.
 
 let world: World;
@@ -103,6 +103,16 @@ const BROKEN: [string, FaultRule, string][] = [
       contentType: `text/html+${CREDENTIALS.ak}; echo=${CREDENTIALS.sk}`,
     },
     'unreadable answer, HTTP 200, text/html+[redacted]',
+  ],
+  [
+    "a gateway's error body sent with a 200 (no data read from it)",
+    {
+      kind: 'answer',
+      status: 200,
+      body: '{"error_code":"APIGW.0201","error_msg":"Backend unavailable"}',
+      contentType: 'application/json',
+    },
+    'unreadable answer, HTTP 200, application/json',
   ],
 ];
 

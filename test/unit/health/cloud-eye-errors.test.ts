@@ -100,3 +100,24 @@ describe('Cloud Eye error answers', () => {
     );
   });
 });
+
+describe('Cloud Eye answers at HTTP 200', () => {
+  it.each([
+    ['a gateway error', { error_code: 'APIGW.0201', error_msg: 'Backend unavailable' }],
+    ...Object.entries(SHAPES),
+  ])('takes %s sent with a 200 for an unreadable answer, not for "no data"', async (_, body) => {
+    const failure = await refusal(200, body);
+    expect(failure).toBeInstanceOf(HuaweiUnreadableAnswerError);
+    expect(classify(failure).kind).toBe('unreadable');
+    expect((failure as Error).message).toMatch(
+      /^Huawei Cloud Eye batchQueryMetricData got an unreadable answer, HTTP 200/,
+    );
+  });
+
+  it.each([
+    ['no metrics at all', {}],
+    ['an empty metrics list', { metrics: [] }],
+  ])('reads %s as no data', async (_, body) => {
+    expect(await refusal(200, body)).toBeUndefined();
+  });
+});
