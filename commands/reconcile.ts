@@ -103,9 +103,11 @@ export async function runReconcileCommand(argv: string[], io: CliIo): Promise<nu
   const deps = createReconcileDependencies(config, sqs, { region });
   const say = stderrLines(io);
   try {
-    // The clients the run will sign with: the fleet breaker's table, and the queue.
-    if (config.breakerTableName !== undefined) await resolveAwsSettings({ region });
-    if (!run.dryRun) await resolveAwsSettings({ region, endpoint: args.endpoint });
+    // The clients the run will sign with, found the same way: the fleet breaker's table (real
+    // AWS), else the queue (dummy credentials when its endpoint is an emulator's).
+    const breaker = config.breakerTableName !== undefined;
+    if (breaker || !run.dryRun)
+      await resolveAwsSettings({ region, endpoint: breaker ? undefined : args.endpoint });
     say(
       `Reconciling ${run.account !== undefined ? `account ${run.account}` : run.targets.length > 0 ? run.targets.map(targetLabel).join(', ') : 'every project of every account'}${run.dryRun ? ' (dry run)' : ` into ${run.queueUrl}`}`,
     );
