@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../commands/command.ts';
-import { runCli } from '../../../commands/run.ts';
-import type { HealthSummary } from '../../../lib/health/index.ts';
 import {
   CLOUD_EYE_ERROR_FORMATS,
   type CloudEyeErrorFormat,
 } from '../../../local/huawei-simulator/index.ts';
 import { failedIds, plainBody, sqsRecord, startWorld, type World } from '../harness.ts';
 import { monitoredProject } from '../reconcile/helpers.ts';
+import { runHealthCommand, targetOf } from './command.ts';
 
 // Which of its three documented error bodies Cloud Eye's v1 batch query answers today is not
 // documented (docs/huawei-api.md, "Cloud Eye"): the health run must read a refusal in each.
@@ -59,35 +57,7 @@ const REFUSALS: Record<CloudEyeErrorFormat, { permission: Refusal; badBody: Refu
   'v1-older': { permission: NO_RIGHTS, badBody: BAD_BODY },
 };
 
-/** `vpn-monitor-provisioner health --json` over the targets: its exit status and summary. */
-const health = async (targets: readonly string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    env: { ...process.env, HUAWEI_RETRY_BASE_MS: '20' },
-  };
-  const status = await runCli(
-    [
-      'health',
-      ...targets.flatMap((target) => ['--target', target]),
-      '--ces-endpoint',
-      world.huawei.endpoint,
-      '--json',
-    ],
-    io,
-  );
-  const text = out.join('');
-  return {
-    status,
-    stderr: err.join(''),
-    summary: (text === '' ? undefined : JSON.parse(text)) as HealthSummary | undefined,
-  };
-};
-
-const targetOf = (summary: HealthSummary | undefined, projectId: string) =>
-  summary?.targets.find((t) => t.projectId === projectId);
+const health = (targets: readonly string[]) => runHealthCommand(world, targets);
 
 describe.each(CLOUD_EYE_ERROR_FORMATS)(
   'health when Cloud Eye refuses in its %s shape',

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../commands/command.ts';
-import { runCli } from '../../../commands/run.ts';
-import type { HealthChangedDetail, HealthSummary } from '../../../lib/health/index.ts';
+import type { HealthChangedDetail } from '../../../lib/health/index.ts';
 import type { FaultRule } from '../../../local/huawei-simulator/index.ts';
 import { CREDENTIALS, startWorld, type World } from '../harness.ts';
 import { monitoredProject } from '../reconcile/helpers.ts';
+import { runHealthCommand, targetOf } from './command.ts';
 
 // What a gateway or proxy in front of Cloud Eye sends when it breaks (an HTML error page, a
 // JSON answer cut in half, a 200 with a page or an error for a body) is no answer to read: the health run
@@ -24,36 +23,8 @@ afterAll(async () => {
   await world?.stop();
 });
 
-/** `vpn-monitor-provisioner health --json` over the targets: its exit status, summary, stderr. */
-const health = async (targets: readonly string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    env: { ...process.env, HUAWEI_RETRY_BASE_MS: '20', HUAWEI_RETRY_CAP_MS: '100' },
-  };
-  const status = await runCli(
-    [
-      'health',
-      ...targets.flatMap((target) => ['--target', target]),
-      '--ces-endpoint',
-      world.huawei.endpoint,
-      '--json',
-    ],
-    io,
-  );
-  const text = out.join('');
-  return {
-    status,
-    stdout: text,
-    stderr: err.join(''),
-    summary: (text === '' ? undefined : JSON.parse(text)) as HealthSummary | undefined,
-  };
-};
-
-const targetOf = (summary: HealthSummary | undefined, projectId: string) =>
-  summary?.targets.find((t) => t.projectId === projectId);
+const health = (targets: readonly string[]) =>
+  runHealthCommand(world, targets, { HUAWEI_RETRY_CAP_MS: '100' });
 
 /** The health events on the bus about these connections. */
 const healthEvents = (ids: readonly string[]): HealthChangedDetail[] =>

@@ -2,15 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HuaweiApiError, HuaweiUnreadableAnswerError } from '../../../lib/errors.ts';
-import { batchQueryOf, CloudEyeClient } from '../../../lib/health/cloud-eye.ts';
 import { classify } from '../../../lib/retry/index.ts';
+import { queryCloudEye } from './cloud-eye-query.ts';
 
 // Cloud Eye's API reference shows its error body in three shapes (docs/huawei-api.md, "Cloud
 // Eye"): v1's current edition, v1's older editions, and v2's. Which one the v1 batch query
 // answers today is not settled by the sources, so the client must read the refusal in each.
 
 const CREDENTIALS = { ak: 'HPUAEXAMPLEACCESSKEY', sk: 'k3Y9wQe7Lr2Vb8Nx5Tz1Pm4Hs6Jd0Fg3Cu7Ai9Ob' };
-const TARGET = { projectId: '0b2f8e8a3c5d4e6f8a9b0c1d2e3f4a5b', region: 'cn-north-4' };
 
 const SHAPES = {
   'v1, current edition': {
@@ -44,21 +43,9 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const refusal = async (status: number, body: unknown): Promise<unknown> => {
+const refusal = (status: number, body: unknown): Promise<unknown> => {
   answer = { status, body };
-  const client = new CloudEyeClient({
-    endpoint: () => base,
-    credentials: { forTarget: () => ({ get: async () => CREDENTIALS, refresh: () => {} }) },
-    attemptTimeoutMs: 5_000,
-  });
-  const failure = await client
-    .batchQueryMetricData(TARGET, batchQueryOf(['c1'], 'link', 15, Date.now()))
-    .then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-  await client.close();
-  return failure;
+  return queryCloudEye(base, CREDENTIALS);
 };
 
 describe('Cloud Eye error answers', () => {
