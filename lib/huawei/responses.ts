@@ -310,11 +310,9 @@ export class AccountCredentialsError extends HuaweiApiError {
   public constructor(account: string, what: string, details: HuaweiErrorDetails) {
     super(what, details);
     this.account = account;
+    // The base's message (`Huawei <what> failed with HTTP ...`), naming the account and the fix.
     this.message =
-      `Account ${account}: Huawei ${what} failed with HTTP ${details.status}` +
-      `${details.code ? ` ${details.code}` : ''}` +
-      `${details.huaweiMessage ? `: ${details.huaweiMessage}` : ''}` +
-      `${details.requestId ? ` (request id ${details.requestId})` : ''}` +
+      `Account ${account}: ${this.message}` +
       `${details.status === 401 || details.status === 403 ? '; check the agency, its trust policy and the OIDC provider in that account (README: keyless setup)' : ''}`;
   }
 }
